@@ -1,0 +1,66 @@
+"""HTML tables → grids of cell texts, with rowspan/colspan expanded."""
+
+from __future__ import annotations
+
+import re
+
+from lxml import html as lxml_html
+
+from extract.model import Grid
+
+_SPACE = re.compile(r"[\s\u3000\xa0]+")
+_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff\uff08\uff09（）、])\s+(?=[\u4e00-\u9fff\uff08\uff09（）、])")
+_MAX_SPAN = 100  # as trafilatura caps spans: a malformed span must not allocate a huge grid
+
+
+def cell_text(cell: lxml_html.HtmlElement) -> str:
+    """A cell's visible text; Word pastes split labels over <p>/<br>, so CJK gaps are closed."""
+    parts = [t for t in cell.itertext()]
+    text = _SPACE.sub(" ", "".join(parts)).strip()
+    return _CJK_GAP.sub("", text)
+
+
+def _span(cell: lxml_html.HtmlElement, name: str) -> int:
+    match = re.match(r"\s*(\d+)", cell.get(name) or "")
+    return max(1, min(int(match.group(1)), _MAX_SPAN)) if match else 1
+
+
+def _own_rows(table: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
+    """Rows of this table only, not of tables nested inside its cells."""
+    return [tr for tr in table.iter("tr") if next(tr.iterancestors("table"), None) is table]
+
+
+def table_grid(table: lxml_html.HtmlElement) -> Grid:
+    """Expand a <table> into rows of equal length, copying spanned text into every slot."""
+    grid: list[list[str | None]] = []
+    for r, tr in enumerate(_own_rows(table)):
+        while len(grid) <= r:
+            grid.append([])
+        row = grid[r]
+        c = 0
+        for cell in tr:
+            if not isinstance(cell.tag, str) or cell.tag not in ("td", "th"):
+                continue
+            while c < len(row) and row[c] is not None:
+                c += 1
+            text = cell_text(cell)
+            rowspan, colspan = _span(cell, "rowspan"), _span(cell, "colspan")
+            for dr in range(rowspan):
+                while len(grid) <= r + dr:
+                    grid.append([])
+                target = grid[r + dr]
+                while len(target) < c + colspan:
+                    target.append(None)
+                for dc in range(colspan):
+                    if target[c + dc] is None:
+                        target[c + dc] = text
+            c += colspan
+    width = max((len(row) for row in grid), default=0)
+    return [[cell if cell is not None else "" for cell in row] + [""] * (width - len(row))
+            for row in grid if row]
+
+
+def grids_from_html(fragment: str | bytes) -> list[Grid]:
+    """Every table in an HTML document or fragment, outermost first."""
+    root = lxml_html.fromstring(fragment)
+    return [table_grid(t) for t in root.iter("table")]
