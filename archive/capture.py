@@ -1,0 +1,119 @@
+"""Scrapy extension: write every exchange to WARC as it arrives.
+
+Hooks `response_downloaded`, which fires before the downloader middlewares, so the body is
+still as transferred (content-encoded, already de-chunked by Twisted) and its headers still
+describe it. The response record's location goes into `request.meta["warc_location"]` for
+the item pipeline. Opt out per request with `meta["dont_archive"]`.
+Settings: WARC_ENABLED, WARC_DIR, WARC_ROTATE_BYTES, WARC_PREFIX.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from scrapy import Request, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Response
+
+from archive.records import header_pairs, now_iso, request_record, response_record
+from archive.warcfile import WarcFile
+
+logger = logging.getLogger(__name__)
+
+# Settings worth keeping in warcinfo: enough to know how the capture was made.
+_INFO_SETTINGS = (
+    "USER_AGENT",
+    "ROBOTSTXT_OBEY",
+    "AUTOTHROTTLE_ENABLED",
+    "AUTOTHROTTLE_TARGET_CONCURRENCY",
+    "CONCURRENT_REQUESTS",
+    "CONCURRENT_REQUESTS_PER_DOMAIN",
+    "DOWNLOAD_DELAY",
+    "RETRY_TIMES",
+    "DEFAULT_REQUEST_HEADERS",
+)
+
+
+def warcinfo_fields(settings: Any) -> dict[str, str]:
+    from importlib.metadata import version
+
+    return {
+        "software": f"nianbao/{version('nianbao')} (Scrapy {version('scrapy')}, warcio {version('warcio')})",
+        "format": "WARC File Format 1.1",
+        "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
+        "http-header-user-agent": str(settings.get("USER_AGENT")),
+        "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
+        "nianbao-settings": json.dumps({k: settings.get(k) for k in _INFO_SETTINGS}, ensure_ascii=False, default=str),
+    }
+
+
+class WarcCapture:
+    def __init__(self, warc_file: WarcFile, stats: Any) -> None:
+        self.warc = warc_file
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> WarcCapture:
+        settings = crawler.settings
+        if not settings.getbool("WARC_ENABLED", True):
+            raise NotConfigured("WARC_ENABLED is off")
+        warc_dir = settings.get("WARC_DIR")
+        if not warc_dir:
+            raise NotConfigured("WARC_DIR is not set")
+        warc_file = WarcFile(
+            warc_dir,
+            prefix=settings.get("WARC_PREFIX", "nianbao"),
+            rotate_bytes=settings.getint("WARC_ROTATE_BYTES", 1_000_000_000),
+            info=warcinfo_fields(settings),
+        )
+        ext = cls(warc_file, crawler.stats)
+        crawler.signals.connect(ext.response_downloaded, signal=signals.response_downloaded)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def response_downloaded(self, response: Response, request: Request, spider: Any = None) -> None:
+        if request.meta.get("dont_archive"):
+            return
+        try:
+            self._write(response, request)
+        except Exception:
+            # A page that cannot be archived is counted and logged; the crawl goes on.
+            self.stats.inc_value("warc/write_error")
+            logger.warning("could not archive %s", response.url, exc_info=True)
+
+    def _write(self, response: Response, request: Request) -> None:
+        builder = self.warc.builder
+        date = now_iso()
+        resp = response_record(
+            builder,
+            response.url,
+            response.status,
+            header_pairs(response.headers),
+            response.body,
+            protocol=response.protocol,
+            ip_address=str(response.ip_address) if response.ip_address else None,
+            warc_date=date,
+        )
+        req = request_record(
+            builder,
+            request.url,
+            request.method,
+            header_pairs(request.headers),
+            request.body or b"",
+            concurrent_to=resp.rec_headers.get_header("WARC-Record-ID"),
+            warc_date=date,
+        )
+        before = self.warc.bytes_written
+        resp_loc, _ = self.warc.write([resp, req])
+        request.meta["warc_location"] = resp_loc
+        request.meta["warc_date"] = date
+        request.meta["warc_payload_digest"] = resp.rec_headers.get_header("WARC-Payload-Digest")
+        self.stats.inc_value("warc/records_written", 2)
+        self.stats.inc_value("warc/bytes_written", self.warc.bytes_written - before)
+
+    def spider_closed(self, spider: Any = None) -> None:
+        self.warc.close()
+        self.stats.set_value("warc/files", len(self.warc.files_closed))

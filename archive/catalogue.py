@@ -1,0 +1,139 @@
+"""The SQLite catalogue (sqlite-utils): the only module that writes SQL. See docs/catalogue.md.
+
+Rows are derived from archived records, so the whole catalogue can be rebuilt from the
+WARCs (`nianbao replay`). Writes happen in one process; WAL lets readers query meanwhile.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from datetime import datetime, timezone
+from typing import Any
+
+import sqlite_utils
+
+from extract.model import STATS_KEYS
+
+SCHEMA_VERSION = 1
+
+REPORT_COLUMNS: dict[str, type] = {
+    "id": str, "url": str, "portal": str, "title": str, "agency": str, "year": int,
+    "published": str, "signed": str, "index_no": str, "doc_no": str, "publisher": str,
+    "template_version": str, "scope": str, "published_as": str,
+    "province": str, "prefecture": str, "county": str, "township": str,
+    "region_code": str, "level": str, "text": str,
+    "warc_filename": str, "warc_offset": int, "warc_length": int,
+    "fetched_at": str, "first_seen_run": int, "last_seen_run": int,
+    **{key: float for key in STATS_KEYS},
+}
+
+SUMMARY_VIEW = """
+select id, title, agency, year, province, prefecture, county, township, region_code, level,
+       template_version, published, {stats}, url
+from reports
+""".format(stats=", ".join(STATS_KEYS))
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def report_key(agency: str | None, year: int | None, title: str | None) -> str:
+    """One logical report whatever portal re-posts it: issuing body + year + title."""
+    norm = re.sub(r"[\s（）()【】\[\]《》]|\u3000", "", title or "")
+    norm = re.sub(r"(年度?)政府信息公开工作年度报告$", r"\1报告", norm)
+    raw = f"{agency or ''}|{year or ''}|{norm}"
+    return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]
+
+
+class Catalogue:
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = str(path)
+        self.db = sqlite_utils.Database(self.path)
+        self.db.enable_wal()
+        self.db.execute("pragma synchronous = normal")
+        self._create()
+
+    def _create(self) -> None:
+        db = self.db
+        db["crawl_runs"].create({
+            "id": int, "started": str, "finished": str, "command": str, "portals": str,
+            "status": str, "pages_fetched": int, "reports_new": int, "reports_seen": int,
+            "captures": int, "warc_bytes": int, "errors": str, "stats": str,
+        }, pk="id", if_not_exists=True)
+        db["captures"].create({
+            "url": str, "run_id": int, "portal": str, "kind": str, "page_kind": str,
+            "status": int, "content_type": str, "title": str, "report_id": str,
+            "warc_filename": str, "warc_offset": int, "warc_length": int,
+            "payload_digest": str, "fetched_at": str, "error": str,
+        }, pk=("url", "run_id"), if_not_exists=True)
+        db["reports"].create(REPORT_COLUMNS, pk="id", if_not_exists=True)
+        db["report_captures"].create({
+            "report_id": str, "url": str, "portal": str, "warc_filename": str,
+            "warc_offset": int, "fetched_at": str,
+        }, pk=("report_id", "url"), if_not_exists=True)
+        if "reports_fts" not in db.table_names():
+            # trigram: Chinese has no spaces, so word tokenizers would index whole sentences.
+            db["reports"].enable_fts(["title", "agency", "text"], tokenize="trigram", create_triggers=True)
+        db.create_view("report_summary", SUMMARY_VIEW, ignore=True)
+        db["reports"].create_index(["year"], if_not_exists=True)
+        db["reports"].create_index(["agency"], if_not_exists=True)
+        db["captures"].create_index(["report_id"], if_not_exists=True)
+
+    # -- crawl runs ----------------------------------------------------------------------------
+
+    def start_run(self, command: str, portals: list[str]) -> int:
+        table = self.db["crawl_runs"]
+        table.insert({"started": now(), "command": command, "portals": json.dumps(portals, ensure_ascii=False),
+                      "status": "running"})
+        return table.last_pk
+
+    def finish_run(self, run_id: int, status: str, stats: dict[str, Any]) -> dict[str, Any]:
+        errors = {k.split("/", 2)[-1]: v for k, v in stats.items() if k.startswith("nianbao/errors/")}
+        row = {
+            "finished": now(), "status": status,
+            "pages_fetched": stats.get("downloader/response_count", 0),
+            "warc_bytes": stats.get("warc/bytes_written", 0),
+            "captures": self.db.execute("select count(*) from captures where run_id = ?", [run_id]).fetchone()[0],
+            "reports_new": self.db.execute("select count(*) from reports where first_seen_run = ?", [run_id]).fetchone()[0],
+            "reports_seen": self.db.execute("select count(*) from reports where last_seen_run = ?", [run_id]).fetchone()[0],
+            "errors": json.dumps(errors), "stats": json.dumps(stats, default=str),
+        }
+        self.db["crawl_runs"].update(run_id, row)
+        return self.db["crawl_runs"].get(run_id)
+
+    # -- captures and reports ------------------------------------------------------------------
+
+    def add_capture(self, row: dict[str, Any]) -> None:
+        self.db["captures"].upsert(row, pk=("url", "run_id"), alter=True)
+
+    def upsert_report(self, row: dict[str, Any], run_id: int, issuer_portal: bool) -> tuple[str, bool]:
+        """Insert or refresh one report; returns (id, is_new). The issuer's own capture wins."""
+        reports = self.db["reports"]
+        row = {k: v for k, v in row.items() if k in REPORT_COLUMNS}
+        rid = row["id"]
+        with self.db.conn:
+            existing = next(reports.rows_where("id = ?", [rid], select="id, portal, first_seen_run"), None)
+            capture = {"report_id": rid, "url": row["url"], "portal": row["portal"],
+                       "warc_filename": row["warc_filename"], "warc_offset": row["warc_offset"],
+                       "fetched_at": row["fetched_at"]}
+            self.db["report_captures"].upsert(capture, pk=("report_id", "url"))
+            if existing is None:
+                reports.insert({**row, "first_seen_run": run_id, "last_seen_run": run_id})
+                return rid, True
+            if issuer_portal or existing["first_seen_run"] == run_id and existing["portal"] == row["portal"]:
+                reports.update(rid, {**row, "last_seen_run": run_id})
+            else:
+                reports.update(rid, {"last_seen_run": run_id})
+        return rid, False
+
+    def query(self, sql: str, params: Any = None) -> tuple[list[str], list[tuple]]:
+        cursor = self.db.execute(sql, params or [])
+        columns = [d[0] for d in cursor.description or []]
+        return columns, cursor.fetchall()
+
+    def close(self) -> None:
+        self.db.close()

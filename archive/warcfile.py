@@ -1,0 +1,98 @@
+"""Append records to gzipped WARC files, rotate them by size, rename .open → final on close.
+
+A file being written is named `<name>.warc.gz.open`; only a closed file has its final name,
+so a reader can tell a finished file from one a crash left behind (see `nianbao verify`).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from warcio.warcwriter import WARCWriter
+
+from archive.location import RecordLocation
+from archive.records import WARC_VERSION, warcinfo_record
+
+OPEN_SUFFIX = ".open"
+
+
+class WarcFile:
+    """A rotating WARC writer; `write()` returns where each record landed."""
+
+    def __init__(
+        self,
+        directory: str | os.PathLike[str],
+        prefix: str = "nianbao",
+        rotate_bytes: int = 1_000_000_000,
+        info: dict[str, str] | None = None,
+    ) -> None:
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.prefix = prefix
+        self.rotate_bytes = rotate_bytes
+        self.info = dict(info or {})
+        self.serial = 0
+        self.bytes_written = 0
+        self.files_closed: list[str] = []
+        self._fh: Any = None
+        self._name: str | None = None
+        self._writer: WARCWriter | None = None
+
+    @property
+    def current_name(self) -> str | None:
+        return self._name
+
+    def _next_name(self) -> str:
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S%f")[:17]
+        host = socket.gethostname().split(".")[0]
+        while True:
+            self.serial += 1
+            name = f"{self.prefix}-{stamp}-{self.serial:05d}-{os.getpid()}~{host}.warc.gz"
+            if not (self.directory / name).exists():
+                return name
+
+    def _open(self) -> None:
+        self._name = self._next_name()
+        self._fh = open(self.directory / (self._name + OPEN_SUFFIX), "xb")
+        self._writer = WARCWriter(self._fh, gzip=True, warc_version=WARC_VERSION)
+        self._append(warcinfo_record(self._writer, self._name, self.info))
+
+    def _append(self, record: Any) -> RecordLocation:
+        assert self._fh is not None and self._writer is not None and self._name is not None
+        offset = self._fh.tell()
+        self._writer.write_record(record)
+        self._fh.flush()
+        end = self._fh.tell()
+        self.bytes_written += end - offset
+        return RecordLocation(self._name, offset, end - offset)
+
+    @property
+    def builder(self) -> WARCWriter:
+        """The record builder of the current file (opening one if needed)."""
+        if self._writer is None:
+            self._open()
+        assert self._writer is not None
+        return self._writer
+
+    def write(self, records: Iterable[Any]) -> list[RecordLocation]:
+        """Append records to one file (so linked records stay together), then maybe rotate."""
+        if self._fh is None:
+            self._open()
+        locations = [self._append(record) for record in records]
+        if self._fh.tell() >= self.rotate_bytes:
+            self.close()
+        return locations
+
+    def close(self) -> None:
+        """Close the current file and give it its final name."""
+        if self._fh is None:
+            return
+        self._fh.close()
+        os.replace(self.directory / (self._name + OPEN_SUFFIX), self.directory / self._name)
+        self.files_closed.append(self._name)
+        self._fh = self._writer = self._name = None

@@ -1,0 +1,126 @@
+"""The `nianbao` command: a thin click layer over the library (docs/cli.md)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from crawler.registry import RegistryError
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+DEFAULT_DATA = "./nianbao-data"
+
+
+def data_option(fn):
+    return click.option("--data", "data_dir", type=click.Path(file_okay=False), default=DEFAULT_DATA,
+                        show_default=True, help="Data directory (WARCs, catalogue, logs)")(fn)
+
+
+@click.group(context_settings=CONTEXT_SETTINGS)
+@click.version_option(package_name="nianbao")
+def cli() -> None:
+    """nianbao (年报): archive and catalogue government information-disclosure annual reports."""
+
+
+@cli.command()
+@click.option("--portals", "registry", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="Portal registry (TOML)")
+@data_option
+@click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
+              help="Override a Scrapy/nianbao setting")
+def crawl(registry: str, data_dir: str, overrides: tuple[str, ...]) -> None:
+    """Crawl every portal of a registry into DATA (WARCs + catalogue).
+
+    Example: nianbao crawl --portals portals.toml --data ./nianbao-data
+    """
+    from crawler.run import crawl as run_crawl
+    from crawler.summary import print_summary
+
+    settings = dict(item.split("=", 1) for item in overrides)
+    settings["NIANBAO_COMMAND"] = "crawl " + registry
+    started = time.monotonic()
+    try:
+        stats = run_crawl(registry, data_dir, settings)
+    except RegistryError as e:
+        raise click.ClickException(str(e)) from e
+    print_summary(data_dir, stats, time.monotonic() - started)
+
+
+@cli.command()
+@data_option
+@click.option("--scale", default=1, show_default=True, help="Size of the simulated portal set")
+def demo(data_dir: str, scale: int) -> None:
+    """Start the built-in simulated portals, crawl them, and show what was catalogued.
+
+    Example: nianbao demo --data ./nianbao-data
+    """
+    from crawler.run import crawl as run_crawl
+    from crawler.summary import print_summary
+    from simportals import build_testbed, serve_testbed
+
+    Path(data_dir).mkdir(parents=True, exist_ok=True)
+    registry = Path(data_dir) / "portals.toml"
+    started = time.monotonic()
+    with serve_testbed(build_testbed(scale=scale)) as running:
+        registry.write_text(running.registry_toml(), encoding="utf-8")
+        click.echo(f"simulated portals up; registry written to {registry}")
+        stats = run_crawl(registry, data_dir, {"NIANBAO_COMMAND": "demo"})
+    print_summary(data_dir, stats, time.monotonic() - started, demo=True)
+
+
+@cli.command()
+@click.argument("page", type=click.Path(exists=True, dir_okay=False))
+@click.option("--url", default=None, help="The page's URL (for relative links and URL dates)")
+@click.option("--content-type", default=None, help="Content-Type header, e.g. 'text/html; charset=gbk'")
+def extract(page: str, url: str | None, content_type: str | None) -> None:
+    """Extract one saved page or attachment and print ONE JSON object.
+
+    Example: nianbao extract report.html --url http://www.example.gov.cn/xxgk/ndbg/t20240308_1.html
+    """
+    from extract import extract_page
+
+    headers = [("Content-Type", content_type)] if content_type else None
+    result = extract_page(Path(page).read_bytes(), url=url, headers=headers)
+    click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+
+
+@cli.command()
+@data_option
+@click.argument("sql")
+@click.option("--json", "as_json", is_flag=True, help="Print rows as JSON instead of a table")
+def query(data_dir: str, sql: str, as_json: bool) -> None:
+    """Run SQL against DATA/catalogue.db and print the result as a table.
+
+    Example: nianbao query --data ./nianbao-data "select year, count(*) from reports group by year"
+    """
+    import sqlite3
+
+    from tabulate import tabulate
+
+    from archive.catalogue import Catalogue
+    from crawler.run import data_paths
+
+    path = data_paths(data_dir)["catalogue"]
+    if not path.exists():
+        raise click.ClickException(f"no catalogue at {path}; run `nianbao crawl` or `nianbao demo` first")
+    catalogue = Catalogue(path)
+    try:
+        columns, rows = catalogue.query(sql)
+    except sqlite3.Error as e:
+        raise click.ClickException(f"SQL error: {e}") from e
+    if as_json:
+        click.echo(json.dumps([dict(zip(columns, r)) for r in rows], ensure_ascii=False, indent=2))
+    else:
+        click.echo(tabulate(rows, headers=columns, tablefmt="simple", maxcolwidths=60))
+
+
+def main() -> None:
+    cli(prog_name="nianbao")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,22 @@
+"""What the spider hands to the pipelines: one archived page or attachment to catalogue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from archive.location import RecordLocation
+
+
+@dataclass
+class CaptureItem:
+    url: str
+    portal: str
+    kind: str  # "page" or "attachment"
+    status: int
+    content_type: str
+    location: RecordLocation | None  # where the response record lies in DATA/warc/
+    link_title: str | None = None  # the title the listing gave the link
+    referer_url: str | None = None
+    parent_url: str | None = None  # for attachments: the page linking them
+    warc_date: str | None = None
+    payload_digest: str | None = None

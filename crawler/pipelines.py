@@ -1,0 +1,102 @@
+"""CataloguePipeline: extract each captured page in worker processes, write catalogue rows.
+
+Settings: CATALOGUE_PATH, WARC_DIR, EXTRACT_WORKERS (0 = extract in-process),
+NIANBAO_COMMAND (recorded in crawl_runs).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from archive.catalogue import Catalogue
+from crawler.extraction import extract_archived, warm_up
+from crawler.items import CaptureItem
+from crawler.rows import capture_row, report_row
+
+logger = logging.getLogger(__name__)
+
+
+class CataloguePipeline:
+    def __init__(self, catalogue_path: str, warc_dir: str, workers: int, crawler: Crawler) -> None:
+        self.catalogue_path = catalogue_path
+        self.warc_dir = warc_dir
+        self.workers = workers
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.catalogue: Catalogue | None = None
+        self.pool: ProcessPoolExecutor | None = None
+        self.run_id: int | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CataloguePipeline:
+        settings = crawler.settings
+        path, warc_dir = settings.get("CATALOGUE_PATH"), settings.get("WARC_DIR")
+        if not path or not warc_dir:
+            raise NotConfigured("CATALOGUE_PATH and WARC_DIR must be set")
+        pipeline = cls(path, warc_dir, settings.getint("EXTRACT_WORKERS", 2), crawler)
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    def open_spider(self) -> None:
+        self.catalogue = Catalogue(self.catalogue_path)
+        portals = list(getattr(self.crawler.spider, "portals", {}))
+        self.run_id = self.catalogue.start_run(self.crawler.settings.get("NIANBAO_COMMAND", "crawl"), portals)
+        self.stats.set_value("nianbao/run_id", self.run_id)
+        if self.workers > 0:
+            context = multiprocessing.get_context("spawn")  # never fork a running reactor
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=warm_up)
+
+    async def _extract(self, item: CaptureItem) -> dict[str, Any]:
+        hints = self._hints(item)
+        if self.pool is None:
+            return extract_archived(self.warc_dir, item.location, hints)
+        future = self.pool.submit(extract_archived, self.warc_dir, item.location, hints)
+        return await asyncio.wrap_future(future)
+
+    def _hints(self, item: CaptureItem) -> dict[str, Any]:
+        portal = self.crawler.spider.portals.get(item.portal)
+        return {
+            "portal_name": item.portal,
+            "portal_title": portal.title if portal else None,
+            "registry_region": portal.region if portal else None,
+            "link_title": item.link_title,
+            "parent_url": item.parent_url,
+        }
+
+    async def process_item(self, item: Any) -> Any:
+        if not isinstance(item, CaptureItem):
+            return item
+        if item.location is None:
+            self.stats.inc_value("catalogue/not_archived")
+            return item
+        result = await self._extract(item)
+        assert self.catalogue is not None and self.run_id is not None
+        page = result.get("page")
+        report_id = None
+        if page and page["kind"] == "report":
+            portal = self.crawler.spider.portals.get(item.portal)
+            issuer = bool(portal and portal.title and page.get("agency") == portal.title)
+            report_id, new = self.catalogue.upsert_report(report_row(item, page), self.run_id, issuer)
+            self.stats.inc_value("catalogue/reports_new" if new else "catalogue/reports_seen_again")
+        elif not result["ok"]:
+            self.stats.inc_value("extract/error")
+        self.catalogue.add_capture(capture_row(item, page, self.run_id, report_id, result.get("error")))
+        self.stats.inc_value("catalogue/captures")
+        return item
+
+    def spider_closed(self, spider: Any = None, reason: str = "finished") -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
+        if self.catalogue is not None and self.run_id is not None:
+            stats = self.stats.get_stats()
+            run = self.catalogue.finish_run(self.run_id, reason, stats)
+            self.stats.set_value("nianbao/run", {k: run[k] for k in ("id", "reports_new", "reports_seen", "captures")})
+            self.catalogue.close()

@@ -1,0 +1,49 @@
+"""Extracted pages → catalogue rows (pure functions, shared by the crawl and replay)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from archive.catalogue import report_key
+from crawler.items import CaptureItem
+from extract.model import STATS_KEYS
+
+
+def report_row(item: CaptureItem, page: dict[str, Any]) -> dict[str, Any]:
+    region = page.get("region") or {}
+    stats = page.get("stats") or {}
+    row = {
+        "id": report_key(page.get("agency"), page.get("year"), page.get("title")),
+        "url": item.url,
+        "portal": item.portal,
+        "published_as": "html" if item.kind == "page" else _doc_type(item),
+        **{k: page.get(k) for k in ("title", "agency", "year", "published", "signed", "index_no",
+                                    "doc_no", "publisher", "template_version", "scope", "text")},
+        **{k: region.get(k) for k in ("province", "prefecture", "county", "township", "level")},
+        "region_code": region.get("code"),
+        **{k: stats.get(k) for k in STATS_KEYS},
+        "fetched_at": item.warc_date,
+    }
+    row.update(item.location.as_dict())
+    return row
+
+
+def _doc_type(item: CaptureItem) -> str:
+    from spiders.links import attachment_extension
+
+    ext = attachment_extension(item.url)
+    return ext.lstrip(".") if ext else "attachment"
+
+
+def capture_row(item: CaptureItem, page: dict[str, Any] | None, run_id: int, report_id: str | None,
+                error: str | None) -> dict[str, Any]:
+    row = {
+        "url": item.url, "run_id": run_id, "portal": item.portal, "kind": item.kind,
+        "page_kind": page["kind"] if page else None, "status": item.status,
+        "content_type": item.content_type, "title": page.get("title") if page else item.link_title,
+        "report_id": report_id, "payload_digest": item.payload_digest, "fetched_at": item.warc_date,
+        "error": error,
+    }
+    if item.location is not None:
+        row.update(item.location.as_dict())
+    return row

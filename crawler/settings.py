@@ -1,0 +1,55 @@
+"""Scrapy settings for nianbao: what runs, in what order, and how politely.
+
+Every nianbao-specific setting is documented in docs/settings.md.
+"""
+
+BOT_NAME = "nianbao"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+USER_AGENT = "nianbao/0.1 (archival crawler for government information-disclosure annual reports)"
+
+# Politeness for real portals: robots.txt, few requests per host, AutoThrottle, retries.
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 32
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+DOWNLOAD_TIMEOUT = 60
+DOWNLOAD_MAXSIZE = 200 * 1024 * 1024
+REDIRECT_MAX_TIMES = 10
+
+# Only encodings every WARC reader can decode (warcio, pywb): no br, no zstd.
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "zh-CN,zh;q=0.9",
+    "Accept-Encoding": "gzip, deflate",
+}
+
+EXTENSIONS = {
+    "archive.capture.WarcCapture": 100,
+    "scrapy.extensions.telnet.TelnetConsole": None,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.CataloguePipeline": 300,
+}
+
+# nianbao components (docs/settings.md)
+WARC_ENABLED = True
+WARC_DIR = None  # set by `nianbao crawl` to DATA/warc
+WARC_PREFIX = "nianbao"
+WARC_ROTATE_BYTES = 1_000_000_000
+CATALOGUE_PATH = None  # set by `nianbao crawl` to DATA/catalogue.db
+EXTRACT_WORKERS = 2
+
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+LOG_LEVEL = "INFO"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"

@@ -1,0 +1,41 @@
+"""The summary printed at the end of a crawl or demo."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from crawler.run import data_paths
+
+
+def _dir_bytes(path) -> int:
+    return sum(p.stat().st_size for p in path.glob("*") if p.is_file()) if path.exists() else 0
+
+
+def print_summary(data_dir: str, stats: dict[str, Any], seconds: float, demo: bool = False) -> None:
+    from archive.catalogue import Catalogue
+
+    paths = data_paths(data_dir)
+    catalogue = Catalogue(paths["catalogue"])
+    run_id = stats.get("nianbao/run_id")
+    run = catalogue.db["crawl_runs"].get(run_id) if run_id else {}
+    total = catalogue.db["reports"].count
+    portals = run.get("portals", "[]")
+    echo = click.echo
+    echo("")
+    echo(f"crawl {run_id} {stats.get('finish_reason', '?')} in {seconds:.1f}s")
+    echo(f"  portals            {portals}")
+    echo(f"  pages fetched      {stats.get('downloader/response_count', 0)}")
+    echo(f"  reports            {run.get('reports_new', 0)} new, {run.get('reports_seen', 0)} seen this run, {total} in catalogue")
+    echo(f"  WARC bytes         {stats.get('warc/bytes_written', 0):,} in {paths['warc']}")
+    echo(f"  catalogue          {paths['catalogue']} ({_dir_bytes(paths['data']):,} bytes in {paths['data']})")
+    errors = {k: v for k, v in stats.items() if k.startswith(("nianbao/errors/", "extract/error", "warc/write_error"))}
+    if errors:
+        echo(f"  errors             {errors}")
+    echo(f"  log                {paths['logs'] / 'crawl.log'}")
+    echo("")
+    echo("Try:")
+    echo(f'  nianbao query --data {data_dir} "select year, agency, title from reports order by year desc limit 10"')
+    echo(f'  nianbao query --data {data_dir} "select agency, year, applications_received, granted from report_summary where applications_received is not null order by applications_received desc"')
+    catalogue.close()

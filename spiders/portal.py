@@ -1,0 +1,176 @@
+"""PortalSpider: from each registry portal's report column to every report page and attachment.
+
+Run as `nianbao crawl --portals FILE` or `scrapy crawl portal -a registry=FILE`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from lxml import html as lxml_html
+from scrapy.http import Response, TextResponse
+
+from crawler.items import CaptureItem
+from crawler.registry import Portal, load_registry
+from spiders import links, pagination
+
+
+def _is_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+class PortalSpider(scrapy.Spider):
+    name = "portal"
+
+    def __init__(self, registry: str | None = None, portals: list[Portal] | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        if portals is None:
+            if not registry:
+                raise ValueError("PortalSpider needs -a registry=FILE")
+            portals = load_registry(registry)
+        self.portals = {p.name: p for p in portals}
+        self.patterns = {
+            p.name: re.compile(p.title_pattern) if p.title_pattern else links.REPORT_TITLE for p in portals
+        }
+        self.budget: Counter[str] = Counter()
+        self.listing_pages: Counter[str] = Counter()
+
+    # -- requests ---------------------------------------------------------------------------
+
+    def _meta(self, portal: Portal, url: str, **extra: Any) -> dict[str, Any]:
+        meta = {"portal": portal.name, "download_slot": urlsplit(url).netloc, **extra}
+        if portal.download_delay is None and _is_loopback(url):
+            # Loopback hosts are the simulated portals: politeness delays would only slow tests.
+            meta["autothrottle_dont_adjust_delay"] = True
+        return meta
+
+    def _request(self, portal: Portal, url: str, callback, **meta: Any) -> scrapy.Request | None:
+        if not portal.allows(url):
+            self.crawler.stats.inc_value("nianbao/offsite_dropped")
+            return None
+        if self.budget[portal.name] >= portal.max_pages:
+            self.crawler.stats.inc_value("nianbao/budget_exhausted")
+            return None
+        self.budget[portal.name] += 1
+        return scrapy.Request(url, callback=callback, meta=self._meta(portal, url, **meta),
+                              errback=self.on_error)
+
+    async def start(self) -> Any:
+        for portal in self.portals.values():
+            for url in portal.start_urls:
+                request = self._request(portal, url, self.parse_listing)
+                if request is not None:
+                    yield request
+
+    def on_error(self, failure: Any) -> None:
+        self.crawler.stats.inc_value(f"nianbao/errors/{failure.type.__name__}")
+        self.logger.warning("request failed: %s (%s)", failure.request.url, failure.value)
+
+    # -- listings ---------------------------------------------------------------------------
+
+    def parse_listing(self, response: Response) -> Iterator[Any]:
+        portal = self.portals[response.meta["portal"]]
+        if not isinstance(response, TextResponse):
+            return
+        self.listing_pages[portal.name] += 1
+        if self.listing_pages[portal.name] > portal.max_listing_pages:
+            self.crawler.stats.inc_value("nianbao/listing_budget_exhausted")
+            return
+        self.crawler.stats.inc_value("nianbao/listing_pages")
+        yield from self._follow_items(portal, response, self._listing_links(portal, response))
+        for url in pagination.trs_pages(response):
+            request = self._request(portal, url, self.parse_listing)
+            if request is not None:
+                yield request
+        for request in pagination.hanweb_requests(response, self._meta(portal, response.url)):
+            if portal.allows(request.url):
+                yield request.replace(callback=self.parse_listing, errback=self.on_error)
+        for url, text in self._anchors(response.text, response.url):
+            if links.is_pagination_link(url, text) and self._same_column(response.url, url):
+                request = self._request(portal, url, self.parse_listing)
+                if request is not None:
+                    yield request
+
+    def _anchors(self, text: str, base: str, xpath: str | None = None) -> list[tuple[str, str]]:
+        try:
+            root = lxml_html.fromstring(text)
+        except Exception:
+            return []
+        elements = root.xpath(xpath) if xpath else root.iter("a")
+        out = []
+        for a in elements:
+            href = (a.get("href") or "").strip()
+            if not href or href.startswith(("javascript:", "#", "mailto:")):
+                continue
+            label = a.get("title") or a.text_content()
+            out.append((urljoin(base, href), re.sub(r"\s+", "", label or "")))
+        return out
+
+    def _listing_links(self, portal: Portal, response: TextResponse) -> list[tuple[str, str]]:
+        found = self._anchors(response.text, response.url, portal.link_xpath)
+        for fragment in pagination.record_fragments(response.text):
+            found += self._anchors(f"<div>{fragment}</div>", response.url)
+        return found
+
+    @staticmethod
+    def _same_column(listing_url: str, url: str) -> bool:
+        a, b = urlsplit(listing_url), urlsplit(url)
+        return a.netloc == b.netloc and a.path.rsplit("/", 1)[0] == b.path.rsplit("/", 1)[0]
+
+    def _follow_items(self, portal: Portal, response: Response, anchors: list[tuple[str, str]]) -> Iterator[Any]:
+        pattern = self.patterns[portal.name]
+        for url, text in anchors:
+            if not links.is_report_title(text, pattern):
+                continue
+            if not portal.allows(url):
+                self.crawler.stats.inc_value("nianbao/offsite_dropped")
+                continue
+            callback = self.parse_attachment if links.attachment_extension(url) else self.parse_detail
+            request = self._request(portal, url, callback, link_title=text, referer_url=response.url)
+            if request is not None:
+                yield request
+
+    # -- report pages and attachments ----------------------------------------------------------
+
+    def _item(self, response: Response, kind: str, **extra: Any) -> CaptureItem:
+        meta = response.meta
+        return CaptureItem(
+            url=response.url,
+            portal=meta["portal"],
+            kind=kind,
+            status=response.status,
+            content_type=(response.headers.get("Content-Type") or b"").decode("latin-1"),
+            link_title=meta.get("link_title"),
+            referer_url=meta.get("referer_url"),
+            location=meta.get("warc_location"),
+            warc_date=meta.get("warc_date"),
+            payload_digest=meta.get("warc_payload_digest"),
+            **extra,
+        )
+
+    def parse_detail(self, response: Response) -> Iterator[Any]:
+        portal = self.portals[response.meta["portal"]]
+        if not isinstance(response, TextResponse):
+            yield self._item(response, "attachment")
+            return
+        yield self._item(response, "page")
+        for url, text in self._anchors(response.text, response.url):
+            if links.attachment_extension(url) and portal.allows(url):
+                request = self._request(portal, url, self.parse_attachment,
+                                        link_title=text or response.meta.get("link_title"),
+                                        referer_url=response.url, parent_url=response.url)
+                if request is not None:
+                    yield request
+
+    def parse_attachment(self, response: Response) -> Iterator[Any]:
+        yield self._item(response, "attachment", parent_url=response.meta.get("parent_url"))
