@@ -7,11 +7,13 @@ See docs/archive.md.
 
 from __future__ import annotations
 
+from datetime import UTC
 from http import HTTPStatus
 from io import BytesIO
 from typing import Any
 from urllib.parse import urlsplit
 
+from w3lib.url import safe_url_string
 from warcio.recordbuilder import RecordBuilder
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
@@ -88,7 +90,7 @@ def request_record(
     warc_date: str | None = None,
 ) -> Any:
     """A request record; the request line keeps the query string, Host is added as sent."""
-    parts = urlsplit(url)
+    parts = urlsplit(safe_url_string(url))
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     if not any(name.lower() == "host" for name, _ in headers):
         headers = [("Host", parts.netloc), *headers]
@@ -111,6 +113,6 @@ def warcinfo_record(builder: RecordBuilder, filename: str, info: dict[str, str])
 
 
 def now_iso() -> str:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    return datetime_to_iso_date(datetime.now(timezone.utc), use_micros=True)
+    return datetime_to_iso_date(datetime.now(UTC), use_micros=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import socket
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +48,7 @@ class WarcFile:
         return self._name
 
     def _next_name(self) -> str:
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S%f")[:17]
+        stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")[:17]
         host = socket.gethostname().split(".")[0]
         while True:
             self.serial += 1

@@ -113,7 +113,7 @@ def query(data_dir: str, sql: str, as_json: bool) -> None:
     except sqlite3.Error as e:
         raise click.ClickException(f"SQL error: {e}") from e
     if as_json:
-        click.echo(json.dumps([dict(zip(columns, r)) for r in rows], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], ensure_ascii=False, indent=2))
     else:
         click.echo(tabulate(rows, headers=columns, tablefmt="simple", maxcolwidths=60))
 

@@ -17,9 +17,9 @@ logger = logging.getLogger(__name__)
 
 def extract_archived(warc_dir: str, location: RecordLocation, hints: dict[str, Any]) -> dict[str, Any]:
     """Read one response record back and extract it; errors come back as data, not exceptions."""
-    from extract import extract_page
-
     try:
+        from extract import extract_page
+
         response = read_response(warc_dir, location)
         page = extract_page(response.body, url=response.url, headers=response.headers, hints=hints)
         return {"ok": True, "page": page.to_json()}

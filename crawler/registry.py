@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
+
+
+def is_loopback(url_or_netloc: str) -> bool:
+    """Hosts on 127.0.0.0/8 or ::1: our own simulated portals, never a real government site."""
+    netloc = urlsplit(url_or_netloc).netloc if "//" in url_or_netloc else url_or_netloc
+    host = urlsplit("//" + netloc).hostname or ""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 class RegistryError(ValueError):

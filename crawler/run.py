@@ -10,7 +10,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from crawler.registry import Portal, load_registry
+from crawler.registry import Portal, is_loopback, load_registry
 
 
 def data_paths(data_dir: str | os.PathLike[str]) -> dict[str, Path]:
@@ -32,8 +32,12 @@ def crawl_settings(data_dir: str | os.PathLike[str], portals: list[Portal], over
                 slot["concurrency"] = portal.concurrency
             if portal.download_delay is not None:
                 slot["delay"] = portal.download_delay
+            elif is_loopback(domain):
+                # The simulated portals: politeness delays would only slow the demo and tests.
+                slot = {"delay": 0.0, "concurrency": portal.concurrency or 8}
             if slot:
                 slots[domain] = slot
+                slots.setdefault(domain.split(":")[0], slot)  # robots.txt requests use the bare host
     settings.setdict({
         "WARC_DIR": str(paths["warc"]),
         "CATALOGUE_PATH": str(paths["catalogue"]),
@@ -53,7 +57,8 @@ def crawl(registry: str | os.PathLike[str], data_dir: str | os.PathLike[str],
 
     portals = load_registry(registry)
     settings = crawl_settings(data_dir, portals, overrides)
-    process = CrawlerProcess(settings, install_root_handler=True)
+    settings.set("LOG_INSTALL_ROOT_HANDLER", True)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(PortalSpider)
     process.crawl(crawler, portals=portals)
     process.start()

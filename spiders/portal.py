@@ -5,7 +5,6 @@ Run as `nianbao crawl --portals FILE` or `scrapy crawl portal -a registry=FILE`.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -17,16 +16,8 @@ from lxml import html as lxml_html
 from scrapy.http import Response, TextResponse
 
 from crawler.items import CaptureItem
-from crawler.registry import Portal, load_registry
+from crawler.registry import Portal, is_loopback, load_registry
 from spiders import links, pagination
-
-
-def _is_loopback(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return host == "localhost"
 
 
 class PortalSpider(scrapy.Spider):
@@ -49,7 +40,7 @@ class PortalSpider(scrapy.Spider):
 
     def _meta(self, portal: Portal, url: str, **extra: Any) -> dict[str, Any]:
         meta = {"portal": portal.name, "download_slot": urlsplit(url).netloc, **extra}
-        if portal.download_delay is None and _is_loopback(url):
+        if portal.download_delay is None and is_loopback(url):
             # Loopback hosts are the simulated portals: politeness delays would only slow tests.
             meta["autothrottle_dont_adjust_delay"] = True
         return meta

@@ -1,0 +1,44 @@
+"""Report titles, attachments and pagination links as portals print them."""
+
+import pytest
+
+from spiders.links import attachment_extension, is_pagination_link, is_report_title
+
+
+@pytest.mark.parametrize("title", [
+    "宁波市北仑区2022年政府信息公开工作年度报告",
+    "平潭综合实验区2019年度政府信息公开工作年度报告",
+    "新碶街道2021年政务公开工作年度报告",
+    "某县二〇一七年政府信息公开工作年度报告",
+    "沭阳县发展和改革局2023年政府信息公开年度报告",
+])
+def test_report_titles(title):
+    assert is_report_title(title)
+
+
+@pytest.mark.parametrize("title", [
+    "北仑区召开2023年政务公开工作推进会",
+    "关于2014年政府信息公开工作要点落实情况的函",
+    "政府信息公开指南",
+    "",
+])
+def test_not_report_titles(title):
+    assert not is_report_title(title)
+
+
+@pytest.mark.parametrize("url, ext", [
+    ("http://x.gov.cn/xxgk/ndbg/202003/P020200302.pdf", ".pdf"),
+    ("http://x.gov.cn/module/download/downfile.jsp?classid=0&filename=2021年报.docx", ".docx"),
+    ("http://x.gov.cn/a.XLS", ".xls"),
+    ("http://x.gov.cn/a.html", None),
+])
+def test_attachment_extension(url, ext):
+    assert attachment_extension(url) == ext
+
+
+def test_pagination_links():
+    assert is_pagination_link("http://x/xxgk/ndbg/index_3.html", "3")
+    assert is_pagination_link("http://x/list/page_2.html", None)
+    assert is_pagination_link("http://x/list?page=4", None)
+    assert is_pagination_link("http://x/list/whatever.html", "下一页")
+    assert not is_pagination_link("http://x/xxgk/ndbg/202003/t20200302_1.html", "报告")
