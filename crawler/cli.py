@@ -118,6 +118,24 @@ def query(data_dir: str, sql: str, as_json: bool) -> None:
         click.echo(tabulate(rows, headers=columns, tablefmt="simple", maxcolwidths=60))
 
 
+def _register_plugins() -> None:
+    """Commands that live beside the library code they front."""
+    import importlib
+
+    for module in ("crawler.cli_archive",):
+        try:
+            commands = importlib.import_module(module).COMMANDS
+        except ModuleNotFoundError as e:
+            if e.name != module:
+                raise
+            continue
+        for command in commands:
+            cli.add_command(command)
+
+
+_register_plugins()
+
+
 def main() -> None:
     cli(prog_name="nianbao")
 
