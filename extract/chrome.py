@@ -1,0 +1,183 @@
+"""Page chrome: widgets, info bars, footers and metadata blocks that are not the report.
+
+Two passes. Elements whose class/id names a widget (share, print, QR code …) or tables that
+are a metadata block (索引号/发布机构/成文日期 …) are cut from the container before it is
+walked; then each remaining short line is matched against the chrome kinds of the issue
+(shared/docs/ogi-format.md §3.5). Every cut is recorded by kind in `removed`, so a user can see
+why text went missing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml.html import HtmlElement
+
+from extract.text import Block
+
+# kind → (pattern, longest line the pattern may remove). Patterns are searched, so each one
+# anchors itself; the length cap keeps a body sentence that merely mentions a word.
+LINE_KINDS: dict[str, tuple[re.Pattern[str], int]] = {
+    "breadcrumb": (re.compile(
+        r"^(您?(当前|现在|目前)?(所在|的)?(的)?位置|当前位置|您的位置|所在位置|当前的位置)\s*[:：是]"
+        r"|^首页\s*(>|›|»|/|＞|→)"), 200),
+    "info_bar": (re.compile(
+        r"(发布时间|发布日期|时间发布|更新时间|信息来源|浏览量|浏览次数|阅读次数|阅读量|点击数|点击量|点击率"
+        r"|访问量|访问次数|累计次数|字号|字体|文字大小|背景色)\s*[:：]"
+        r"|^(来源|时间|日期|作者|编辑|责任编辑)\s*[:：]"
+        r"|[【\[]?\s*字体\s*[:：]?\s*[【\[]?\s*大\s*中\s*小|^[【\[]\s*大\s*中\s*小\s*[】\]]$"), 160),
+    "share": (re.compile(r"分享到|^分享\s*[:：]?|微信\s*微博|QQ空间|新浪微博"), 60),
+    "print_close": (re.compile(
+        r"打印本页|打印文章|打印此页|打印该页|[【\[]\s*打印\s*[】\]]|^打印$|关闭窗口|关闭本页"
+        r"|[【\[]\s*关闭\s*[】\]]|^关闭$|返回顶部|^返回$|^[【\[]?\s*打印\s*[】\]]?\s*[【\[]?\s*关闭"),
+        60),
+    "prev_next": (re.compile(r"^(上一篇|下一篇|上一条|下一条|上一页|下一页)|上一页.*下一页|^首页.*尾页$"), 120),
+    "related": (re.compile(
+        r"^(相关信息|相关链接|相关阅读|相关文章|相关文件|相关新闻|相关稿件|相关推荐|相关解读)\s*[:：]?"), 80),
+    "panel": (re.compile(
+        r"^(文件下载|附件下载|政策咨询|相关附件)\s*[:：]?$|如果您对该政策文件有疑问|对该政策的制定及执行提出"
+        r"|^我要咨询$"), 200),
+    "favourite": (re.compile(r"^收藏$|加入收藏|[【\[]\s*收藏\s*[】\]]|^我要收藏"), 40),
+    "tabs": (re.compile(r"^(全真版|文字版)(\s*(全真版|文字版))*$"), 20),
+    "qrcode": (re.compile(r"扫一扫|手机上查看|手机打开|手机扫描|扫描二维码|扫码"), 60),
+    "widget": (re.compile(
+        r"纠错|无障碍|长者版|关怀版|适老化|繁體版|繁体版|简体版|^English$|^ENGLISH$|读屏|智能问答"
+        r"|离开本站|即将离开"), 60),
+    "tags": (re.compile(r"^(标签|Tags?)\s*[:：]"), 80),
+    "footer": (re.compile(
+        r"网站标识码|ICP备|ICP证|公网安备|公安备案|版权所有|Copyright|©|技术支持\s*[:：]|网站地图"
+        r"|建议使用.{0,20}浏览器|分辨率|^(主办|承办)(单位)?\s*[:：].*(\||网站|地址|电话)"), 300),
+    "counter": (re.compile(r"^\d{1,10}$|^(ID|id)\s*[:：]?\s*\d+$|\{\{.*?\}\}|\$\{.*?\}|^次$"), 40),
+    "metadata": (re.compile(
+        r"^(索引号|索取号|信息索引|发布机构|发布单位|发文机关|发文机构|发文单位|公开形式|公开方式|公开范围"
+        r"|公开时限|成文日期|生成日期|发文日期|公文生成日期|公开日期|文号|发文字号|文件编号|有效性|时效性?"
+        r"|主题分类|组配分类|信息分类|体裁分类|服务对象|公开目录|信息名称|所属主题|主题词|关键词|内容概述"
+        r"|信息类别|效力状态|分类)\s*[:：]"), 160),
+}
+# Word conditional comments pasted as text (`&lt;!--[if !supportLists]--&gt;`) and fragments.
+MARKUP = re.compile(r"<!--\s*\[(if [^\]]*|endif)\]\s*-->|<!--\s*(Start|End)Fragment\s*-->"
+                    r"|<\?xml[^>]*>|<!--\?xml[^>]*-->", re.I)
+_WIDGET_NAME = re.compile(
+    r"(^|[\s_-])(share|bdshare|bdsharebuttonbox|print|qrcode|ewm|erweima|code-img|fontsize|"
+    r"font-size|zihao|crumbs?|breadcrumbs?|location|position|dqwz|xgxx|xglj|related|jiucuo|"
+    r"shoucang|favorite|prevnext|prev-next|pager|footer|copyright|toolbar|article-tools|"
+    r"tools|sxp|article_btn_group|article_qrcode_area|article_extend)($|[\s_-])", re.I)
+_ATTACHMENT_HREF = re.compile(r"\.(pdf|docx?|xlsx?|wps|ofd|zip|rar)(\?|$)", re.I)
+_EMPTY_ATTACHMENT_LABEL = re.compile(r"^(附件|相关附件)\s*[:：]?$")
+META_LABELS = re.compile(
+    r"^\s*(索引号|索取号|信息索引|发布机构|发布单位|发文机关|发文机构|公开形式|公开方式|公开范围|成文日期"
+    r"|生成日期|发文日期|文号|发文字号|文件编号|有效性|时效|主题分类|组配分类|信息分类|信息名称|名称"
+    r"|标题|发布日期|公开日期|主题词|关键词|内容概述|信息类别|备注)\s*[:：]?")
+
+
+def line_kind(line: str) -> str | None:
+    """The chrome kind of one short line of text, or None for body text."""
+    stripped = line.strip()
+    for kind, (pattern, longest) in LINE_KINDS.items():
+        if len(stripped) <= longest and pattern.search(stripped):
+            return kind
+    return None
+
+
+def is_metadata_table(el: HtmlElement) -> bool:
+    """A table/list whose cells are metadata labels (索引号, 发布机构 …), not a report table."""
+    cells = el.xpath(".//td|.//th|.//li|.//dt|.//span")
+    labels = sum(1 for c in cells if META_LABELS.match(c.text_content() or "")
+                 and len(c.text_content().strip()) <= 40)
+    return labels >= 2
+
+
+def _record(removed: dict[str, list[str]], kind: str, text: str) -> None:
+    text = " ".join(text.split())
+    if text and text not in removed.setdefault(kind, []):
+        removed[kind].append(text)
+
+
+def _is_metadata_block(el: HtmlElement) -> bool:
+    if not is_metadata_table(el):
+        return False
+    if el.tag == "table":
+        return len(el.text_content()) < 1500
+    # A div or list counts only when it is nothing but label/value pairs, never a body wrapper.
+    long_paragraphs = [p for p in el.iter("p") if len(p.text_content().strip()) > 80]
+    return not long_paragraphs and len(el.text_content().strip()) < 400
+
+
+def strip_elements(container: HtmlElement, removed: dict[str, list[str]]) -> None:
+    """Cut widget elements and metadata blocks out of the container, in place."""
+    doomed: list[tuple[HtmlElement, str]] = []
+    seen: set[HtmlElement] = set()
+    for el in container.iter("table", "div", "ul", "dl", "span", "p", "section", "a"):
+        if el is container or any(a in seen for a in el.iterancestors()):
+            continue
+        names = f"{el.get('class', '')} {el.get('id', '')}"
+        if _WIDGET_NAME.search(names) and len(el.text_content()) < 400:
+            doomed.append((el, "widget"))
+            seen.add(el)
+        elif el.tag in ("table", "ul", "dl", "div") and _is_metadata_block(el):
+            doomed.append((el, "metadata"))
+            seen.add(el)
+    for el, kind in doomed:
+        parent = el.getparent()
+        if parent is None:
+            continue
+        _record(removed, kind, el.text_content())
+        _drop_keep_tail(el, parent)
+
+
+def _drop_keep_tail(el: HtmlElement, parent: HtmlElement) -> None:
+    tail = el.tail
+    previous = el.getprevious()
+    if tail:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+def _link_text(el: HtmlElement) -> int:
+    return sum(len("".join(a.text_content().split())) for a in el.iter("a"))
+
+
+def strip_navigation(container: HtmlElement, removed: dict[str, list[str]]) -> None:
+    """Cut menus and link lists (mostly link text, no attachment files) from a scored container.
+
+    Only used when no CMS body element was found: inside an editor div a list of links is body.
+    """
+    doomed = []
+    for el in container.iter("ul", "ol", "nav", "div", "p", "table", "dl"):
+        if el is container or any(d in el.iterancestors() for d in doomed):
+            continue
+        links = el.xpath(".//a[@href]")
+        total = len("".join(el.text_content().split()))
+        if len(links) >= 3 and total and _link_text(el) / total > 0.7 \
+                and not any(_ATTACHMENT_HREF.search(a.get("href", "")) for a in links):
+            doomed.append(el)
+    for el in doomed:
+        _record(removed, "navigation", el.text_content())
+        _drop_keep_tail(el, el.getparent())
+
+
+def strip_lines(blocks: list[Block], removed: dict[str, list[str]]) -> list[Block]:
+    """Drop chrome lines and pasted markup from paragraph blocks; tables are left alone."""
+    kept = []
+    for block in blocks:
+        if block.kind == "table":
+            kept.append(block)
+            continue
+        text = MARKUP.sub("", block.text).strip()
+        if text != block.text:
+            _record(removed, "markup", block.text)
+        kind = line_kind(text) if text else None
+        if kind:
+            _record(removed, kind, text)
+            continue
+        if text or block.links:
+            block.text = text
+            kept.append(block)
+    # An attachment panel left empty by the CMS ends the page with a bare 附件： label.
+    while kept and kept[-1].kind != "table" and _EMPTY_ATTACHMENT_LABEL.match(kept[-1].text) \
+            and not kept[-1].links:
+        _record(removed, "panel", kept.pop().text)
+    return kept

@@ -1,0 +1,61 @@
+"""Is this page an annual report, something else, or only a link to an attachment?
+
+Report columns also carry news, 一图读懂 graphics, 解读 and letters (shared/realworld 005 is a
+函 in the 年报 column), so a report needs both the title pattern and a report-like body.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+from extract.text import Block
+
+REPORT_TITLE = re.compile(
+    r"(\d{4}|[〇零○O一二三四五六七八九]{4})\s*年度?.*(政府信息公开|政务公开|政务信息公开|信息公开)"
+    r".*报告")
+NOT_REPORT_TITLE = re.compile(
+    r"一图读懂|图解|解读|读懂|关于.*的(函|通知|批复|意见|报告的说明)|的函$|通知$|公告$|新闻|发布会|访谈"
+    r"|目录$|列表|汇总表|工作要点|网站.*年度报表")
+REPORT_BODY = re.compile(
+    r"主动公开|依申请|政府信息公开申请|行政复议|行政诉讼|总体情况|统计期限|统计时限|信息公开工作")
+ATTACHMENT_EXT = re.compile(r"\.(pdf|docx?|xlsx?|wps|et|ofd|zip|rar|7z|txt|csv)(\?.*)?$", re.I)
+_ATTACHMENT_WORDS = re.compile(r"^(附件|附件下载|文件下载|下载|相关附件|点击下载|全文下载)?\s*\d*\s*[:：.、]?\s*")
+
+
+def attachment_links(blocks: list[Block], base_url: str | None) -> list[dict[str, str]]:
+    """Links to attachment files, absolute, with their link text, in page order."""
+    found: list[dict[str, str]] = []
+    for block in blocks:
+        for href, text in block.links:
+            if ATTACHMENT_EXT.search(href.split("#")[0]):
+                absolute = urljoin(base_url or "", href.strip())
+                if all(a["url"] != absolute for a in found):
+                    found.append({"url": absolute, "text": text})
+    return found
+
+
+def is_attachment_only(blocks: list[Block], attachments: list[dict[str, str]]) -> bool:
+    """The body is nothing but attachment links (and their 附件： labels)."""
+    if not attachments:
+        return False
+    rest = "".join(b.text for b in blocks if b.kind != "table")
+    for attachment in attachments:
+        rest = rest.replace(attachment["text"], "")
+    rest = _ATTACHMENT_WORDS.sub("", re.sub(r"\s+", "", rest))
+    return len(rest) < 40
+
+
+def is_report(title: str | None, text: str) -> bool:
+    """Title says `YYYY年(度)…政府信息公开…报告` and the body reads like one."""
+    if not title or not REPORT_TITLE.search(title) or NOT_REPORT_TITLE.search(title):
+        return False
+    return len(text) >= 200 and len(set(REPORT_BODY.findall(text))) >= 2
+
+
+def page_kind(title: str | None, text: str, blocks: list[Block],
+              attachments: list[dict[str, str]]) -> str:
+    """"report", "other" or "attachment_only"."""
+    if is_attachment_only(blocks, attachments):
+        return "attachment_only"
+    return "report" if is_report(title, text) else "other"

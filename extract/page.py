@@ -1,0 +1,180 @@
+"""extract_page: one archived response (HTML page or attachment) → a filled `Page`.
+
+Pure: the same bytes give the same Page whatever ran before (docs/design.md "extract"). The
+statistics, region and attachment-body extractors live in sibling modules written separately;
+they are imported when called and their fields stay empty while a module is missing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from lxml import html as lxml_html
+from lxml.html import HtmlElement
+
+from extract import chrome, classify, metadata
+from extract.charset import decode_html, header_value
+from extract.container import find_container
+from extract.model import Page, Section
+from extract.text import Block, blocks_of, drop_repeats, render, sections_of
+
+Headers = Mapping[str, str] | Iterable[tuple[str, str]] | None
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_ATTACHMENT_AREA = ("//*[re:test(concat(@class, ' ', @id), "
+                    "'attach|fujian|xgfj|file_|files|download|article_attachment', 'i')]")
+
+
+def parse_html(text: str) -> HtmlElement:
+    """lxml tree of a decoded page; lxml refuses str input that keeps an XML declaration."""
+    text = _XML_DECLARATION.sub("", text)
+    if not text.strip():
+        text = "<html><body></body></html>"
+    return lxml_html.document_fromstring(text)
+
+
+def _body_blocks(container: HtmlElement, how: str, title: str | None,
+                 removed: dict[str, list[str]]) -> list[Block]:
+    """Container → clean blocks: widgets cut, chrome lines dropped, copies dropped."""
+    chrome.strip_elements(container, removed)
+    if how != "cms":
+        chrome.strip_navigation(container, removed)
+    blocks = chrome.strip_lines(blocks_of(container), removed)
+    blocks = drop_repeats(blocks, removed)
+    # The CMS template prints the title as a heading above the body; it is `title`, not text.
+    norm = metadata.clean_title
+    template_tags = ("h1", "h2", "h3", "ucaptitle") if how == "cms" else None
+    while blocks and title and (template_tags is None or blocks[0].tag in template_tags) \
+            and norm(blocks[0].text) == norm(title):
+        removed.setdefault("title", []).append(blocks.pop(0).text)
+    return blocks
+
+
+def _attachment_blocks(root: HtmlElement, container: HtmlElement) -> list[Block]:
+    """Attachment panels next to the body (附件下载 lists outside the editor div)."""
+    areas = root.xpath(_ATTACHMENT_AREA, namespaces={"re": "http://exslt.org/regular-expressions"})
+    return [b for area in areas if container not in area.iterancestors()
+            and area not in container.iterancestors() for b in blocks_of(area)]
+
+
+def _fill_fields(page: Page, root: HtmlElement, url: str | None) -> dict[str, Any]:
+    """Title, 索引号, 文号, 发布机构 and publish date; returns the hints for the region."""
+    metas = metadata.meta_tags(root)
+    fields = metadata.labelled_fields(root)
+    page.title = metadata.find_title(root, metas, fields)
+    page.index_no = fields.values.get("index_no")
+    page.doc_no = fields.values.get("doc_no")
+    page.publisher = fields.values.get("publisher")
+    page.published = metadata.published_date(metas, fields, url)
+    source = metas.get("contentsource") or fields.values.get("source")
+    site = metas.get("sitename")
+    return {"site_id_code": metas.get("siteidcode"), "site_name": site,
+            "source": source if source and source != site and "网" not in source else None}
+
+
+def _fill_report_fields(page: Page, blocks: list[Block], fallbacks: tuple) -> None:
+    """year, signed and the issuing body, from the title, the body and the 落款."""
+    issuer, signed, _ = metadata.signature(blocks)
+    page.signed = signed
+    page.year = metadata.report_year(page.title, page.text)
+    candidates = (metadata.title_agency(page.title), issuer, *fallbacks)
+    page.agency = next((c for c in candidates if c and metadata.is_org(c)),
+                       next((c for c in candidates if c), None))
+
+
+def extract_page(body: bytes, url: str | None = None, headers: Headers = None,
+                 hints: dict[str, Any] | None = None) -> Page:
+    """Extract text, tables and catalogue fields from one response body.
+
+    `headers` may be a Mapping or a list of (name, value) pairs; its Content-Type charset is
+    used when the bytes do not settle the encoding. `hints` may carry `registry_region` and
+    `portal_name` for the region resolver.
+    """
+    hints = dict(hints or {})
+    content_type = header_value(headers, "content-type")
+    document = _attachment_document(body, content_type, url)
+    if document is not None:
+        return _document_page(document, url, hints)
+    text, encoding = decode_html(body, headers)
+    root = parse_html(text)
+    page = Page(url=url, encoding=encoding)
+    region_hints = _fill_fields(page, root, url)
+    container, how = find_container(root)
+    extra = _attachment_blocks(root, container)
+    blocks = _body_blocks(container, how, page.title, page.removed)
+    page.text = render(blocks)
+    page.tables = [b.grid for b in blocks if b.kind == "table" and b.grid]
+    page.sections = [Section(h, t) for h, t in sections_of(blocks)]
+    _fill_report_fields(page, blocks, fallbacks=(page.publisher, region_hints.pop("source")))
+    page.attachments = classify.attachment_links(blocks + extra, url)
+    page.kind = classify.page_kind(page.title, page.text, blocks, page.attachments)
+    _finish(page, {**hints, **region_hints})
+    return page
+
+
+def _document_page(document: Any, url: str | None, hints: dict[str, Any]) -> Page:
+    """A PDF/DOC/XLS body: the same field extraction on the document's text and tables."""
+    page = Page(url=url, encoding=None)
+    lines = [line.strip() for line in (document.text or "").splitlines() if line.strip()]
+    blocks = [Block("p", line) for line in lines]
+    page.text = "\n".join(lines)
+    page.tables = list(document.tables or [])
+    page.title = metadata.clean_title(document.title) if getattr(document, "title", None) \
+        else next((b.text for b in blocks[:5] if "报告" in b.text), None)
+    page.published = metadata.url_date(url)
+    page.sections = [Section(h, t) for h, t in sections_of(
+        [Block("h" if b.text and len(b.text) <= 40 and re.match(r"^[一二三四五六七八九十]{1,3}、", b.text)
+               else "p", b.text) for b in blocks])]
+    _fill_report_fields(page, blocks, fallbacks=())
+    page.kind = "report" if classify.is_report(page.title, page.text) else "other"
+    _finish(page, hints)
+    return page
+
+
+def _attachment_document(body: bytes, content_type: str | None, url: str | None) -> Any:
+    """The attachment extractor's Document for PDF/DOC/XLS bodies; None for HTML."""
+    head = body[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<", b"\xff\xfe", b"\xfe\xff")) or "html" in (content_type or "").lower():
+        return None
+    try:
+        from extract.attachments import extract_document
+    except ImportError:
+        return None
+    return extract_document(body, content_type, url)
+
+
+def _finish(page: Page, hints: dict[str, Any]) -> None:
+    """Statistics and region, from the sibling extractors when they are present."""
+    _statistics(page)
+    _region(page, hints)
+
+
+def _statistics(page: Page) -> None:
+    try:
+        from extract.stats import extract_statistics
+    except ImportError:
+        return
+    try:
+        stats = extract_statistics(page.text, page.tables, page.year)
+    except Exception as exc:  # one bad page must not stop a crawl (docs/style.md §7)
+        page.warnings.append(f"statistics failed: {exc!r}")
+        return
+    page.template_version = stats.template_version
+    page.cells = list(stats.cells)
+    page.checks = list(stats.checks)
+    page.stats.update({k: v for k, v in stats.headline.items() if k in page.stats})
+
+
+def _region(page: Page, hints: dict[str, Any]) -> None:
+    try:
+        from extract.region import resolve_region
+    except ImportError:
+        return
+    region_hints = {"site_id_code": hints.get("site_id_code"), "site_name": hints.get("site_name"),
+                    "registry_region": hints.get("registry_region"), "index_no": page.index_no,
+                    "portal_name": hints.get("portal_name")}
+    try:
+        page.region = resolve_region(page.agency, page.title, region_hints)
+    except Exception as exc:
+        page.warnings.append(f"region failed: {exc!r}")
