@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,8 @@ from crawler.registry import Portal, is_loopback, load_registry
 
 def data_paths(data_dir: str | os.PathLike[str]) -> dict[str, Path]:
     data = Path(data_dir)
-    return {"data": data, "warc": data / "warc", "catalogue": data / "catalogue.db", "logs": data / "logs"}
+    return {"data": data, "warc": data / "warc", "catalogue": data / "catalogue.db", "logs": data / "logs",
+            "registry": data / "registry.toml"}
 
 
 def crawl_settings(data_dir: str | os.PathLike[str], portals: list[Portal], overrides: dict[str, Any] | None = None) -> Settings:
@@ -57,10 +60,54 @@ def crawl(registry: str | os.PathLike[str], data_dir: str | os.PathLike[str],
 
     portals = load_registry(registry)
     settings = crawl_settings(data_dir, portals, overrides)
+    # Keep the registry beside the archive: replay re-runs the same spider over the WARCs.
+    kept = data_paths(data_dir)["registry"]
+    if Path(registry).resolve() != kept.resolve():
+        shutil.copyfile(registry, kept)
     settings.set("LOG_INSTALL_ROOT_HANDLER", True)
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(PortalSpider)
     process.crawl(crawler, portals=portals)
     process.start()
     logging.getLogger(__name__).info("crawl finished")
+    return crawler.stats.get_stats()
+
+
+REPLAY_SETTINGS: dict[str, Any] = {
+    "REPLAY_ENABLED": True,
+    "WARC_ENABLED": False,  # replay reads the archive; it never writes to it
+    "DOWNLOADER_MIDDLEWARES": {"crawler.replay.ReplayMiddleware": 950},
+    "AUTOTHROTTLE_ENABLED": False,
+    "DOWNLOAD_DELAY": 0,
+    "CONCURRENT_REQUESTS": 64,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 64,
+    "RETRY_ENABLED": False,
+    "NIANBAO_COMMAND": "replay",
+}
+
+
+def replay(data_dir: str | os.PathLike[str], to_db: str | os.PathLike[str] | None = None,
+           registry: str | os.PathLike[str] | None = None,
+           overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Rebuild a catalogue from DATA's WARCs alone, through the live spider and pipelines."""
+    from spiders.portal import PortalSpider
+
+    paths = data_paths(data_dir)
+    registry = registry or paths["registry"]
+    portals = load_registry(registry)
+    target = Path(to_db) if to_db else paths["catalogue"]
+    fd, building = tempfile.mkstemp(prefix=".replay-", suffix=".db", dir=target.parent)
+    os.close(fd)
+    os.unlink(building)
+    settings = crawl_settings(data_dir, portals, {**REPLAY_SETTINGS, **(overrides or {})})
+    settings.setdict({"CATALOGUE_PATH": building, "LOG_FILE": str(paths["logs"] / "replay.log"),
+                      "LOG_INSTALL_ROOT_HANDLER": True}, priority="cmdline")
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(PortalSpider)
+    process.crawl(crawler, portals=portals)
+    process.start()
+    for suffix in ("", "-wal", "-shm"):
+        if Path(str(target) + suffix).exists():
+            os.unlink(str(target) + suffix)
+    os.replace(building, target)
     return crawler.stats.get_stats()

@@ -1,0 +1,155 @@
+"""Offline replay: run the live spider and pipelines with responses rebuilt from the WARCs.
+
+`ReplayMiddleware` answers every request from the archive, so nothing reaches the network;
+the catalogue pipeline then reads each record back by its original location, exactly as in a
+live crawl. Revisit records resolve to the capture they refer to. See docs/replay.md.
+Settings: REPLAY_ENABLED, WARC_DIR.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import Headers
+from scrapy.responsetypes import responsetypes
+from warcio.archiveiterator import ArchiveIterator
+
+from archive.location import RecordLocation
+from archive.reader import read_response
+from archive.warcfile import OPEN_SUFFIX
+
+logger = logging.getLogger(__name__)
+
+# The body handed to the spider is already decoded, so these no longer describe it.
+_DROP_HEADERS = {"content-encoding", "content-length", "transfer-encoding"}
+
+
+def request_key(method: str, url: str, body: bytes = b"") -> str:
+    return f"{method.upper()} {url} {hashlib.sha1(body).hexdigest() if body else ''}"
+
+
+@dataclass(frozen=True)
+class Capture:
+    location: RecordLocation
+    rec_type: str  # response or revisit
+    digest: str | None
+    date: str
+    refers_to_url: str | None = None
+
+
+class ArchiveIndex:
+    """Request → latest capture, built by one pass over the WARCs' record headers."""
+
+    def __init__(self) -> None:
+        self.by_request: dict[str, Capture] = {}
+        self.by_digest: dict[str, Capture] = {}
+        self.problems: list[str] = []
+
+    @classmethod
+    def build(cls, warc_dir: str | Path) -> ArchiveIndex:
+        index = cls()
+        paths = sorted(Path(warc_dir).glob("*.warc.gz")) + sorted(Path(warc_dir).glob("*.warc.gz" + OPEN_SUFFIX))
+        for path in paths:
+            try:
+                index._add_file(path)
+            except Exception as e:  # a damaged file is reported and skipped; the rest replays
+                index.problems.append(f"{path.name}: {type(e).__name__}: {e}")
+                logger.warning("skipping damaged WARC %s: %s", path, e)
+        return index
+
+    def _add_file(self, path: Path) -> None:
+        name = path.name.removesuffix(OPEN_SUFFIX)
+        captures: dict[str, Capture] = {}
+        urls: dict[str, str] = {}
+        requests: list[tuple[str, str]] = []
+        with open(path, "rb") as fh:
+            records = ArchiveIterator(fh)
+            for record in records:
+                headers = record.rec_headers
+                rec_type = record.rec_type
+                if rec_type == "request":
+                    http = record.http_headers
+                    body = record.content_stream().read()
+                    method = http.protocol if http else "GET"
+                    requests.append((request_key(method, headers.get_header("WARC-Target-URI"), body),
+                                     headers.get_header("WARC-Concurrent-To")))
+                    continue
+                if rec_type not in ("response", "revisit"):
+                    continue
+                offset = records.get_record_offset()
+                records.read_to_end(record)
+                capture = Capture(RecordLocation(name, offset, records.get_record_length()), rec_type,
+                                  headers.get_header("WARC-Payload-Digest"), headers.get_header("WARC-Date"),
+                                  headers.get_header("WARC-Refers-To-Target-URI"))
+                record_id = headers.get_header("WARC-Record-ID")
+                captures[record_id] = capture
+                urls[record_id] = headers.get_header("WARC-Target-URI")
+                if rec_type == "response" and capture.digest:
+                    self.by_digest[capture.digest] = capture
+        paired = set()
+        for key, response_id in requests:
+            if response_id in captures:
+                self._put(key, captures[response_id])
+                paired.add(response_id)
+        for record_id, capture in captures.items():
+            if record_id not in paired:  # WARCs without request records (other tools)
+                self._put(request_key("GET", urls[record_id]), capture)
+
+    def _put(self, key: str, capture: Capture) -> None:
+        current = self.by_request.get(key)
+        if current is None or capture.date >= current.date:
+            self.by_request[key] = capture
+
+    def lookup(self, request: Request) -> Capture | None:
+        capture = self.by_request.get(request_key(request.method, request.url, request.body or b""))
+        if capture is not None and capture.rec_type == "revisit":
+            return self.by_digest.get(capture.digest or "")
+        return capture
+
+
+class ReplayMiddleware:
+    """Downloader middleware: serve responses from the archive, never from the network."""
+
+    def __init__(self, index: ArchiveIndex, warc_dir: str, stats: Any) -> None:
+        self.index = index
+        self.warc_dir = warc_dir
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ReplayMiddleware:
+        if not crawler.settings.getbool("REPLAY_ENABLED"):
+            raise NotConfigured
+        warc_dir = crawler.settings.get("WARC_DIR")
+        index = ArchiveIndex.build(warc_dir)
+        for problem in index.problems:
+            crawler.stats.inc_value("replay/damaged_files")
+            logger.warning("replay: %s", problem)
+        return cls(index, warc_dir, crawler.stats)
+
+    def process_request(self, request: Request) -> Any:
+        capture = self.index.lookup(request)
+        if capture is None:
+            self.stats.inc_value("replay/not_in_archive")
+            raise IgnoreRequest(f"not in archive: {request.method} {request.url}")
+        try:
+            archived = read_response(self.warc_dir, capture.location)
+        except Exception as e:
+            self.stats.inc_value("replay/unreadable")
+            raise IgnoreRequest(f"unreadable record for {request.url}: {e}") from e
+        headers = Headers()
+        for name, value in archived.headers:
+            if name.lower() not in _DROP_HEADERS:
+                headers.appendlist(name.encode("latin-1", "replace"), value.encode("latin-1", "replace"))
+        request.meta.update({"warc_location": capture.location, "warc_date": archived.warc_date,
+                             "warc_payload_digest": archived.payload_digest, "dont_archive": True})
+        self.stats.inc_value("replay/responses")
+        cls = responsetypes.from_args(headers=headers, url=request.url, body=archived.body[:4096])
+        return cls(url=request.url, status=archived.status, headers=headers, body=archived.body,
+                   request=request, protocol="HTTP/1.1")
