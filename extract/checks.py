@@ -1,0 +1,96 @@
+"""The template's own cross-checks (ogi-format §1.6), recorded per report, never used to reject it.
+
+For the arithmetic a blank cell counts as 0 (Shanghai 2019 leaves zeros blank); a cell marked
+not applicable (`/`, `—`, `不适用`) or holding text makes its equation unevaluable, and a check
+whose equations are all unevaluable has `passed` None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from extract import codebook as cb
+from extract.model import Cell, Check
+
+if TYPE_CHECKING:
+    from extract.stats import Statistics
+
+_APPLICANTS = [name for name, _ in cb.T3_COLS if name != "total"]
+_T4_PARTS = ["upheld", "corrected", "other", "pending"]
+
+
+def _values(cells: Iterable[Cell]) -> dict[tuple[str, str], float | int | None]:
+    """(row_key, col_key) → number for the arithmetic (blank → 0, n/a → None)."""
+    out: dict[tuple[str, str], float | int | None] = {}
+    for c in cells:
+        if c.row_key and c.col_key and (c.row_key, c.col_key) not in out:
+            out[(c.row_key, c.col_key)] = 0 if c.value is None and not c.raw.strip() else c.value
+    return out
+
+
+def _check(name: str, equations: list[tuple[str, Any, list[Any]]]) -> Check:
+    """One check from (where, left side, right-hand terms) equations."""
+    failures, evaluated = [], 0
+    for where, left, terms in equations:
+        if left is None or any(t is None for t in terms):
+            continue
+        evaluated += 1
+        right = sum(terms)
+        if abs(left - right) > 1e-6:
+            failures.append(f"{where}: {left} ≠ {right}")
+    if not evaluated:
+        return Check(name, None, "figures missing")
+    return Check(name, not failures, "; ".join(failures) or f"{evaluated} equations hold")
+
+
+def table_checks(cells: list[Cell], version: str) -> list[Check]:
+    """Checks 1–4 of §1.6 on a standard report's table-三 and table-四 cells."""
+    v = _values(cells)
+    if not any(k[0].startswith(("t3_", "t4_")) for k in v):
+        return []
+    t3 = f"t3_v{version}."
+    rows = [name for name, _, _ in cb.T3_ROWS[version]]
+    outcomes = [n for n in rows if n not in ("new", "carried_in", "total", "carried_out")]
+    cols = [name for name, _ in cb.T3_COLS]
+    checks = []
+    if any(k[0].startswith("t3_") for k in v):
+        checks.append(_check("t3_balance", [
+            (col, _sum(v, [(t3 + "new", col), (t3 + "carried_in", col)]),
+             [v.get((t3 + "total", col)), v.get((t3 + "carried_out", col))]) for col in cols]))
+        checks.append(_check("t3_row_sums", [
+            (row, v.get((t3 + row, "total")), [v.get((t3 + row, c)) for c in _APPLICANTS])
+            for row in rows]))
+        checks.append(_check("t3_outcome_sum", [
+            (col, v.get((t3 + "total", col)), [v.get((t3 + o, col)) for o in outcomes])
+            for col in cols]))
+    if any(k[0].startswith("t4_") for k in v):
+        groups = [name for name, _ in cb.T4_GROUPS]
+        checks.append(_check("t4_totals", [
+            (g, v.get((f"t4_v{version}.{g}", "total")),
+             [v.get((f"t4_v{version}.{g}", p)) for p in _T4_PARTS]) for g in groups]))
+    return checks
+
+
+def _sum(v: dict, keys: list[tuple[str, str]]) -> float | int | None:
+    terms = [v.get(k) for k in keys]
+    return None if any(t is None for t in terms) else sum(terms)
+
+
+def _carried_out(stats: Statistics) -> float | int | None:
+    for c in stats.cells:
+        if c.row_key and c.row_key.endswith(".carried_out") and c.col_key == "total":
+            return c.value
+    return None
+
+
+def carry_over_check(prev: Statistics, cur: Statistics) -> Check:
+    """Year over year (§1.6 check 5): 二、上年结转 (year N) = 四、结转下年度 (year N−1).
+
+    `prev` and `cur` are the same body's statistics for consecutive years.
+    """
+    before, now = _carried_out(prev), cur.headline.get("applications_carried_over")
+    if before is None or now is None:
+        return Check("carry_over", None, "figures missing")
+    passed = abs(before - now) < 1e-6
+    return Check("carry_over", passed, f"carried in {now}, carried out the year before {before}")

@@ -1,0 +1,79 @@
+"""Typed values from the text of a statistics cell or a figure in a sentence.
+
+Reports print zeros as blanks, "not applicable" as `/`, `—` or `不适用`, amounts with units
+(`75394432.52元`, `万元`) and signed changes (`+12`, `-8`); see docs ogi-format §1.6. Blank and
+not-applicable cells keep value None and are never coerced to 0.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import cn2an
+
+_NOT_APPLICABLE = {"/", "／", "-", "—", "——", "--", "－", "–", "空", "不适用", "无数据", "\\", "×", "x", "X"}
+_UNITS = ("万元", "元", "件", "条", "项", "个", "次", "人次", "份", "篇", "%")
+_ARABIC = re.compile(
+    r"^(?P<sign>[+\-])?\s*(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>{})?$".format("|".join(sorted(map(re.escape, _UNITS), key=len, reverse=True)))
+)
+CN_DIGITS = "零〇○一二两三四五六七八九十百千万亿"
+_CHINESE = re.compile(rf"^(?P<num>[{CN_DIGITS}]+)\s*(?P<unit>件|条|项|个|次|份|元)?$")
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A cell's value, its unit when printed, and what kind of text it was."""
+
+    value: int | float | None
+    unit: str | None
+    kind: str  # "number", "blank", "na", "text"
+
+
+def normalise_text(raw: str) -> str:
+    """NFKC (full-width digits and signs to ASCII) and no whitespace."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", raw or ""))
+
+
+def to_number(digits: str) -> int | float:
+    """`1,234` → 1234, `12.50` → 12.5; integers stay int so values compare exactly."""
+    digits = digits.replace(",", "")
+    return float(digits) if "." in digits else int(digits)
+
+
+def chinese_number(text: str) -> int | float | None:
+    """Chinese numerals (`一百二十三`, `两千`) via cn2an; None when it is not a numeral."""
+    if not text or any(ch not in CN_DIGITS for ch in text):
+        return None
+    try:
+        value = cn2an.cn2an(text, "smart")
+    except (ValueError, KeyError, TypeError):
+        return None
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def parse_value(raw: str) -> Parsed:
+    """Parse one cell: a number (signed, with thousands separators or a unit) or null."""
+    text = normalise_text(raw)
+    if not text:
+        return Parsed(None, None, "blank")
+    if text in _NOT_APPLICABLE:
+        return Parsed(None, None, "na")
+    match = _ARABIC.match(text)
+    if match:
+        value = to_number(match.group("num"))
+        if match.group("sign") == "-":
+            value = -value
+        return Parsed(value, match.group("unit"), "number")
+    match = _CHINESE.match(text)
+    if match:
+        value = chinese_number(match.group("num"))
+        if value is not None:
+            return Parsed(value, match.group("unit"), "number")
+    return Parsed(None, None, "text")
+
+
+def looks_numeric(raw: str) -> bool:
+    """True for cells that hold a value or a value placeholder, not a label."""
+    return parse_value(raw).kind in ("number", "blank", "na")

@@ -1,0 +1,116 @@
+"""Headline figures stated in sentences (pre-2019 prose reports, §2.3 of ogi-format), and scope.
+
+Every figure keeps its sentence as provenance (`Cell.raw`). `无/未收到/没有` give 0; a figure that
+is approximate (`755多条`) or stated jointly (`予以公开及部分公开258件`) is ambiguous and stays None.
+Sub-figures after `其中` and cumulative totals (`累计`) are not the year's headline figure.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extract.model import Cell
+from extract.numbers import CN_DIGITS, chinese_number, to_number
+
+NUM = rf"(?P<num>\d[\d,]*(?:\.\d+)?|[{CN_DIGITS}]+)\s*(?P<approx>多|余)?\s*"
+_NOT = r"[^，,。；;！!\d]"
+_ITEMS = r"(?P<unit>条|件|项|篇|个)"
+_CASES = r"(?P<unit>件|起|宗|次|份|个)"
+
+# (stats key, pattern, value when it is a "none" statement); patterns with a NUM group give it.
+PATTERNS: list[tuple[str, str, int | None]] = [
+    ("proactive_disclosed",
+     rf"主动公开(?:了)?{_NOT}{{0,16}}?(?:信息|文件){_NOT}{{0,6}}?{NUM}{_ITEMS}", None),
+    ("applications_received",
+     rf"(?:收到|受理|接到|接收|新收){_NOT}{{0,14}}?(?:申请|依申请公开){_NOT}{{0,8}}?{NUM}{_CASES}", None),
+    ("applications_received",
+     rf"(?:未|没有|尚未|无)(?:收到|受理|接到|发生)?{_NOT}{{0,12}}?"
+     r"(?:依申请公开|信息公开申请|政府信息公开的?申请|公开申请)", 0),
+    ("granted", rf"(?:同意公开|予以公开)(?:答复)?{_NOT}{{0,6}}?{NUM}{_CASES}", None),
+    ("partially_granted", rf"部分公开(?:答复)?{_NOT}{{0,6}}?{NUM}{_CASES}", None),
+    ("refused", rf"(?:不予公开|不同意公开|否决公开)(?:答复)?{_NOT}{{0,6}}?{NUM}{_CASES}", None),
+    ("reconsideration_total", rf"行政复议(?:申请)?{_NOT}{{0,6}}?{NUM}{_CASES}", None),
+    ("reconsideration_total", rf"{NUM}{_CASES}{_NOT}{{0,16}}?行政复议", None),
+    ("reconsideration_total", rf"(?:未|没有|无)(?:发生|收到)?{_NOT}{{0,20}}?行政复议", 0),
+    ("litigation_total", rf"(?<!直接)(?<!复议后)(?:行政诉讼|诉讼){_NOT}{{0,6}}?{NUM}{_CASES}", None),
+    ("litigation_total", rf"(?:未|没有|无){_NOT}{{0,24}}?(?:行政诉讼|提起诉讼)", 0),
+    ("fees_collected", rf"(?:收取|收费|处理费){_NOT}{{0,12}}?{NUM}(?P<unit>万元|元)", None),
+    ("fees_collected",
+     r"(?:未收取|不收取|未收费|不收费|暂不收费|免费提供|没有[^，。；]{0,10}收费|无收费|"
+     r"未产生[^，。；]{0,8}费|未发生[^，。；]{0,8}收费)", 0),
+]
+_EXCLUDE = {
+    "applications_received": re.compile(r"复议|诉讼"),
+    "granted": re.compile(r"部分"),
+    "fees_collected": re.compile(r"行政事业性收费"),
+}
+_CONTEXT = {"fees_collected": re.compile(r"信息公开|依申请|信息处理费|政府信息")}
+_JOINT = re.compile(r"(?:予以|同意)公开(?:及|和|与|、|或)部分公开")
+_SUBORDINATE = re.compile(r"其中|累计|占")
+_SENTENCE = re.compile(r"[^。；;！!？?\n]+[。；;！!？?]?")
+
+
+def _value(match: re.Match[str]) -> int | float | None:
+    digits = match.group("num")
+    if match.group("approx"):
+        return None
+    return to_number(digits) if digits[0].isdigit() else chinese_number(digits)
+
+
+def _candidates(sentence: str) -> list[tuple[str, int | float | None, str | None, int]]:
+    """(key, value, unit, position) of every figure the sentence states."""
+    found = []
+    for key, pattern, none_value in PATTERNS:
+        if key in _CONTEXT and not _CONTEXT[key].search(sentence):
+            continue
+        for match in re.finditer(pattern, sentence):
+            if key in _EXCLUDE and _EXCLUDE[key].search(match.group(0)):
+                continue
+            if "num" in match.groupdict():
+                value, unit = _value(match), match.groupdict().get("unit")
+            else:
+                value, unit = none_value, None
+            if _SUBORDINATE.search(sentence[: match.start()].rsplit("，", 1)[-1]) or (
+                    "其中" in sentence[: match.start()]):
+                continue
+            found.append((key, value, unit, match.start()))
+    if _JOINT.search(sentence):
+        found = [f for f in found if f[0] not in ("granted", "partially_granted")]
+        found += [("granted", None, None, -1), ("partially_granted", None, None, -1)]
+    return found
+
+
+def prose_figures(text: str) -> dict[str, Cell]:
+    """The first stated figure of each headline key, with its sentence (`origin` "prose")."""
+    figures: dict[str, Cell] = {}
+    for sentence in (s.strip() for s in _SENTENCE.findall(text)):
+        by_key: dict[str, list[tuple[int | float | None, str | None]]] = {}
+        for key, value, unit, _ in sorted(_candidates(sentence), key=lambda f: f[3]):
+            by_key.setdefault(key, []).append((value, unit))
+        for key, stated in by_key.items():
+            if key in figures:
+                continue
+            values = {v for v, _ in stated}
+            value = stated[0][0] if len(values) == 1 else None  # two different figures: ambiguous
+            figures[key] = Cell(table="prose", row_label=key, col_label="", value=value,
+                                raw=sentence, row_key=f"prose.{key}", unit=stated[0][1],
+                                origin="prose")
+    return figures
+
+
+_JURISDICTION = re.compile(r"全[省市区县州旗盟镇乡](?!政府办|委|局)|本行政区域|各乡镇|[区市县]直各")
+_SELF = re.compile(r"[本我](?:机关|局|委|办|厅|单位|部门|中心|院|署|站|所|队|馆|室)")
+_FIGURE = re.compile(r"\d+\s*(?:条|件)")
+
+
+def detect_scope(text: str) -> str | None:
+    """"jurisdiction" when the figures are stated for the whole 全市/全区, "self" for 本机关."""
+    whole = own = 0
+    for sentence in _SENTENCE.findall(text):
+        if not _FIGURE.search(sentence) and not re.search(r"未收到|没有", sentence):
+            continue
+        whole += len(_JURISDICTION.findall(sentence))
+        own += len(_SELF.findall(sentence))
+    if whole == own == 0:
+        return None
+    return "jurisdiction" if whole > own else "self"
