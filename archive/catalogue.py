@@ -71,6 +71,14 @@ class Catalogue:
             "payload_digest": str, "fetched_at": str, "error": str,
         }, pk=("url", "run_id"), if_not_exists=True)
         db["reports"].create(REPORT_COLUMNS, pk="id", if_not_exists=True)
+        db["report_stats"].create({
+            "report_id": str, "table_no": str, "row_key": str, "col_key": str, "row_label": str,
+            "col_label": str, "raw": str, "value": float, "unit": str, "origin": str, "ordinal": int,
+        }, pk=("report_id", "ordinal"), if_not_exists=True)
+        db["report_checks"].create({"report_id": str, "name": str, "passed": int, "detail": str},
+                                   pk=("report_id", "name"), if_not_exists=True)
+        db["report_sections"].create({"report_id": str, "ordinal": int, "heading": str, "text": str},
+                                     pk=("report_id", "ordinal"), if_not_exists=True)
         db["report_captures"].create({
             "report_id": str, "url": str, "portal": str, "warc_filename": str,
             "warc_offset": int, "fetched_at": str,
@@ -82,6 +90,7 @@ class Catalogue:
         db["reports"].create_index(["year"], if_not_exists=True)
         db["reports"].create_index(["agency"], if_not_exists=True)
         db["captures"].create_index(["report_id"], if_not_exists=True)
+        db["report_stats"].create_index(["row_key", "col_key"], if_not_exists=True)
 
     # -- crawl runs ----------------------------------------------------------------------------
 
@@ -110,8 +119,13 @@ class Catalogue:
     def add_capture(self, row: dict[str, Any]) -> None:
         self.db["captures"].upsert(row, pk=("url", "run_id"), alter=True)
 
-    def upsert_report(self, row: dict[str, Any], run_id: int, issuer_portal: bool) -> tuple[str, bool]:
-        """Insert or refresh one report; returns (id, is_new). The issuer's own capture wins."""
+    def upsert_report(self, row: dict[str, Any], run_id: int, issuer_portal: bool,
+                      details: dict[str, list[dict[str, Any]]] | None = None) -> tuple[str, bool]:
+        """Insert or refresh one report and its statistics; returns (id, is_new).
+
+        A report re-posted on another body's portal stays one row; the issuer's own capture
+        (or the first one seen) supplies the fields.
+        """
         reports = self.db["reports"]
         row = {k: v for k, v in row.items() if k in REPORT_COLUMNS}
         rid = row["id"]
@@ -123,12 +137,67 @@ class Catalogue:
             self.db["report_captures"].upsert(capture, pk=("report_id", "url"))
             if existing is None:
                 reports.insert({**row, "first_seen_run": run_id, "last_seen_run": run_id})
+                self._replace_details(rid, details or {})
                 return rid, True
-            if issuer_portal or existing["first_seen_run"] == run_id and existing["portal"] == row["portal"]:
+            if issuer_portal or existing["portal"] == row["portal"]:
                 reports.update(rid, {**row, "last_seen_run": run_id})
+                self._replace_details(rid, details or {})
             else:
                 reports.update(rid, {"last_seen_run": run_id})
         return rid, False
+
+    def _replace_details(self, rid: str, details: dict[str, list[dict[str, Any]]]) -> None:
+        for table in ("report_stats", "report_checks", "report_sections"):
+            self.db[table].delete_where("report_id = ?", [rid])
+        self.db["report_stats"].insert_all(
+            ({"report_id": rid, "ordinal": i, "table_no": c["table"], "row_key": c.get("row_key"),
+              "col_key": c.get("col_key"), "row_label": c["row_label"], "col_label": c["col_label"],
+              "raw": c.get("raw"), "value": c.get("value"), "unit": c.get("unit"), "origin": c.get("origin")}
+             for i, c in enumerate(details.get("cells", []))), pk=("report_id", "ordinal"))
+        self.db["report_checks"].insert_all(
+            ({"report_id": rid, "name": c["name"], "passed": c["passed"], "detail": c.get("detail")}
+             for c in details.get("checks", [])), pk=("report_id", "name"), replace=True)
+        self.db["report_sections"].insert_all(
+            ({"report_id": rid, "ordinal": i, "heading": s["heading"], "text": s["text"]}
+             for i, s in enumerate(details.get("sections", []))), pk=("report_id", "ordinal"))
+
+    def search(self, text: str, year: int | None = None, province: str | None = None,
+               level: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
+        """Full-text search over title, agency and text; works for Chinese of any length.
+
+        The trigram index answers terms of three characters or more; shorter terms (年报,
+        复议) fall back to a substring scan, which trigram cannot index.
+        """
+        terms = text.split()
+        if not terms:
+            raise ValueError("search needs at least one term")
+        where, params = [], []
+        for column, value in (("r.year", year), ("r.province", province), ("r.level", level)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        fts_terms = [t for t in terms if len(t) >= 3]
+        for term in terms:
+            if len(term) < 3:
+                where.append("(r.title like ? or r.agency like ? or r.text like ?)")
+                params += [f"%{term}%"] * 3
+        select = ("select r.id, r.title, r.agency, r.year, r.province, r.level, r.url, "
+                  "{snippet} as snippet from reports r {join} {where} {order} limit ?")
+        if fts_terms:
+            match = " ".join('"' + t.replace('"', '""') + '"' for t in fts_terms)
+            sql = select.format(
+                snippet="snippet(reports_fts, 2, '[', ']', '…', 12)",
+                join="join reports_fts on reports_fts.rowid = r.rowid",
+                where="where reports_fts match ?" + "".join(f" and {w}" for w in where),
+                order="order by reports_fts.rank")
+            params = [match, *params]
+        else:
+            sql = select.format(snippet="substr(r.text, 1, 60)", join="",
+                                where=("where " + " and ".join(where)) if where else "",
+                                order="order by r.year desc")
+        cursor = self.db.execute(sql, [*params, limit])
+        columns = [d[0] for d in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
     def query(self, sql: str, params: Any = None) -> tuple[list[str], list[tuple]]:
         cursor = self.db.execute(sql, params or [])

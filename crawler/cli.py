@@ -130,13 +130,7 @@ def query(data_dir: str, sql: str, as_json: bool) -> None:
 
     from tabulate import tabulate
 
-    from archive.catalogue import Catalogue
-    from crawler.run import data_paths
-
-    path = data_paths(data_dir)["catalogue"]
-    if not path.exists():
-        raise click.ClickException(f"no catalogue at {path}; run `nianbao crawl` or `nianbao demo` first")
-    catalogue = Catalogue(path)
+    catalogue = _open_catalogue(data_dir)
     try:
         columns, rows = catalogue.query(sql)
     except sqlite3.Error as e:
@@ -145,6 +139,40 @@ def query(data_dir: str, sql: str, as_json: bool) -> None:
         click.echo(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], ensure_ascii=False, indent=2))
     else:
         click.echo(tabulate(rows, headers=columns, tablefmt="simple", maxcolwidths=60))
+
+
+@cli.command()
+@data_option
+@click.argument("terms", nargs=-1, required=True)
+@click.option("--year", type=int, help="Report year")
+@click.option("--province", help="e.g. 浙江省")
+@click.option("--level", type=click.Choice(["province", "prefecture", "county", "township", "department"]))
+@click.option("--limit", default=20, show_default=True)
+def search(data_dir: str, terms: tuple[str, ...], year: int | None, province: str | None,
+           level: str | None, limit: int) -> None:
+    """Full-text search of the catalogue's reports (Chinese works: trigram index).
+
+    Example: nianbao search 过程性信息 --year 2022 --province 浙江省
+    """
+    from tabulate import tabulate
+
+    catalogue = _open_catalogue(data_dir)
+    rows = catalogue.search(" ".join(terms), year=year, province=province, level=level, limit=limit)
+    if not rows:
+        click.echo("no matching reports")
+        return
+    click.echo(tabulate([(r["year"], r["agency"], r["title"], r["snippet"]) for r in rows],
+                        headers=["year", "agency", "title", "snippet"], maxcolwidths=[6, 24, 40, 50]))
+
+
+def _open_catalogue(data_dir: str):
+    from archive.catalogue import Catalogue
+    from crawler.run import data_paths
+
+    path = data_paths(data_dir)["catalogue"]
+    if not path.exists():
+        raise click.ClickException(f"no catalogue at {path}; run `nianbao crawl` or `nianbao demo` first")
+    return Catalogue(path)
 
 
 def _register_plugins() -> None:

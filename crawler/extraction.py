@@ -7,6 +7,7 @@ catalogues come from the same function over the same bytes.
 from __future__ import annotations
 
 import logging
+from dataclasses import asdict
 from typing import Any
 
 from archive.location import RecordLocation
@@ -22,7 +23,10 @@ def extract_archived(warc_dir: str, location: RecordLocation, hints: dict[str, A
 
         response = read_response(warc_dir, location)
         page = extract_page(response.body, url=response.url, headers=response.headers, hints=hints)
-        return {"ok": True, "page": page.to_json()}
+        data = page.to_json()
+        details = {"cells": [asdict(c) for c in page.cells], "checks": data["checks"],
+                   "sections": data["sections"]}
+        return {"ok": True, "page": data, "details": details}
     except Exception as e:  # one bad page must never stop the crawl
         logger.warning("extraction failed for %s", location, exc_info=True)
         return {"ok": False, "error": f"{type(e).__name__}: {e}"}

@@ -84,7 +84,8 @@ class CataloguePipeline:
         if page and page["kind"] == "report":
             portal = self.crawler.spider.portals.get(item.portal)
             issuer = bool(portal and portal.title and page.get("agency") == portal.title)
-            report_id, new = self.catalogue.upsert_report(report_row(item, page), self.run_id, issuer)
+            report_id, new = self.catalogue.upsert_report(report_row(item, page), self.run_id, issuer,
+                                                          result.get("details"))
             self.stats.inc_value("catalogue/reports_new" if new else "catalogue/reports_seen_again")
         elif not result["ok"]:
             self.stats.inc_value("extract/error")
