@@ -80,12 +80,12 @@ def _has_number(row: list[str]) -> bool:
 
 
 def _columns(header: list[list[str]], width: int) -> list[tuple[list[int], list[str]]]:
-    """Logical columns: runs of grid columns with the same header path (span copies merged)."""
+    """Logical columns: runs of grid columns with the same lowest header (span copies merged)."""
     columns: list[tuple[list[int], list[str]]] = []
     for c in range(width):
         path = [row[c] for row in header if c < len(row)]
         path = [p for i, p in enumerate(path) if p and p not in path[:i]]
-        if columns and columns[-1][1] == path:
+        if columns and columns[-1][1][-1:] == path[-1:]:
             columns[-1][0].append(c)
         else:
             columns.append(([c], path))
