@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from datetime import UTC
 from pathlib import Path
 
 import click
@@ -32,7 +33,8 @@ def cli() -> None:
 @data_option
 @click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
               help="Override a Scrapy/nianbao setting")
-def crawl(registry: str, data_dir: str, overrides: tuple[str, ...]) -> None:
+@click.option("--only", multiple=True, metavar="PORTAL", help="Crawl only these portals (by name)")
+def crawl(registry: str, data_dir: str, overrides: tuple[str, ...], only: tuple[str, ...]) -> None:
     """Crawl every portal of a registry into DATA (WARCs + catalogue).
 
     Example: nianbao crawl --portals portals.toml --data ./nianbao-data
@@ -44,10 +46,44 @@ def crawl(registry: str, data_dir: str, overrides: tuple[str, ...]) -> None:
     settings["NIANBAO_COMMAND"] = "crawl " + registry
     started = time.monotonic()
     try:
-        stats = run_crawl(registry, data_dir, settings)
+        stats = run_crawl(registry, data_dir, settings, only=only)
     except RegistryError as e:
         raise click.ClickException(str(e)) from e
     print_summary(data_dir, stats, time.monotonic() - started)
+
+
+@cli.command()
+@click.option("--portals", "registry", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="Portal registry (TOML); each portal's `schedule` key holds cron expressions")
+@data_option
+@click.option("--list", "list_only", is_flag=True, help="Print each portal's next run and exit")
+def schedule(registry: str, data_dir: str, list_only: bool) -> None:
+    """Run recurring crawls as a long-lived process (APScheduler cron triggers).
+
+    Default per portal: daily at 03:00 in February–April, when reports appear, and weekly
+    otherwise. The cron equivalent of one run is shown in the README.
+
+    Example: nianbao schedule --portals portals.toml --data /srv/nianbao
+    """
+    from datetime import datetime
+
+    from crawler.registry import load_registry
+    from crawler.schedule import build_scheduler, portal_trigger
+
+    try:
+        portals = load_registry(registry)
+        scheduler = build_scheduler(portals, str(Path(registry).resolve()), str(Path(data_dir).resolve()))
+    except (RegistryError, ValueError) as e:
+        raise click.ClickException(str(e)) from e
+    now = datetime.now(UTC)
+    for portal in portals:
+        click.echo(f"{portal.name:20} next crawl {portal_trigger(portal).get_next_fire_time(None, now)}")
+    if not list_only:
+        click.echo("scheduler running; Ctrl-C to stop")
+        try:
+            scheduler.start()
+        except (KeyboardInterrupt, SystemExit):
+            click.echo("scheduler stopped")
 
 
 @cli.command()

@@ -38,7 +38,7 @@ class Portal:
     max_listing_pages: int = 200
     download_delay: float | None = None
     concurrency: int | None = None
-    schedule: str | None = None  # cron expression for `nianbao schedule`
+    schedule: str | list[str] | None = None  # cron expression(s) for `nianbao schedule`
     extra: dict = field(default_factory=dict)
 
     def allows(self, url: str) -> bool:

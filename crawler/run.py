@@ -12,7 +12,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from crawler.registry import Portal, is_loopback, load_registry
+from crawler.registry import Portal, RegistryError, is_loopback, load_registry
 
 
 def data_paths(data_dir: str | os.PathLike[str]) -> dict[str, Path]:
@@ -54,11 +54,16 @@ def crawl_settings(data_dir: str | os.PathLike[str], portals: list[Portal], over
 
 
 def crawl(registry: str | os.PathLike[str], data_dir: str | os.PathLike[str],
-          overrides: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Crawl every portal of the registry; returns the crawl's Scrapy stats."""
+          overrides: dict[str, Any] | None = None, only: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Crawl every portal of the registry (or only some); returns the crawl's Scrapy stats."""
     from spiders.portal import PortalSpider
 
     portals = load_registry(registry)
+    if only:
+        unknown = set(only) - {p.name for p in portals}
+        if unknown:
+            raise RegistryError(f"no portal named {', '.join(sorted(unknown))} in {registry}")
+        portals = [p for p in portals if p.name in only]
     settings = crawl_settings(data_dir, portals, overrides)
     # Keep the registry beside the archive: replay re-runs the same spider over the WARCs.
     kept = data_paths(data_dir)["registry"]

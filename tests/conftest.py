@@ -1,0 +1,55 @@
+"""Shared fixtures: a real crawl of the simulated portals, run once per test session."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NIANBAO = [sys.executable, "-m", "crawler.cli"]
+SHARED = ROOT.parent / "shared"
+
+
+def run_nianbao(*args: str, timeout: float = 300, check: bool = True, **kwargs) -> subprocess.CompletedProcess:
+    """Run the CLI in a subprocess: a Twisted reactor cannot be restarted in one process."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([*NIANBAO, *args], capture_output=True, text=True, timeout=timeout,
+                            cwd=ROOT, env=env, **kwargs)
+    if check and result.returncode != 0:
+        raise AssertionError(f"nianbao {' '.join(args)} exited {result.returncode}:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+@dataclass
+class CrawledTestbed:
+    testbed: object
+    data: Path
+    urls: dict[tuple[str, str], str]  # (portal, path) → URL as served during the crawl
+    mirror_netloc: str
+    stdout: str
+
+
+@pytest.fixture(scope="session")
+def crawled(tmp_path_factory) -> CrawledTestbed:
+    """The simulated portals crawled end to end into a fresh DATA directory."""
+    from simportals import build_testbed, serve_testbed
+
+    data = tmp_path_factory.mktemp("data")
+    testbed = build_testbed()
+    with serve_testbed(testbed) as running:
+        registry = data / "portals.toml"
+        registry.write_text(running.registry_toml(), encoding="utf-8")
+        urls = {}
+        for report in testbed.reports:
+            for portal, path in report.locations:
+                urls[(portal, path)] = running.url_for(portal, path)
+        for portal, path in testbed.non_reports:
+            urls[(portal, path)] = running.url_for(portal, path)
+        mirror = running.mirror_netloc if hasattr(running, "mirror_netloc") else ""
+        result = run_nianbao("crawl", "--portals", str(registry), "--data", str(data))
+    return CrawledTestbed(testbed, data, urls, mirror, result.stdout)
