@@ -87,7 +87,8 @@ def is_metadata_table(el: HtmlElement) -> bool:
     return labels >= 2
 
 
-def _record(removed: dict[str, list[str]], kind: str, text: str) -> None:
+def record(removed: dict[str, list[str]], kind: str, text: str) -> None:
+    """Note one stripped piece of text under its kind, once."""
     text = " ".join(text.split())
     if text and text not in removed.setdefault(kind, []):
         removed[kind].append(text)
@@ -121,7 +122,7 @@ def strip_elements(container: HtmlElement, removed: dict[str, list[str]]) -> Non
         parent = el.getparent()
         if parent is None:
             continue
-        _record(removed, kind, el.text_content())
+        record(removed, kind, el.text_content())
         _drop_keep_tail(el, parent)
 
 
@@ -155,7 +156,7 @@ def strip_navigation(container: HtmlElement, removed: dict[str, list[str]]) -> N
                 and not any(_ATTACHMENT_HREF.search(a.get("href", "")) for a in links):
             doomed.append(el)
     for el in doomed:
-        _record(removed, "navigation", el.text_content())
+        record(removed, "navigation", el.text_content())
         _drop_keep_tail(el, el.getparent())
 
 
@@ -168,10 +169,10 @@ def strip_lines(blocks: list[Block], removed: dict[str, list[str]]) -> list[Bloc
             continue
         text = MARKUP.sub("", block.text).strip()
         if text != block.text:
-            _record(removed, "markup", block.text)
+            record(removed, "markup", block.text)
         kind = line_kind(text) if text else None
         if kind:
-            _record(removed, kind, text)
+            record(removed, kind, text)
             continue
         if text or block.links:
             block.text = text
@@ -179,5 +180,5 @@ def strip_lines(blocks: list[Block], removed: dict[str, list[str]]) -> list[Bloc
     # An attachment panel left empty by the CMS ends the page with a bare 附件： label.
     while kept and kept[-1].kind != "table" and _EMPTY_ATTACHMENT_LABEL.match(kept[-1].text) \
             and not kept[-1].links:
-        _record(removed, "panel", kept.pop().text)
+        record(removed, "panel", kept.pop().text)
     return kept

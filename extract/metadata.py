@@ -29,8 +29,11 @@ _LABEL_RE = re.compile(
     r"(?:^|(?<=[\s|｜、，,；;】\]]))(" + "|".join(sorted(_LABEL_OF, key=len, reverse=True))
     + r")\s*[:：]")
 _BARE_LABEL = re.compile(r"^(" + "|".join(sorted(_LABEL_OF, key=len, reverse=True)) + r")\s*[:：]?$")
-_OTHER_LABEL = re.compile(r"^(分类|主题分类|组配分类|信息分类|体裁分类|关键词|主题词|备注|有效性|时效|公开方式"
-                          r"|公开形式|公开范围|信息类别|内容概述|文件下载|服务对象|单位|采集时间)\s*[:：]?")
+# Labels of the metadata block whose values we do not keep; they still end the previous value.
+_OTHER = ("分类|主题分类|组配分类|信息分类|体裁分类|关键词|主题词|备注|有效性|时效|公开方式|公开形式|公开范围"
+          "|信息类别|内容概述|文件下载|服务对象|单位|采集时间|浏览次数|点击数|字号|字体")
+_OTHER_LABEL = re.compile(rf"^({_OTHER})\s*[:：]?")
+_OTHER_INLINE = re.compile(rf"(?:^|(?<=[\s|｜、，,；;】\]]))({_OTHER})\s*[:：]")
 _LEAF_TAGS = ("td", "th", "span", "li", "p", "div", "dt", "dd", "label", "b", "strong", "em",
               "font", "h1", "h2", "h3", "h4", "publishtime")
 _BLOCKISH = {"div", "p", "td", "table", "li", "ul", "tr", "dl"}
@@ -128,10 +131,13 @@ def meta_tags(root: HtmlElement) -> dict[str, str]:
 
 
 def _pairs_in_line(text: str, fields: Fields) -> None:
-    matches = list(_LABEL_RE.finditer(text))
+    """`索引号：X 主题分类：Y 发布机构：Z` → each known label's value, up to the next label."""
+    matches = sorted([*_LABEL_RE.finditer(text), *_OTHER_INLINE.finditer(text)],
+                     key=lambda m: m.start())
     for i, match in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-        fields.add(_LABEL_OF[match.group(1)], text[match.end():end])
+        if match.re is _LABEL_RE:
+            fields.add(_LABEL_OF[match.group(1)], text[match.end():end])
 
 
 def _is_leaf(el: HtmlElement) -> bool:
@@ -166,7 +172,8 @@ def labelled_fields(root: HtmlElement) -> Fields:
     for el in root.iter(*_LEAF_TAGS):
         if not _is_leaf(el):
             continue
-        text = _CJK_GAP.sub("", clean_line(el.text_content()))
+        raw = clean_line(el.text_content())
+        text = _CJK_GAP.sub("", raw)  # `索 引 号` is a label too
         if not text or len(text) > 200:
             continue
         if pending and not _is_label(text):
@@ -176,7 +183,7 @@ def labelled_fields(root: HtmlElement) -> Fields:
         if bare:
             pending = _LABEL_OF[bare.group(1)]
         else:
-            _pairs_in_line(text, fields)
+            _pairs_in_line(raw, fields)
     return fields
 
 
@@ -234,7 +241,8 @@ def title_agency(title: str | None) -> str | None:
         org = match.group("org") if match else None
     if not org:
         return None
-    org = re.sub(r"^(关于|印发|公布)", "", org.strip(" （(【[")).strip()
+    org = re.sub(r"^.*[:：]", "", org.strip(" （(【["))
+    org = re.sub(r"^(关于|印发|公布|一图读懂|图解)+", "", org).strip()
     if org.endswith("人民"):
         org += "政府"
     return org if len(org) >= 2 else None

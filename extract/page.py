@@ -44,11 +44,31 @@ def _body_blocks(container: HtmlElement, how: str, title: str | None,
     blocks = drop_repeats(blocks, removed)
     # The CMS template prints the title as a heading above the body; it is `title`, not text.
     norm = metadata.clean_title
-    template_tags = ("h1", "h2", "h3", "ucaptitle") if how == "cms" else None
-    while blocks and title and (template_tags is None or blocks[0].tag in template_tags) \
+    while blocks and title and blocks[0].tag in ("h1", "h2", "h3", "ucaptitle", "title") \
             and norm(blocks[0].text) == norm(title):
         removed.setdefault("title", []).append(blocks.pop(0).text)
     return blocks
+
+
+def _record_outside(root: HtmlElement, container: HtmlElement,
+                    removed: dict[str, list[str]]) -> None:
+    """What the page prints outside the body container, by chrome kind, for `removed`."""
+    body = root.find("body")
+    parent = container.getparent()
+    if body is None or container is body or parent is None:
+        return
+    placeholder = lxml_html.Element("span")
+    parent.replace(container, placeholder)
+    try:
+        outside = blocks_of(body)
+    finally:
+        parent.replace(placeholder, container)
+    for block in outside:
+        if block.kind == "table":
+            kind = "metadata" if chrome.META_LABELS.search(block.text) else "outside_body"
+        else:
+            kind = chrome.line_kind(block.text) or "outside_body"
+        chrome.record(removed, kind, block.text)
 
 
 def _attachment_blocks(root: HtmlElement, container: HtmlElement) -> list[Block]:
@@ -102,6 +122,7 @@ def extract_page(body: bytes, url: str | None = None, headers: Headers = None,
     region_hints = _fill_fields(page, root, url)
     container, how = find_container(root)
     extra = _attachment_blocks(root, container)
+    _record_outside(root, container, page.removed)
     blocks = _body_blocks(container, how, page.title, page.removed)
     page.text = render(blocks)
     page.tables = [b.grid for b in blocks if b.kind == "table" and b.grid]

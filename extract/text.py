@@ -106,7 +106,8 @@ class _Walker:
         block = tag in BLOCK_TAGS
         if block:
             self.flush()
-            self.heading, self.tag = tag in HEADING_TAGS, tag
+            self.heading = tag in HEADING_TAGS
+            self.tag = "title" if "title" in (el.get("class") or "").lower() else tag
         if tag == "a" and el.get("href"):
             self.links.append((el.get("href"), clean_line(el.text_content())))
         self.parts.append(el.text or "")
