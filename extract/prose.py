@@ -15,7 +15,7 @@ from extract.numbers import CN_DIGITS, chinese_number, to_number
 NUM = rf"(?P<num>\d[\d,]*(?:\.\d+)?|[{CN_DIGITS}]+)\s*(?P<approx>多|余)?\s*"
 _NOT = r"[^，,。；;！!\d]"
 _ITEMS = r"(?P<unit>条|件|项|篇|个)"
-_CASES = r"(?P<unit>件|起|宗|次|份|个)"
+_CASES = r"(?P<unit>件|条|起|宗|次|份|个)"
 
 # (stats key, pattern, value when it is a "none" statement); patterns with a NUM group give it.
 PATTERNS: list[tuple[str, str, int | None]] = [

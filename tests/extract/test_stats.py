@@ -1,0 +1,135 @@
+"""Statistics of real report pages (shared/realworld) and small hand-made grids."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lxml import html
+
+from extract.stats import Statistics, carry_over_check, extract_statistics
+from extract.tables import grids_from_html
+
+PAGES = Path(__file__).resolve().parents[3] / "shared" / "realworld" / "pages"
+
+
+def _page(name: str) -> tuple[str, list]:
+    if not PAGES.is_dir():
+        pytest.skip("shared/realworld is absent")
+    source = (PAGES / name).read_bytes().decode("utf-8", "replace")
+    root = html.fromstring(source)
+    for node in root.xpath("//script|//style|//table"):
+        node.drop_tree()
+    return root.text_content(), grids_from_html(source)
+
+
+# name, year, version, template cells with keys, headline subset, failing checks
+REAL = [
+    ("016_pingtan_2019-ogi-report.html", 2019, "2019", 198,
+     {"applications_received": 23, "granted": 7, "partially_granted": 1, "refused": 0}, set()),
+    ("017_pingtan_2021-ogi-report.html", 2021, "2021", 200,
+     {"applications_received": 70, "granted": 30, "refused": 8, "reconsideration_total": 3,
+      "litigation_total": 12}, set()),
+    ("003_pingtan_2023-ogi-report.html", 2023, "2021", 200,
+     {"applications_received": 81, "litigation_total": 7}, set()),
+    ("019_shuyang-fgj_2023-ogi-report.html", 2023, "2021", 200,
+     {"applications_received": 26, "reconsideration_total": 1, "fees_collected": 0}, set()),
+    ("020_shanghai-bgt_2019-ogi-report-body.html", 2019, "2019", 198,
+     {"applications_received": 859, "applications_carried_over": 18, "granted": None,
+      "litigation_total": 9}, {"t3_row_sums", "t3_outcome_sum"}),
+    ("004_pingtan_2013-ogi-report-oldformat.html", 2013, "legacy", 18,
+     {"proactive_disclosed": 72804, "applications_received": 0}, set()),
+    ("018_pingtan_2016-ogi-report.html", 2016, "legacy", 20,
+     {"proactive_disclosed": 3460, "fees_collected": 0}, set()),
+]
+
+
+@pytest.mark.parametrize("name,year,version,keyed,headline,failing", REAL,
+                         ids=[r[0][:3] for r in REAL])
+def test_real_page(name, year, version, keyed, headline, failing):
+    text, tables = _page(name)
+    stats = extract_statistics(text, tables, year)
+    assert stats.template_version == version
+    table_cells = [c for c in stats.cells if c.origin == "table"]
+    assert sum(1 for c in table_cells if c.row_key and c.col_key) == keyed
+    for key, value in headline.items():
+        assert stats.headline[key] == value, key
+    assert {c.name for c in stats.checks if c.passed is False} == failing
+
+
+def test_word_paste_columns_merged():
+    """017: 商业企业 spans two grid columns in header and data; it is one statistic."""
+    text, tables = _page("017_pingtan_2021-ogi-report.html")
+    cells = extract_statistics(text, tables, 2021).cells
+    row = [c for c in cells if c.table == "三" and c.row_label == "一、本年新收政府信息公开申请数量"]
+    assert [(c.col_label, c.value) for c in row] == [
+        ("自然人", 64), ("商业企业", 0), ("科研机构", 0), ("社会公益组织", 2),
+        ("法律服务机构", 0), ("其他", 4), ("总计", 70)]
+
+
+def test_blank_cells_stay_null():
+    text, tables = _page("020_shanghai-bgt_2019-ogi-report-body.html")
+    cells = extract_statistics(text, tables, 2019).cells
+    cell = next(c for c in cells if c.row_key == "t3_v2019.granted" and c.col_key == "total")
+    assert cell.value is None and cell.raw == ""
+    amount = next(c for c in cells if c.col_key == "procurement_amount")
+    assert (amount.value, amount.unit) == (251000, "元")
+
+
+def test_labels_as_printed():
+    text, tables = _page("017_pingtan_2021-ogi-report.html")
+    cells = {(c.table, c.row_label, c.col_label): c for c in
+             extract_statistics(text, tables, 2021).cells}
+    assert cells[("三", "3.其他", "总计")].row_key == "t3_v2021.other_other"
+    assert cells[("四", "", "行政诉讼 未经复议直接起诉 总计")].value == 12
+    assert cells[("二", "行政事业性收费", "本年收费金额（单位：万元）")].unit == "万元"
+
+
+GRID_T3_SPLIT = [
+    [["", "", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"],
+     ["一、本年新收政府信息公开申请数量", "一、本年新收政府信息公开申请数量",
+      "3", "1", "0", "0", "0", "0", "4"]],
+    [["（七）总计", "（七）总计", "3", "1", "0", "0", "0", "0", "4"],
+     ["四、结转下年度继续办理", "四、结转下年度继续办理", "+2", "/", "—", "不适用", "", "", "2"]],
+]
+
+
+def test_split_table_and_placeholders():
+    stats = extract_statistics("", GRID_T3_SPLIT, 2021)
+    cells = {(c.row_key, c.col_key): c for c in stats.cells}
+    assert cells[("t3_v2021.total", "legal_commercial")].value == 1
+    assert cells[("t3_v2021.carried_out", "natural_person")].value == 2
+    for col in ("legal_commercial", "legal_research", "legal_public_interest"):
+        assert cells[("t3_v2021.carried_out", col)].value is None
+
+
+def test_carry_over_check():
+    prev = extract_statistics("", GRID_T3_SPLIT, 2021)
+    cur = Statistics(template_version="2021", headline={"applications_carried_over": 2})
+    assert carry_over_check(prev, cur).passed is True
+    cur = Statistics(template_version="2021", headline={"applications_carried_over": 5})
+    assert carry_over_check(prev, cur).passed is False
+
+
+@pytest.mark.parametrize("sentence,key,value", [
+    ("2013年度主动公开信息的有5条。", "proactive_disclosed", 5),
+    ("本局2009年共主动公开政府信息734条，其中全文电子化率达100%。", "proactive_disclosed", 734),
+    ("2017年，主动公开政府工作信息、动态755多条。", "proactive_disclosed", None),
+    ("2009年，我局收到政府信息公开申请1条。", "applications_received", 1),
+    ("目前我乡尚未收到政府信息公开申请。", "applications_received", 0),
+    ("共受理政府信息公开申请八百五十九件。", "applications_received", 859),
+    ("予以公开及部分公开258件，占33.9%；不予公开35件。", "granted", None),
+    ("予以公开及部分公开258件，占33.9%；不予公开35件。", "refused", 35),
+    ("我乡收到有关政府信息公开行政复议申请0件。", "reconsideration_total", 0),
+    ("2013年所有信息公开都没有发生行政复议、行政诉讼的情况。", "litigation_total", 0),
+    ("信息公开类行政复议7件，诉讼9件，均获维持。", "litigation_total", 9),
+    ("2017年我办对信息公开免费提供，未收取任何费用。", "fees_collected", 0),
+    ("依据《政府信息公开信息处理费管理办法》规定，2025年全市实际收取信息处理费共计400元。",
+     "fees_collected", 400),
+], ids=lambda v: str(v)[:12])
+def test_prose_figures(sentence, key, value):
+    stats = extract_statistics(sentence, [], 2013)
+    assert stats.template_version == "legacy"
+    assert stats.headline[key] == value
+    cell = next(c for c in stats.cells if c.row_key == f"prose.{key}")
+    assert cell.raw and cell.raw in sentence and cell.origin == "prose"
