@@ -1,20 +1,48 @@
-"""Read archived responses back: by catalogue location, or every one in a set of files."""
+"""Read archived responses back: by catalogue location, or every one in a set of files.
+
+Revisit records are resolved to their original's payload (through the CDXJ indexes beside
+the WARCs, or a scan). Damaged files are reported and skipped past, never fatal.
+See docs/archive.md.
+"""
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import Iterator
-from dataclasses import dataclass
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.timeutils import iso_date_to_timestamp
 
+from archive.cdxj import CdxjEntry, index_path, read_index, url_key
 from archive.location import RecordLocation
 from archive.warcfile import OPEN_SUFFIX
+
+logger = logging.getLogger(__name__)
+
+GZIP_MAGIC = b"\x1f\x8b\x08"
 
 
 class RecordNotFound(Exception):
     """No response record at that location."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong in an archive file, at a byte offset when known."""
+
+    path: str
+    offset: int | None
+    message: str
+    severity: str = "error"  # or "warning"
+
+    def __str__(self) -> str:
+        where = self.path if self.offset is None else f"{self.path}@{self.offset}"
+        return f"{self.severity.upper()} {where}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -27,6 +55,8 @@ class ArchivedResponse:
     record_id: str
     payload_digest: str | None
     location: RecordLocation | None = None
+    rec_type: str = "response"  # or "revisit" (body, and for a 304 status and headers, from the original)
+    refers_to: RecordLocation | None = None  # the original a revisit was resolved to
 
     def header(self, name: str) -> str | None:
         name = name.lower()
@@ -44,43 +74,211 @@ def resolve_path(warc_dir: str | os.PathLike[str], filename: str) -> Path:
     raise RecordNotFound(f"{filename} is not in {warc_dir}")
 
 
-def _to_response(record, location: RecordLocation | None = None) -> ArchivedResponse:
+def _body(record: Any) -> bytes:
+    try:
+        return record.content_stream().read()
+    except Exception as e:  # a body the server mis-encoded: keep going with what is stored
+        logger.warning("cannot decode body of %s (%s); using the stored bytes",
+                       record.rec_headers.get_header("WARC-Target-URI"), e)
+        return record.raw_stream.read()
+
+
+def _to_response(record: Any, location: RecordLocation | None = None) -> ArchivedResponse:
     http = record.http_headers
     status = int(http.get_statuscode() or 0) if http else 0
     return ArchivedResponse(
         url=record.rec_headers.get_header("WARC-Target-URI"),
         status=status,
         headers=list(http.headers) if http else [],
-        body=record.content_stream().read(),
+        body=_body(record),
         warc_date=record.rec_headers.get_header("WARC-Date"),
         record_id=record.rec_headers.get_header("WARC-Record-ID"),
         payload_digest=record.rec_headers.get_header("WARC-Payload-Digest"),
         location=location,
+        rec_type=record.rec_type,
     )
 
 
+def next_member(fh: Any, start: int) -> int | None:
+    """Offset of the next gzip member at or after `start` that holds a WARC record start."""
+    fh.seek(start)
+    data, base = fh.read(1 << 20), start
+    while data:
+        pos = data.find(GZIP_MAGIC)
+        while pos >= 0:
+            fh.seek(base + pos)
+            try:
+                head = zlib.decompressobj(31).decompress(fh.read(4096), 16)
+            except zlib.error:
+                head = b""
+            if head.startswith(b"WARC/"):
+                return base + pos
+            pos = data.find(GZIP_MAGIC, pos + 1)
+        base += max(len(data) - 2, 1)
+        fh.seek(base)
+        data = fh.read(1 << 20)
+        if len(data) <= 2:
+            break
+    return None
+
+
+def iter_records(path: str | os.PathLike[str], on_problem: Callable[[Problem], None] | None = None,
+                 check_digests: bool = False) -> Iterator[tuple[Any, int, Callable[[], int]]]:
+    """(record, offset, length()) for every readable record; damage is reported and skipped.
+
+    Read the record's body before calling `length()` (which consumes the rest of it).
+    """
+    report = on_problem or (lambda p: logger.warning("%s", p))
+    path = Path(path)
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        start: int | None = 0
+        end = 0
+        while start is not None and start < size:
+            fh.seek(start)
+            records = ArchiveIterator(fh, check_digests=check_digests)
+            failed, damaged = start, False
+            try:
+                for record in records:
+                    failed = offset = records.offset
+                    yield record, offset, records.get_record_length
+                    end = offset + records.get_record_length()
+                    failed = end
+                start = None
+            except Exception as e:  # ArchiveLoadFailed, zlib.error, EOFError, bad headers …
+                damaged = True
+                report(Problem(str(path), failed, f"unreadable record ({type(e).__name__}: {e}); skipped"))
+                start = next_member(fh, failed + 1)
+                end = start if start is not None else size
+        if not damaged and end < size and any(_tail(fh, end)):
+            report(Problem(str(path), end, f"{size - end} trailing bytes are not a complete "
+                           "record (truncated file?)"))
+
+
+def _tail(fh: Any, offset: int) -> bytes:
+    fh.seek(offset)
+    return fh.read(1 << 16)
+
+
+def read_record_at(path: str | os.PathLike[str], offset: int, func: Callable[[Any], Any]) -> Any:
+    """Apply `func` to the record that starts at `offset` (None if nothing parses there)."""
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        for record in ArchiveIterator(fh):
+            return func(record)
+    return None
+
+
+class RevisitResolver:
+    """Finds the original of a revisit: by WARC-Refers-To-Target-URI, digest and date."""
+
+    def __init__(self, warc_dirs: list[Path]) -> None:
+        self.warc_dirs = list(dict.fromkeys(warc_dirs))
+        self._by_key: dict[str, list[CdxjEntry]] | None = None
+
+    def _load(self) -> dict[str, list[CdxjEntry]]:
+        if self._by_key is None:
+            self._by_key = {}
+            for directory in self.warc_dirs:
+                for entry in self._entries(directory):
+                    if entry.mime != "warc/revisit":
+                        self._by_key.setdefault(entry.urlkey, []).append(entry)
+        return self._by_key
+
+    @staticmethod
+    def _entries(directory: Path) -> Iterator[CdxjEntry]:
+        from archive.cdxj import cdxj_line
+
+        for path in sorted(directory.iterdir()):
+            if not path.name.endswith((".warc.gz", ".warc", ".warc.gz" + OPEN_SUFFIX)):
+                continue
+            index = index_path(path)
+            if index.exists():
+                yield from read_index(index)
+                continue
+            name = path.name.removesuffix(OPEN_SUFFIX)
+            with open(path, "rb") as fh:  # no index (a foreign WARC): scan it
+                records = ArchiveIterator(fh)
+                try:
+                    for record in records:
+                        offset = records.get_record_offset()
+                        records.read_to_end(record)
+                        line = cdxj_line(record, name, offset, records.get_record_length())
+                        if line:
+                            yield CdxjEntry.parse(line)
+                except Exception as e:
+                    logger.warning("stopped scanning %s: %s", path, e)
+
+    def find(self, record: Any) -> tuple[Path, CdxjEntry] | None:
+        headers = record.rec_headers
+        uri = headers.get_header("WARC-Refers-To-Target-URI") or headers.get_header("WARC-Target-URI")
+        digest = headers.get_header("WARC-Payload-Digest")
+        when = iso_date_to_timestamp(headers.get_header("WARC-Refers-To-Date") or headers.get_header("WARC-Date"))
+        candidates = [e for e in self._load().get(url_key(uri), [])
+                      if not digest or not e.digest or e.digest == digest]
+        if not candidates:
+            return None
+        best = min(candidates, key=lambda e: abs(int(e.timestamp) - int(when)))
+        for directory in self.warc_dirs:
+            try:
+                return resolve_path(directory, best.filename), best
+            except RecordNotFound:
+                continue
+        return None
+
+    def resolve(self, revisit: ArchivedResponse, record: Any) -> ArchivedResponse:
+        """The revisit with the original's body (and, for a 304, its status and headers)."""
+        found = self.find(record)
+        if found is None:
+            raise RecordNotFound(f"original of revisit {revisit.url} ({revisit.record_id}) not found")
+        path, entry = found
+        original = read_record_at(path, entry.offset, _to_response)
+        if original is None or original.rec_type != "response":
+            raise RecordNotFound(f"no response at {entry.filename}@{entry.offset} for revisit {revisit.url}")
+        refers_to = RecordLocation(entry.filename, entry.offset, entry.length)
+        if revisit.status == 304 or not revisit.headers:
+            return replace(revisit, status=original.status, headers=original.headers,
+                           body=original.body, refers_to=refers_to)
+        return replace(revisit, body=original.body, refers_to=refers_to)
+
+
 def read_response(warc_dir: str | os.PathLike[str], location: RecordLocation) -> ArchivedResponse:
-    """The response record at a catalogue location."""
-    with open(resolve_path(warc_dir, location.filename), "rb") as fh:
+    """The response (or resolved revisit) record at a catalogue location."""
+    path = resolve_path(warc_dir, location.filename)
+    with open(path, "rb") as fh:
         fh.seek(location.offset)
         for record in ArchiveIterator(fh):
-            if record.rec_type != "response":
-                break
-            return _to_response(record, location)
+            if record.rec_type == "response":
+                return _to_response(record, location)
+            if record.rec_type == "revisit":
+                revisit = _to_response(record, location)
+                return RevisitResolver([Path(warc_dir)]).resolve(revisit, record)
+            break
     raise RecordNotFound(f"no response record at {location}")
 
 
-def iter_responses(paths: list[str | os.PathLike[str]]) -> Iterator[ArchivedResponse]:
-    """Every response record in the given files, in file order."""
+def iter_responses(paths: list[str | os.PathLike[str]],
+                   on_problem: Callable[[Problem], None] | None = None) -> Iterator[ArchivedResponse]:
+    """Every response record in the given files, in file order; revisits resolved.
+
+    Damaged records and unresolvable revisits are reported (logged, or passed to
+    `on_problem`) and skipped.
+    """
+    report = on_problem or (lambda p: logger.warning("%s", p))
+    resolver = RevisitResolver([Path(p).parent for p in paths])
     for path in paths:
         name = Path(path).name.removesuffix(OPEN_SUFFIX)
-        with open(path, "rb") as fh:
-            records = ArchiveIterator(fh)
-            for record in records:
-                if record.rec_type != "response":
+        records = iter_records(path, report)
+        for record, offset, length in records:
+            if record.rec_type not in ("response", "revisit"):
+                continue
+            response = _to_response(record)
+            location = RecordLocation(name, offset, length())
+            response = replace(response, location=location)
+            if record.rec_type == "revisit":
+                try:
+                    response = resolver.resolve(response, record)
+                except RecordNotFound as e:
+                    report(Problem(str(path), offset, str(e), "warning"))
                     continue
-                offset = records.get_record_offset()
-                response = _to_response(record)
-                records.read_to_end(record)
-                location = RecordLocation(name, offset, records.get_record_length())
-                yield ArchivedResponse(**{**response.__dict__, "location": location})
+            yield response

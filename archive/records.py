@@ -1,13 +1,13 @@
-"""Build WARC records (pure): warcinfo, request and response, from what Scrapy saw.
+"""Build WARC records (pure): warcinfo, request, response, revisit and metadata.
 
 Header values are kept as latin-1 strings so non-UTF-8 bytes (GBK file names in
-Content-Disposition) survive; every repeated header (Set-Cookie …) is kept.
+Content-Disposition) survive byte-exact (`RawHeaders`); every repeated header is kept.
 See docs/archive.md.
 """
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
 from http import HTTPStatus
 from io import BytesIO
 from typing import Any
@@ -19,10 +19,42 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
 
 WARC_VERSION = "WARC/1.1"
+DIGEST_ALGORITHM = "sha1"  # base32, as warcio, pywb and the Internet Archive write it
+
+PROFILE_IDENTICAL_PAYLOAD = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+PROFILE_SERVER_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
 
 # Framing headers that describe the transfer, not the stored (de-chunked) bytes: renamed so
 # replay tools do not try to de-chunk again (the X-Orig- convention of Browsertrix and pywb).
 _FRAMING = {"transfer-encoding", "connection", "keep-alive"}
+ORIG_PREFIX = "X-Orig-"
+
+
+class RawHeaders(StatusAndHeaders):
+    """HTTP headers written back as the bytes they came from, not percent-encoded.
+
+    warcio re-serialises headers as ASCII and percent-encodes anything else
+    (`percent_encode_non_ascii_headers`); our values are latin-1 strings of the original
+    bytes, so latin-1 gives those bytes back. Text that is not latin-1 falls back to UTF-8.
+    """
+
+    def to_bytes(self, filter_func: Any = None, encoding: str = "latin-1") -> bytes:
+        text = self.to_str(filter_func)
+        try:
+            return text.encode("latin-1") + b"\r\n"
+        except UnicodeEncodeError:
+            lines = text.split("\r\n")
+            return b"\r\n".join(_encode_line(line) for line in lines) + b"\r\n"
+
+    def compute_headers_buffer(self, header_filter: Any = None) -> None:
+        self.headers_buff = self.to_bytes(header_filter)
+
+
+def _encode_line(line: str) -> bytes:
+    try:
+        return line.encode("latin-1")
+    except UnicodeEncodeError:
+        return line.encode("utf-8")
 
 
 def _latin1(value: bytes | str) -> str:
@@ -34,11 +66,23 @@ def header_pairs(headers: Any) -> list[tuple[str, str]]:
     pairs = []
     for name, values in headers.items():
         name_s = _latin1(name)
+        if name_s.lower() in _FRAMING:
+            name_s = ORIG_PREFIX + name_s
         for value in headers.getlist(name) if hasattr(headers, "getlist") else values:
-            if name_s.lower() in _FRAMING:
-                name_s = "X-Orig-" + name_s
             pairs.append((name_s, _latin1(value)))
     return pairs
+
+
+def describe_body(headers: list[tuple[str, str]], body_length: int, status: int) -> list[tuple[str, str]]:
+    """Rename a Content-Length that does not match the stored body (X-Orig-Content-Length)."""
+    if status in (204, 304) or 100 <= status < 200:
+        return headers
+    out = []
+    for name, value in headers:
+        if name.lower() == "content-length" and value.strip() != str(body_length):
+            name = ORIG_PREFIX + name
+        out.append((name, value))
+    return out
 
 
 def status_line(status: int) -> str:
@@ -50,6 +94,15 @@ def status_line(status: int) -> str:
 
 def _protocol(protocol: str | None) -> str:
     return protocol.upper() if protocol and protocol.upper().startswith("HTTP/") else "HTTP/1.1"
+
+
+def _warc_headers(warc_date: str | None, ip_address: str | None = None, **extra: str) -> dict[str, str]:
+    headers = {name.replace("_", "-"): value for name, value in extra.items() if value}
+    if ip_address:
+        headers["WARC-IP-Address"] = ip_address
+    if warc_date:
+        headers["WARC-Date"] = warc_date
+    return headers
 
 
 def response_record(
@@ -64,19 +117,21 @@ def response_record(
     warc_date: str | None = None,
 ) -> Any:
     """A response record holding the body as transferred (still content-encoded)."""
-    http_headers = StatusAndHeaders(status_line(status), headers, protocol=_protocol(protocol))
-    warc_headers = {}
-    if ip_address:
-        warc_headers["WARC-IP-Address"] = ip_address
-    if warc_date:
-        warc_headers["WARC-Date"] = warc_date
+    headers = describe_body(headers, len(body), status)
+    http_headers = RawHeaders(status_line(status), headers, protocol=_protocol(protocol))
     return builder.create_warc_record(
         url,
         "response",
         payload=BytesIO(body),
         http_headers=http_headers,
-        warc_headers_dict=warc_headers,
+        warc_headers_dict=_warc_headers(warc_date, ip_address),
     )
+
+
+def request_target(url: str) -> tuple[str, str]:
+    """(host[:port], path?query) of a URL, percent-encoded as it goes on the wire."""
+    parts = urlsplit(safe_url_string(url))
+    return parts.netloc, (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
 def request_record(
@@ -90,20 +145,72 @@ def request_record(
     warc_date: str | None = None,
 ) -> Any:
     """A request record; the request line keeps the query string, Host is added as sent."""
-    parts = urlsplit(safe_url_string(url))
-    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    host, target = request_target(url)
     if not any(name.lower() == "host" for name, _ in headers):
-        headers = [("Host", parts.netloc), *headers]
-    http_headers = StatusAndHeaders(f"{method} {target} HTTP/1.1", headers, is_http_request=True)
-    warc_headers = {"WARC-Concurrent-To": concurrent_to}
-    if warc_date:
-        warc_headers["WARC-Date"] = warc_date
+        headers = [("Host", host), *headers]
+    http_headers = RawHeaders(f"{method} {target} HTTP/1.1", headers, is_http_request=True)
     return builder.create_warc_record(
         url,
         "request",
         payload=BytesIO(body),
         http_headers=http_headers,
-        warc_headers_dict=warc_headers,
+        warc_headers_dict=_warc_headers(warc_date, WARC_Concurrent_To=concurrent_to),
+    )
+
+
+def revisit_record(
+    builder: RecordBuilder,
+    url: str,
+    status: int,
+    headers: list[tuple[str, str]],
+    *,
+    profile: str,
+    refers_to_uri: str,
+    refers_to_date: str,
+    refers_to: str | None = None,
+    payload_digest: str | None = None,
+    protocol: str | None = None,
+    ip_address: str | None = None,
+    warc_date: str | None = None,
+) -> Any:
+    """A revisit record: HTTP headers only, pointing at the original that holds the payload.
+
+    `profile` is PROFILE_SERVER_NOT_MODIFIED (a 304 to a conditional GET) or
+    PROFILE_IDENTICAL_PAYLOAD (same payload digest as an earlier capture). pywb resolves the
+    original by WARC-Refers-To-Target-URI, WARC-Refers-To-Date and the payload digest.
+    """
+    if profile == PROFILE_IDENTICAL_PAYLOAD and not payload_digest:
+        raise ValueError("an identical-payload-digest revisit needs the payload digest")
+    http_headers = RawHeaders(status_line(status), headers, protocol=_protocol(protocol))
+    warc_headers = _warc_headers(
+        warc_date, ip_address,
+        WARC_Profile=profile,
+        WARC_Refers_To=refers_to or "",
+        WARC_Refers_To_Target_URI=refers_to_uri,
+        WARC_Refers_To_Date=refers_to_date,
+        WARC_Payload_Digest=payload_digest or "",
+    )
+    return builder.create_warc_record(url, "revisit", http_headers=http_headers,
+                                      warc_headers_dict=warc_headers)
+
+
+def metadata_record(
+    builder: RecordBuilder,
+    url: str,
+    fields: list[tuple[str, str]],
+    *,
+    concurrent_to: str,
+    warc_date: str | None = None,
+) -> Any:
+    """A metadata record (application/warc-fields) about one capture: outlinks, verdicts."""
+    block = "".join(f"{name}: {value}\r\n" for name, value in fields).encode("utf-8")
+    return builder.create_warc_record(
+        url,
+        "metadata",
+        payload=BytesIO(block),
+        length=len(block),
+        warc_content_type="application/warc-fields",
+        warc_headers_dict=_warc_headers(warc_date, WARC_Concurrent_To=concurrent_to),
     )
 
 
@@ -113,6 +220,5 @@ def warcinfo_record(builder: RecordBuilder, filename: str, info: dict[str, str])
 
 
 def now_iso() -> str:
-    from datetime import datetime
-
-    return datetime_to_iso_date(datetime.now(UTC), use_micros=True)
+    # warcio formats naive UTC datetimes; an aware one would get "+00:00Z".
+    return datetime_to_iso_date(datetime.now(UTC).replace(tzinfo=None), use_micros=True)

@@ -1,7 +1,8 @@
 """Append records to gzipped WARC files, rotate them by size, rename .open → final on close.
 
 A file being written is named `<name>.warc.gz.open`; only a closed file has its final name,
-so a reader can tell a finished file from one a crash left behind (see `nianbao verify`).
+so a reader can tell a finished file from one a crash left behind (`nianbao verify --seal`).
+Each record's CDXJ line goes to `<name>.cdxj` as soon as the record is flushed.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from warcio.warcwriter import WARCWriter
 
+from archive.cdxj import CdxjWriter, index_path
 from archive.location import RecordLocation
 from archive.records import WARC_VERSION, warcinfo_record
 
@@ -42,6 +44,7 @@ class WarcFile:
         self._fh: Any = None
         self._name: str | None = None
         self._writer: WARCWriter | None = None
+        self._index: CdxjWriter | None = None
 
     @property
     def current_name(self) -> str | None:
@@ -60,15 +63,17 @@ class WarcFile:
         self._name = self._next_name()
         self._fh = open(self.directory / (self._name + OPEN_SUFFIX), "xb")
         self._writer = WARCWriter(self._fh, gzip=True, warc_version=WARC_VERSION)
+        self._index = CdxjWriter(index_path(self.directory / self._name), self._name)
         self._append(warcinfo_record(self._writer, self._name, self.info))
 
     def _append(self, record: Any) -> RecordLocation:
-        assert self._fh is not None and self._writer is not None and self._name is not None
+        assert self._fh is not None and self._writer is not None and self._index is not None
         offset = self._fh.tell()
         self._writer.write_record(record)
         self._fh.flush()
         end = self._fh.tell()
         self.bytes_written += end - offset
+        self._index.add(record, offset, end - offset)
         return RecordLocation(self._name, offset, end - offset)
 
     @property
@@ -93,6 +98,7 @@ class WarcFile:
         if self._fh is None:
             return
         self._fh.close()
+        self._index.close()
         os.replace(self.directory / (self._name + OPEN_SUFFIX), self.directory / self._name)
         self.files_closed.append(self._name)
-        self._fh = self._writer = self._name = None
+        self._fh = self._writer = self._name = self._index = None
