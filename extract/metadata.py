@@ -25,9 +25,15 @@ LABELS: dict[str, tuple[str, ...]] = {
     "source": ("信息来源", "来源"),
 }
 _LABEL_OF = {label: key for key, labels in LABELS.items() for label in labels}
-_LABEL_RE = re.compile(
-    r"(?:^|(?<=[\s|｜、，,；;】\]]))(" + "|".join(sorted(_LABEL_OF, key=len, reverse=True))
-    + r")\s*[:：]")
+
+
+def _spaced(labels: list[str]) -> str:
+    """Alternation that also matches labels padded inside (`索 引 号`, `名　　称`)."""
+    return "|".join(r"\s*".join(map(re.escape, label))
+                    for label in sorted(labels, key=len, reverse=True))
+
+
+_LABEL_RE = re.compile(r"(?:^|(?<=[\s|｜、，,；;】\]]))(" + _spaced(list(_LABEL_OF)) + r")\s*[:：]")
 _BARE_LABEL = re.compile(r"^(" + "|".join(sorted(_LABEL_OF, key=len, reverse=True)) + r")\s*[:：]?$")
 # Labels of the metadata block whose values we do not keep; they still end the previous value.
 _OTHER = ("分类|主题分类|组配分类|信息分类|体裁分类|关键词|主题词|备注|有效性|时效|公开方式|公开形式|公开范围"
@@ -137,7 +143,7 @@ def _pairs_in_line(text: str, fields: Fields) -> None:
     for i, match in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
         if match.re is _LABEL_RE:
-            fields.add(_LABEL_OF[match.group(1)], text[match.end():end])
+            fields.add(_LABEL_OF[re.sub(r"\s+", "", match.group(1))], text[match.end():end])
 
 
 def _is_leaf(el: HtmlElement) -> bool:
@@ -281,3 +287,19 @@ def published_date(metas: dict[str, str], fields: Fields, url: str | None) -> st
 def is_org(text: str | None) -> bool:
     """Looks like the name of a government body."""
     return bool(text) and 2 <= len(text) <= 40 and bool(_ORG_SUFFIX.search(text))
+
+
+_PLACE_ONLY = re.compile(r"(省|市|区|县|州|盟|旗|镇|乡|街道|实验区|开发区|新区)$")
+
+
+def issuing_body(from_title: str | None, others: tuple[str | None, ...]) -> str | None:
+    """The issuer: the title's name, unless it is only a place (北仑区) and the 落款 or 发布机构
+    spells out the body it stands for (宁波市北仑区人民政府)."""
+    named = [c for c in others if c and is_org(c)]
+    if from_title:
+        if _PLACE_ONLY.search(from_title):
+            fuller = [c for c in named if from_title in c and len(c) > len(from_title)]
+            if fuller:
+                return fuller[0]
+        return from_title
+    return named[0] if named else next((c for c in others if c), None)

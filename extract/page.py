@@ -98,9 +98,7 @@ def _fill_report_fields(page: Page, blocks: list[Block], fallbacks: tuple) -> No
     issuer, signed, _ = metadata.signature(blocks)
     page.signed = signed
     page.year = metadata.report_year(page.title, page.text)
-    candidates = (metadata.title_agency(page.title), issuer, *fallbacks)
-    page.agency = next((c for c in candidates if c and metadata.is_org(c)),
-                       next((c for c in candidates if c), None))
+    page.agency = metadata.issuing_body(metadata.title_agency(page.title), (issuer, *fallbacks))
 
 
 def extract_page(body: bytes, url: str | None = None, headers: Headers = None,
