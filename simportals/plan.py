@@ -1,0 +1,116 @@
+"""Which reports exist: bodies × years → ReportSpecs, with the hand-placed special cases
+(attachment-only, inconsistent, blank zeros, re-posts, charset quirks) at fixed spots."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from .geography import Body, base_bodies, extra_body
+from .reports import ReportSpec
+
+SPECIAL: dict[tuple[str, int], dict] = {
+    ("舒城县城关镇人民政府", 2020): {"published_as": "pdf"},
+    ("沭阳县沭城街道办事处", 2022): {"published_as": "docx"},
+    ("宁波市北仑区发展和改革局", 2020): {"inconsistent": True},
+    ("沭阳县人民政府", 2019): {"blank_zeros": True},
+    ("沭阳县发展和改革局", 2021): {"template": "2019"},  # a 2021 report keeping the 2019 format
+    ("舒城县财政局", 2017): {"charset_quirk": "wrong"},
+    ("舒城县人民政府", 2016): {"charset_quirk": "missing"},
+}
+# reports shown on portals other than (or besides) their issuer's own site
+REPOSTS: dict[tuple[str, int], tuple[str, ...]] = {
+    ("宁波市人民政府", 2021): ("beilun", "xinqi"),
+    ("宿迁市人民政府", 2020): ("shuyang",),
+    ("宁波市北仑区人民政府", 2022): ("beilun", "xinqi"),
+}
+_ABBR = {"北仑区": "仑", "沭阳县": "沭", "舒城县": "舒", None: ""}
+_CITY_ABBR = {"宁波市": "甬", "宿迁市": "宿"}
+
+
+def _title(b: Body, y: int, rng: random.Random, legacy: bool) -> str:
+    tail = "政府信息公开年度报告" if legacy and rng.random() < 0.3 else "政府信息公开工作年度报告"
+    du = "年度" if rng.random() < 0.3 else "年"
+    if b.kind in ("gov", "city"):
+        who = b.short if rng.random() < 0.5 else b.name
+    elif b.kind == "town":
+        who = b.short if rng.random() < 0.7 else b.name
+    else:
+        who = b.name
+    return f"{who}{y}{du}{tail}"
+
+
+def _published(b: Body, y: int, rng: random.Random, legacy: bool) -> dt.date:
+    if rng.random() < 0.05:
+        return dt.date(y + 1, rng.randint(4, 10), rng.randint(1, 28))
+    if not legacy and b.kind in ("dept", "office", "town"):
+        return dt.date(y + 1, 1, rng.randint(8, 31))
+    start = dt.date(y + 1, 1, 10) if legacy else dt.date(y + 1, 2, 1)
+    return start + dt.timedelta(days=rng.randint(0, (dt.date(y + 1, 3, 31) - start).days))
+
+
+def _index_no(b: Body, portal: str, pub: dt.date, rng: random.Random) -> str:
+    seq = rng.randint(1, 2999)
+    if portal == "shuyang":
+        return f"{b.credit_code}/{pub.year}-{seq:05d}"
+    if portal == "shucheng":
+        return f"{b.org_code}/{pub.year}{pub.month:02d}-{seq:05d}"
+    return f"{b.org_code}/{pub.year}-{seq:05d}"
+
+
+def _doc_no(b: Body, pub: dt.date, rng: random.Random) -> str | None:
+    if rng.random() > 0.15:
+        return None
+    if b.kind == "city":
+        abbr = _CITY_ABBR.get(b.prefecture, "市") + "政办发"
+    elif b.kind in ("gov", "office"):
+        abbr = _ABBR.get(b.county, "") + "政办"
+    elif b.kind == "town":
+        abbr = (b.township or "")[:2] + ("街" if (b.township or "").endswith("街道") else "政")
+    else:
+        abbr = _ABBR.get(b.county, "") + b.name[len(b.name) - len(b.short) + 3:][:2]
+    return f"{abbr}〔{pub.year}〕{rng.randint(1, 60)}号"
+
+
+def make_spec(idx: int, seed: int, b: Body, y: int) -> ReportSpec:
+    rng = random.Random(f"{seed}:{b.name}:{y}")
+    special = SPECIAL.get((b.name, y), {})
+    template = special.get("template") or ("legacy" if y <= 2018 else "2019" if y <= 2020 else "2021")
+    legacy = template == "legacy"
+    pub = _published(b, y, rng, legacy)
+    hosts = REPOSTS.get((b.name, y)) or ((b.portal,) if b.portal else ())
+    signed: dt.date | None = pub - dt.timedelta(days=rng.randint(0, 15))
+    if legacy and rng.random() < 0.15:
+        signed = dt.date(y, 12, rng.randint(26, 31))
+    elif signed < dt.date(y + 1, 1, 1):
+        signed = dt.date(y + 1, 1, rng.randint(2, 6))
+    fmt = rng.choice(("arabic", "chinese", "dot") if legacy else ("arabic", "arabic", "chinese"))
+    if rng.random() < 0.2:
+        signed, fmt = None, "none"
+    return ReportSpec(
+        idx=idx, seed=seed, body=b, year=y, template=template,
+        title=_title(b, y, rng, legacy), published=pub,
+        pub_time=f"{rng.randint(8, 18):02d}:{rng.randint(0, 59):02d}",
+        signed=signed, sign_fmt=fmt, index_no=_index_no(b, hosts[0] if hosts else "", pub, rng),
+        doc_no=_doc_no(b, pub, rng), published_as=special.get("published_as", "html"),
+        inconsistent=special.get("inconsistent", False),
+        blank_zeros=special.get("blank_zeros", False),
+        word=rng.choices((0, 1, 2), (5, 3, 2))[0], hosts=hosts,
+        charset_quirk=special.get("charset_quirk", ""))
+
+
+def bodies(seed: int, scale: int) -> list[Body]:
+    out = base_bodies()
+    for portal in ("beilun", "shuyang", "shucheng"):
+        for i in range(max(0, scale - 1) * 4):
+            first = 2013 + random.Random(f"{seed}:{portal}:{i}").randint(0, 4)
+            out.append(extra_body(portal, i, first))
+    return out
+
+
+def plan(seed: int, scale: int) -> list[ReportSpec]:
+    specs: list[ReportSpec] = []
+    for b in bodies(seed, scale):
+        for y in range(b.first_year, b.last_year + 1):
+            specs.append(make_spec(len(specs), seed, b, y))
+    return specs

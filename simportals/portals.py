@@ -1,0 +1,56 @@
+"""The portals of the testbed: one per CMS family (plus a second platform-style site), and a
+spam mirror.  A PortalSpec says how a site is built and served; the testbed fills it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PortalSpec:
+    name: str  # short id, e.g. beilun
+    title: str  # site name (SiteName)
+    region: str  # e.g. 浙江省宁波市北仑区
+    code: str  # 6-digit division code of the site's region
+    cms: str  # trs | hanweb | platform | mirror
+    encoding: str  # utf-8 | gbk
+    column_path: str  # the annual-report column's first listing page
+    column_name: str
+    domain: str  # the real-looking domain in SiteDomain / Url meta
+    site_id: str  # 网站标识码
+    icp: str
+    police: str
+    per_page: int = 10
+    col_id: int = 0  # Hanweb column id
+    gzip: bool = False  # gzip when the client accepts it
+    chunked: bool = False  # Transfer-Encoding: chunked
+    owner: str = ""  # the body that runs the site
+
+    @property
+    def column_dir(self) -> str:
+        return self.column_path.rsplit("/", 1)[0] + "/"
+
+
+PORTALS = (
+    PortalSpec("beilun", "宁波市北仑区人民政府", "浙江省宁波市北仑区", "330206", "trs", "utf-8",
+               "/xxgk/ndbg/index.html", "政府信息公开年报", "www.bl.gov.cn", "3302060004",
+               "浙ICP备05010512号", "33020602000126号", per_page=10, gzip=True,
+               owner="宁波市北仑区人民政府"),
+    PortalSpec("shuyang", "沭阳县人民政府", "江苏省宿迁市沭阳县", "321322", "hanweb", "utf-8",
+               "/col/col1229456/index.html", "信息公开年报", "www.shuyang.gov.cn", "3213220037",
+               "苏ICP备05080263号", "32132202000118号", per_page=10, col_id=1229456,
+               chunked=True, owner="沭阳县人民政府"),
+    PortalSpec("shucheng", "舒城县人民政府", "安徽省六安市舒城县", "341523", "platform", "gbk",
+               "/OpennessContent/showList/15/2210/page_1.html", "政府信息公开年报",
+               "www.shucheng.gov.cn", "3415230001", "皖ICP备05016877号", "34152302000103号",
+               per_page=10, owner="舒城县人民政府"),
+    PortalSpec("xinqi", "北仑区新碶街道", "浙江省宁波市北仑区新碶街道", "330206", "platform", "utf-8",
+               "/xxgk/ndbg/list.html", "年度报告", "xq.bl.gov.cn", "3302060021",
+               "浙ICP备05010512号-3", "33020602000231号", per_page=8,
+               owner="宁波市北仑区新碶街道办事处"),
+)
+
+MIRROR = PortalSpec("mirror", "金沙娱乐城", "", "", "mirror", "utf-8", "/index.html", "资讯",
+                    "www.js-yule8.com", "", "", "")
+
+CASINO_BRANDS = ("金沙娱乐城", "澳门威尼斯人官网", "银河娱乐集团")

@@ -1,0 +1,236 @@
+"""HTTP serving of a testbed: one ThreadingHTTPServer per portal (plus the spam mirror) on
+127.0.0.1 with free ports; latency, gzip, chunked transfer, ETag/Last-Modified/304 and a
+request log at `/__sim__/log`.  By default the servers run in a child process
+(`python -m simportals serve`) so they do not compete with the crawler for the GIL."""
+
+from __future__ import annotations
+
+import email.utils
+import gzip
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs
+
+from .testbed import Testbed
+
+LOG_PATH = "/__sim__/log"
+
+
+class PortalServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, tb: Testbed, portal: str, latency: float, gzip_on: bool,
+                 chunked: bool) -> None:
+        super().__init__(("127.0.0.1", 0), Handler)
+        self.tb, self.portal, self.latency = tb, portal, latency
+        self.gzip_on, self.chunked = gzip_on, chunked
+        self.log: list[tuple[str, str, int]] = []
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: PortalServer
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - quiet
+        pass
+
+    def do_GET(self) -> None:
+        self._serve("GET")
+
+    def do_HEAD(self) -> None:
+        self._serve("HEAD")
+
+    def do_POST(self) -> None:
+        self._serve("POST")
+
+    def _serve(self, method: str) -> None:
+        srv = self.server
+        path = self.path
+        if path.startswith("http://") or path.startswith("https://"):
+            path = "/" + path.split("/", 3)[3] if path.count("/") >= 3 else "/"
+        form: dict = {}
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            raw = self.rfile.read(length).decode("utf-8", "replace")
+            form = parse_qs(raw)
+        if path == LOG_PATH:
+            body = json.dumps(srv.log).encode()
+            return self._send(200, [("Content-Type", "application/json")], body, method, False)
+        if srv.latency:
+            time.sleep(srv.latency)
+        status, headers, body = srv.tb.page(srv.portal, path, "GET" if method == "HEAD" else method,
+                                            form)
+        srv.log.append((method, path, status))
+        h = dict(headers)
+        if status == 200 and self._not_modified(h):
+            keep = [(k, v) for k, v in headers if k in ("ETag", "Last-Modified")]
+            return self._send(304, keep, b"", "HEAD", False)
+        ctype = h.get("Content-Type", "")
+        if (srv.gzip_on and body and "gzip" in (self.headers.get("Accept-Encoding") or "")
+                and not ctype.startswith("image/")):
+            body = gzip.compress(body, mtime=0)
+            headers = [*headers, ("Content-Encoding", "gzip"), ("Vary", "Accept-Encoding")]
+        self._send(status, headers, body, method, srv.chunked)
+
+    def _not_modified(self, h: dict[str, str]) -> bool:
+        inm = self.headers.get("If-None-Match")
+        if inm is not None:
+            tags = {t.strip() for t in inm.split(",")}
+            return h.get("ETag") in tags or "*" in tags
+        ims, lm = self.headers.get("If-Modified-Since"), h.get("Last-Modified")
+        if ims and lm:
+            try:
+                return email.utils.parsedate_to_datetime(lm) <= email.utils.parsedate_to_datetime(ims)
+            except (TypeError, ValueError):
+                return False
+        return False
+
+    def _send(self, status: int, headers: list[tuple[str, str]], body: bytes, method: str,
+              chunked: bool) -> None:
+        self.send_response(status)
+        for k, v in headers:
+            self.send_header(k, v)
+        self.send_header("Server", "nginx")
+        if chunked and status == 200:
+            self.send_header("Transfer-Encoding", "chunked")
+        elif status != 304:
+            self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if method == "HEAD" or status == 304:
+            return
+        if chunked and status == 200:
+            for i in range(0, len(body), 4096):
+                part = body[i:i + 4096]
+                self.wfile.write(f"{len(part):x}\r\n".encode() + part + b"\r\n")
+            self.wfile.write(b"0\r\n\r\n")
+        else:
+            self.wfile.write(body)
+
+
+def _flag(option: bool | None, default: bool) -> bool:
+    return default if option is None else option
+
+
+def start_servers(tb: Testbed, latency: float = 0.0, gzip_on: bool | None = None,
+                  chunked: bool | None = None) -> tuple[list[PortalServer], list[threading.Thread]]:
+    """Start every portal's server on a free port and point `tb.hosts` at them."""
+    servers, threads = [], []
+    for p in [*tb.portals, tb.mirror]:
+        s = PortalServer(tb, p.name, latency, _flag(gzip_on, p.gzip), _flag(chunked, p.chunked))
+        tb.hosts[p.name] = f"127.0.0.1:{s.server_address[1]}"
+        t = threading.Thread(target=s.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True,
+                             name=f"simportal-{p.name}")
+        t.start()
+        servers.append(s)
+        threads.append(t)
+    return servers, threads
+
+
+def stop_servers(servers: list[PortalServer], threads: list[threading.Thread]) -> None:
+    for s in servers:
+        s.shutdown()
+        s.server_close()
+    for t in threads:
+        t.join(timeout=5)
+
+
+def registry_toml(tb: Testbed) -> str:
+    out = [f"# portal registry generated by simportals (seed={tb.seed}, scale={tb.scale})"]
+    for p in tb.portals:
+        host = tb.hosts[p.name]
+        out += ["", "[[portal]]", f'name = "{p.name}"', f'title = "{p.title}"',
+                f'region = "{p.region}"', f'region_code = "{p.code}"',
+                f'start_urls = ["http://{host}{p.column_path}"]',
+                f'allowed_domains = ["{host}"]', f'cms = "{p.cms}"', f'encoding = "{p.encoding}"',
+                f'column = "{p.column_name}"']
+        if p.cms == "hanweb":
+            out += [f"columnid = {p.col_id}", 'proxy = "/module/web/jpage/dataproxy.jsp"',
+                    f"perpage = {p.per_page}"]
+    return "\n".join(out) + "\n"
+
+
+class RunningTestbed:
+    """A served testbed; use as a context manager (servers stop on exit)."""
+
+    def __init__(self, tb: Testbed, latency: float = 0.0, in_process: bool = False,
+                 gzip: bool | None = None, chunked: bool | None = None) -> None:
+        self.tb, self.latency, self.in_process = tb, latency, in_process
+        self.gzip, self.chunked = gzip, chunked
+        self._servers: list[PortalServer] = []
+        self._threads: list[threading.Thread] = []
+        self._proc: subprocess.Popen | None = None
+
+    def __enter__(self) -> RunningTestbed:
+        if self.in_process:
+            self._servers, self._threads = start_servers(self.tb, self.latency, self.gzip,
+                                                         self.chunked)
+        else:
+            self._start_child()
+        return self
+
+    def _start_child(self) -> None:
+        root = str(Path(__file__).resolve().parent.parent)
+        env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
+        cmd = [sys.executable, "-m", "simportals", "serve", "--seed", str(self.tb.seed),
+               "--scale", str(self.tb.scale), "--epoch", str(self.tb.epoch),
+               "--latency", str(self.latency), "--quiet"]
+        for name, val in (("--gzip", self.gzip), ("--chunked", self.chunked)):
+            if val is not None:
+                cmd += [name, "all" if val else "none"]
+        self._proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=subprocess.PIPE, text=True)
+        assert self._proc.stdout is not None
+        for line in self._proc.stdout:
+            if line.startswith("{"):
+                ready = json.loads(line)
+                self.tb.hosts.update(ready["hosts"])
+                return
+        self._proc.wait(timeout=5)
+        raise RuntimeError("simportals child exited before it was ready")
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._servers:
+            stop_servers(self._servers, self._threads)
+            self._servers = []
+        if self._proc is not None:
+            self._proc.terminate()
+            try:
+                self._proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait()
+            if self._proc.stdout:
+                self._proc.stdout.close()
+            self._proc = None
+
+    @property
+    def hosts(self) -> dict[str, str]:
+        return dict(self.tb.hosts)
+
+    def base_url(self, portal: str) -> str:
+        return f"http://{self.tb.hosts[portal]}"
+
+    def url_for(self, portal: str, path: str) -> str:
+        return self.base_url(portal) + path
+
+    def registry_toml(self) -> str:
+        return registry_toml(self.tb)
+
+    def request_log(self, portal: str) -> list[tuple[str, str, int]]:
+        """Every (method, path, status) the portal served, for robots/politeness checks."""
+        with urllib.request.urlopen(self.url_for(portal, LOG_PATH), timeout=10) as r:
+            return [tuple(x) for x in json.loads(r.read())]
+
+
+def serve(tb: Testbed, latency: float = 0.0, in_process: bool = False, **options) -> RunningTestbed:
+    return RunningTestbed(tb, latency=latency, in_process=in_process, **options)

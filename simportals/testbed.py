@@ -1,0 +1,227 @@
+"""The testbed: portals, their column items and paths, and `page()` rendering any page on
+demand from small specs (no server needed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import hashlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlsplit
+
+from . import pages
+from .plan import plan
+from .portals import MIRROR, PORTALS, PortalSpec
+from .reports import ReportSpec, truth_core
+
+Response = tuple[int, list[tuple[str, str]], bytes]
+
+NON_REPORTS: dict[str, list[tuple[str, str, str]]] = {
+    "beilun": [("北仑区召开2023年政务公开工作推进会", "news", "2023-04-12 09:30"),
+               ("一图读懂北仑区2023年政府信息公开工作年度报告", "graphic", "2024-03-30 16:05"),
+               ("《宁波市北仑区2022年政府信息公开工作年度报告》解读", "interpretation",
+                "2023-03-29 10:12")],
+    "shuyang": [("关于2014年政府信息公开工作要点落实情况的函", "letter", "2014-12-10 11:20"),
+                ("沭阳县举办2021年度政务公开业务培训班", "news", "2021-06-18 15:40"),
+                ("一图读懂沭阳县2020年政府信息公开工作年度报告", "graphic", "2021-03-26 17:02")],
+    "shucheng": [("舒城县2019年政府信息公开工作年度报告解读", "interpretation", "2020-03-30 09:00"),
+                 ("舒城县开展政府信息公开工作专项检查", "news", "2018-09-05 14:25")],
+    "xinqi": [("新碶街道召开2022年政务公开工作会议", "news", "2022-05-10 10:00"),
+              ("一图读懂新碶街道2021年政府信息公开工作年度报告", "graphic", "2022-02-20 08:45")],
+}
+_ID_BASE = {"beilun": 2748000, "shuyang": 5412000, "shucheng": 3301000, "xinqi": 10000}
+
+
+@dataclass(slots=True)
+class Item:
+    """One entry of a report column: a report (or re-post) or a non-report."""
+
+    portal: str
+    id: int
+    when: str  # YYYY-MM-DD HH:MM shown on this portal
+    title: str
+    path: str
+    spec: ReportSpec | None = None
+    other_kind: str = ""  # news | graphic | interpretation | letter
+    attachment: str = ""  # path of the attachment when the report is published only as one
+    repost: bool = False
+
+
+def detail_path(p: PortalSpec, id_: int, when: str) -> str:
+    y, m, d = when[:4], when[5:7], when[8:10]
+    if p.cms == "trs":
+        return f"{p.column_dir}{y}{m}/t{y}{m}{d}_{id_}.html"
+    if p.cms == "hanweb":
+        return f"/art/{y}/{int(m)}/{int(d)}/art_{p.col_id}_{id_}.html"
+    if p.name == "shucheng":
+        return f"/OpennessContent/show/{id_}.html"
+    return f"{p.column_dir}content/post_{id_}.html"
+
+
+def attachment_path(p: PortalSpec, id_: int, when: str, ext: str) -> str:
+    stamp = when[:10].replace("-", "")
+    if p.cms == "trs":
+        return f"{p.column_dir}{stamp[:6]}/P0{stamp}{id_:08d}.{ext}"
+    if p.cms == "hanweb":
+        return f"/module/download/downfile.jsp?classid=0&filename={stamp}{id_:06x}.{ext}"
+    return f"/group1/M00/00/{id_ % 256:02X}/{stamp}{id_:08x}.{ext}"
+
+
+class Testbed:
+    """Deterministic set of simulated portals with known ground truth."""
+
+    def __init__(self, seed: int = 0, scale: int = 1, epoch: int = 0) -> None:
+        self.seed, self.scale, self.epoch = seed, scale, epoch
+        self.portals: list[PortalSpec] = list(PORTALS)
+        self.mirror: PortalSpec = MIRROR
+        self.by_name = {p.name: p for p in [*self.portals, MIRROR]}
+        self.hosts: dict[str, str] = {p.name: p.domain for p in [*self.portals, MIRROR]}
+        self.specs: list[ReportSpec] = plan(seed, scale)
+        self.columns: dict[str, list[Item]] = {p.name: [] for p in self.portals}
+        self.locations: dict[int, list[Item]] = {}
+        self.paths: dict[tuple[str, str], Item] = {}
+        self.mirror_items: list[tuple[str, ReportSpec, str]] = []  # (path, spec, brand)
+        self._layout()
+
+    # ---- layout -------------------------------------------------------------------
+    def _layout(self) -> None:
+        counters = dict(_ID_BASE)
+        for spec in self.specs:
+            for k, portal in enumerate(spec.hosts):
+                p = self.by_name[portal]
+                counters[portal] += 1 + (counters[portal] * 7) % 5
+                pub = spec.published + dt.timedelta(days=3 * k)
+                when = f"{pub.isoformat()} {spec.pub_time}"
+                it = Item(portal, counters[portal], when, spec.title, "", spec, repost=k > 0 or
+                          spec.body.portal != portal)
+                it.path = detail_path(p, it.id, when)
+                if spec.published_as != "html":
+                    it.attachment = attachment_path(p, it.id, when, spec.published_as)
+                    self.paths[(portal, it.attachment)] = it
+                self.columns[portal].append(it)
+                self.locations.setdefault(spec.idx, []).append(it)
+                self.paths[(portal, it.path)] = it
+        extra = []
+        if self.scale > 1:
+            for spec in self.specs[::23]:
+                if spec.body.portal in ("beilun", "shuyang", "shucheng") and spec.body.kind != "gov":
+                    when = f"{spec.year}-0{spec.idx % 9 + 1}-1{spec.idx % 9} 10:00"
+                    extra.append((spec.body.portal, (f"{spec.body.short}召开{spec.year}年政务公开工作推进会",
+                                                     "news", when)))
+        others = [(p, t) for p, ts in NON_REPORTS.items() for t in ts] + extra
+        for portal, (title, kind, when) in others:
+            p = self.by_name[portal]
+            counters[portal] += 3
+            it = Item(portal, counters[portal], when, title, "", other_kind=kind)
+            it.path = detail_path(p, it.id, when)
+            self.columns[portal].append(it)
+            self.paths[(portal, it.path)] = it
+        for items in self.columns.values():
+            items.sort(key=lambda i: (i.when, i.id), reverse=True)
+        picks = [s for s in self.specs if s.template == "2021" and s.published_as == "html"
+                 and s.body.portal in ("beilun", "shuyang")][:3]
+        for n, spec in enumerate(picks):
+            stamp = spec.published.strftime("%Y%m%d")
+            path = f"/zgsr/gknb/{stamp[:6]}/t{stamp}_{6080719 + n * 37}.shtml"
+            self.mirror_items.append((path, spec, pages.BRANDS[n % len(pages.BRANDS)]))
+
+    # ---- public API ---------------------------------------------------------------
+    @property
+    def reports(self) -> Sequence[dict] | list:
+        if self.scale == 1:
+            return [self.truth(s) for s in self.specs]
+        return LazyReports(self)
+
+    @property
+    def non_reports(self) -> list[tuple[str, str]]:
+        return [(i.portal, i.path) for items in self.columns.values() for i in items
+                if i.spec is None]
+
+    def url(self, portal: str, path: str) -> str:
+        return f"http://{self.hosts[portal]}{path}"
+
+    def truth(self, spec: ReportSpec):
+        from . import ReportTruth
+
+        locs = self.locations.get(spec.idx, [])
+        return ReportTruth.from_spec(spec, truth_core(spec), locs)
+
+    def iter_truth(self) -> Iterator:
+        for s in self.specs:
+            yield self.truth(s)
+
+    def truth_json(self) -> dict:
+        return {
+            "seed": self.seed, "scale": self.scale, "epoch": self.epoch,
+            "portals": [{"name": p.name, "title": p.title, "region": p.region, "cms": p.cms,
+                         "encoding": p.encoding, "column_path": p.column_path}
+                        for p in self.portals],
+            "mirror": {"name": MIRROR.name, "paths": [m[0] for m in self.mirror_items]},
+            "reports": [t.to_json() for t in self.iter_truth()],
+            "non_reports": [list(x) for x in self.non_reports],
+        }
+
+    def listing_paths(self, portal: str) -> list[str]:
+        p = self.by_name[portal]
+        n = max(1, -(-len(self.columns[portal]) // p.per_page))
+        if p.cms == "trs":
+            return [p.column_path] + [f"{p.column_dir}index_{k}.html" for k in range(1, n)]
+        if p.cms == "hanweb":
+            return [p.column_path]
+        if p.name == "shucheng":
+            return [f"{p.column_dir}page_{k}.html" for k in range(1, n + 1)]
+        return [p.column_path] + [f"{p.column_path}?page={k}" for k in range(2, n + 1)]
+
+    def iter_pages(self) -> Iterator[tuple[str, str, str]]:
+        for p in self.portals:
+            for path in self.listing_paths(p.name):
+                yield p.name, path, "listing"
+            for it in self.columns[p.name]:
+                yield p.name, it.path, "report" if it.spec else "other"
+                if it.attachment:
+                    yield p.name, it.attachment, "attachment"
+            for path in pages.ASSETS:
+                yield p.name, path, "asset"
+        for path, _s, _b in self.mirror_items:
+            yield MIRROR.name, path, "other"
+        yield MIRROR.name, MIRROR.column_path, "listing"
+
+    def page(self, portal: str, path: str, method: str = "GET",
+             form: dict | None = None) -> Response:
+        status, ctype, body, when = pages.render(self, portal, path, method, form or {})
+        headers = [("Content-Type", ctype)]
+        if status == 200:
+            headers.append(("ETag", '"' + hashlib.md5(body).hexdigest()[:20] + '"'))
+            if when:
+                stamp = dt.datetime.strptime(when[:16], "%Y-%m-%d %H:%M").replace(
+                    tzinfo=dt.timezone(dt.timedelta(hours=8)))
+                headers.append(("Last-Modified", email.utils.format_datetime(
+                    stamp.astimezone(dt.UTC), usegmt=True)))
+        return status, headers, body
+
+    def lookup(self, portal: str, path: str) -> Item | None:
+        return self.paths.get((portal, path))
+
+    @staticmethod
+    def split(path: str) -> tuple[str, dict[str, list[str]]]:
+        u = urlsplit(path)
+        return u.path, parse_qs(u.query)
+
+
+class LazyReports(Sequence):
+    """Truth generated per report on access, for large scales."""
+
+    def __init__(self, tb: Testbed) -> None:
+        self.tb = tb
+
+    def __len__(self) -> int:
+        return len(self.tb.specs)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self.tb.truth(s) for s in self.tb.specs[i]]
+        return self.tb.truth(self.tb.specs[i])
+
+    def __iter__(self):
+        return self.tb.iter_truth()
