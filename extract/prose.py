@@ -27,7 +27,10 @@ PATTERNS: list[tuple[str, str, int | None]] = [
      rf"(?:未|没有|尚未|无)(?:收到|受理|接到|发生)?{_NOT}{{0,12}}?"
      r"(?:依申请公开|信息公开申请|政府信息公开的?申请|公开申请)", 0),
     ("granted", rf"(?:同意公开|予以公开)(?:答复)?{_NOT}{{0,6}}?{NUM}{_CASES}", None),
+    ("granted", r"(?:无|没有)(?:予以公开|同意公开)", 0),
     ("partially_granted", rf"部分公开(?:答复)?{_NOT}{{0,6}}?{NUM}{_CASES}", None),
+    ("partially_granted", r"(?:无|没有)(?:同意)?部分公开", 0),
+    ("refused", r"(?:无|没有)(?:不予公开|不同意公开)", 0),
     ("refused", rf"(?:不予公开|不同意公开|否决公开)(?:答复)?{_NOT}{{0,6}}?{NUM}{_CASES}", None),
     ("reconsideration_total", rf"行政复议(?:申请)?{_NOT}{{0,6}}?{NUM}{_CASES}", None),
     ("reconsideration_total", rf"{NUM}{_CASES}{_NOT}{{0,16}}?行政复议", None),
