@@ -1,7 +1,8 @@
-"""The SQLite catalogue (sqlite-utils): the only module that writes SQL. See docs/catalogue.md.
+"""The SQLite catalogue (sqlite-utils): the only place that writes SQL. See docs/catalogue.md.
 
 Rows are derived from archived records, so the whole catalogue can be rebuilt from the
-WARCs (`nianbao replay`). Writes happen in one process; WAL lets readers query meanwhile.
+WARCs (`nianbao replay`). One process writes (the crawl's pipeline); WAL lets readers
+query meanwhile. Report versions and withdrawals live in `archive/versions.py`.
 """
 
 from __future__ import annotations
@@ -15,26 +16,10 @@ from typing import Any
 
 import sqlite_utils
 
-from extract.model import STATS_KEYS
+from archive.schema import REPORT_COLUMNS, create_schema
+from archive.versions import ReportVersions
 
-SCHEMA_VERSION = 1
-
-REPORT_COLUMNS: dict[str, type] = {
-    "id": str, "url": str, "portal": str, "title": str, "agency": str, "year": int,
-    "published": str, "signed": str, "index_no": str, "doc_no": str, "publisher": str,
-    "template_version": str, "scope": str, "published_as": str,
-    "province": str, "prefecture": str, "county": str, "township": str,
-    "region_code": str, "level": str, "text": str,
-    "warc_filename": str, "warc_offset": int, "warc_length": int,
-    "fetched_at": str, "first_seen_run": int, "last_seen_run": int,
-    **{key: float for key in STATS_KEYS},
-}
-
-SUMMARY_VIEW = """
-select id, title, agency, year, province, prefecture, county, township, region_code, level,
-       template_version, published, {stats}, url
-from reports
-""".format(stats=", ".join(STATS_KEYS))
+__all__ = ["Catalogue", "REPORT_COLUMNS", "report_key"]
 
 
 def now() -> str:
@@ -49,117 +34,73 @@ def report_key(agency: str | None, year: int | None, title: str | None) -> str:
     return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]
 
 
-class Catalogue:
+class Catalogue(ReportVersions):
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = str(path)
         self.db = sqlite_utils.Database(self.path)
         self.db.enable_wal()
         self.db.execute("pragma synchronous = normal")
-        self._create()
-
-    def _create(self) -> None:
-        db = self.db
-        db["crawl_runs"].create({
-            "id": int, "started": str, "finished": str, "command": str, "portals": str,
-            "status": str, "pages_fetched": int, "reports_new": int, "reports_seen": int,
-            "captures": int, "warc_bytes": int, "errors": str, "stats": str,
-        }, pk="id", if_not_exists=True)
-        db["captures"].create({
-            "url": str, "run_id": int, "portal": str, "kind": str, "page_kind": str,
-            "status": int, "content_type": str, "title": str, "report_id": str,
-            "warc_filename": str, "warc_offset": int, "warc_length": int,
-            "payload_digest": str, "fetched_at": str, "error": str,
-        }, pk=("url", "run_id"), if_not_exists=True)
-        db["reports"].create(REPORT_COLUMNS, pk="id", if_not_exists=True)
-        db["report_stats"].create({
-            "report_id": str, "table_no": str, "row_key": str, "col_key": str, "row_label": str,
-            "col_label": str, "raw": str, "value": float, "unit": str, "origin": str, "ordinal": int,
-        }, pk=("report_id", "ordinal"), if_not_exists=True)
-        db["report_checks"].create({"report_id": str, "name": str, "passed": int, "detail": str},
-                                   pk=("report_id", "name"), if_not_exists=True)
-        db["report_sections"].create({"report_id": str, "ordinal": int, "heading": str, "text": str},
-                                     pk=("report_id", "ordinal"), if_not_exists=True)
-        db["report_captures"].create({
-            "report_id": str, "url": str, "portal": str, "warc_filename": str,
-            "warc_offset": int, "fetched_at": str,
-        }, pk=("report_id", "url"), if_not_exists=True)
-        if "reports_fts" not in db.table_names():
-            # trigram: Chinese has no spaces, so word tokenizers would index whole sentences.
-            db["reports"].enable_fts(["title", "agency", "text"], tokenize="trigram", create_triggers=True)
-        db.create_view("report_summary", SUMMARY_VIEW, ignore=True)
-        db["reports"].create_index(["year"], if_not_exists=True)
-        db["reports"].create_index(["agency"], if_not_exists=True)
-        db["captures"].create_index(["report_id"], if_not_exists=True)
-        db["report_stats"].create_index(["row_key", "col_key"], if_not_exists=True)
+        self.db.execute("pragma busy_timeout = 10000")
+        create_schema(self.db)
 
     # -- crawl runs ----------------------------------------------------------------------------
 
     def start_run(self, command: str, portals: list[str]) -> int:
         table = self.db["crawl_runs"]
-        table.insert({"started": now(), "command": command, "portals": json.dumps(portals, ensure_ascii=False),
-                      "status": "running"})
+        table.insert({"started": now(), "command": command, "status": "running",
+                      "portals": json.dumps(portals, ensure_ascii=False)})
         return table.last_pk
 
-    def finish_run(self, run_id: int, status: str, stats: dict[str, Any]) -> dict[str, Any]:
+    def interrupted_run(self, portals: list[str]) -> int | None:
+        """The last run over these portals if it never finished (killed): resume it."""
+        row = next(self.db["crawl_runs"].rows_where(
+            "portals = ?", [json.dumps(portals, ensure_ascii=False)], order_by="id desc", limit=1), None)
+        return row["id"] if row and row["status"] == "running" else None
+
+    def finish_run(self, run_id: int, status: str, stats: dict[str, Any],
+                   withdraw_after_runs: int = 2) -> dict[str, Any]:
+        portals = json.loads(self.db["crawl_runs"].get(run_id)["portals"])
+        if status == "finished":
+            self.withdraw_unlisted(run_id, portals, withdraw_after_runs)
         errors = {k.split("/", 2)[-1]: v for k, v in stats.items() if k.startswith("nianbao/errors/")}
+        count = lambda sql: self.db.execute(sql, [run_id]).fetchone()[0]  # noqa: E731
         row = {
             "finished": now(), "status": status,
             "pages_fetched": stats.get("downloader/response_count", 0),
             "warc_bytes": stats.get("warc/bytes_written", 0),
-            "captures": self.db.execute("select count(*) from captures where run_id = ?", [run_id]).fetchone()[0],
-            "reports_new": self.db.execute("select count(*) from reports where first_seen_run = ?", [run_id]).fetchone()[0],
-            "reports_seen": self.db.execute("select count(*) from reports where last_seen_run = ?", [run_id]).fetchone()[0],
+            "captures": count("select count(*) from captures where run_id = ?"),
+            "reports_new": count("select count(*) from reports where first_seen_run = ?"),
+            "reports_changed": count("select count(*) from report_versions where run_id = ? and version > 1"),
+            "reports_seen": count("select count(*) from reports where last_seen_run = ?"),
+            "reports_withdrawn": count("select count(*) from reports where withdrawn_run = ?"),
+            "failed": count("select count(*) from captures where run_id = ? and (error is not null or status >= 400)")
+            + sum(errors.values()),
             "errors": json.dumps(errors), "stats": json.dumps(stats, default=str),
         }
+        row["reports_unchanged"] = row["reports_seen"] - row["reports_new"] - row["reports_changed"]
         self.db["crawl_runs"].update(run_id, row)
         return self.db["crawl_runs"].get(run_id)
 
-    # -- captures and reports ------------------------------------------------------------------
+    # -- captures ------------------------------------------------------------------------------
 
     def add_capture(self, row: dict[str, Any]) -> None:
         self.db["captures"].upsert(row, pk=("url", "run_id"), alter=True)
 
-    def upsert_report(self, row: dict[str, Any], run_id: int, issuer_portal: bool,
-                      details: dict[str, list[dict[str, Any]]] | None = None) -> tuple[str, bool]:
-        """Insert or refresh one report and its statistics; returns (id, is_new).
+    def captured_urls(self, run_id: int) -> set[str]:
+        """URLs this run already catalogued (a resumed run does not fetch them again)."""
+        return {r[0] for r in self.db.execute("select url from captures where run_id = ?", [run_id])}
 
-        A report re-posted on another body's portal stays one row; the issuer's own capture
-        (or the first one seen) supplies the fields.
-        """
-        reports = self.db["reports"]
-        row = {k: v for k, v in row.items() if k in REPORT_COLUMNS}
-        rid = row["id"]
-        with self.db.conn:
-            existing = next(reports.rows_where("id = ?", [rid], select="id, portal, first_seen_run"), None)
-            capture = {"report_id": rid, "url": row["url"], "portal": row["portal"],
-                       "warc_filename": row["warc_filename"], "warc_offset": row["warc_offset"],
-                       "fetched_at": row["fetched_at"]}
-            self.db["report_captures"].upsert(capture, pk=("report_id", "url"))
-            if existing is None:
-                reports.insert({**row, "first_seen_run": run_id, "last_seen_run": run_id})
-                self._replace_details(rid, details or {})
-                return rid, True
-            if issuer_portal or existing["portal"] == row["portal"]:
-                reports.update(rid, {**row, "last_seen_run": run_id})
-                self._replace_details(rid, details or {})
-            else:
-                reports.update(rid, {"last_seen_run": run_id})
-        return rid, False
+    def known_pages(self, portal: str) -> list[dict[str, Any]]:
+        """The latest capture of every report page and attachment of a portal, with validators."""
+        return list(self.db.query(
+            """select c.url, c.kind, c.etag, c.last_modified, c.payload_digest, c.fetched_at,
+                      c.warc_filename, c.warc_offset, c.report_id
+               from captures c join (select url, max(run_id) as run_id from captures
+                                     where portal = ? and status = 200 and record_type = 'response'
+                                     group by url) latest
+               on c.url = latest.url and c.run_id = latest.run_id""", [portal]))
 
-    def _replace_details(self, rid: str, details: dict[str, list[dict[str, Any]]]) -> None:
-        for table in ("report_stats", "report_checks", "report_sections"):
-            self.db[table].delete_where("report_id = ?", [rid])
-        self.db["report_stats"].insert_all(
-            ({"report_id": rid, "ordinal": i, "table_no": c["table"], "row_key": c.get("row_key"),
-              "col_key": c.get("col_key"), "row_label": c["row_label"], "col_label": c["col_label"],
-              "raw": c.get("raw"), "value": c.get("value"), "unit": c.get("unit"), "origin": c.get("origin")}
-             for i, c in enumerate(details.get("cells", []))), pk=("report_id", "ordinal"))
-        self.db["report_checks"].insert_all(
-            ({"report_id": rid, "name": c["name"], "passed": c["passed"], "detail": c.get("detail")}
-             for c in details.get("checks", [])), pk=("report_id", "name"), replace=True)
-        self.db["report_sections"].insert_all(
-            ({"report_id": rid, "ordinal": i, "heading": s["heading"], "text": s["text"]}
-             for i, s in enumerate(details.get("sections", []))), pk=("report_id", "ordinal"))
+    # -- reading -------------------------------------------------------------------------------
 
     def search(self, text: str, year: int | None = None, province: str | None = None,
                level: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
@@ -176,11 +117,11 @@ class Catalogue:
             if value is not None:
                 where.append(f"{column} = ?")
                 params.append(value)
-        fts_terms = [t for t in terms if len(t) >= 3]
         for term in terms:
             if len(term) < 3:
                 where.append("(r.title like ? or r.agency like ? or r.text like ?)")
                 params += [f"%{term}%"] * 3
+        fts_terms = [t for t in terms if len(t) >= 3]
         select = ("select r.id, r.title, r.agency, r.year, r.province, r.level, r.url, "
                   "{snippet} as snippet from reports r {join} {where} {order} limit ?")
         if fts_terms:

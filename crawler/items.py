@@ -20,3 +20,6 @@ class CaptureItem:
     parent_url: str | None = None  # for attachments: the page linking them
     warc_date: str | None = None
     payload_digest: str | None = None
+    record_type: str = "response"  # or "revisit" (304, or the same payload as the last capture)
+    etag: str | None = None
+    last_modified: str | None = None

@@ -48,7 +48,12 @@ class CataloguePipeline:
     def open_spider(self) -> None:
         self.catalogue = Catalogue(self.catalogue_path)
         portals = list(getattr(self.crawler.spider, "portals", {}))
-        self.run_id = self.catalogue.start_run(self.crawler.settings.get("NIANBAO_COMMAND", "crawl"), portals)
+        self.run_id = self.catalogue.interrupted_run(portals)
+        if self.run_id is not None:  # the last run over these portals was killed: resume it
+            self.stats.set_value("nianbao/resumed", True)
+            logger.info("resuming interrupted crawl run %s", self.run_id)
+        else:
+            self.run_id = self.catalogue.start_run(self.crawler.settings.get("NIANBAO_COMMAND", "crawl"), portals)
         self.stats.set_value("nianbao/run_id", self.run_id)
         if self.workers > 0:
             context = multiprocessing.get_context("spawn")  # never fork a running reactor
@@ -77,16 +82,26 @@ class CataloguePipeline:
         if item.location is None:
             self.stats.inc_value("catalogue/not_archived")
             return item
-        result = await self._extract(item)
         assert self.catalogue is not None and self.run_id is not None
+        if item.status in (404, 410):
+            report_id = self.catalogue.report_gone(item.url, self.run_id)
+            self.stats.inc_value("catalogue/reports_withdrawn" if report_id else "catalogue/gone")
+            self.catalogue.add_capture(capture_row(item, None, self.run_id, report_id, f"HTTP {item.status}"))
+            return item
+        if item.status == 304 or item.record_type == "revisit":
+            report_id = self.catalogue.touch_report(item.url, self.run_id, item.warc_date, listed=False)
+            self.stats.inc_value("catalogue/reports_unchanged")
+            self.catalogue.add_capture(capture_row(item, None, self.run_id, report_id, None))
+            return item
+        result = await self._extract(item)
         page = result.get("page")
         report_id = None
         if page and page["kind"] == "report":
             portal = self.crawler.spider.portals.get(item.portal)
             issuer = bool(portal and portal.title and page.get("agency") == portal.title)
-            report_id, new = self.catalogue.upsert_report(report_row(item, page), self.run_id, issuer,
-                                                          result.get("details"))
-            self.stats.inc_value("catalogue/reports_new" if new else "catalogue/reports_seen_again")
+            report_id, state = self.catalogue.upsert_report(report_row(item, page), self.run_id, issuer,
+                                                            result.get("details"), listed=False)
+            self.stats.inc_value(f"catalogue/reports_{state}")
         elif not result["ok"]:
             self.stats.inc_value("extract/error")
         self.catalogue.add_capture(capture_row(item, page, self.run_id, report_id, result.get("error")))
@@ -97,7 +112,10 @@ class CataloguePipeline:
         if self.pool is not None:
             self.pool.shutdown(wait=True)
         if self.catalogue is not None and self.run_id is not None:
+            self.catalogue.mark_listed(self.run_id, getattr(self.crawler.spider, "listed_urls", set()))
             stats = self.stats.get_stats()
-            run = self.catalogue.finish_run(self.run_id, reason, stats)
-            self.stats.set_value("nianbao/run", {k: run[k] for k in ("id", "reports_new", "reports_seen", "captures")})
+            run = self.catalogue.finish_run(self.run_id, reason, stats,
+                                            self.crawler.settings.getint("WITHDRAW_AFTER_RUNS", 2))
+            self.stats.set_value("nianbao/run", {k: run[k] for k in (
+                "id", "reports_new", "reports_changed", "reports_unchanged", "reports_withdrawn", "failed")})
             self.catalogue.close()

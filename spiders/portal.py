@@ -5,6 +5,7 @@ Run as `nianbao crawl --portals FILE` or `scrapy crawl portal -a registry=FILE`.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -35,6 +36,9 @@ class PortalSpider(scrapy.Spider):
         }
         self.budget: Counter[str] = Counter()
         self.listing_pages: Counter[str] = Counter()
+        self.listed_urls: set[str] = set()  # report links seen on a listing this run
+        self.known: dict[str, dict[str, Any]] = {}  # url → last capture (validators, digest)
+        self.already_captured: set[str] = set()  # a resumed run's catalogued URLs
 
     # -- requests ---------------------------------------------------------------------------
 
@@ -45,23 +49,64 @@ class PortalSpider(scrapy.Spider):
             meta["autothrottle_dont_adjust_delay"] = True
         return meta
 
-    def _request(self, portal: Portal, url: str, callback, **meta: Any) -> scrapy.Request | None:
+    def _request(self, portal: Portal, url: str, callback, priority: int = 0, **meta: Any) -> scrapy.Request | None:
         if not portal.allows(url):
             self.crawler.stats.inc_value("nianbao/offsite_dropped")
             return None
         if self.budget[portal.name] >= portal.max_pages:
             self.crawler.stats.inc_value("nianbao/budget_exhausted")
             return None
+        if callback != self.parse_listing and url in self.already_captured:
+            self.crawler.stats.inc_value("nianbao/resume_skipped")
+            return None
         self.budget[portal.name] += 1
+        headers = {}
+        if callback != self.parse_listing:
+            # Report pages and attachments: conditional GET, and 304/404/410 reach the callbacks.
+            meta["handle_httpstatus_list"] = [304, 404, 410]
+            known = self.known.get(url)
+            if known:
+                meta["revisit_of"] = {k: known[k] for k in ("payload_digest", "fetched_at", "url")}
+                if known.get("etag"):
+                    headers["If-None-Match"] = known["etag"]
+                if known.get("last_modified"):
+                    headers["If-Modified-Since"] = known["last_modified"]
         return scrapy.Request(url, callback=callback, meta=self._meta(portal, url, **meta),
-                              errback=self.on_error)
+                              headers=headers, priority=priority, errback=self.on_error)
+
+    def _load_catalogue_state(self) -> None:
+        """What earlier runs captured: validators for conditional GET, and a resumed run's URLs."""
+        from archive.catalogue import Catalogue
+
+        path = self.crawler.settings.get("CATALOGUE_PATH")
+        if not path or not os.path.exists(path):
+            return
+        catalogue = Catalogue(path)
+        try:
+            for portal in self.portals:
+                for row in catalogue.known_pages(portal):
+                    self.known[row["url"]] = {**row, "portal": portal}
+            run_id = self.crawler.stats.get_value("nianbao/run_id")
+            if run_id and self.crawler.stats.get_value("nianbao/resumed"):
+                self.already_captured = catalogue.captured_urls(run_id)
+        finally:
+            catalogue.close()
 
     async def start(self) -> Any:
+        self._load_catalogue_state()
         for portal in self.portals.values():
             for url in portal.start_urls:
                 request = self._request(portal, url, self.parse_listing)
                 if request is not None:
                     yield request
+        # Known reports are revalidated even when gone from their listing: a 404/410 marks
+        # them withdrawn, a 304 confirms them without a second copy.
+        for url, known in self.known.items():
+            portal = self.portals[known["portal"]]
+            callback = self.parse_attachment if known["kind"] == "attachment" else self.parse_detail
+            request = self._request(portal, url, callback, priority=-1)
+            if request is not None:
+                yield request
 
     def on_error(self, failure: Any) -> None:
         self.crawler.stats.inc_value(f"nianbao/errors/{failure.type.__name__}")
@@ -127,6 +172,7 @@ class PortalSpider(scrapy.Spider):
                 self.crawler.stats.inc_value("nianbao/offsite_dropped")
                 continue
             callback = self.parse_attachment if links.attachment_extension(url) else self.parse_detail
+            self.listed_urls.add(url)
             request = self._request(portal, url, callback, link_title=text, referer_url=response.url)
             if request is not None:
                 yield request
@@ -135,6 +181,7 @@ class PortalSpider(scrapy.Spider):
 
     def _item(self, response: Response, kind: str, **extra: Any) -> CaptureItem:
         meta = response.meta
+        header = lambda name: (response.headers.get(name) or b"").decode("latin-1") or None  # noqa: E731
         return CaptureItem(
             url=response.url,
             portal=meta["portal"],
@@ -146,11 +193,17 @@ class PortalSpider(scrapy.Spider):
             location=meta.get("warc_location"),
             warc_date=meta.get("warc_date"),
             payload_digest=meta.get("warc_payload_digest"),
+            record_type=meta.get("warc_record_type", "response"),
+            etag=header("ETag"),
+            last_modified=header("Last-Modified"),
             **extra,
         )
 
     def parse_detail(self, response: Response) -> Iterator[Any]:
         portal = self.portals[response.meta["portal"]]
+        if response.status != 200 or response.meta.get("warc_record_type") == "revisit":
+            yield self._item(response, "page")
+            return  # unchanged or gone: its attachments were followed when it was captured
         if not isinstance(response, TextResponse):
             yield self._item(response, "attachment")
             return

@@ -1,0 +1,159 @@
+"""Reports as versions: a new version only when the extracted content changes, and
+withdrawal (never deletion) when a report disappears. Part of `Catalogue`.
+
+Portals change bytes without changing content (view counters, timestamps), so versions key
+on a hash of the extracted text and statistics, not on the payload digest.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from archive.schema import REPORT_COLUMNS
+from extract.model import STATS_KEYS
+
+
+def content_hash(row: dict[str, Any], details: dict[str, Any] | None) -> str:
+    cells = [(c.get("table"), c.get("row_label"), c.get("col_label"), c.get("value"))
+             for c in (details or {}).get("cells", [])]
+    payload = json.dumps([row.get("title"), row.get("text"), [row.get(k) for k in STATS_KEYS], cells],
+                         ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha1(payload.encode("utf-8")).hexdigest()
+
+
+def today() -> str:
+    return datetime.now(UTC).date().isoformat()
+
+
+class ReportVersions:
+    db: Any
+
+    def upsert_report(self, row: dict[str, Any], run_id: int, issuer_portal: bool,
+                      details: dict[str, list[dict[str, Any]]] | None = None,
+                      listed: bool = True) -> tuple[str, str]:
+        """Insert or refresh one report; returns (id, "new" | "changed" | "unchanged").
+
+        A report re-posted on another body's portal stays one row; the issuer's own capture
+        (or the first one seen) supplies the fields.
+        """
+        reports = self.db["reports"]
+        row = {k: v for k, v in row.items() if k in REPORT_COLUMNS}
+        rid, chash = row["id"], content_hash(row, details)
+        seen = {"last_seen_run": run_id, "last_seen": (row.get("fetched_at") or today())[:10],
+                "status": "current", "withdrawn_on": None, "withdrawn_run": None}
+        if listed:
+            seen["last_listed_run"] = run_id
+        with self.db.conn:
+            existing = next(reports.rows_where("id = ?", [rid], select="portal, content_hash, version"), None)
+            self.db["report_captures"].upsert(
+                {"report_id": rid, "url": row["url"], "portal": row["portal"], "warc_filename": row["warc_filename"],
+                 "warc_offset": row["warc_offset"], "fetched_at": row["fetched_at"]}, pk=("report_id", "url"))
+            if existing is None:
+                reports.insert({**row, **seen, "content_hash": chash, "version": 1, "first_seen_run": run_id})
+                self._add_version(rid, 1, chash, run_id, row)
+                self._replace_details(rid, details or {})
+                return rid, "new"
+            if not (issuer_portal or existing["portal"] == row["portal"]):
+                reports.update(rid, seen)  # a re-post elsewhere: the issuer's copy stays primary
+                return rid, "unchanged"
+            if existing["content_hash"] == chash:
+                reports.update(rid, {**row, **seen})
+                return rid, "unchanged"
+            version = existing["version"] + 1
+            reports.update(rid, {**row, **seen, "content_hash": chash, "version": version})
+            self._add_version(rid, version, chash, run_id, row)
+            self._replace_details(rid, details or {})
+            return rid, "changed"
+
+    def touch_report(self, url: str, run_id: int, seen_at: str | None, listed: bool) -> str | None:
+        """A capture that proves a known report still stands unchanged (304, same digest)."""
+        row = next(self.db.query("select report_id from report_captures where url = ?", [url]), None)
+        if row is None:
+            return None
+        update = {"last_seen_run": run_id, "last_seen": (seen_at or today())[:10], "status": "current",
+                  "withdrawn_on": None, "withdrawn_run": None}
+        if listed:
+            update["last_listed_run"] = run_id
+        self.db["reports"].update(row["report_id"], update)
+        return row["report_id"]
+
+    def mark_listed(self, run_id: int, urls: set[str]) -> None:
+        """Reports whose link appeared on a listing this run (the rest may be withdrawn later)."""
+        with self.db.conn:
+            for url in urls:
+                self.db.execute("update reports set last_listed_run = ? where id in "
+                                "(select report_id from report_captures where url = ?)", [run_id, url])
+
+    def report_gone(self, url: str, run_id: int) -> str | None:
+        """The report's own URL answered 404/410: withdrawn now, with the date last seen kept."""
+        row = next(self.db.query(
+            "select r.id from reports r where r.url = ? and r.status = 'current'", [url]), None)
+        if row is None:
+            return None
+        self.db["reports"].update(row["id"], {"status": "withdrawn", "withdrawn_on": today(),
+                                              "withdrawn_run": run_id})
+        return row["id"]
+
+    def withdraw_unlisted(self, run_id: int, portals: list[str], after_runs: int) -> int:
+        """Reports gone from their portal's listing for `after_runs` finished runs: withdrawn."""
+        withdrawn = 0
+        for portal in portals:
+            runs = [r["id"] for r in self.db.query(
+                "select id from crawl_runs where (status = 'finished' or id = ?) and portals like ? "
+                "order by id desc limit ?", [run_id, f'%"{portal}"%', after_runs])]
+            if len(runs) < after_runs:
+                continue
+            oldest = min(runs)
+            cursor = self.db.execute(
+                "update reports set status = 'withdrawn', withdrawn_on = ?, withdrawn_run = ? "
+                "where portal = ? and status = 'current' and coalesce(last_listed_run, 0) < ?",
+                [today(), run_id, portal, oldest])
+            withdrawn += cursor.rowcount
+        self.db.conn.commit()
+        return withdrawn
+
+    def _add_version(self, rid: str, version: int, chash: str, run_id: int, row: dict[str, Any]) -> None:
+        self.db["report_versions"].insert(
+            {"report_id": rid, "version": version, "content_hash": chash, "run_id": run_id,
+             "seen_at": row.get("fetched_at"), "url": row["url"], "title": row.get("title"),
+             "text": row.get("text"), "warc_filename": row["warc_filename"], "warc_offset": row["warc_offset"]},
+            pk=("report_id", "version"), replace=True)
+
+    def _replace_details(self, rid: str, details: dict[str, list[dict[str, Any]]]) -> None:
+        for table in ("report_stats", "report_checks", "report_sections"):
+            self.db[table].delete_where("report_id = ?", [rid])
+        self.db["report_stats"].insert_all(
+            ({"report_id": rid, "ordinal": i, "table_no": c["table"], "row_key": c.get("row_key"),
+              "col_key": c.get("col_key"), "row_label": c["row_label"], "col_label": c["col_label"],
+              "raw": c.get("raw"), "value": c.get("value"), "unit": c.get("unit"), "origin": c.get("origin")}
+             for i, c in enumerate(details.get("cells", []))), pk=("report_id", "ordinal"))
+        self.db["report_checks"].insert_all(
+            ({"report_id": rid, "name": c["name"], "passed": c["passed"], "detail": c.get("detail")}
+             for c in details.get("checks", [])), pk=("report_id", "name"), replace=True)
+        self.db["report_sections"].insert_all(
+            ({"report_id": rid, "ordinal": i, "heading": s["heading"], "text": s["text"]}
+             for i, s in enumerate(details.get("sections", []))), pk=("report_id", "ordinal"))
+
+    def changes(self, since: str) -> dict[str, list[dict[str, Any]]]:
+        """New, changed (with a unified text diff) and withdrawn reports since a date."""
+        new = list(self.db.query(
+            "select v.report_id, r.title, r.agency, r.year, v.url, v.seen_at from report_versions v "
+            "join reports r on r.id = v.report_id where v.version = 1 and v.seen_at >= ? order by v.seen_at",
+            [since]))
+        changed = []
+        for v in self.db.query(
+                "select v.report_id, v.version, v.text, v.seen_at, v.url, r.title, r.agency, r.year, "
+                "p.text as previous from report_versions v join reports r on r.id = v.report_id "
+                "join report_versions p on p.report_id = v.report_id and p.version = v.version - 1 "
+                "where v.version > 1 and v.seen_at >= ? order by v.seen_at", [since]):
+            diff = difflib.unified_diff((v.pop("previous") or "").splitlines(), (v.pop("text") or "").splitlines(),
+                                        f"v{v['version'] - 1}", f"v{v['version']}", lineterm="", n=1)
+            changed.append({**v, "diff": "\n".join(diff)})
+        withdrawn = list(self.db.query(
+            "select id as report_id, title, agency, year, url, last_seen, withdrawn_on from reports "
+            "where status = 'withdrawn' and withdrawn_on >= ? order by withdrawn_on", [since]))
+        return {"new": new, "changed": changed, "withdrawn": withdrawn}
