@@ -56,7 +56,7 @@ def classify(grid: Grid) -> str | None:
 def detect_version(pieces: list[tuple[str, Grid]], year: int | None) -> str | None:
     """2021 or 2019 from table 二's columns (§1.5), else from table 三's （六） rows, else year."""
     text = "".join(_flat(g) for kind, g in pieces if kind in ("二", "三", "四"))
-    if not text:
+    if not text or (year is not None and year <= 2018):  # the standard format began in 2019
         return None
     if any(w in text for w in cb.V2021_MARKERS) or "逾期不补正" in text or "逾期未按收费" in text:
         return "2021"
