@@ -40,6 +40,9 @@ _FIXES = (
 )
 
 
+_AREA = {"宁波市": "0574", "宿迁市": "0527", "六安市": "0564"}
+
+
 def _pick(rng: random.Random, pool: tuple[str, ...], k: int) -> list[str]:
     return rng.sample(pool, k)
 
@@ -78,7 +81,7 @@ def _preamble(spec: ReportSpec, rng: random.Random, legacy: bool) -> str:
                          f"本报告所列数据统计期限为{y}年1月1日至{y}年12月31日。"))
     return (f"本年度报告根据{basis}，由{spec.body.name}编制。{period}"
             f"本报告电子版可在本级政府门户网站下载。如对报告内容有疑问，请与{spec.body.name}"
-            f"联系（电话：0{rng.randint(510, 579)}-{rng.randint(80000000, 89999999)}）。")
+            f"联系（电话：{_AREA.get(spec.body.prefecture, '0551')}-{rng.randint(80000000, 89999999)}）。")
 
 
 def _standard(spec: ReportSpec, c: Content, rng: random.Random) -> list[Block]:

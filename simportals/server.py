@@ -217,6 +217,11 @@ class RunningTestbed:
     def hosts(self) -> dict[str, str]:
         return dict(self.tb.hosts)
 
+    @property
+    def mirror_netloc(self) -> str:
+        """host:port of the spam mirror (not in the registry)."""
+        return self.tb.hosts[self.tb.mirror.name]
+
     def base_url(self, portal: str) -> str:
         return f"http://{self.tb.hosts[portal]}"
 
