@@ -3,7 +3,10 @@
 Hooks `response_downloaded`, which fires before the downloader middlewares, so the body is
 still as transferred (content-encoded, already de-chunked by Twisted) and its headers still
 describe it. The response record's location goes into `request.meta["warc_location"]` for
-the item pipeline. Opt out per request with `meta["dont_archive"]`.
+the item pipeline (with `warc_date`, `warc_record_id`, `warc_payload_digest`). Opt out per
+request with `meta["dont_archive"]`. A 304 to a request carrying `meta["warc_refers_to"]`
+(`{"uri", "date", "record_id", "digest"}` of the earlier capture) becomes a
+server-not-modified revisit record.
 Settings: WARC_ENABLED, WARC_DIR, WARC_ROTATE_BYTES, WARC_PREFIX.
 """
 
@@ -18,7 +21,14 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
-from archive.records import header_pairs, now_iso, request_record, response_record
+from archive.records import (
+    PROFILE_SERVER_NOT_MODIFIED,
+    header_pairs,
+    now_iso,
+    request_record,
+    response_record,
+    revisit_record,
+)
 from archive.warcfile import WarcFile
 
 logger = logging.getLogger(__name__)
@@ -87,16 +97,21 @@ class WarcCapture:
     def _write(self, response: Response, request: Request) -> None:
         builder = self.warc.builder
         date = now_iso()
-        resp = response_record(
-            builder,
-            response.url,
-            response.status,
-            header_pairs(response.headers),
-            response.body,
-            protocol=response.protocol,
-            ip_address=str(response.ip_address) if response.ip_address else None,
-            warc_date=date,
-        )
+        ip_address = str(response.ip_address) if response.ip_address else None
+        original = request.meta.get("warc_refers_to")
+        if response.status == 304 and original:
+            resp = revisit_record(
+                builder, response.url, response.status, header_pairs(response.headers),
+                profile=PROFILE_SERVER_NOT_MODIFIED, refers_to_uri=original["uri"],
+                refers_to_date=original["date"], refers_to=original.get("record_id"),
+                payload_digest=original.get("digest"), protocol=response.protocol,
+                ip_address=ip_address, warc_date=date,
+            )
+        else:
+            resp = response_record(
+                builder, response.url, response.status, header_pairs(response.headers),
+                response.body, protocol=response.protocol, ip_address=ip_address, warc_date=date,
+            )
         req = request_record(
             builder,
             request.url,
@@ -110,6 +125,7 @@ class WarcCapture:
         resp_loc, _ = self.warc.write([resp, req])
         request.meta["warc_location"] = resp_loc
         request.meta["warc_date"] = date
+        request.meta["warc_record_id"] = resp.rec_headers.get_header("WARC-Record-ID")
         request.meta["warc_payload_digest"] = resp.rec_headers.get_header("WARC-Payload-Digest")
         self.stats.inc_value("warc/records_written", 2)
         self.stats.inc_value("warc/bytes_written", self.warc.bytes_written - before)

@@ -1,0 +1,412 @@
+"""Verify an archive: gzip members, warcio digests, structure, and catalogue pointers.
+
+Every problem is one `Problem` line; nothing stops at the first one. `seal()` turns a
+`.open` file a crash left behind into a closed one. See docs/archive.md ("Verify").
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import sqlite3
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from warcio.archiveiterator import ArchiveIterator
+
+from archive.cdxj import index_path, index_records, sort_index
+from archive.reader import Problem, iter_records, next_member
+from archive.warcfile import OPEN_SUFFIX
+
+KNOWN_TYPES = {"warcinfo", "response", "resource", "request", "metadata", "revisit",
+               "conversion", "continuation"}
+NEEDS_URI = {"response", "resource", "request", "revisit", "conversion", "continuation"}
+CORRUPT_SUFFIX = ".corrupt"
+_CHUNK = 1 << 20
+_WRITER_RE = re.compile(r"-(\d+)~([^.]+)\.warc(\.gz)?\.open$")
+
+Report = Callable[[Problem], None]
+
+
+@dataclass
+class Member:
+    """One gzip member: where it lies and whether its record's framing adds up."""
+
+    offset: int
+    length: int
+    framing_error: str | None = None
+
+
+@dataclass
+class RecordInfo:
+    rec_type: str
+    url: str | None
+    record_id: str | None
+    payload_digest: str | None
+    offset: int
+    length: int
+    concurrent_to: list[str] = field(default_factory=list)
+
+
+@dataclass
+class FileResult:
+    path: Path
+    records: dict[int, RecordInfo] = field(default_factory=dict)
+    foreign: bool = False
+    good_end: int = 0  # end of the longest run of intact records from the start
+
+
+@dataclass
+class VerifyResult:
+    problems: list[Problem] = field(default_factory=list)
+    files: int = 0
+    records: int = 0
+    rows: int = 0
+    sealed: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(p.severity == "error" for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return sum(p.severity != "error" for p in self.problems)
+
+
+# -- gzip members -----------------------------------------------------------------------------
+
+
+class _MemberState:
+    def __init__(self, offset: int) -> None:
+        self.offset = offset
+        self.inflate = zlib.decompressobj(31)
+        self.head = b""
+        self.size = 0
+        self.tail = b""
+
+    def feed(self, out: bytes) -> None:
+        if len(self.head) < 65536 and b"\r\n\r\n" not in self.head:
+            self.head += out[:65536]
+        self.size += len(out)
+        self.tail = (self.tail + out[-4:])[-4:]
+
+    def framing_error(self) -> str | None:
+        if not self.head.startswith(b"WARC/"):
+            return "gzip member does not start with a WARC record"
+        end = self.head.find(b"\r\n\r\n")
+        match = re.search(rb"\r\ncontent-length:\s*(\d+)", self.head[:end + 2], re.I)
+        if end < 0 or not match:
+            return "WARC header has no Content-Length"
+        expected = end + 4 + int(match.group(1)) + 4
+        if self.size != expected or self.tail != b"\r\n\r\n":
+            return (f"WARC Content-Length {int(match.group(1))} does not match the record's "
+                    f"{self.size - end - 8} bytes in its gzip member")
+        return None
+
+
+def gzip_members(path: str | os.PathLike[str], report: Report) -> list[Member]:
+    """Walk the gzip members of a file; corrupt or truncated ones are reported and skipped."""
+    members: list[Member] = []
+    size = os.path.getsize(path)
+    with open(path, "rb") as fh:
+        pos: int | None = 0
+        while pos is not None and pos < size:
+            fh.seek(pos)
+            state, buf, start = _MemberState(pos), b"", pos  # start: file offset of buf
+            try:
+                while True:
+                    if not buf:
+                        buf = fh.read(_CHUNK)
+                        if not buf:
+                            report(Problem(str(path), state.offset, "truncated gzip member: the file "
+                                           f"ends {size - state.offset} bytes into it"))
+                            return members
+                    data = buf
+                    while data and not state.inflate.eof:
+                        state.feed(state.inflate.decompress(data, 1 << 22))
+                        data = state.inflate.unconsumed_tail
+                    if not state.inflate.eof:
+                        start, buf = start + len(buf), b""
+                        continue
+                    unused = state.inflate.unused_data
+                    end = start + len(buf) - len(unused)
+                    members.append(Member(state.offset, end - state.offset, state.framing_error()))
+                    if end >= size:
+                        return members
+                    state, buf, start = _MemberState(end), unused, end
+            except zlib.error as e:
+                report(Problem(str(path), state.offset, f"corrupt gzip member ({e}); skipped"))
+                pos = next_member(fh, state.offset + 1)
+                if pos is None:
+                    report(Problem(str(path), state.offset, "no readable record after this point"))
+    return members
+
+
+# -- one WARC file ----------------------------------------------------------------------------
+
+
+def _info(record: Any, offset: int, length: int) -> RecordInfo:
+    h = record.rec_headers
+    return RecordInfo(record.rec_type, h.get_header("WARC-Target-URI"), h.get_header("WARC-Record-ID"),
+                      h.get_header("WARC-Payload-Digest"), offset, length,
+                      [v for k, v in h.headers if k.lower() == "warc-concurrent-to"])
+
+
+def _drain(record: Any) -> None:
+    while record.raw_stream.read(_CHUNK):
+        pass
+
+
+def _software(record: Any) -> str:
+    match = re.search(rb"^software:\s*(.*?)\r?$", record.raw_stream.read(65536), re.M | re.I)
+    return match.group(1).decode("utf-8", "replace") if match else ""
+
+
+def _lint(path: str, record: Any, offset: int, first: bool, result: FileResult, report: Report) -> None:
+    """Structure of one record; the rules are errors in our files, warnings in foreign ones."""
+    h = record.rec_headers
+    rec_type = record.rec_type
+    if first:
+        software = _software(record) if rec_type == "warcinfo" else ""
+        result.foreign = bool(software) and not software.startswith("nianbao")
+        if result.foreign:
+            report(Problem(path, None, f"WARC written by another tool ({software}); checked leniently",
+                           "warning"))
+    level = "warning" if result.foreign else "error"
+    if first and rec_type != "warcinfo":
+        report(Problem(path, offset, f"first record is {rec_type}, not warcinfo", level))
+    if h.protocol != "WARC/1.1":
+        if first or not result.foreign:
+            report(Problem(path, offset, f"record is {h.protocol}, not WARC/1.1", level))
+    if rec_type not in KNOWN_TYPES:
+        report(Problem(path, offset, f"unknown record type {rec_type!r}; readers skip it", "warning"))
+    for name in ("WARC-Record-ID", "WARC-Date"):
+        if not h.get_header(name):
+            report(Problem(path, offset, f"{rec_type} record has no {name}"))
+    if rec_type in NEEDS_URI and not h.get_header("WARC-Target-URI"):
+        report(Problem(path, offset, f"{rec_type} record has no WARC-Target-URI"))
+    if rec_type == "response" and not h.get_header("WARC-Payload-Digest"):
+        report(Problem(path, offset, "response record has no WARC-Payload-Digest", level))
+    http = record.http_headers
+    if rec_type == "response" and http and not result.foreign:
+        if http.get_header("Transfer-Encoding"):
+            report(Problem(path, offset, "Transfer-Encoding kept on a de-chunked body (rename it X-Orig-)"))
+        stated = http.get_header("Content-Length")
+        payload = int(h.get_header("Content-Length") or 0) - http.total_len
+        if stated and stated.strip().isdigit() and int(stated) != payload and http.get_statuscode() not in ("304", "204"):
+            report(Problem(path, offset, f"HTTP Content-Length {stated} does not match the stored "
+                           f"payload ({payload} bytes)"))
+
+
+def _check_record(path: str, record: Any, offset: int, first: bool, result: FileResult,
+                  report: Report) -> None:
+    _lint(path, record, offset, first, result, report)
+    _drain(record)
+    checker = record.digest_checker
+    if checker.passed is False:
+        for problem in checker.problems:
+            report(Problem(path, offset, f"{problem} ({record.rec_headers.get_header('WARC-Record-ID')})"))
+
+
+def check_warc(path: str | os.PathLike[str], report: Report) -> FileResult:
+    """Check one WARC file; returns the records found, keyed by offset."""
+    path = Path(path)
+    result = FileResult(path)
+    with open(path, "rb") as fh:
+        gzipped = fh.read(2) == b"\x1f\x8b"
+    if not gzipped:
+        for n, (record, offset, length) in enumerate(iter_records(path, report, check_digests=True)):
+            _check_record(str(path), record, offset, n == 0, result, report)
+            result.records[offset] = _info(record, offset, length())
+            result.good_end = offset + result.records[offset].length
+        return result
+    intact = True
+    with open(path, "rb") as fh:
+        for n, member in enumerate(gzip_members(path, report)):
+            intact = intact and member.offset == result.good_end and not member.framing_error
+            if member.framing_error:
+                report(Problem(str(path), member.offset, member.framing_error))
+            fh.seek(member.offset)
+            try:
+                record = next(iter(ArchiveIterator(fh, check_digests=True)))
+                _check_record(str(path), record, member.offset, n == 0, result, report)
+            except Exception as e:
+                report(Problem(str(path), member.offset, f"unreadable record ({type(e).__name__}: {e})"))
+                intact = False
+                continue
+            result.records[member.offset] = _info(record, member.offset, member.length)
+            if intact:
+                result.good_end = member.offset + member.length
+    return result
+
+
+# -- sealing a crashed file -------------------------------------------------------------------
+
+
+def writer_alive(path: Path) -> bool:
+    """Is the `.open` file still being written by a live process on this host?"""
+    match = _WRITER_RE.search(path.name)
+    if not match or match.group(2) != socket.gethostname().split(".")[0]:
+        return False
+    try:
+        os.kill(int(match.group(1)), 0)
+    except (ProcessLookupError, PermissionError):
+        return False
+    return True
+
+
+def _free_name(path: Path) -> Path:
+    candidate, n = path, 1
+    while candidate.exists():
+        candidate, n = path.with_name(f"{path.name}.{n}"), n + 1
+    return candidate
+
+
+def seal(path: str | os.PathLike[str], report: Report) -> Path | None:
+    """Truncate a crashed `.open` WARC to its last complete record and give it its final name.
+
+    The cut-off tail is kept as `<name>.corrupt`; nothing is deleted. Returns the sealed path
+    (None when not one record was complete: then the whole file becomes `.corrupt`).
+    """
+    path = Path(path)
+    final = path.with_name(path.name.removesuffix(OPEN_SUFFIX))
+    problems: list[Problem] = []
+    cut = check_warc(path, problems.append).good_end
+    size = path.stat().st_size
+    if cut < size:
+        tail = _free_name(final.with_name(final.name + CORRUPT_SUFFIX))
+        with open(path, "rb") as src, open(tail, "xb") as dst:
+            src.seek(cut)
+            shutil.copyfileobj(src, dst)
+        if cut == 0:
+            path.unlink()
+            report(Problem(str(path), 0, f"no complete record; whole file kept as {tail.name}", "warning"))
+            return None
+        os.truncate(path, cut)
+        report(Problem(str(path), cut, f"cut {size - cut} bytes after the last complete record; "
+                       f"tail kept as {tail.name}", "warning"))
+    os.replace(path, final)
+    index = index_path(final)
+    if index.exists():
+        sort_index(index, keep=lambda e: e.filename == final.name and e.offset + e.length <= cut)
+    else:
+        with open(index, "w", encoding="utf-8") as fh:
+            fh.writelines(index_records(_scan(final), final.name))
+    report(Problem(str(final), None, f"sealed {path.name} as {final.name}", "warning"))
+    return final
+
+
+def _scan(path: Path) -> Iterator[tuple[Any, int, int]]:
+    for record, offset, length in iter_records(path):
+        _drain(record)
+        yield record, offset, length()
+
+
+# -- catalogue --------------------------------------------------------------------------------
+
+
+_CATALOGUE_QUERIES = {
+    "captures": "select url, warc_filename, warc_offset, warc_length, payload_digest from captures "
+                "where warc_filename is not null",
+    "reports": "select url, warc_filename, warc_offset, warc_length, null from reports "
+               "where warc_filename is not null",
+    "report_captures": "select url, warc_filename, warc_offset, null, null from report_captures "
+                       "where warc_filename is not null",
+}
+
+
+def catalogue_rows(db_path: Path) -> Iterator[tuple[str, tuple]]:
+    """(table, (url, filename, offset, length, digest)) for every row that points into a WARC."""
+    import sqlite_utils
+
+    db = sqlite_utils.Database(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True))
+    try:
+        tables = set(db.table_names())
+        for table, sql in _CATALOGUE_QUERIES.items():
+            if table in tables:
+                for row in db.execute(sql).fetchall():
+                    yield table, row
+    finally:
+        db.close()
+
+
+def check_catalogue(db_path: Path, files: dict[str, FileResult], report: Report) -> int:
+    """Every catalogue pointer must land on a response for its URL with its digest."""
+    count = 0
+    for table, (url, filename, offset, length, digest) in catalogue_rows(db_path):
+        count += 1
+        where = f"{table} row {url}"
+        result = files.get(filename)
+        if result is None:
+            report(Problem(str(db_path), None, f"{where}: WARC {filename} does not exist"))
+            continue
+        record = result.records.get(int(offset))
+        if record is None:
+            report(Problem(str(db_path), None, f"{where}: no record starts at {filename}@{offset}"))
+        elif record.rec_type not in ("response", "revisit"):
+            report(Problem(str(db_path), None, f"{where}: {filename}@{offset} is a {record.rec_type} record"))
+        elif record.url != url:
+            report(Problem(str(db_path), None, f"{where}: {filename}@{offset} is for {record.url}"))
+        elif length is not None and int(length) != record.length:
+            report(Problem(str(db_path), None, f"{where}: length {length} but the record at "
+                           f"{filename}@{offset} is {record.length} bytes"))
+        elif digest and digest != record.payload_digest:
+            report(Problem(str(db_path), None, f"{where}: digest {digest} but the record has "
+                           f"{record.payload_digest}"))
+    return count
+
+
+# -- the whole data directory -----------------------------------------------------------------
+
+
+def warc_files(warc_dir: Path) -> list[Path]:
+    names = (".warc.gz", ".warc", ".warc.gz" + OPEN_SUFFIX, ".warc" + OPEN_SUFFIX)
+    return sorted(p for p in warc_dir.iterdir() if p.name.endswith(names)) if warc_dir.is_dir() else []
+
+
+def verify(data_dir: str | os.PathLike[str], *, do_seal: bool = False,
+           report: Report | None = None) -> VerifyResult:
+    """Check every WARC under DATA/warc and every catalogue row of DATA/catalogue.db."""
+    result = VerifyResult()
+
+    def add(problem: Problem) -> None:
+        result.problems.append(problem)
+        if report:
+            report(problem)
+
+    data = Path(data_dir)
+    warc_dir = data / "warc"
+    files: dict[str, FileResult] = {}
+    for path in warc_files(warc_dir):
+        if path.name.endswith(OPEN_SUFFIX):
+            if writer_alive(path):
+                add(Problem(str(path), None, "still being written by a running crawl; skipped", "warning"))
+                continue
+            if not do_seal:
+                add(Problem(str(path), None, "left open by a crash; run `nianbao verify --seal` to close it"))
+            else:
+                sealed = seal(path, add)
+                if sealed is None:
+                    continue
+                result.sealed.append(sealed.name)
+                path = sealed
+        checked = check_warc(path, add)
+        files[path.name.removesuffix(OPEN_SUFFIX)] = checked
+        result.files += 1
+        result.records += len(checked.records)
+    ids = {r.record_id for f in files.values() for r in f.records.values()}
+    for checked in files.values():
+        for record in checked.records.values():
+            for target in record.concurrent_to:
+                if target not in ids:
+                    add(Problem(str(checked.path), record.offset, f"WARC-Concurrent-To {target} "
+                                "is not in the archive", "warning" if checked.foreign else "error"))
+    catalogue = data / "catalogue.db"
+    if catalogue.exists():
+        result.rows = check_catalogue(catalogue, files, add)
+    return result
