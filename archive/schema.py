@@ -17,6 +17,7 @@ REPORT_COLUMNS: dict[str, type] = {
     "warc_filename": str, "warc_offset": int, "warc_length": int, "fetched_at": str,
     # change tracking (issue 6): content versions and withdrawal, never deletion
     "content_hash": str, "version": int, "status": str, "withdrawn_on": str, "withdrawn_run": int,
+    "issuer_copy": int,  # 1 when the primary capture is on the issuing body's own portal
     "last_seen": str, "first_seen_run": int, "last_seen_run": int, "last_listed_run": int,
     **{key: float for key in STATS_KEYS},
 }

@@ -48,17 +48,19 @@ class ReportVersions:
         if listed:
             seen["last_listed_run"] = run_id
         with self.db.conn:
-            existing = next(reports.rows_where("id = ?", [rid], select="portal, content_hash, version"), None)
+            existing = next(reports.rows_where(
+                "id = ?", [rid], select="portal, content_hash, version, issuer_copy, published"), None)
             self.db["report_captures"].upsert(
                 {"report_id": rid, "url": row["url"], "portal": row["portal"], "warc_filename": row["warc_filename"],
                  "warc_offset": row["warc_offset"], "fetched_at": row["fetched_at"]}, pk=("report_id", "url"))
+            row["issuer_copy"] = int(issuer_portal)
             if existing is None:
                 reports.insert({**row, **seen, "content_hash": chash, "version": 1, "first_seen_run": run_id})
                 self._add_version(rid, 1, chash, run_id, row)
                 self._replace_details(rid, details or {})
                 return rid, "new"
-            if not (issuer_portal or existing["portal"] == row["portal"]):
-                reports.update(rid, seen)  # a re-post elsewhere: the issuer's copy stays primary
+            if not self._is_primary(existing, row, issuer_portal):
+                reports.update(rid, seen)  # a re-post elsewhere: the primary copy stays
                 return rid, "unchanged"
             if existing["content_hash"] == chash:
                 reports.update(rid, {**row, **seen})
@@ -68,6 +70,15 @@ class ReportVersions:
             self._add_version(rid, version, chash, run_id, row)
             self._replace_details(rid, details or {})
             return rid, "changed"
+
+    @staticmethod
+    def _is_primary(existing: dict[str, Any], row: dict[str, Any], issuer_portal: bool) -> bool:
+        """The issuer's own copy wins; between re-posts, the first published (the original)."""
+        if issuer_portal or existing["portal"] == row["portal"]:
+            return True
+        if existing["issuer_copy"]:
+            return False
+        return bool(row.get("published")) and (not existing["published"] or row["published"] < existing["published"])
 
     def touch_report(self, url: str, run_id: int, seen_at: str | None, listed: bool) -> str | None:
         """A capture that proves a known report still stands unchanged (304, same digest)."""
@@ -80,6 +91,11 @@ class ReportVersions:
             update["last_listed_run"] = run_id
         self.db["reports"].update(row["report_id"], update)
         return row["report_id"]
+
+    def link_page(self, rid: str, url: str, portal: str) -> None:
+        """The page that links an attachment-only report is one more place the report is at."""
+        self.db["report_captures"].upsert({"report_id": rid, "url": url, "portal": portal},
+                                          pk=("report_id", "url"))
 
     def mark_listed(self, run_id: int, urls: set[str]) -> None:
         """Reports whose link appeared on a listing this run (the rest may be withdrawn later)."""

@@ -23,6 +23,10 @@ def extract_archived(warc_dir: str, location: RecordLocation, hints: dict[str, A
 
         response = read_response(warc_dir, location)
         page = extract_page(response.body, url=response.url, headers=response.headers, hints=hints)
+        parent_location = hints.get("parent_location")
+        if parent_location is not None and page.kind == "report":
+            parent = read_response(warc_dir, parent_location)
+            merge_parent(page, extract_page(parent.body, url=parent.url, headers=parent.headers, hints=hints))
         data = page.to_json()
         details = {"cells": [asdict(c) for c in page.cells], "checks": data["checks"],
                    "sections": data["sections"]}
@@ -30,6 +34,20 @@ def extract_archived(warc_dir: str, location: RecordLocation, hints: dict[str, A
     except Exception as e:  # one bad page must never stop the crawl
         logger.warning("extraction failed for %s", location, exc_info=True)
         return {"ok": False, "error": f"{type(e).__name__}: {e}"}
+
+
+def merge_parent(document: Any, parent: Any) -> None:
+    """An attachment's report takes what only its linking page states: the page's metadata
+    table (索引号, 发布机构, dates) and the issuer's full name where the file says less."""
+    for field in ("published", "index_no", "doc_no", "publisher", "year", "signed"):
+        if getattr(document, field) in (None, "") and getattr(parent, field) not in (None, ""):
+            setattr(document, field, getattr(parent, field))
+    full_name = next((n for n in (parent.publisher, parent.agency)
+                      if n and document.agency and document.agency in n and n != document.agency), None)
+    if full_name or not document.agency:
+        document.agency = full_name or parent.agency
+        if parent.region.code and (not document.region.code or full_name):
+            document.region = parent.region
 
 
 def warm_up() -> None:

@@ -18,6 +18,7 @@ class CaptureItem:
     link_title: str | None = None  # the title the listing gave the link
     referer_url: str | None = None
     parent_url: str | None = None  # for attachments: the page linking them
+    parent_location: RecordLocation | None = None
     warc_date: str | None = None
     payload_digest: str | None = None
     record_type: str = "response"  # or "revisit" (304, or the same payload as the last capture)

@@ -74,6 +74,7 @@ class CataloguePipeline:
             "registry_region": portal.region if portal else None,
             "link_title": item.link_title,
             "parent_url": item.parent_url,
+            "parent_location": item.parent_location,
         }
 
     async def process_item(self, item: Any) -> Any:
@@ -102,6 +103,8 @@ class CataloguePipeline:
             report_id, state = self.catalogue.upsert_report(report_row(item, page), self.run_id, issuer,
                                                             result.get("details"), listed=False)
             self.stats.inc_value(f"catalogue/reports_{state}")
+            if item.parent_url:
+                self.catalogue.link_page(report_id, item.parent_url, item.portal)
         elif not result["ok"]:
             self.stats.inc_value("extract/error")
         self.catalogue.add_capture(capture_row(item, page, self.run_id, report_id, result.get("error")))

@@ -46,7 +46,8 @@ _PROXY_URL = re.compile(r"['\"]?([^'\"\s<>]*?/module/(?:web/)?jpage/dataproxy\.j
 _TOTAL = re.compile(r"(?:<totalrecord>\s*(\d+)|totalRecord\s*[:=]\s*['\"]?(\d+))", re.IGNORECASE)
 _PERPAGE = re.compile(r"(?:<perpage>\s*(\d+)|perPage\s*[:=]\s*['\"]?(\d+))", re.IGNORECASE)
 _JS_PARAM = re.compile(
-    r"\b(col|appid|webid|path|columnid|sourceContentType|unitid|webname|permissiontype)\s*[:=]\s*['\"]([^'\"]*)['\"]"
+    r"\b(col|appid|webid|path|columnid|sourceContentType|unitid|webname|permissiontype)\s*[:=]\s*"
+    r"(?:['\"]([^'\"]*)['\"]|([\w.-]+))"
 )
 RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.DOTALL | re.IGNORECASE)
 
@@ -69,7 +70,7 @@ def hanweb_requests(response: Response, meta: dict) -> list[FormRequest]:
     proxy_url = urljoin(response.url, proxy.group(1).replace("&amp;", "&"))
     split = urlsplit(proxy_url)
     form = dict(parse_qsl(split.query))
-    form.update({k: v for k, v in _JS_PARAM.findall(text)})
+    form.update({key: quoted or bare for key, quoted, bare in _JS_PARAM.findall(text)})
     for key in ("startrecord", "endrecord", "perpage", "page"):
         form.pop(key, None)
     base = split._replace(query="").geturl()

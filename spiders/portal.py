@@ -212,9 +212,11 @@ class PortalSpider(scrapy.Spider):
             if links.attachment_extension(url) and portal.allows(url):
                 request = self._request(portal, url, self.parse_attachment,
                                         link_title=text or response.meta.get("link_title"),
-                                        referer_url=response.url, parent_url=response.url)
+                                        referer_url=response.url, parent_url=response.url,
+                                        parent_location=response.meta.get("warc_location"))
                 if request is not None:
                     yield request
 
     def parse_attachment(self, response: Response) -> Iterator[Any]:
-        yield self._item(response, "attachment", parent_url=response.meta.get("parent_url"))
+        yield self._item(response, "attachment", parent_url=response.meta.get("parent_url"),
+                         parent_location=response.meta.get("parent_location"))
