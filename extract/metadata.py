@@ -251,7 +251,8 @@ def title_agency(title: str | None) -> str | None:
     org = re.sub(r"^(关于|印发|公布|一图读懂|图解)+", "", org).strip()
     if org.endswith("人民"):
         org += "政府"
-    return org if len(org) >= 2 else None
+    # `2022年政府信息公开…` names no body: the lazy match stops inside 政府信息公开 itself.
+    return org if len(org) >= 2 and org not in ("政府", "政务", "政务信息") else None
 
 
 def signature(blocks: list[Block]) -> tuple[str | None, str | None, int | None]:
@@ -289,6 +290,8 @@ def is_org(text: str | None) -> bool:
     return bool(text) and 2 <= len(text) <= 40 and bool(_ORG_SUFFIX.search(text))
 
 
+# A place stands for its government, not for the office that compiled the report.
+_GOVERNMENT = re.compile(r"(人民政府|政府|管委会|管理委员会|办事处|行政公署)$")
 _PLACE_ONLY = re.compile(r"(省|市|区|县|州|盟|旗|镇|乡|街道|实验区|开发区|新区)$")
 
 
@@ -298,7 +301,8 @@ def issuing_body(from_title: str | None, others: tuple[str | None, ...]) -> str 
     named = [c for c in others if c and is_org(c)]
     if from_title:
         if _PLACE_ONLY.search(from_title):
-            fuller = [c for c in named if from_title in c and len(c) > len(from_title)]
+            fuller = [c for c in named if from_title in c and len(c) > len(from_title)
+                      and _GOVERNMENT.search(c)]
             if fuller:
                 return fuller[0]
         return from_title
