@@ -55,7 +55,7 @@ def agency_words(spec: ReportSpec) -> tuple[str, str]:
     """(how the body calls itself, the region word) e.g. 本机关 / 全区."""
     kind = spec.body.kind
     if kind in ("gov", "city"):
-        return "本级政府", "全" + spec.body.short[-1]
+        return "全" + spec.body.short[-1], "本级政府"
     town = "本街道" if spec.body.short.endswith("街道") else "我镇"
     return {"office": "本办", "town": town}.get(kind, "我局"), "本单位"
 

@@ -133,20 +133,18 @@ def base_bodies() -> list[Body]:
 
 
 def extra_body(portal: str, i: int, first_year: int) -> Body:
-    """The i-th additional body of a portal at scale > 1 (departments, then townships,
-    then their stations), so names stay plausible and unique."""
+    """The i-th additional body of a portal at scale > 1 (departments, then townships, then
+    departments' township stations), so names stay plausible and unique."""
     c = COUNTY_OF_PORTAL[portal]
     used = {"beilun": ("发展和改革局", "教育局"), "shuyang": ("发展和改革局",),
             "shucheng": ("财政局",)}.get(portal, ())
     depts = [d for d in DEPARTMENTS if d not in used]
     towns = [t for t in c.towns if t not in ("新碶街道", "沭城街道", "城关镇")]
-    if i % 2 == 0 and i // 2 < len(depts):
-        return _dept(c, depts[i // 2], portal, first_year, 2024)
-    if i % 2 == 1 and i // 2 < len(towns):
-        return _town(c, towns[i // 2], portal, first_year, 2024)
-    # beyond the pools: a department's township station (e.g. 市场监督管理局大碶市场监督管理所)
-    j = i - 2 * max(len(depts), len(towns))
-    j = max(j, 0) + (i % 2) * 100_000
+    if i < len(depts):
+        return _dept(c, depts[i], portal, first_year, 2024)
+    if i < len(depts) + len(towns):
+        return _town(c, towns[i - len(depts)], portal, first_year, 2024)
+    j = i - len(depts) - len(towns)
     d = depts[j % len(depts)]
     t = towns[(j // len(depts)) % len(towns)]
     n = j // (len(depts) * len(towns))

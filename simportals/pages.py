@@ -28,6 +28,7 @@ ASSETS = {"/robots.txt": ("text/plain", ROBOTS.encode()),
           "/module/jpage/layout.js": ("application/javascript", b"/* jpage */"),
           "/images/logo.png": ("image/png", PNG)}
 _ASSET_WHEN = "2020-01-01 00:00"
+TRAP = "/xxgk/rl/"  # an endless calendar (spider trap), from epoch 1 on
 Rendered = tuple[int, str, bytes, str]
 
 _OTHER_TEXT = {
@@ -43,6 +44,8 @@ _OTHER_TEXT = {
 
 def _html(tb: Testbed, portal: str, html: str, when: str, quirk: str = "") -> Rendered:
     p = tb.by_name[portal]
+    if tb.epoch:  # bytes change between runs, text does not
+        html = html.replace("<head>\n", f"<head>\n<!-- 页面生成时间：epoch {tb.epoch} -->\n", 1)
     body = html.encode(p.encoding, errors="xmlcharrefreplace")
     if quirk:
         ctype = "text/html"
@@ -71,6 +74,8 @@ def render(tb: Testbed, portal: str, path: str, method: str, form: dict) -> Rend
         return 200, "image/png", PNG, _ASSET_WHEN
     if bare.startswith("/search/"):
         return _search(tb, portal)
+    if tb.epoch and portal == "xinqi" and bare == TRAP:
+        return _trap(tb, portal, query)
     if p.cms == "hanweb" and bare == hanweb.PROXY:
         return _proxy(tb, portal, query, form)
     item = tb.lookup(portal, path)
@@ -101,6 +106,8 @@ def _listing(tb: Testbed, portal: str, bare: str, query: dict) -> Rendered | Non
     pages = max(1, -(-len(items) // p.per_page))
     newest = items[0].when if items else _ASSET_WHEN
     extra = mirror_links(tb) if portal in ("beilun", "xinqi") else []
+    if tb.epoch and portal == "xinqi":
+        extra.append(("活动日历", f"{TRAP}?date=2024-01-01"))
     if p.cms == "trs":
         if bare == p.column_path:
             k = 0
@@ -225,3 +232,17 @@ def _mirror(tb: Testbed, path: str) -> Rendered:
             html = skeleton(m, f"{title}_{brand}", "", body)
             return 200, "text/html; charset=UTF-8", html.encode(), ""
     return 404, "text/html; charset=UTF-8", b"not found", ""
+
+
+def _trap(tb: Testbed, portal: str, query: dict) -> Rendered:
+    """Every day links to the next and previous day, forever."""
+    import datetime as dt
+
+    try:
+        day = dt.date.fromisoformat((query.get("date") or ["2024-01-01"])[0])
+    except ValueError:
+        day = dt.date(2024, 1, 1)
+    links = "".join(f'<a href="{TRAP}?date={d.isoformat()}">{d.isoformat()}</a> '
+                    for d in (day - dt.timedelta(days=1), day + dt.timedelta(days=1)))
+    html = skeleton(tb.by_name[portal], f"活动日历 {day}", "", f"<p>{day} 无活动安排</p>{links}")
+    return _html(tb, portal, html, "")

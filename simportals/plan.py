@@ -24,6 +24,11 @@ REPOSTS: dict[tuple[str, int], tuple[str, ...]] = {
     ("宿迁市人民政府", 2020): ("shuyang",),
     ("宁波市北仑区人民政府", 2022): ("beilun", "xinqi"),
 }
+# "evolve between runs": what changes from epoch 0 to epoch >= 1
+EVOLVE_EDITED = ("宁波市北仑区教育局", 2021)  # numbers change, URL kept
+EVOLVE_DELETED = ("舒城县财政局", 2019)  # page gone (404), dropped from the column
+EVOLVE_ADDED = ("宁波市北仑区发展和改革局", 2024)  # a new report appears
+EVOLVE_REISSUED = ("沭阳县发展和改革局", 2022)  # same report under a new URL
 _ABBR = {"北仑区": "仑", "沭阳县": "沭", "舒城县": "舒", None: ""}
 _CITY_ABBR = {"宁波市": "甬", "宿迁市": "宿"}
 
@@ -72,7 +77,7 @@ def _doc_no(b: Body, pub: dt.date, rng: random.Random) -> str | None:
     return f"{abbr}〔{pub.year}〕{rng.randint(1, 60)}号"
 
 
-def make_spec(idx: int, seed: int, b: Body, y: int) -> ReportSpec:
+def make_spec(idx: int, seed: int, b: Body, y: int, epoch: int = 0) -> ReportSpec:
     rng = random.Random(f"{seed}:{b.name}:{y}")
     special = SPECIAL.get((b.name, y), {})
     template = special.get("template") or ("legacy" if y <= 2018 else "2019" if y <= 2020 else "2021")
@@ -96,7 +101,9 @@ def make_spec(idx: int, seed: int, b: Body, y: int) -> ReportSpec:
         inconsistent=special.get("inconsistent", False),
         blank_zeros=special.get("blank_zeros", False),
         word=rng.choices((0, 1, 2), (5, 3, 2))[0], hosts=hosts,
-        charset_quirk=special.get("charset_quirk", ""))
+        charset_quirk=special.get("charset_quirk", ""),
+        revision=epoch if (epoch and (b.name, y) == EVOLVE_EDITED) else 0,
+        reissue=epoch if (epoch and (b.name, y) == EVOLVE_REISSUED) else 0)
 
 
 def bodies(seed: int, scale: int) -> list[Body]:
@@ -108,9 +115,12 @@ def bodies(seed: int, scale: int) -> list[Body]:
     return out
 
 
-def plan(seed: int, scale: int) -> list[ReportSpec]:
+def plan(seed: int, scale: int, epoch: int = 0) -> list[ReportSpec]:
     specs: list[ReportSpec] = []
     for b in bodies(seed, scale):
-        for y in range(b.first_year, b.last_year + 1):
-            specs.append(make_spec(len(specs), seed, b, y))
+        last = b.last_year + (1 if epoch and (b.name, b.last_year + 1) == EVOLVE_ADDED else 0)
+        for y in range(b.first_year, last + 1):
+            if epoch and (b.name, y) == EVOLVE_DELETED:
+                continue
+            specs.append(make_spec(len(specs), seed, b, y, epoch))
     return specs

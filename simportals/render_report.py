@@ -39,6 +39,8 @@ def _cell_text(text: str, word: int, header: bool) -> str:
         inner = "".join(f"<span>{escape(ch)}</span>" for ch in text)
         return f'<p class="MsoNormal" align="center">{inner}</p>'
     pad = "&nbsp;" if text[:1].isdigit() or text in ("/", "—") else ""
+    if word == 1:
+        return f'<p class="MsoNormal" align="center">{pad}{escape(text)}{pad}<o:p></o:p></p>'
     return (f'<p class="MsoNormal" align="center"><span style="font-size:10.5pt">{pad}'
             f"{escape(text)}{pad}<o:p></o:p></span></p>")
 
@@ -52,7 +54,7 @@ def _table(rows: list[list[TCell]], word: int) -> str:
         out.append("<tr>")
         for text, rs, cs, head in row:
             span = (f' rowspan="{rs}"' if rs > 1 else "") + (f' colspan="{cs}"' if cs > 1 else "")
-            style = ' style="border:solid windowtext 1.0pt;padding:0cm 5.4pt"' if word else ""
+            style = ' style="border:solid 1pt"' if word == 2 else ""
             out.append(f'<td{span}{style} valign="middle">{_cell_text(text, word, head)}</td>')
         out.append("</tr>")
     out.append("</tbody></table>")

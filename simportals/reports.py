@@ -44,6 +44,8 @@ class ReportSpec:
     word: int = 0  # 0 clean, 1 MsoNormal paste, 2 labels split per character/paragraph
     hosts: tuple[str, ...] = ()  # portals showing it, the issuer's own first
     charset_quirk: str = ""  # "" | wrong | missing (GBK portal only)
+    revision: int = 0  # >0: edited in a later epoch (same URL, new numbers)
+    reissue: int = 0  # >0: re-issued under a new URL in a later epoch
 
     @property
     def key(self) -> str:
@@ -51,7 +53,7 @@ class ReportSpec:
 
     @property
     def rng_seed(self) -> str:
-        return f"{self.seed}:{self.key}"
+        return f"{self.seed}:{self.key}" + (f":r{self.revision}" if self.revision else "")
 
 
 def cn_date(d: dt.date) -> str:

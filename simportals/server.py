@@ -33,6 +33,15 @@ class PortalServer(ThreadingHTTPServer):
         self.tb, self.portal, self.latency = tb, portal, latency
         self.gzip_on, self.chunked = gzip_on, chunked
         self.log: list[tuple[str, str, int]] = []
+        # a host that answers 503 before recovering (from epoch 1 on: the GBK portal)
+        self.fail_first = 1 if (tb.epoch and portal == "shucheng") else 0
+        self._tries: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def should_fail(self, path: str) -> bool:
+        with self._lock:
+            n = self._tries[path] = self._tries.get(path, 0) + 1
+        return n <= self.fail_first
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -66,6 +75,11 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(200, [("Content-Type", "application/json")], body, method, False)
         if srv.latency:
             time.sleep(srv.latency)
+        if srv.fail_first and path != "/robots.txt" and srv.should_fail(path):
+            srv.log.append((method, path, 503))
+            body = b"<html><body>503 Service Temporarily Unavailable</body></html>"
+            return self._send(503, [("Content-Type", "text/html"), ("Retry-After", "1")], body,
+                              method, False)
         status, headers, body = srv.tb.page(srv.portal, path, "GET" if method == "HEAD" else method,
                                             form)
         srv.log.append((method, path, status))

@@ -77,7 +77,7 @@ class Testbed:
         self.mirror: PortalSpec = MIRROR
         self.by_name = {p.name: p for p in [*self.portals, MIRROR]}
         self.hosts: dict[str, str] = {p.name: p.domain for p in [*self.portals, MIRROR]}
-        self.specs: list[ReportSpec] = plan(seed, scale)
+        self.specs: list[ReportSpec] = plan(seed, scale, epoch)
         self.columns: dict[str, list[Item]] = {p.name: [] for p in self.portals}
         self.locations: dict[int, list[Item]] = {}
         self.paths: dict[tuple[str, str], Item] = {}
@@ -87,10 +87,17 @@ class Testbed:
     # ---- layout -------------------------------------------------------------------
     def _layout(self) -> None:
         counters = dict(_ID_BASE)
+        used: set[tuple[str, int]] = set()
         for spec in self.specs:
             for k, portal in enumerate(spec.hosts):
                 p = self.by_name[portal]
-                counters[portal] += 1 + (counters[portal] * 7) % 5
+                # ids depend on the report, not on list position, so pages keep their URLs
+                # when other reports appear or vanish between epochs
+                h = hashlib.md5(f"{spec.key}:{portal}:{spec.reissue}".encode()).digest()
+                counters[portal] = _ID_BASE[portal] + int.from_bytes(h[:4]) % 900_000
+                while (portal, counters[portal]) in used:
+                    counters[portal] += 1
+                used.add((portal, counters[portal]))
                 pub = spec.published + dt.timedelta(days=3 * k)
                 when = f"{pub.isoformat()} {spec.pub_time}"
                 it = Item(portal, counters[portal], when, spec.title, "", spec, repost=k > 0 or
@@ -110,9 +117,9 @@ class Testbed:
                     extra.append((spec.body.portal, (f"{spec.body.short}召开{spec.year}年政务公开工作推进会",
                                                      "news", when)))
         others = [(p, t) for p, ts in NON_REPORTS.items() for t in ts] + extra
-        for portal, (title, kind, when) in others:
+        for n, (portal, (title, kind, when)) in enumerate(others):
             p = self.by_name[portal]
-            counters[portal] += 3
+            counters[portal] = _ID_BASE[portal] + 900_000 + 7 * n
             it = Item(portal, counters[portal], when, title, "", other_kind=kind)
             it.path = detail_path(p, it.id, when)
             self.columns[portal].append(it)
@@ -154,6 +161,7 @@ class Testbed:
     def truth_json(self) -> dict:
         return {
             "seed": self.seed, "scale": self.scale, "epoch": self.epoch,
+            "evolution": self.evolution(),
             "portals": [{"name": p.name, "title": p.title, "region": p.region, "cms": p.cms,
                          "encoding": p.encoding, "column_path": p.column_path}
                         for p in self.portals],
@@ -161,6 +169,23 @@ class Testbed:
             "reports": [t.to_json() for t in self.iter_truth()],
             "non_reports": [list(x) for x in self.non_reports],
         }
+
+    def evolution(self) -> dict[str, list[str]]:
+        """Report keys that differ from epoch 0 (empty at epoch 0), for change-detection tests.
+        Also from epoch 1: every page's bytes change (a generation-time comment) with the
+        text unchanged, the GBK portal answers 503 once per path before recovering, and the
+        xinqi portal links an endless calendar (spider trap)."""
+        from .plan import EVOLVE_ADDED, EVOLVE_DELETED, EVOLVE_EDITED, EVOLVE_REISSUED
+
+        if not self.epoch:
+            return {"edited": [], "deleted": [], "added": [], "reissued": []}
+
+        def keys(pair: tuple[str, int]) -> list[str]:
+            b = next((s.body for s in self.specs if s.body.name == pair[0]), None)
+            return [f"{b.code}-{b.org_code}-{pair[1]}"] if b else []
+
+        return {"edited": keys(EVOLVE_EDITED), "deleted": keys(EVOLVE_DELETED),
+                "added": keys(EVOLVE_ADDED), "reissued": keys(EVOLVE_REISSUED)}
 
     def listing_paths(self, portal: str) -> list[str]:
         p = self.by_name[portal]

@@ -113,6 +113,7 @@ def test_scale_is_lazy_and_large():
     reports = tb.reports
     assert not isinstance(reports, list)
     assert len(reports) >= 2000
+    assert len({s.key for s in tb.specs}) == len(tb.specs)
     report_pages = sum(1 for _p, _path, kind in tb.iter_pages() if kind == "report")
     assert report_pages >= 2000
     r = reports[1500]
