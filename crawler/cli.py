@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 import time
 from datetime import UTC
 from pathlib import Path
@@ -231,7 +230,3 @@ _register_plugins()
 
 def main() -> None:
     cli(prog_name="nianbao")
-
-
-if __name__ == "__main__":
-    sys.exit(main())

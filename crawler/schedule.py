@@ -39,7 +39,7 @@ def portal_trigger(portal: Portal, timezone: str = "Asia/Shanghai") -> OrTrigger
 
 
 def crawl_command(registry: str, data_dir: str, portal: str) -> list[str]:
-    return [sys.executable, "-m", "crawler.cli", "crawl", "--portals", registry, "--data", data_dir,
+    return [sys.executable, "-m", "crawler", "crawl", "--portals", registry, "--data", data_dir,
             "--only", portal]
 
 

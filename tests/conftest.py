@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-NIANBAO = [sys.executable, "-m", "crawler.cli"]
+NIANBAO = [sys.executable, "-m", "crawler"]
 SHARED = ROOT.parent / "shared"
 
 
