@@ -117,3 +117,17 @@ def site():
 @pytest.fixture(scope="session")
 def site_bodies():
     return {"report": REPORT_HTML, "gbk_disposition": GBK_DISPOSITION, "gif": GIF}
+
+
+@pytest.fixture(scope="session")
+def crawled(site, tmp_path_factory):
+    """DATA dir of a real Scrapy crawl of the loopback site (WarcCapture writing the WARCs)."""
+    from pathlib import Path
+
+    data = tmp_path_factory.mktemp("crawl")
+    script = Path(__file__).parent / "crawl_site.py"
+    done = subprocess.run([sys.executable, str(script), site, str(data / "warc")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert list((data / "warc").glob("*.warc.gz")), done.stderr[-3000:]
+    return data

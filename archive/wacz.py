@@ -1,0 +1,86 @@
+"""Export the archive as one WACZ with the `wacz` package (`wacz create`), streamed from disk.
+
+The catalogue's report URLs become pages/pages.jsonl, so ReplayWeb.page lists the reports.
+See docs/archive.md ("WACZ").
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from archive.warcfile import OPEN_SUFFIX
+
+
+class WaczError(Exception):
+    """The WACZ could not be written or does not validate."""
+
+
+def closed_warcs(warc_dir: Path) -> list[Path]:
+    """Closed WARC files only: an `.open` one is still being written or needs `verify --seal`."""
+    if not warc_dir.is_dir():
+        return []
+    return sorted(p for p in warc_dir.iterdir() if p.name.endswith((".warc.gz", ".warc")))
+
+
+def report_pages(catalogue: Path) -> list[dict[str, str]]:
+    """One page per report URL in the catalogue (read-only)."""
+    if not catalogue.exists():
+        return []
+    conn = sqlite3.connect(f"file:{catalogue}?mode=ro", uri=True)
+    try:
+        tables = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")}
+        if "reports" not in tables:
+            return []
+        rows = conn.execute("select url, title from reports where url is not null order by url")
+        return [{"url": url, "title": title or url} for url, title in rows]
+    finally:
+        conn.close()
+
+
+def _wacz(*args: str) -> subprocess.CompletedProcess:
+    if importlib.util.find_spec("wacz") is None:
+        raise WaczError("the `wacz` package is not installed (pip install wacz)")
+    return subprocess.run([sys.executable, "-m", "wacz", *args], capture_output=True, text=True)
+
+
+def export_wacz(data_dir: str | os.PathLike[str], out: Path, *, title: str | None = None) -> dict[str, int]:
+    """Write DATA's closed WARCs as `out` (atomically); returns counts of WARCs and pages."""
+    data = Path(data_dir)
+    warcs = closed_warcs(data / "warc")
+    if not warcs:
+        raise WaczError(f"no closed WARC files in {data / 'warc'}")
+    if any(p.name.endswith(OPEN_SUFFIX) for p in (data / "warc").iterdir()):
+        print(f"note: .open WARC files in {data / 'warc'} are not exported", file=sys.stderr)
+    pages = report_pages(data / "catalogue.db")
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out.parent) as tmp:
+        args = ["create", "-o", str(Path(tmp) / out.name)]
+        if pages:
+            pages_file = Path(tmp) / "pages.jsonl"
+            header = {"format": "json-pages-1.0", "id": "pages", "title": "Reports"}
+            pages_file.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in [header, *pages]),
+                                  encoding="utf-8")
+            args += ["--pages", str(pages_file)]
+        else:
+            args += ["--detect-pages"]
+        if title:
+            args += ["--title", title]
+        done = _wacz(*args, *map(str, warcs))
+        if done.returncode != 0:
+            raise WaczError(f"wacz create failed: {done.stderr.strip() or done.stdout.strip()}")
+        os.replace(Path(tmp) / out.name, out)
+    return {"warcs": len(warcs), "pages": len(pages)}
+
+
+def validate_wacz(path: str | os.PathLike[str]) -> tuple[bool, str]:
+    """`wacz validate`: (ok, its output)."""
+    done = _wacz("validate", "-f", str(path))
+    return done.returncode == 0, (done.stdout + done.stderr).strip()
