@@ -143,17 +143,20 @@ def simulated_cases() -> Iterator[Case]:
 
 
 def _testbed_cases(testbed) -> Iterator[Case]:
+    """HTML report pages; the gold is the report text the generator rendered into the page."""
+    from simportals.render_report import report_text
+
+    specs = {spec.key: spec for spec in testbed.specs}
+    cms = {portal.name: portal.cms for portal in testbed.portals}
     for truth in testbed.reports:
-        gold = getattr(truth, "text", None)
-        pages = getattr(truth, "pages", None) or [(truth.portal, truth.path)]
-        for portal, path in pages:
+        if truth.published_as != "html":
+            continue
+        gold = report_text(specs[truth.key])
+        for portal, path in truth.locations:
             status, headers, body = testbed.page(portal, path)
-            if status != 200 or not gold:
-                continue
-            family = getattr(truth, "template", None) or getattr(truth, "family", portal)
-            headers = list(headers.items()) if hasattr(headers, "items") else headers
-            yield Case(f"{portal}{path}", f"sim: {family}", body, f"http://{portal}{path}",
-                       gold, headers)
+            if status == 200:
+                yield Case(f"{portal}{path}", f"sim: {cms[portal]} ({portal})", body,
+                           testbed.url(portal, path), gold, headers)
 
 
 def run(cases: list[Case], repeat: int) -> dict[tuple[str, str], dict]:
