@@ -19,7 +19,7 @@ from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
 
-from archive.cdxj import index_path, index_records, sort_index
+from archive.cdxj import index_path, index_records
 from archive.reader import Problem, iter_records, next_member
 from archive.warcfile import OPEN_SUFFIX
 
@@ -300,12 +300,12 @@ def seal(path: str | os.PathLike[str], report: Report) -> Path | None:
         report(Problem(str(path), cut, f"cut {size - cut} bytes after the last complete record; "
                        f"tail kept as {tail.name}", "warning"))
     os.replace(path, final)
+    # Re-index from the sealed bytes: a crash can fall between a record and its index line.
     index = index_path(final)
-    if index.exists():
-        sort_index(index, keep=lambda e: e.filename == final.name and e.offset + e.length <= cut)
-    else:
-        with open(index, "w", encoding="utf-8") as fh:
-            fh.writelines(index_records(_scan(final), final.name))
+    tmp = index.with_name(index.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.writelines(index_records(_scan(final), final.name))
+    os.replace(tmp, index)
     report(Problem(str(final), None, f"sealed {path.name} as {final.name}", "warning"))
     return final
 
