@@ -200,6 +200,30 @@ def search(data_dir: str, terms: tuple[str, ...], year: int | None, province: st
                         headers=["year", "agency", "title", "snippet"], maxcolwidths=[6, 24, 40, 50]))
 
 
+@cli.command()
+@data_option
+@click.option("--since", required=True, help="ISO date, e.g. 2026-02-01")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text")
+def changes(data_dir: str, since: str, as_json: bool) -> None:
+    """List reports new, changed (with a text diff) and withdrawn since a date.
+
+    Example: nianbao changes --data ./nianbao-data --since 2026-02-01
+    """
+    catalogue = _open_catalogue(data_dir)
+    found = catalogue.changes(since)
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    for kind in ("new", "changed", "withdrawn"):
+        click.echo(f"{kind}: {len(found[kind])}")
+        for r in found[kind]:
+            when = r.get("withdrawn_on") or r.get("seen_at", "")[:10]
+            extra = f" (last seen {r['last_seen']})" if kind == "withdrawn" else ""
+            click.echo(f"  {when}  {r['agency']}  {r['year']}  {r['title']}{extra}\n    {r['url']}")
+            if kind == "changed":
+                click.echo("\n".join("    " + line for line in r["diff"].splitlines()))
+
+
 def _open_catalogue(data_dir: str):
     from archive.catalogue import Catalogue
     from crawler.run import data_paths

@@ -27,12 +27,16 @@ def print_summary(data_dir: str, stats: dict[str, Any], seconds: float, demo: bo
     echo(f"crawl {run_id} {stats.get('finish_reason', '?')} in {seconds:.1f}s")
     echo(f"  portals            {portals}")
     echo(f"  pages fetched      {stats.get('downloader/response_count', 0)}")
-    echo(f"  reports            {run.get('reports_new', 0)} new, {run.get('reports_seen', 0)} seen this run, {total} in catalogue")
+    echo(f"  reports            {run.get('reports_new', 0)} new, {run.get('reports_changed', 0)} changed, "
+         f"{run.get('reports_unchanged', 0)} unchanged, {run.get('reports_withdrawn', 0)} withdrawn; "
+         f"{total} in catalogue")
+    echo(f"  failed             {run.get('failed', 0)}")
     echo(f"  WARC bytes         {stats.get('warc/bytes_written', 0):,} in {paths['warc']}")
     echo(f"  catalogue          {paths['catalogue']} ({_dir_bytes(paths['data']):,} bytes in {paths['data']})")
-    errors = {k: v for k, v in stats.items() if k.startswith(("nianbao/errors/", "extract/error", "warc/write_error"))}
-    if errors:
-        echo(f"  errors             {errors}")
+    errors = {k.split("/")[-1]: v for k, v in stats.items()
+              if k.startswith(("nianbao/errors/", "extract/error", "warc/write_error"))}
+    for kind, count in sorted(errors.items()):
+        echo(f"    {kind:<24}{count}")
     echo(f"  log                {paths['logs'] / 'crawl.log'}")
     echo("")
     echo("Try:")
