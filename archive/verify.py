@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import sqlite3
 import zlib
 from collections.abc import Callable, Iterator
@@ -21,14 +20,14 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archive.cdxj import index_path, index_records
 from archive.reader import Problem, iter_records, next_member
-from archive.warcfile import OPEN_SUFFIX
+from archive.warcfile import OPEN_SUFFIX, host_label
 
 KNOWN_TYPES = {"warcinfo", "response", "resource", "request", "metadata", "revisit",
                "conversion", "continuation"}
 NEEDS_URI = {"response", "resource", "request", "revisit", "conversion", "continuation"}
 CORRUPT_SUFFIX = ".corrupt"
 _CHUNK = 1 << 20
-_WRITER_RE = re.compile(r"-(\d+)~([^.]+)\.warc(\.gz)?\.open$")
+_WRITER_RE = re.compile(r"-\d{17}-\d{5}-(\d+)-(.+)\.warc(\.gz)?\.open$")
 
 Report = Callable[[Problem], None]
 
@@ -260,7 +259,7 @@ def _check_warc(path: Path, report: Report) -> FileResult:
 def writer_alive(path: Path) -> bool:
     """Is the `.open` file still being written by a live process on this host?"""
     match = _WRITER_RE.search(path.name)
-    if not match or match.group(2) != socket.gethostname().split(".")[0]:
+    if not match or match.group(2) != host_label():
         return False
     try:
         os.kill(int(match.group(1)), 0)

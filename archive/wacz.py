@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -44,6 +45,11 @@ def report_pages(catalogue: Path) -> list[dict[str, str]]:
         conn.close()
 
 
+def safe_name(name: str) -> str:
+    """A file name the WACZ datapackage accepts (frictionless: ^[-a-z0-9._/]+$)."""
+    return re.sub(r"[^-a-z0-9._]", "-", name.lower())
+
+
 def _wacz(*args: str) -> subprocess.CompletedProcess:
     if importlib.util.find_spec("wacz") is None:
         raise WaczError("the `wacz` package is not installed (pip install wacz)")
@@ -73,9 +79,18 @@ def export_wacz(data_dir: str | os.PathLike[str], out: Path, *, title: str | Non
             args += ["--detect-pages"]
         if title:
             args += ["--title", title]
-        done = _wacz(*args, *map(str, warcs))
-        if done.returncode != 0:
+        links = Path(tmp) / "archive"
+        links.mkdir()
+        inputs = []
+        for warc in warcs:  # WACZ resource names must match [-a-z0-9._/]+
+            inputs.append(links / safe_name(warc.name))
+            inputs[-1].symlink_to(warc.resolve())
+        done = _wacz(*args, *map(str, inputs))
+        if done.returncode != 0 or not (Path(tmp) / out.name).exists():
             raise WaczError(f"wacz create failed: {done.stderr.strip() or done.stdout.strip()}")
+        ok, output = validate_wacz(Path(tmp) / out.name)
+        if not ok:
+            raise WaczError(f"the WACZ does not validate: {output[-800:]}")
         os.replace(Path(tmp) / out.name, out)
     return {"warcs": len(warcs), "pages": len(pages)}
 
@@ -83,4 +98,6 @@ def export_wacz(data_dir: str | os.PathLike[str], out: Path, *, title: str | Non
 def validate_wacz(path: str | os.PathLike[str]) -> tuple[bool, str]:
     """`wacz validate`: (ok, its output)."""
     done = _wacz("validate", "-f", str(path))
-    return done.returncode == 0, (done.stdout + done.stderr).strip()
+    output = (done.stdout + done.stderr).strip()
+    # `python -m wacz` always exits 0: the verdict is only in its last line
+    return done.returncode == 0 and "Validation succeeded" in output, output

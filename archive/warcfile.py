@@ -8,6 +8,7 @@ Each record's CDXJ line goes to `<name>.cdxj` as soon as the record is flushed.
 from __future__ import annotations
 
 import os
+import re
 import socket
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -23,6 +24,11 @@ from archive.records import WARC_VERSION, warcinfo_record
 OPEN_SUFFIX = ".open"
 
 
+def host_label() -> str:
+    """This host's short name, reduced to what WACZ resource names allow ([-a-z0-9.])."""
+    return re.sub(r"[^a-z0-9-]+", "-", socket.gethostname().split(".")[0].lower()) or "host"
+
+
 class WarcFile:
     """A rotating WARC writer; `write()` returns where each record landed."""
 
@@ -35,7 +41,7 @@ class WarcFile:
     ) -> None:
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
-        self.prefix = prefix
+        self.prefix = re.sub(r"[^a-z0-9-]+", "-", prefix.lower())
         self.rotate_bytes = rotate_bytes
         self.info = dict(info or {})
         self.serial = 0
@@ -52,10 +58,9 @@ class WarcFile:
 
     def _next_name(self) -> str:
         stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")[:17]
-        host = socket.gethostname().split(".")[0]
         while True:
             self.serial += 1
-            name = f"{self.prefix}-{stamp}-{self.serial:05d}-{os.getpid()}~{host}.warc.gz"
+            name = f"{self.prefix}-{stamp}-{self.serial:05d}-{os.getpid()}-{host_label()}.warc.gz"
             if not (self.directory / name).exists():
                 return name
 
