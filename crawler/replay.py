@@ -1,9 +1,11 @@
 """Offline replay: run the live spider and pipelines with responses rebuilt from the WARCs.
 
-`ReplayMiddleware` answers every request from the archive, so nothing reaches the network;
-the catalogue pipeline then reads each record back by its original location, exactly as in a
-live crawl. Revisit records resolve to the capture they refer to. See docs/replay.md.
-Settings: REPLAY_ENABLED, WARC_DIR.
+With REPLAY_ENABLED, `ReplayMiddleware` answers every request from the archive, so nothing
+reaches the network; the catalogue pipeline then reads each record back by its original
+location, exactly as in a live crawl. Revisit records resolve to the capture they refer to.
+In a live crawl it answers only requests carrying `meta["replay_location"]`: pages a killed
+run had already archived, which a resumed run catalogues without fetching them again.
+See docs/replay.md. Settings: REPLAY_ENABLED, WARC_DIR.
 """
 
 from __future__ import annotations
@@ -117,24 +119,32 @@ class ArchiveIndex:
 class ReplayMiddleware:
     """Downloader middleware: serve responses from the archive, never from the network."""
 
-    def __init__(self, index: ArchiveIndex, warc_dir: str, stats: Any) -> None:
+    def __init__(self, index: ArchiveIndex | None, warc_dir: str, stats: Any) -> None:
         self.index = index
         self.warc_dir = warc_dir
         self.stats = stats
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ReplayMiddleware:
-        if not crawler.settings.getbool("REPLAY_ENABLED"):
-            raise NotConfigured
         warc_dir = crawler.settings.get("WARC_DIR")
-        index = ArchiveIndex.build(warc_dir)
-        for problem in index.problems:
-            crawler.stats.inc_value("replay/damaged_files")
-            logger.warning("replay: %s", problem)
+        if not warc_dir:
+            raise NotConfigured("WARC_DIR is not set")
+        index = None
+        if crawler.settings.getbool("REPLAY_ENABLED"):
+            index = ArchiveIndex.build(warc_dir)
+            for problem in index.problems:
+                crawler.stats.inc_value("replay/damaged_files")
+                logger.warning("replay: %s", problem)
         return cls(index, warc_dir, crawler.stats)
 
     def process_request(self, request: Request) -> Any:
-        capture = self.index.lookup(request)
+        location = request.meta.get("replay_location")
+        if location is not None:
+            capture = Capture(location, "response", None, "")
+        elif self.index is None:
+            return None  # a live request
+        else:
+            capture = self.index.lookup(request)
         if capture is None:
             self.stats.inc_value("replay/not_in_archive")
             raise IgnoreRequest(f"not in archive: {request.method} {request.url}")

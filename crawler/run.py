@@ -53,6 +53,20 @@ def crawl_settings(data_dir: str | os.PathLike[str], portals: list[Portal], over
     return settings
 
 
+def seal_crashed(warc_dir: str | os.PathLike[str]) -> list[str]:
+    """WARC files a killed crawl left `.open`: cut to the last complete record and closed."""
+    from archive.verify import seal, writer_alive
+    from archive.warcfile import OPEN_SUFFIX
+
+    notes: list[str] = []
+    for path in sorted(Path(warc_dir).glob("*" + OPEN_SUFFIX)):
+        if not writer_alive(path):
+            seal(path, lambda problem: notes.append(str(problem)))
+    for note in notes:
+        logging.getLogger(__name__).warning("recovering after a crash: %s", note)
+    return notes
+
+
 def crawl(registry: str | os.PathLike[str], data_dir: str | os.PathLike[str],
           overrides: dict[str, Any] | None = None, only: tuple[str, ...] = ()) -> dict[str, Any]:
     """Crawl every portal of the registry (or only some); returns the crawl's Scrapy stats."""
@@ -69,6 +83,7 @@ def crawl(registry: str | os.PathLike[str], data_dir: str | os.PathLike[str],
     kept = data_paths(data_dir)["registry"]
     if Path(registry).resolve() != kept.resolve():
         shutil.copyfile(registry, kept)
+    seal_crashed(data_paths(data_dir)["warc"])
     settings.set("LOG_INSTALL_ROOT_HANDLER", True)
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(PortalSpider)
@@ -81,7 +96,6 @@ def crawl(registry: str | os.PathLike[str], data_dir: str | os.PathLike[str],
 REPLAY_SETTINGS: dict[str, Any] = {
     "REPLAY_ENABLED": True,
     "WARC_ENABLED": False,  # replay reads the archive; it never writes to it
-    "DOWNLOADER_MIDDLEWARES": {"crawler.replay.ReplayMiddleware": 950},
     "AUTOTHROTTLE_ENABLED": False,
     "DOWNLOAD_DELAY": 0,
     "CONCURRENT_REQUESTS": 64,

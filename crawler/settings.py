@@ -36,6 +36,10 @@ EXTENSIONS = {
     "archive.capture.WarcCapture": 100,
     "scrapy.extensions.telnet.TelnetConsole": None,
 }
+DOWNLOADER_MIDDLEWARES = {
+    # Last before the network: answers from the archive in replay, and for a resumed run.
+    "crawler.replay.ReplayMiddleware": 950,
+}
 ITEM_PIPELINES = {
     "crawler.pipelines.CataloguePipeline": 300,
 }

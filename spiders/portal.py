@@ -21,6 +21,24 @@ from crawler.registry import Portal, is_loopback, load_registry
 from spiders import links, pagination
 
 
+def archived_since(warc_dir: str | None, started_iso: str) -> dict[str, Any]:
+    """URL → location of every 200 response archived since a time, from the CDXJ indexes."""
+    from archive.cdxj import read_index
+    from archive.location import RecordLocation
+
+    if not warc_dir or not os.path.isdir(warc_dir):
+        return {}
+    since = re.sub(r"\D", "", started_iso)[:14]
+    found: dict[str, Any] = {}
+    for name in sorted(os.listdir(warc_dir)):
+        if not name.endswith(".cdxj"):
+            continue
+        for entry in read_index(os.path.join(warc_dir, name)):
+            if entry.timestamp >= since and entry.status == "200" and entry.mime != "warc/revisit":
+                found[entry.url] = RecordLocation(entry.filename, entry.offset, entry.length)
+    return found
+
+
 class PortalSpider(scrapy.Spider):
     name = "portal"
 
@@ -39,6 +57,7 @@ class PortalSpider(scrapy.Spider):
         self.listed_urls: set[str] = set()  # report links seen on a listing this run
         self.known: dict[str, dict[str, Any]] = {}  # url → last capture (validators, digest)
         self.already_captured: set[str] = set()  # a resumed run's catalogued URLs
+        self.archived_this_run: dict[str, Any] = {}  # a resumed run's archived, uncatalogued URLs
 
     # -- requests ---------------------------------------------------------------------------
 
@@ -61,6 +80,11 @@ class PortalSpider(scrapy.Spider):
             return None
         self.budget[portal.name] += 1
         headers = {}
+        archived = self.archived_this_run.get(url) if callback != self.parse_listing else None
+        if archived is not None:
+            # Archived before the kill but not catalogued: take it from the WARC, not the portal.
+            meta["replay_location"] = archived
+            self.crawler.stats.inc_value("nianbao/resume_from_archive")
         if callback != self.parse_listing:
             # Report pages and attachments: conditional GET, and 304/404/410 reach the callbacks.
             meta["handle_httpstatus_list"] = [304, 404, 410]
@@ -89,6 +113,8 @@ class PortalSpider(scrapy.Spider):
             run_id = self.crawler.stats.get_value("nianbao/run_id")
             if run_id and self.crawler.stats.get_value("nianbao/resumed"):
                 self.already_captured = catalogue.captured_urls(run_id)
+                started = catalogue.db["crawl_runs"].get(run_id)["started"]
+                self.archived_this_run = archived_since(self.crawler.settings.get("WARC_DIR"), started)
         finally:
             catalogue.close()
 
