@@ -52,6 +52,7 @@ WARC_ROTATE_BYTES = 1_000_000_000
 CATALOGUE_PATH = None  # set by `nianbao crawl` to DATA/catalogue.db
 EXTRACT_WORKERS = 2
 WITHDRAW_AFTER_RUNS = 2  # runs a report may be missing from its listing before it is withdrawn
+REPLAY_ENABLED = False  # answer every request from the archive (nianbao replay)
 
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False

@@ -1,0 +1,23 @@
+"""Render docs/cli.md from every command's --help (`python -m crawler.clidocs > docs/cli.md`)."""
+
+from __future__ import annotations
+
+import click
+
+from crawler.cli import cli
+
+
+def cli_reference() -> str:
+    out = ["# nianbao command reference", "",
+           "Generated from `--help` by `python -m crawler.clidocs > docs/cli.md`; "
+           "tests/test_docs.py fails when it is out of date.", ""]
+    for name in sorted(cli.commands):
+        command = cli.commands[name]
+        with click.Context(command, info_name=f"nianbao {name}", terminal_width=100) as ctx:
+            text = command.get_help(ctx)
+        out += [f"## nianbao {name}", "", "```", text.rstrip(), "```", ""]
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    print(cli_reference())

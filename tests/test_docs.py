@@ -1,0 +1,35 @@
+"""Docs live beside the code and are checked: every command and every setting documented."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from crawler import settings
+from crawler.cli import cli
+from crawler.clidocs import cli_reference
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+OWN_SETTINGS = ["WARC_ENABLED", "WARC_DIR", "WARC_PREFIX", "WARC_ROTATE_BYTES", "CATALOGUE_PATH",
+                "EXTRACT_WORKERS", "WITHDRAW_AFTER_RUNS", "REPLAY_ENABLED"]
+
+
+def test_cli_reference_is_up_to_date():
+    assert (DOCS / "cli.md").read_text() == cli_reference() + "\n", \
+        "regenerate with: python -m crawler.clidocs > docs/cli.md"
+
+
+@pytest.mark.parametrize("name", sorted(cli.commands))
+def test_command_has_help_with_example(name):
+    help_text = cli.commands[name].help or ""
+    assert help_text.strip() and "Example:" in help_text
+
+
+@pytest.mark.parametrize("name", OWN_SETTINGS)
+def test_setting_documented(name):
+    assert re.search(rf"^## {name}$", (DOCS / "settings.md").read_text(), re.M)
+
+
+def test_own_settings_listed():
+    declared = {n for n in dir(settings) if n.startswith(("WARC_", "CATALOGUE_", "EXTRACT_", "WITHDRAW_", "REPLAY_"))}
+    assert declared <= set(OWN_SETTINGS) | {"REPLAY_ENABLED"}
