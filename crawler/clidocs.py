@@ -11,9 +11,10 @@ def cli_reference() -> str:
     out = ["# nianbao command reference", "",
            "Generated from `--help` by `python -m crawler.clidocs > docs/cli.md`; "
            "tests/test_docs.py fails when it is out of date.", ""]
+    root = click.Context(cli, info_name="nianbao", terminal_width=100, **cli.context_settings)
     for name in sorted(cli.commands):
         command = cli.commands[name]
-        with click.Context(command, info_name=f"nianbao {name}", terminal_width=100) as ctx:
+        with click.Context(command, info_name=name, parent=root) as ctx:
             text = command.get_help(ctx)
         out += [f"## nianbao {name}", "", "```", text.rstrip(), "```", ""]
     return "\n".join(out)
