@@ -7,6 +7,7 @@ warning, never an exception; a body that is not an attachment at all gives None.
 
 from __future__ import annotations
 
+import bisect
 import io
 import re
 import zipfile
@@ -95,29 +96,237 @@ def _check_zip(body: bytes) -> None:
 
 
 def _pdf(body: bytes) -> tuple[str, list[Grid], str | None, list[str]]:
-    """Lines in reading order; rows of several x-separated pieces become table rows."""
+    """Lines in reading order and tables. A table drawn with ruling lines (what Word, WPS and
+    reportlab print) is rebuilt from the lines: the cell boundaries give the grid, a missing
+    boundary a merged cell whose text fills every slot it covers, and each character goes to the
+    cell holding its centre. Pages without ruling lines fall back to rows of several
+    x-separated pieces of text."""
     from pdfminer.high_level import extract_pages
-    from pdfminer.layout import LAParams, LTTextContainer, LTTextLine
+    from pdfminer.layout import LAParams
 
-    lines, tables, rows = [], [], []
+    lines: list[str] = []
+    tables: list[Grid] = []
+    rows: list[list[str]] = []
+    ruled = False
     for page in extract_pages(io.BytesIO(body), laparams=LAParams(), maxpages=MAX_PDF_PAGES):
-        pieces = []
-        for box in page:
-            if isinstance(box, LTTextContainer):
-                for line in box:
-                    if isinstance(line, LTTextLine) and clean(line.get_text()):
-                        pieces.append((round(-line.y1 / 4), line.x0, clean(line.get_text())))
-        for _, group in _by_row(sorted(pieces)):
-            cells = [text for _, _, text in sorted(group, key=lambda p: p[1])]
-            lines.append(" ".join(cells))
-            if len(cells) >= 3:
-                rows.append(cells)
-            elif rows:
-                tables.append(_square(rows))
-                rows = []
+        lattices = _lattices(page)
+        ruled = ruled or bool(lattices)
+        items: list[tuple[float, int, object]] = []  # (top y, order, text line or table)
+        for text_line in _text_lines(page):
+            x0, y0, x1, y1, text = text_line
+            cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+            if any(_inside(cx, cy, lat.bbox) for lat in lattices):
+                continue
+            items.append((-y1, 0, (round(-y1 / 4), x0, text)))
+        for lat in lattices:
+            items.append((-lat.bbox[3], 1, lat))
+        pieces: list[tuple[int, float, str]] = []
+        for _, order, item in sorted(items, key=lambda i: (i[0], i[1])):
+            if order == 1:
+                rows = _flush(pieces, lines, tables, rows)
+                pieces = []
+                if rows:
+                    tables.append(_square(rows))
+                    rows = []
+                grid = item.grid()
+                if grid:
+                    tables.append(grid)
+                    lines.extend("\t".join(dict.fromkeys(c for c in row if c)) for row in grid)
+            else:
+                pieces.append(item)
+        rows = _flush(pieces, lines, tables, rows)
     if rows:
         tables.append(_square(rows))
-    return "\n".join(lines), tables, _title(lines), ["pdf tables rebuilt from text positions"]
+    warning = "pdf tables rebuilt from ruling lines" if ruled else "pdf tables rebuilt from text positions"
+    return "\n".join(lines), tables, _title(lines), [warning]
+
+
+def _flush(pieces: list[tuple[int, float, str]], lines: list[str], tables: list[Grid],
+           rows: list[list[str]]) -> list[list[str]]:
+    """Free text pieces → lines; rows of three or more pieces form an unruled table."""
+    for _, group in _by_row(sorted(pieces)):
+        cells = [text for _, _, text in sorted(group, key=lambda p: p[1])]
+        lines.append(" ".join(cells))
+        if len(cells) >= 3:
+            rows.append(cells)
+        elif rows:
+            tables.append(_square(rows))
+            rows = []
+    return rows
+
+
+def _walk(obj: object):
+    yield obj
+    if hasattr(obj, "__iter__") and not isinstance(obj, str):
+        for child in obj:  # type: ignore[union-attr]
+            yield from _walk(child)
+
+
+def _text_lines(page: object) -> list[tuple[float, float, float, float, str]]:
+    from pdfminer.layout import LTTextLine
+
+    out = []
+    for obj in _walk(page):
+        if isinstance(obj, LTTextLine):
+            text = clean(obj.get_text())
+            if text:
+                out.append((obj.x0, obj.y0, obj.x1, obj.y1, text))
+    return out
+
+
+def _inside(x: float, y: float, bbox: tuple[float, float, float, float], pad: float = 1.0) -> bool:
+    return bbox[0] - pad <= x <= bbox[2] + pad and bbox[1] - pad <= y <= bbox[3] + pad
+
+
+_SNAP = 1.5  # points: ruling lines closer than this are the same line
+MAX_RULINGS = 5000  # per page; more is not a table a report prints
+
+
+def _snap(values: list[float]) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > _SNAP:
+            out.append(v)
+    return out
+
+
+@dataclass
+class _Lattice:
+    """One ruled table of a PDF page: its grid lines, ruling segments and characters."""
+
+    bbox: tuple[float, float, float, float]
+    xs: list[float]
+    ys: list[float]  # top to bottom
+    vertical: list[tuple[float, float, float]]  # (x, y0, y1)
+    horizontal: list[tuple[float, float, float]]  # (y, x0, x1)
+    chars: list[tuple[float, float, str]] = field(default_factory=list)  # (x, y, text)
+
+    def _vline(self, x: float, y0: float, y1: float) -> bool:
+        mid = (y0 + y1) / 2
+        return any(abs(vx - x) <= _SNAP and a - _SNAP <= mid <= b + _SNAP
+                   for vx, a, b in self.vertical)
+
+    def _hline(self, y: float, x0: float, x1: float) -> bool:
+        mid = (x0 + x1) / 2
+        return any(abs(hy - y) <= _SNAP and a - _SNAP <= mid <= b + _SNAP
+                   for hy, a, b in self.horizontal)
+
+    def grid(self) -> Grid:
+        n_rows, n_cols = len(self.ys) - 1, len(self.xs) - 1
+        if n_rows < 1 or n_cols < 1 or n_rows * n_cols > 200_000:
+            return []
+        parent = list(range(n_rows * n_cols))
+
+        def find(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        for r in range(n_rows):
+            top, bottom = self.ys[r], self.ys[r + 1]
+            for c in range(n_cols):
+                left, right = self.xs[c], self.xs[c + 1]
+                if c + 1 < n_cols and not self._vline(right, bottom, top):
+                    parent[find(r * n_cols + c + 1)] = find(r * n_cols + c)
+                if r + 1 < n_rows and not self._hline(bottom, left, right):
+                    parent[find((r + 1) * n_cols + c)] = find(r * n_cols + c)
+        texts: dict[int, list[tuple[float, float, str]]] = {}
+        for x, y, ch in self.chars:
+            c = next((i for i in range(n_cols) if self.xs[i] <= x <= self.xs[i + 1]), None)
+            r = next((i for i in range(n_rows) if self.ys[i + 1] <= y <= self.ys[i]), None)
+            if r is not None and c is not None:
+                texts.setdefault(find(r * n_cols + c), []).append((x, y, ch))
+        cell_text = {root: _cell_text(chars) for root, chars in texts.items()}
+        return [[cell_text.get(find(r * n_cols + c), "") for c in range(n_cols)]
+                for r in range(n_rows)]
+
+
+def _cell_text(chars: list[tuple[float, float, str]]) -> str:
+    """Characters of one cell: lines top to bottom, wrapped lines joined without a space."""
+    rows: list[list[tuple[float, float, str]]] = []
+    for ch in sorted(chars, key=lambda c: (-c[1], c[0])):
+        if rows and abs(rows[-1][0][1] - ch[1]) <= 2:
+            rows[-1].append(ch)
+        else:
+            rows.append([ch])
+    parts = ["".join(c[2] for c in sorted(row)) for row in rows]
+    text = ""
+    for part in parts:
+        part = part.strip()
+        if text and text[-1].isascii() and text[-1].isalnum() and part[:1].isascii() \
+                and part[:1].isalnum():
+            text += " "
+        text += part
+    return clean(text)
+
+
+def _lattices(page: object) -> list[_Lattice]:
+    """Ruled tables of a page: ruling segments grouped by touching, then split into cells."""
+    from pdfminer.layout import LTChar, LTCurve
+
+    vertical: list[tuple[float, float, float]] = []
+    horizontal: list[tuple[float, float, float]] = []
+    for obj in _walk(page):
+        if not isinstance(obj, LTCurve):  # LTLine and LTRect are LTCurves
+            continue
+        x0, y0, x1, y1 = obj.bbox
+        if x1 - x0 <= 2 and y1 - y0 > 2:
+            vertical.append(((x0 + x1) / 2, y0, y1))
+        elif y1 - y0 <= 2 and x1 - x0 > 2:
+            horizontal.append(((y0 + y1) / 2, x0, x1))
+        elif x1 - x0 > 2 and y1 - y0 > 2 and obj.__class__.__name__ == "LTRect":
+            vertical += [(x0, y0, y1), (x1, y0, y1)]
+            horizontal += [(y0, x0, x1), (y1, x0, x1)]
+        if len(vertical) + len(horizontal) > MAX_RULINGS:
+            return []
+    if not vertical or not horizontal:
+        return []
+    groups = _touching(vertical, horizontal)
+    lattices = []
+    for vs, hs in groups:
+        xs, ys = _snap([v[0] for v in vs]), _snap([h[0] for h in hs])[::-1]
+        if len(xs) < 2 or len(ys) < 2:
+            continue
+        bbox = (xs[0], ys[-1], xs[-1], ys[0])
+        lattices.append(_Lattice(bbox, xs, ys, vs, hs))
+    for obj in _walk(page):
+        if isinstance(obj, LTChar) and obj.get_text().strip():
+            cx, cy = (obj.x0 + obj.x1) / 2, (obj.y0 + obj.y1) / 2
+            for lat in lattices:
+                if _inside(cx, cy, lat.bbox, 0):
+                    lat.chars.append((cx, cy, obj.get_text()))
+                    break
+    return lattices
+
+
+def _touching(vertical: list[tuple[float, float, float]],
+              horizontal: list[tuple[float, float, float]]) -> list[tuple[list, list]]:
+    """Connected groups of crossing or touching ruling segments (one group per table)."""
+    n_v = len(vertical)
+    parent = list(range(n_v + len(horizontal)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    by_y = sorted(range(len(horizontal)), key=lambda j: horizontal[j][0])
+    ys = [horizontal[j][0] for j in by_y]
+    for i, (x, y0, y1) in enumerate(vertical):
+        lo, hi = bisect.bisect_left(ys, y0 - _SNAP), bisect.bisect_right(ys, y1 + _SNAP)
+        for k in range(lo, hi):
+            j = by_y[k]
+            _, a, b = horizontal[j]
+            if a - _SNAP <= x <= b + _SNAP:
+                parent[find(n_v + j)] = find(i)
+    groups: dict[int, tuple[list, list]] = {}
+    for i, v in enumerate(vertical):
+        groups.setdefault(find(i), ([], []))[0].append(v)
+    for j, h in enumerate(horizontal):
+        groups.setdefault(find(n_v + j), ([], []))[1].append(h)
+    return [g for g in groups.values() if g[0] and g[1]]
 
 
 def _by_row(pieces: list[tuple[int, float, str]]) -> list[tuple[int, list]]:

@@ -38,6 +38,7 @@ PATTERNS: list[tuple[str, str, int | None]] = [
     ("litigation_total", rf"(?<!直接)(?<!复议后)(?:行政诉讼|诉讼){_NOT}{{0,6}}?{NUM}{_CASES}", None),
     ("litigation_total", rf"(?:未|没有|无){_NOT}{{0,24}}?(?:行政诉讼|提起诉讼)", 0),
     ("fees_collected", rf"(?:收取|收费|处理费){_NOT}{{0,12}}?{NUM}(?P<unit>万元|元)", None),
+    ("fees_collected", r"(?:收取|收费)[^，,。；;：:]{0,10}?情况\s*[：:]\s*(?:无|没有|未收取|0\s*元?)[。；;]?$", 0),
     ("fees_collected",
      r"(?:未收取|不收取|未收费|不收费|暂不收费|免费提供|没有[^，。；]{0,10}收费|无收费|"
      r"未产生[^，。；]{0,8}费|未发生[^，。；]{0,8}收费)", 0),
@@ -50,6 +51,7 @@ _EXCLUDE = {
 _CONTEXT = {"fees_collected": re.compile(r"信息公开|依申请|信息处理费|政府信息")}
 _JOINT = re.compile(r"(?:予以|同意)公开(?:及|和|与|、|或)部分公开")
 _SUBORDINATE = re.compile(r"其中|累计|占")
+_THIS_YEAR = re.compile(r"本年度?(?:新增|新公开|共)?$")  # `其中，本年度新增主动公开…` is the year's figure
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+[。；;！!？?]?")
 
 
@@ -73,8 +75,10 @@ def _candidates(sentence: str) -> list[tuple[str, int | float | None, str | None
                 value, unit = _value(match), match.groupdict().get("unit")
             else:
                 value, unit = none_value, None
-            if _SUBORDINATE.search(sentence[: match.start()].rsplit("，", 1)[-1]) or (
-                    "其中" in sentence[: match.start()]):
+            before = sentence[: match.start()]
+            if _THIS_YEAR.search(before):
+                pass
+            elif _SUBORDINATE.search(before.rsplit("，", 1)[-1]) or "其中" in before:
                 continue
             found.append((key, value, unit, match.start()))
     if _JOINT.search(sentence):
@@ -98,22 +102,64 @@ def prose_figures(text: str) -> dict[str, Cell]:
             figures[key] = Cell(table="prose", row_label=key, col_label="", value=value,
                                 raw=sentence, row_key=f"prose.{key}", unit=stated[0][1],
                                 origin="prose")
+    received = figures.get("applications_received")
+    if received is not None and received.value == 0:
+        # No application received: none can have been granted, partly granted or refused.
+        for key in ("granted", "partially_granted", "refused"):
+            figures.setdefault(key, Cell(table="prose", row_label=key, col_label="", value=0,
+                                         raw=received.raw, row_key=f"prose.{key}",
+                                         origin="prose"))
     return figures
 
 
-_JURISDICTION = re.compile(r"全[省市区县州旗盟镇乡](?!政府办|委|局)|本行政区域|各乡镇|[区市县]直各")
-_SELF = re.compile(r"[本我](?:机关|局|委|办|厅|单位|部门|中心|院|署|站|所|队|馆|室)")
-_FIGURE = re.compile(r"\d+\s*(?:条|件)")
+_JURISDICTION = re.compile(
+    r"全[省市区县州旗盟镇乡](?!政府办|委|局|办公)|[本我][省市区县州旗盟](?![委局直级政])|本行政区域|各乡镇|"
+    r"[区市县]直各")
+_SELF = re.compile(
+    r"[本我](?:机关|局|委|办(?!法)|厅|单位|部门|中心|院|署|站|所|队|馆|室|镇|乡|街道|街|处|公司)")
+_FIGURE = re.compile(r"\d+\s*(?:条|件)|[零〇一二三四五六七八九十百千]+(?:条|件)")
+_NONE_STATED = re.compile(r"未收到|没有|未收取|未发生|尚未|免费")
+# Template phrases that name 本机关 without saying whose figures a sentence states.
+_STOCK = re.compile(r"(?:不属于|非)?本(?:行政)?机关(?:的?公开职责|职责|不掌握|掌握)")
+_ISSUER = re.compile(r"由([\u4e00-\u9fff（）()]{2,40}?)(?:编制|负责编制|编写)")
+_GOVERNMENT = re.compile(r"(?:人民政府|政府|行政公署|管理委员会|管委会)$")
+_TOWNSHIP = re.compile(r"(?:镇|乡|街道|苏木)(?:人民政府|政府|办事处)?$|办事处$")
 
 
-def detect_scope(text: str) -> str | None:
-    """"jurisdiction" when the figures are stated for the whole 全市/全区, "self" for 本机关."""
+def scope_of_issuer(name: str | None) -> str | None:
+    """A government's own report covers its jurisdiction; a department, an office (even the
+    government's own 办公室) or a township/street office reports on itself."""
+    name = re.sub(r"[（(][^）)]*[）)]$", "", (name or "").strip())
+    if not name:
+        return None
+    if _GOVERNMENT.search(name) and not _TOWNSHIP.search(name):
+        return "jurisdiction"
+    return "self"
+
+
+def _issuer_in_text(text: str) -> str | None:
+    """The body named in the preamble (`由X编制`) or, failing that, in the 落款 line."""
+    match = _ISSUER.search(text)
+    if match:
+        return match.group(1)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    for line in reversed(lines[-4:]):
+        if 3 <= len(line) <= 40 and re.search(r"(?:政府|局|委|办公室|办公厅|办|中心|办事处|管委会)$", line):
+            return line
+    return None
+
+
+def detect_scope(text: str, agency: str | None = None) -> str | None:
+    """"jurisdiction" when the figures are stated for the whole 全市/全区/我区, "self" for
+    本机关/我局/我镇; with no such words in the sentences that state figures, the issuer's kind
+    decides (a government's own report is jurisdiction-wide, any other body's is its own)."""
     whole = own = 0
-    for sentence in _SENTENCE.findall(text):
-        if not _FIGURE.search(sentence) and not re.search(r"未收到|没有", sentence):
+    for sentence in _SENTENCE.findall(text or ""):
+        if not _FIGURE.search(sentence) and not _NONE_STATED.search(sentence):
             continue
+        sentence = _STOCK.sub("", sentence)
         whole += len(_JURISDICTION.findall(sentence))
         own += len(_SELF.findall(sentence))
-    if whole == own == 0:
-        return None
-    return "jurisdiction" if whole > own else "self"
+    if whole != own:
+        return "jurisdiction" if whole > own else "self"
+    return scope_of_issuer(agency) or scope_of_issuer(_issuer_in_text(text or ""))

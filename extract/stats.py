@@ -30,12 +30,18 @@ class Statistics:
     scope: str | None = None  # "self", "jurisdiction"
 
 
+_LAYOUT_CELL = 300  # characters: no label or value of a statistics table is this long
+
+
 def _flat(grid: Grid) -> str:
     return "".join(cb.normalise(c) for row in grid for c in row)
 
 
 def classify(grid: Grid) -> str | None:
     """Which standard table a grid (or a piece of one) is: "二", "三", "四", "统计表" or None."""
+    if max((len(c) for row in grid for c in row), default=0) > _LAYOUT_CELL or \
+            max((len(set(row)) for row in grid), default=0) < 2:
+        return None  # a layout table wrapping the page body, or a single column of text
     text = _flat(grid)
     if "申请人情况" in text or "本年新收" in text or ("予以公开" in text and "无法提供" in text):
         return "三"
@@ -265,19 +271,27 @@ def headline(cells: list[Cell], version: str | None) -> dict[str, float | int | 
     return out
 
 
-def extract_statistics(text: str, tables: list[Grid], year: int | None) -> Statistics:
-    """Everything statistical about one report, from its clean text and its table grids."""
+def extract_statistics(text: str, tables: list[Grid], year: int | None,
+                       agency: str | None = None) -> Statistics:
+    """Everything statistical about one report, from its clean text and its table grids.
+
+    Every figure the prose states becomes a prose cell (with its sentence), also when a table
+    states the same statistic; the headline takes the table's figure first. `agency`, when
+    known, decides the scope of a report whose sentences do not say it.
+    """
     pieces = [(classify(g) if g and g[0] else None, g) for g in tables]
     version = detect_version(pieces, year)
     cells = table_cells(tables, version)
     if version is None and any(c.table == "统计表" for c in cells):
         version = "legacy"
     summary = headline(cells, version)
-    prose = prose_figures(text or "")
+    # Table rows rendered into the text (tab-separated) are not sentences.
+    text = "\n".join(line for line in (text or "").splitlines() if "\t" not in line)
+    prose = prose_figures(text)
     for key, cell in prose.items():
+        cells.append(cell)
         if summary.get(key) is None:  # tables win; prose fills what they do not state
             summary[key] = cell.value
-            cells.append(cell)
     if version is None:
         if year is not None and year <= 2018:
             version = "legacy"
@@ -285,4 +299,4 @@ def extract_statistics(text: str, tables: list[Grid], year: int | None) -> Stati
             version = "prose"
     checks: list[Check] = table_checks(cells, version) if version in cb.VERSIONS else []
     return Statistics(template_version=version, cells=cells, headline=summary, checks=checks,
-                      scope=detect_scope(text or ""))
+                      scope=detect_scope(text or "", agency))
