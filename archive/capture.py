@@ -12,6 +12,8 @@ Settings: WARC_ENABLED, WARC_DIR, WARC_ROTATE_BYTES, WARC_PREFIX.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import logging
 from typing import Any
@@ -22,6 +24,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
 from archive.records import (
+    PROFILE_IDENTICAL_PAYLOAD,
     PROFILE_SERVER_NOT_MODIFIED,
     header_pairs,
     now_iso,
@@ -45,6 +48,11 @@ _INFO_SETTINGS = (
     "RETRY_TIMES",
     "DEFAULT_REQUEST_HEADERS",
 )
+
+
+def payload_digest(body: bytes) -> str:
+    """The WARC-Payload-Digest warcio would write for this body (sha1, base32)."""
+    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
 
 
 def warcinfo_fields(settings: Any) -> dict[str, str]:
@@ -99,14 +107,21 @@ class WarcCapture:
         date = now_iso()
         ip_address = str(response.ip_address) if response.ip_address else None
         original = request.meta.get("warc_refers_to")
-        if response.status == 304 and original:
+        profile = None
+        if original and response.status == 304:
+            profile = PROFILE_SERVER_NOT_MODIFIED
+        elif original and response.status == 200 and original.get("digest") == payload_digest(response.body):
+            profile = PROFILE_IDENTICAL_PAYLOAD  # same bytes as last time: no second full copy
+        if profile:
             resp = revisit_record(
                 builder, response.url, response.status, header_pairs(response.headers),
-                profile=PROFILE_SERVER_NOT_MODIFIED, refers_to_uri=original["uri"],
+                profile=profile, refers_to_uri=original["uri"],
                 refers_to_date=original["date"], refers_to=original.get("record_id"),
                 payload_digest=original.get("digest"), protocol=response.protocol,
                 ip_address=ip_address, warc_date=date,
             )
+            request.meta["warc_record_type"] = "revisit"
+            self.stats.inc_value("warc/revisits")
         else:
             resp = response_record(
                 builder, response.url, response.status, header_pairs(response.headers),

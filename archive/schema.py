@@ -39,7 +39,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...]]] = {
         "url": str, "run_id": int, "portal": str, "kind": str, "page_kind": str, "status": int,
         "content_type": str, "title": str, "report_id": str, "listed": int, "etag": str,
         "last_modified": str, "warc_filename": str, "warc_offset": int, "warc_length": int,
-        "record_type": str, "payload_digest": str, "fetched_at": str, "error": str,
+        "record_type": str, "record_id": str, "payload_digest": str, "fetched_at": str, "error": str,
     }, ("url", "run_id")),
     "reports": (REPORT_COLUMNS, "id"),
     "report_versions": ({

@@ -21,6 +21,7 @@ class CaptureItem:
     parent_location: RecordLocation | None = None
     warc_date: str | None = None
     payload_digest: str | None = None
+    record_id: str | None = None
     record_type: str = "response"  # or "revisit" (304, or the same payload as the last capture)
     etag: str | None = None
     last_modified: str | None = None

@@ -42,7 +42,7 @@ def capture_row(item: CaptureItem, page: dict[str, Any] | None, run_id: int, rep
         "page_kind": page["kind"] if page else None, "status": item.status,
         "content_type": item.content_type, "title": page.get("title") if page else item.link_title,
         "report_id": report_id, "payload_digest": item.payload_digest, "fetched_at": item.warc_date,
-        "error": error, "record_type": item.record_type, "etag": item.etag,
+        "error": error, "record_type": item.record_type, "record_id": item.record_id, "etag": item.etag,
         "last_modified": item.last_modified,
     }
     if item.location is not None:

@@ -90,7 +90,8 @@ class PortalSpider(scrapy.Spider):
             meta["handle_httpstatus_list"] = [304, 404, 410]
             known = self.known.get(url)
             if known:
-                meta["revisit_of"] = {k: known[k] for k in ("payload_digest", "fetched_at", "url")}
+                meta["warc_refers_to"] = {"uri": url, "date": known["fetched_at"],
+                                          "record_id": known.get("record_id"), "digest": known["payload_digest"]}
                 if known.get("etag"):
                     headers["If-None-Match"] = known["etag"]
                 if known.get("last_modified"):
@@ -220,6 +221,7 @@ class PortalSpider(scrapy.Spider):
             warc_date=meta.get("warc_date"),
             payload_digest=meta.get("warc_payload_digest"),
             record_type=meta.get("warc_record_type", "response"),
+            record_id=meta.get("warc_record_id"),
             etag=header("ETag"),
             last_modified=header("Last-Modified"),
             **extra,
