@@ -201,15 +201,16 @@ class _Lattice:
     horizontal: list[tuple[float, float, float]]  # (y, x0, x1)
     chars: list[tuple[float, float, str]] = field(default_factory=list)  # (x, y, text)
 
-    def _vline(self, x: float, y0: float, y1: float) -> bool:
-        mid = (y0 + y1) / 2
-        return any(abs(vx - x) <= _SNAP and a - _SNAP <= mid <= b + _SNAP
-                   for vx, a, b in self.vertical)
-
-    def _hline(self, y: float, x0: float, x1: float) -> bool:
-        mid = (x0 + x1) / 2
-        return any(abs(hy - y) <= _SNAP and a - _SNAP <= mid <= b + _SNAP
-                   for hy, a, b in self.horizontal)
+    def _by_line(self) -> tuple[dict[int, list], dict[int, list]]:
+        """Ruling segments by the grid line they lie on (so each boundary test is local)."""
+        vertical: dict[int, list[tuple[float, float]]] = {}
+        horizontal: dict[int, list[tuple[float, float]]] = {}
+        ys_up = self.ys[::-1]
+        for x, a, b in self.vertical:
+            vertical.setdefault(_nearest(self.xs, x), []).append((a, b))
+        for y, a, b in self.horizontal:
+            horizontal.setdefault(len(self.ys) - 1 - _nearest(ys_up, y), []).append((a, b))
+        return vertical, horizontal
 
     def grid(self) -> Grid:
         n_rows, n_cols = len(self.ys) - 1, len(self.xs) - 1
@@ -223,23 +224,36 @@ class _Lattice:
                 i = parent[i]
             return i
 
+        vertical, horizontal = self._by_line()
         for r in range(n_rows):
             top, bottom = self.ys[r], self.ys[r + 1]
             for c in range(n_cols):
                 left, right = self.xs[c], self.xs[c + 1]
-                if c + 1 < n_cols and not self._vline(right, bottom, top):
+                if c + 1 < n_cols and not _covers(vertical.get(c + 1, ()), (bottom + top) / 2):
                     parent[find(r * n_cols + c + 1)] = find(r * n_cols + c)
-                if r + 1 < n_rows and not self._hline(bottom, left, right):
+                if r + 1 < n_rows and not _covers(horizontal.get(r + 1, ()), (left + right) / 2):
                     parent[find((r + 1) * n_cols + c)] = find(r * n_cols + c)
         texts: dict[int, list[tuple[float, float, str]]] = {}
+        ys_up = self.ys[::-1]
         for x, y, ch in self.chars:
-            c = next((i for i in range(n_cols) if self.xs[i] <= x <= self.xs[i + 1]), None)
-            r = next((i for i in range(n_rows) if self.ys[i + 1] <= y <= self.ys[i]), None)
-            if r is not None and c is not None:
-                texts.setdefault(find(r * n_cols + c), []).append((x, y, ch))
+            c = min(max(bisect.bisect_right(self.xs, x) - 1, 0), n_cols - 1)
+            r = n_rows - 1 - min(max(bisect.bisect_right(ys_up, y) - 1, 0), n_rows - 1)
+            texts.setdefault(find(r * n_cols + c), []).append((x, y, ch))
         cell_text = {root: _cell_text(chars) for root, chars in texts.items()}
         return [[cell_text.get(find(r * n_cols + c), "") for c in range(n_cols)]
                 for r in range(n_rows)]
+
+
+def _nearest(lines: list[float], value: float) -> int:
+    """Index of the grid line (sorted ascending) nearest to value."""
+    i = bisect.bisect_left(lines, value)
+    if i == len(lines) or (i > 0 and value - lines[i - 1] < lines[i] - value):
+        i -= 1
+    return i
+
+
+def _covers(segments, mid: float) -> bool:
+    return any(a - _SNAP <= mid <= b + _SNAP for a, b in segments)
 
 
 def _cell_text(chars: list[tuple[float, float, str]]) -> str:

@@ -7,6 +7,7 @@ not-applicable cells keep value None and are never coerced to 0.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -36,19 +37,30 @@ def normalise_text(raw: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", raw or ""))
 
 
-def to_number(digits: str) -> int | float:
-    """`1,234` → 1234, `12.50` → 12.5; integers stay int so values compare exactly."""
+MAX_DIGITS = 18  # a count or an amount in 元 never needs more; longer digit runs are not numbers
+
+
+def to_number(digits: str) -> int | float | None:
+    """`1,234` → 1234, `12.50` → 12.5; integers stay int so values compare exactly.
+
+    None for digit runs too long to be a statistic (hostile input: int() of thousands of
+    digits is slow and refused by Python, float() of them is inf)."""
     digits = digits.replace(",", "")
-    return float(digits) if "." in digits else int(digits)
+    if len(digits.split(".")[0]) > MAX_DIGITS or len(digits) > 2 * MAX_DIGITS:
+        return None
+    value = float(digits) if "." in digits else int(digits)
+    return value + 0 if value == 0 else value  # no negative zero
 
 
 def chinese_number(text: str) -> int | float | None:
     """Chinese numerals (`一百二十三`, `两千`) via cn2an; None when it is not a numeral."""
-    if not text or any(ch not in CN_DIGITS for ch in text):
+    if not text or len(text) > 2 * MAX_DIGITS or any(ch not in CN_DIGITS for ch in text):
         return None
     try:
         value = cn2an.cn2an(text, "smart")
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, OverflowError, ArithmeticError):
+        return None
+    if not math.isfinite(value) or abs(value) >= 10 ** MAX_DIGITS:
         return None
     return int(value) if float(value).is_integer() else float(value)
 
@@ -63,7 +75,9 @@ def parse_value(raw: str) -> Parsed:
     match = _ARABIC.match(text)
     if match:
         value = to_number(match.group("num"))
-        if match.group("sign") == "-":
+        if value is None:
+            return Parsed(None, None, "text")
+        if match.group("sign") == "-" and value != 0:
             value = -value
         return Parsed(value, match.group("unit"), "number")
     match = _CHINESE.match(text)

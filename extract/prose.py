@@ -52,6 +52,8 @@ _CONTEXT = {"fees_collected": re.compile(r"信息公开|依申请|信息处理�
 _JOINT = re.compile(r"(?:予以|同意)公开(?:及|和|与|、|或)部分公开")
 _SUBORDINATE = re.compile(r"其中|累计|占")
 _THIS_YEAR = re.compile(r"本年度?(?:新增|新公开|共)?$")  # `其中，本年度新增主动公开…` is the year's figure
+_LOOK_BACK = 200  # characters before a figure searched for 其中/累计 (keeps matching linear)
+MAX_SENTENCE = 2000  # longer "sentences" are not prose a report states figures in
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+[。；;！!？?]?")
 
 
@@ -75,7 +77,7 @@ def _candidates(sentence: str) -> list[tuple[str, int | float | None, str | None
                 value, unit = _value(match), match.groupdict().get("unit")
             else:
                 value, unit = none_value, None
-            before = sentence[: match.start()]
+            before = sentence[max(0, match.start() - _LOOK_BACK): match.start()]
             if _THIS_YEAR.search(before):
                 pass
             elif _SUBORDINATE.search(before.rsplit("，", 1)[-1]) or "其中" in before:
@@ -91,6 +93,8 @@ def prose_figures(text: str) -> dict[str, Cell]:
     """The first stated figure of each headline key, with its sentence (`origin` "prose")."""
     figures: dict[str, Cell] = {}
     for sentence in (s.strip() for s in _SENTENCE.findall(text)):
+        if len(sentence) > MAX_SENTENCE:
+            continue
         by_key: dict[str, list[tuple[int | float | None, str | None]]] = {}
         for key, value, unit, _ in sorted(_candidates(sentence), key=lambda f: f[3]):
             by_key.setdefault(key, []).append((value, unit))
@@ -155,6 +159,8 @@ def detect_scope(text: str, agency: str | None = None) -> str | None:
     decides (a government's own report is jurisdiction-wide, any other body's is its own)."""
     whole = own = 0
     for sentence in _SENTENCE.findall(text or ""):
+        if len(sentence) > MAX_SENTENCE:
+            continue
         if not _FIGURE.search(sentence) and not _NONE_STATED.search(sentence):
             continue
         sentence = _STOCK.sub("", sentence)

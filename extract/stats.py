@@ -30,16 +30,21 @@ class Statistics:
     scope: str | None = None  # "self", "jurisdiction"
 
 
-_LAYOUT_CELL = 300  # characters: no label or value of a statistics table is this long
+_LAYOUT_CELL = 300  # characters: no label of a statistics table is this long (prose is)
+# Grid slots (rows × columns after span expansion) beyond which a grid is not a statistics
+# table: the national tables have a few hundred slots; hostile spans make millions.
+MAX_GRID_SLOTS = 1_000_000
 
 
 def _flat(grid: Grid) -> str:
-    return "".join(cb.normalise(c) for row in grid for c in row)
+    normalised: dict[str, str] = {}  # span copies repeat the same text many times
+    return "".join(normalised.get(c) or normalised.setdefault(c, cb.normalise(c))
+                   for row in grid for c in row)
 
 
 def classify(grid: Grid) -> str | None:
     """Which standard table a grid (or a piece of one) is: "二", "三", "四", "统计表" or None."""
-    if max((len(c) for row in grid for c in row), default=0) > _LAYOUT_CELL or \
+    if any(len(c) > _LAYOUT_CELL and len(set(c)) > 30 for row in grid for c in row) or \
             max((len(set(row)) for row in grid), default=0) < 2:
         return None  # a layout table wrapping the page body, or a single column of text
     text = _flat(grid)
@@ -74,11 +79,7 @@ def detect_version(pieces: list[tuple[str, Grid]], year: int | None) -> str | No
 
 
 def _dedupe(items: list[str]) -> list[str]:
-    out: list[str] = []
-    for item in items:
-        if item and item not in out:
-            out.append(item)
-    return out
+    return list(dict.fromkeys(item for item in items if item))
 
 
 def _has_number(row: list[str]) -> bool:
@@ -89,8 +90,7 @@ def _columns(header: list[list[str]], width: int) -> list[tuple[list[int], list[
     """Logical columns: runs of grid columns with the same lowest header (span copies merged)."""
     columns: list[tuple[list[int], list[str]]] = []
     for c in range(width):
-        path = [row[c] for row in header if c < len(row)]
-        path = [p for i, p in enumerate(path) if p and p not in path[:i]]
+        path = list(dict.fromkeys(row[c] for row in header if c < len(row) and row[c]))
         if columns and columns[-1][1][-1:] == path[-1:]:
             columns[-1][0].append(c)
         else:
@@ -279,6 +279,7 @@ def extract_statistics(text: str, tables: list[Grid], year: int | None,
     states the same statistic; the headline takes the table's figure first. `agency`, when
     known, decides the scope of a report whose sentences do not say it.
     """
+    tables = [g for g in tables if sum(len(row) for row in g) <= MAX_GRID_SLOTS]
     pieces = [(classify(g) if g and g[0] else None, g) for g in tables]
     version = detect_version(pieces, year)
     cells = table_cells(tables, version)
