@@ -69,9 +69,10 @@ def warcinfo_fields(settings: Any) -> dict[str, str]:
 
 
 class WarcCapture:
-    def __init__(self, warc_file: WarcFile, stats: Any) -> None:
+    def __init__(self, warc_file: WarcFile, stats: Any, revisit_requests: bool = False) -> None:
         self.warc = warc_file
         self.stats = stats
+        self.revisit_requests = revisit_requests
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcCapture:
@@ -87,7 +88,7 @@ class WarcCapture:
             rotate_bytes=settings.getint("WARC_ROTATE_BYTES", 1_000_000_000),
             info=warcinfo_fields(settings),
         )
-        ext = cls(warc_file, crawler.stats)
+        ext = cls(warc_file, crawler.stats, settings.getbool("WARC_REVISIT_REQUESTS", False))
         crawler.signals.connect(ext.response_downloaded, signal=signals.response_downloaded)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
@@ -137,12 +138,15 @@ class WarcCapture:
             warc_date=date,
         )
         before = self.warc.bytes_written
-        resp_loc, _ = self.warc.write([resp, req])
+        records = [resp, req]
+        if profile == PROFILE_SERVER_NOT_MODIFIED and not self.revisit_requests:
+            records = [resp]  # the revisit says it all; keeps an unchanged re-crawl small
+        resp_loc = self.warc.write(records)[0]
         request.meta["warc_location"] = resp_loc
         request.meta["warc_date"] = date
         request.meta["warc_record_id"] = resp.rec_headers.get_header("WARC-Record-ID")
         request.meta["warc_payload_digest"] = resp.rec_headers.get_header("WARC-Payload-Digest")
-        self.stats.inc_value("warc/records_written", 2)
+        self.stats.inc_value("warc/records_written", len(records))
         self.stats.inc_value("warc/bytes_written", self.warc.bytes_written - before)
 
     def spider_closed(self, spider: Any = None) -> None:

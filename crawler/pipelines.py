@@ -84,6 +84,9 @@ class CataloguePipeline:
             self.stats.inc_value("catalogue/not_archived")
             return item
         assert self.catalogue is not None and self.run_id is not None
+        if item.kind == "listing":  # kept for its validators: the next run asks conditionally
+            self.catalogue.add_capture(capture_row(item, None, self.run_id, None, None))
+            return item
         if item.status in (404, 410):
             report_id = self.catalogue.report_gone(item.url, self.run_id)
             self.stats.inc_value("catalogue/reports_withdrawn" if report_id else "catalogue/gone")

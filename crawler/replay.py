@@ -153,13 +153,32 @@ class ReplayMiddleware:
         except Exception as e:
             self.stats.inc_value("replay/unreadable")
             raise IgnoreRequest(f"unreadable record for {request.url}: {e}") from e
+        request.meta.update({"warc_location": capture.location, "warc_date": archived.warc_date,
+                             "warc_payload_digest": archived.payload_digest, "dont_archive": True})
+        self.stats.inc_value("replay/responses")
+        return self._response(request, archived)
+
+    def process_response(self, request: Request, response: Any) -> Any:
+        """A listing answered 304 is handed to the spider as its archived copy."""
+        location = request.meta.get("rebuild_on_304")
+        if response.status != 304 or location is None:
+            return response
+        try:
+            archived = read_response(self.warc_dir, location)
+        except Exception:
+            self.stats.inc_value("replay/unreadable")
+            logger.warning("cannot rebuild %s from the archive", request.url, exc_info=True)
+            return response
+        request.meta["rebuilt_from_archive"] = True
+        self.stats.inc_value("replay/rebuilt_304")
+        return self._response(request, archived)
+
+    @staticmethod
+    def _response(request: Request, archived: Any) -> Any:
         headers = Headers()
         for name, value in archived.headers:
             if name.lower() not in _DROP_HEADERS:
                 headers.appendlist(name.encode("latin-1", "replace"), value.encode("latin-1", "replace"))
-        request.meta.update({"warc_location": capture.location, "warc_date": archived.warc_date,
-                             "warc_payload_digest": archived.payload_digest, "dont_archive": True})
-        self.stats.inc_value("replay/responses")
         cls = responsetypes.from_args(headers=headers, url=request.url, body=archived.body[:4096])
         return cls(url=request.url, status=archived.status, headers=headers, body=archived.body,
                    request=request, protocol="HTTP/1.1")

@@ -49,6 +49,7 @@ WARC_ENABLED = True
 WARC_DIR = None  # set by `nianbao crawl` to DATA/warc
 WARC_PREFIX = "nianbao"
 WARC_ROTATE_BYTES = 1_000_000_000
+WARC_REVISIT_REQUESTS = False  # request records for 304 revisits too
 CATALOGUE_PATH = None  # set by `nianbao crawl` to DATA/catalogue.db
 EXTRACT_WORKERS = 2
 WITHDRAW_AFTER_RUNS = 2  # runs a report may be missing from its listing before it is withdrawn

@@ -16,6 +16,7 @@ import scrapy
 from lxml import html as lxml_html
 from scrapy.http import Response, TextResponse
 
+from archive.location import RecordLocation
 from crawler.items import CaptureItem
 from crawler.registry import Portal, is_loopback, load_registry
 from spiders import links, pagination
@@ -80,22 +81,25 @@ class PortalSpider(scrapy.Spider):
             return None
         self.budget[portal.name] += 1
         headers = {}
+        known = self.known.get(url)
+        if known:
+            # Conditional GET from the last capture's validators; a 304 becomes a revisit record.
+            meta["warc_refers_to"] = {"uri": url, "date": known["fetched_at"],
+                                      "record_id": known.get("record_id"), "digest": known["payload_digest"]}
+            if known.get("etag"):
+                headers["If-None-Match"] = known["etag"]
+            if known.get("last_modified"):
+                headers["If-Modified-Since"] = known["last_modified"]
+        if callback == self.parse_listing and known:
+            # A listing answered 304 is parsed from its archived copy (crawler.replay).
+            meta["rebuild_on_304"] = RecordLocation(known["warc_filename"], known["warc_offset"], 0)
         archived = self.archived_this_run.get(url) if callback != self.parse_listing else None
         if archived is not None:
             # Archived before the kill but not catalogued: take it from the WARC, not the portal.
             meta["replay_location"] = archived
             self.crawler.stats.inc_value("nianbao/resume_from_archive")
         if callback != self.parse_listing:
-            # Report pages and attachments: conditional GET, and 304/404/410 reach the callbacks.
-            meta["handle_httpstatus_list"] = [304, 404, 410]
-            known = self.known.get(url)
-            if known:
-                meta["warc_refers_to"] = {"uri": url, "date": known["fetched_at"],
-                                          "record_id": known.get("record_id"), "digest": known["payload_digest"]}
-                if known.get("etag"):
-                    headers["If-None-Match"] = known["etag"]
-                if known.get("last_modified"):
-                    headers["If-Modified-Since"] = known["last_modified"]
+            meta["handle_httpstatus_list"] = [304, 404, 410]  # unchanged or gone reach the callbacks
         return scrapy.Request(url, callback=callback, meta=self._meta(portal, url, **meta),
                               headers=headers, priority=priority, errback=self.on_error)
 
@@ -129,6 +133,8 @@ class PortalSpider(scrapy.Spider):
         # Known reports are revalidated even when gone from their listing: a 404/410 marks
         # them withdrawn, a 304 confirms them without a second copy.
         for url, known in self.known.items():
+            if known["kind"] == "listing":
+                continue
             portal = self.portals[known["portal"]]
             callback = self.parse_attachment if known["kind"] == "attachment" else self.parse_detail
             request = self._request(portal, url, callback, priority=-1)
@@ -150,6 +156,7 @@ class PortalSpider(scrapy.Spider):
             self.crawler.stats.inc_value("nianbao/listing_budget_exhausted")
             return
         self.crawler.stats.inc_value("nianbao/listing_pages")
+        yield self._item(response, "listing")
         yield from self._follow_items(portal, response, self._listing_links(portal, response))
         for url in pagination.trs_pages(response):
             request = self._request(portal, url, self.parse_listing)
@@ -213,7 +220,7 @@ class PortalSpider(scrapy.Spider):
             url=response.url,
             portal=meta["portal"],
             kind=kind,
-            status=response.status,
+            status=304 if meta.get("rebuilt_from_archive") else response.status,
             content_type=(response.headers.get("Content-Type") or b"").decode("latin-1"),
             link_title=meta.get("link_title"),
             referer_url=meta.get("referer_url"),

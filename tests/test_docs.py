@@ -10,7 +10,7 @@ from crawler.cli import cli
 from crawler.clidocs import cli_reference
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
-OWN_SETTINGS = ["WARC_ENABLED", "WARC_DIR", "WARC_PREFIX", "WARC_ROTATE_BYTES", "CATALOGUE_PATH",
+OWN_SETTINGS = ["WARC_ENABLED", "WARC_DIR", "WARC_PREFIX", "WARC_ROTATE_BYTES", "WARC_REVISIT_REQUESTS", "CATALOGUE_PATH",
                 "EXTRACT_WORKERS", "WITHDRAW_AFTER_RUNS", "REPLAY_ENABLED"]
 
 
