@@ -39,6 +39,7 @@ if __name__ == "__main__":
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     settings.setdict({"WARC_DIR": warc_dir, "ROBOTSTXT_OBEY": False, "ITEM_PIPELINES": {},
+                      "WARC_REVISIT_REQUESTS": True,  # this crawl checks every request record
                       "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "LOG_LEVEL": "WARNING",
                       "CONCURRENT_REQUESTS_PER_DOMAIN": 1}, priority="cmdline")
     process = CrawlerProcess(settings)
