@@ -94,3 +94,29 @@ def carry_over_check(prev: Statistics, cur: Statistics) -> Check:
         return Check("carry_over", None, "figures missing")
     passed = abs(before - now) < 1e-6
     return Check("carry_over", passed, f"carried in {now}, carried out the year before {before}")
+
+
+def _t2_2021(stats: Statistics) -> dict[tuple[str, str], float | int | None]:
+    return {(c.row_key, c.col_key): c.value for c in stats.cells
+            if c.row_key and c.row_key.startswith("t2_v2021.") and c.col_key}
+
+
+def in_force_check(prev: Statistics, cur: Statistics) -> Check:
+    """Year over year (§1.6 check 5), 2021 table 二: 现行有效 (N) = 现行有效 (N−1) + 制发 (N) −
+    废止 (N), for 规章 and 行政规范性文件. Same body, consecutive years, both in the 2021 format."""
+    before, now = _t2_2021(prev), _t2_2021(cur)
+    equations = []
+    for row in ("regulations", "normative_docs"):
+        key = f"t2_v2021.{row}"
+        terms = [now.get((key, "in_force")), before.get((key, "in_force")),
+                 now.get((key, "issued")), now.get((key, "repealed"))]
+        if any(t is None for t in terms):
+            continue
+        left, old, issued, repealed = terms
+        equations.append((row, left, [old, issued, -repealed]))
+    return _check("in_force", equations)
+
+
+def year_over_year_checks(prev: Statistics, cur: Statistics) -> list[Check]:
+    """Checks between the same body's reports for consecutive years (carry-over, 现行有效)."""
+    return [carry_over_check(prev, cur), in_force_check(prev, cur)]

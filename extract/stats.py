@@ -11,12 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from extract import codebook as cb
-from extract.checks import carry_over_check, table_checks
+from extract.checks import carry_over_check, in_force_check, table_checks, year_over_year_checks
 from extract.model import STATS_KEYS, Cell, Check, Grid
 from extract.numbers import parse_value
 from extract.prose import detect_scope, prose_figures
 
-__all__ = ["Statistics", "carry_over_check", "classify", "extract_statistics"]
+__all__ = ["Statistics", "carry_over_check", "classify", "extract_statistics", "in_force_check",
+           "year_over_year_checks"]
 
 
 @dataclass(frozen=True)

@@ -122,3 +122,33 @@ def test_legacy_doc_utf16_runs():
     doc = extract_document(body, "application/msword", None)
     assert doc.kind == "doc" and "未收到政府信息公开申请" in doc.text
     assert doc.title.startswith("平潭") and doc.warnings
+
+
+def test_pdf_ruled_table_with_spans():
+    """A table drawn with ruling lines: merged cells fill every slot they cover, wrapped labels
+    join, and the statistics come out as from HTML."""
+    from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    style = ParagraphStyle("c", fontName="STSong-Light", fontSize=7, leading=9, wordWrap="CJK")
+    rows = [["行政复议", "", "", "", "", "行政诉讼"] + [""] * 9,
+            T4_SUB[:5] + ["未经复议直接起诉", "", "", "", "", "复议后起诉", "", "", "", ""],
+            ["", "", "", "", ""] + T4_LEAF[5:], T4_ROW]
+    table = Table([[Paragraph(t, style) for t in row] for row in rows])
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                               ("SPAN", (0, 0), (4, 0)), ("SPAN", (5, 0), (14, 0)),
+                               ("SPAN", (5, 1), (9, 1)), ("SPAN", (10, 1), (14, 1))]
+                              + [("SPAN", (c, 1), (c, 2)) for c in range(5)]))
+    out = io.BytesIO()
+    SimpleDocTemplate(out).build([Paragraph("某某县2021年政府信息公开工作年度报告", style), table])
+    doc = extract_document(out.getvalue(), "application/pdf", None)
+    assert doc.warnings == ["pdf tables rebuilt from ruling lines"]
+    grid = doc.tables[0]
+    assert grid[0] == T4_HEADER and grid[1] == T4_SUB and grid[2] == T4_LEAF
+    assert grid[3] == T4_ROW
+    stats = extract_statistics(doc.text, doc.tables, 2021)
+    assert (stats.headline["reconsideration_total"], stats.headline["litigation_total"]) == (3, 5)

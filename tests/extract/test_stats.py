@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 from lxml import html
 
-from extract.stats import Statistics, carry_over_check, extract_statistics
+from extract import extract_page
+from extract.stats import (
+    Statistics,
+    carry_over_check,
+    extract_statistics,
+    in_force_check,
+    year_over_year_checks,
+)
 from extract.tables import grids_from_html
 
 PAGES = Path(__file__).resolve().parents[3] / "shared" / "realworld" / "pages"
@@ -133,3 +140,85 @@ def test_prose_figures(sentence, key, value):
     assert stats.headline[key] == value
     cell = next(c for c in stats.cells if c.row_key == f"prose.{key}")
     assert cell.raw and cell.raw in sentence and cell.origin == "prose"
+
+
+@pytest.mark.parametrize("sentence,key,value", [
+    ("截至2017年底，我局累计主动公开政府信息321条，其中本年度新增主动公开政府信息107条，同比增长25.8%。",
+     "proactive_disclosed", 107),
+    ("本区到年底累计主动公开政府信息5928条，全文电子化率达90.3%，其中，本年度新增主动公开政府信息2110条。",
+     "proactive_disclosed", 2110),
+    ("（一）收取信息处理费情况：无。", "fees_collected", 0),
+    ("目前我镇尚未收到政府信息公开申请。", "granted", 0),
+    ("2018年度，本街道未收到政府信息公开申请。", "refused", 0),
+], ids=lambda v: str(v)[:12])
+def test_prose_figures_more(sentence, key, value):
+    stats = extract_statistics(sentence, [], 2017)
+    assert stats.headline[key] == value
+    assert next(c for c in stats.cells if c.row_key == f"prose.{key}").raw
+
+
+def test_prose_cells_kept_beside_tables():
+    """A figure stated in prose is a prose cell even when a table states it too."""
+    stats = extract_statistics("全年共收到政府信息公开申请4件，均在法定期限内予以答复。",
+                               GRID_T3_SPLIT, 2021)
+    prose = [c for c in stats.cells if c.origin == "prose"]
+    assert [(c.row_label, c.value) for c in prose] == [("applications_received", 4)]
+    assert stats.headline["applications_received"] == 4
+
+
+def test_table_text_is_not_prose():
+    text = "指标名称\t计量单位\t数量\n依申请公开信息收取的费用\t万元\t0"
+    assert not [c for c in extract_statistics(text, [], 2016).cells if c.origin == "prose"]
+
+
+@pytest.mark.parametrize("text,agency,scope", [
+    ("2020年，全区通过政府网站主动公开政府信息392条。", None, "jurisdiction"),
+    ("2023年全区共主动公开政府信息13561条。", None, "jurisdiction"),
+    ("本年度我区共收到70件申请。", None, "jurisdiction"),
+    ("2020年，我镇通过政府网站主动公开政府信息392条。", None, "self"),
+    ("2020年，本办通过政府网站主动公开政府信息39条。", None, "self"),
+    ("2023年度我局共收到依申请信息公开26件。", None, "self"),
+    ("2019年度，本街道未收到政府信息公开申请。", None, "self"),
+    # stock phrases name 本机关 without saying whose figures these are
+    ("全年共受理申请238件，其余87件为信息不存在或不属于本机关公开职责范围。",
+     "宁波市北仑区人民政府", "jurisdiction"),
+    # no scope words: the issuer decides (a government's own report covers its jurisdiction)
+    ("全年共收到政府信息公开申请5件。", "沭阳县人民政府", "jurisdiction"),
+    ("全年共收到政府信息公开申请5件。", "沭阳县人民政府办公室", "self"),
+    ("全年共收到政府信息公开申请5件。", "舒城县城关镇人民政府", "self"),
+    ("全年共收到政府信息公开申请5件。", "宁波市北仑区新碶街道办事处", "self"),
+    ("由宿迁市人民政府编制。全年共收到政府信息公开申请5件。", None, "jurisdiction"),
+    ("由沭阳县发展和改革局编制。全年共收到政府信息公开申请5件。", None, "self"),
+    ("全年共收到政府信息公开申请5件。", None, None),
+], ids=lambda v: str(v)[:10])
+def test_scope(text, agency, scope):
+    assert extract_statistics(text, [], 2020, agency).scope == scope
+
+
+@pytest.mark.parametrize("name,scope", [
+    ("016_pingtan_2019-ogi-report.html", "jurisdiction"),
+    ("017_pingtan_2021-ogi-report.html", "jurisdiction"),
+    ("004_pingtan_2013-ogi-report-oldformat.html", "jurisdiction"),
+    ("019_shuyang-fgj_2023-ogi-report.html", "self"),
+    ("020_shanghai-bgt_2019-ogi-report-body.html", "self"),
+], ids=lambda v: str(v)[:3])
+def test_scope_real_pages(name, scope):
+    _page(name)  # skips when shared/realworld is absent
+    page = extract_page((PAGES / name).read_bytes())
+    assert extract_statistics(page.text, page.tables, page.year, page.agency).scope == scope
+
+
+def _t2_2021(regs: tuple, docs: tuple) -> Statistics:
+    grid = [["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+            ["规章", *map(str, regs)], ["行政规范性文件", *map(str, docs)]]
+    return extract_statistics("", [grid], 2022)
+
+
+def test_in_force_year_over_year():
+    prev = _t2_2021((1, 0, 10), (5, 2, 40))
+    assert in_force_check(prev, _t2_2021((2, 1, 11), (3, 1, 42))).passed is True
+    failed = in_force_check(prev, _t2_2021((2, 1, 11), (3, 1, 50)))
+    assert failed.passed is False and "normative_docs" in failed.detail
+    assert in_force_check(prev, _t2_2021(("/", "/", "/"), ("", "", ""))).passed in (None, False)
+    names = [c.name for c in year_over_year_checks(prev, prev)]
+    assert names == ["carry_over", "in_force"]
