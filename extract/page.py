@@ -170,26 +170,23 @@ def _finish(page: Page, hints: dict[str, Any]) -> None:
 
 
 def _statistics(page: Page) -> None:
+    from extract.stats import extract_statistics
+
     try:
-        from extract.stats import extract_statistics
-    except ImportError:
-        return
-    try:
-        stats = extract_statistics(page.text, page.tables, page.year)
+        stats = extract_statistics(page.text, page.tables, page.year, agency=page.agency)
     except Exception as exc:  # one bad page must not stop a crawl (docs/style.md §7)
         page.warnings.append(f"statistics failed: {exc!r}")
         return
     page.template_version = stats.template_version
+    page.scope = stats.scope
     page.cells = list(stats.cells)
     page.checks = list(stats.checks)
     page.stats.update({k: v for k, v in stats.headline.items() if k in page.stats})
 
 
 def _region(page: Page, hints: dict[str, Any]) -> None:
-    try:
-        from extract.region import resolve_region
-    except ImportError:
-        return
+    from extract.region import resolve_region
+
     region_hints = {"site_id_code": hints.get("site_id_code"), "site_name": hints.get("site_name"),
                     "registry_region": hints.get("registry_region"), "index_no": page.index_no,
                     "portal_name": hints.get("portal_name")}

@@ -10,7 +10,8 @@ from extract.model import Grid
 
 _SPACE = re.compile(r"[\s\u3000\xa0]+")
 _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff\uff08\uff09（）、])\s+(?=[\u4e00-\u9fff\uff08\uff09（）、])")
-_MAX_SPAN = 100  # as trafilatura caps spans: a malformed span must not allocate a huge grid
+_MAX_COLSPAN = 100  # as trafilatura caps spans: a malformed span must not allocate a huge grid
+_MAX_CELLS = 200_000  # a hostile table is cut here, not allowed to exhaust memory
 
 
 def cell_text(cell: lxml_html.HtmlElement) -> str:
@@ -20,9 +21,9 @@ def cell_text(cell: lxml_html.HtmlElement) -> str:
     return _CJK_GAP.sub("", text)
 
 
-def _span(cell: lxml_html.HtmlElement, name: str) -> int:
-    match = re.match(r"\s*(\d+)", cell.get(name) or "")
-    return max(1, min(int(match.group(1)), _MAX_SPAN)) if match else 1
+def _span(cell: lxml_html.HtmlElement, name: str, limit: int) -> int:
+    match = re.match(r"\s*(\d{1,6})", cell.get(name) or "")
+    return max(1, min(int(match.group(1)), limit)) if match else 1
 
 
 def _own_rows(table: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
@@ -33,7 +34,9 @@ def _own_rows(table: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
 def table_grid(table: lxml_html.HtmlElement) -> Grid:
     """Expand a <table> into rows of equal length, copying spanned text into every slot."""
     grid: list[list[str | None]] = []
-    for r, tr in enumerate(_own_rows(table)):
+    rows = _own_rows(table)
+    cells = 0
+    for r, tr in enumerate(rows):
         while len(grid) <= r:
             grid.append([])
         row = grid[r]
@@ -44,7 +47,11 @@ def table_grid(table: lxml_html.HtmlElement) -> Grid:
             while c < len(row) and row[c] is not None:
                 c += 1
             text = cell_text(cell)
-            rowspan, colspan = _span(cell, "rowspan"), _span(cell, "colspan")
+            # rowspan never reaches past the table's last row
+            rowspan, colspan = _span(cell, "rowspan", len(rows) - r), _span(cell, "colspan", _MAX_COLSPAN)
+            cells += rowspan * colspan
+            if cells > _MAX_CELLS:
+                break
             for dr in range(rowspan):
                 while len(grid) <= r + dr:
                     grid.append([])
