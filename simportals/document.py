@@ -8,7 +8,16 @@ from __future__ import annotations
 import random
 
 from . import stats as S
-from .reports import Content, ReportSpec, cn_int, content, format_signed, legacy_table_rows
+from .reports import (
+    LEGACY_TOPICS,
+    Content,
+    ReportSpec,
+    cn_int,
+    content,
+    format_signed,
+    legacy_table_rows,
+    states_received,
+)
 
 # a table cell: (text, rowspan, colspan, is_header)
 TCell = tuple[str, int, int, bool]
@@ -96,7 +105,7 @@ def _standard(spec: ReportSpec, c: Content, rng: random.Random) -> list[Block]:
         if i == 0 and st.proactive is not None:
             text = (f"{spec.year}年，{we}通过政府网站、政务新媒体等渠道主动公开政府信息"
                     f"{st.proactive}条，发布政策解读{rng.randint(2, 40)}篇。") + text
-        if i == 1 and st.consistent and st.t3[S.NEW][6] and c.variant % 2 == 0:
+        if i == 1 and states_received(st, c):
             text = (f"全年共收到政府信息公开申请{st.t3[S.NEW][6]}件，"
                     f"均在法定期限内予以答复。") + text
         b.append(("p", text))
@@ -235,10 +244,7 @@ def _legacy(spec: ReportSpec, c: Content, rng: random.Random) -> list[Block]:
         rev = (f"因政府信息公开申请行政复议{_num(r, zh)}件" if r else "未发生行政复议") + "，" + (
             f"提起行政诉讼{_num(li, zh)}件。" if li else "没有发生行政诉讼。")
     body = {"pro": pro, "req": req, "fee": fee, "rev": rev}
-    topics = {0: ("pro", "req", "fee", "rev", "fix"),
-              1: ("work", "pro", "req", "consult", "rev", "fee", "work", "fix"),
-              2: ("work", "pro", "req", "fee", "rev", "fix", "note"),
-              3: ("work", "pro", "resp", "req", "rev", "org", "train", "fix")}[c.legacy_style]
+    topics = LEGACY_TOPICS[c.legacy_style]
     b: list[Block] = [("p", _preamble(spec, rng, True))]
     for head, topic in zip(_LEGACY_SECTIONS[c.legacy_style], topics, strict=True):
         b.append(("h", head))

@@ -163,9 +163,11 @@ def truth_core(spec: ReportSpec) -> dict:
         for row in S.t3_rows(st.version):
             for col, v in zip(S.T3_COLS, st.t3[row], strict=True):
                 cells.append(["三", row, col, _shown(v, st.blank_zeros)])
-        for g, group in enumerate(S.T4_GROUPS):
+        for g, path in enumerate(S.T4_PATHS):
             for k, col in enumerate(S.T4_COLS):
-                cells.append(["四", group, col, _shown(st.t4[g * 5 + k], st.blank_zeros)])
+                cells.append(["四", "", f"{path} {col}", _shown(st.t4[g * 5 + k], st.blank_zeros)])
+        for k, v in prose_stated(spec, c).items():
+            cells.append(["prose", k, "", v])
         deny = [st.t3[r][6] for r in S.DENY[1]]
         stats.update(
             proactive_disclosed=st.proactive,
@@ -186,14 +188,50 @@ def truth_core(spec: ReportSpec) -> dict:
             proactive_disclosed=lg.proactive, applications_received=lg.received,
             granted=lg.granted, partially_granted=lg.partial, refused=lg.refused,
             reconsideration_total=lg.reconsideration, litigation_total=lg.litigation,
-            fees_collected=lg.fees)
-        for k in STATS_KEYS:
-            if stats[k] is not None:
+            fees_collected=lg.fees if legacy_states_fees(lg, c.legacy_style) else None)
+        for k in STATS_KEYS:  # every figure is in the sentences except fees, said in a 收费
+            if stats[k] is not None and (k != "fees_collected"  # section or in the 统计表
+                                         or "fee" in LEGACY_TOPICS[c.legacy_style]):
                 cells.append(["prose", k, "", stats[k]])
         if lg.table:
             for name, _unit, v in legacy_table_rows(lg, c.legacy_style):
                 cells.append(["统计表", name, "数量", v])
     return {"stats": stats, "cells": cells}
+
+
+def prose_stated(spec: ReportSpec, c: Content) -> dict[str, int]:
+    """Figures a standard (2019/2021) report states in its sentences, as `document.build`
+    words them: 主动公开 count (section 一), applications received (some variants), and the
+    信息处理费 of section 六 (0 when it says none was charged)."""
+    st = c.std
+    assert st is not None
+    out: dict[str, int] = {}
+    if st.proactive is not None:
+        out["proactive_disclosed"] = st.proactive
+    if states_received(st, c):
+        out["applications_received"] = st.t3[S.NEW][6]
+    if st.fee_phrase == "charged":
+        out["fees_collected"] = st.fees or 0
+    elif st.fee_phrase in ("not_charged", "wu"):
+        out["fees_collected"] = 0
+    return out
+
+
+def states_received(st: S.StandardStats, c: Content) -> bool:
+    """Whether section 一（二） states the year's applications in a sentence."""
+    return st.consistent and bool(st.t3[S.NEW][6]) and c.variant % 2 == 0
+
+
+LEGACY_TOPICS = {0: ("pro", "req", "fee", "rev", "fix"),
+                 1: ("work", "pro", "req", "consult", "rev", "fee", "work", "fix"),
+                 2: ("work", "pro", "req", "fee", "rev", "fix", "note"),
+                 3: ("work", "pro", "resp", "req", "rev", "org", "train", "fix")}
+
+
+def legacy_states_fees(lg: S.LegacyStats, style: int) -> bool:
+    """A legacy report states its fees in a 收费 section or in its 统计表 (style 3 has neither
+    section, so without a 统计表 its fees are not stated)."""
+    return "fee" in LEGACY_TOPICS[style] or lg.table
 
 
 def legacy_table_rows(lg: S.LegacyStats, style: int) -> list[tuple[str, str, int | float]]:

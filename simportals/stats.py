@@ -31,6 +31,8 @@ OTHER_2019 = "（六）其他处理"
 TOTAL = "（七）总计"
 CARRIED_OUT = "四、结转下年度继续办理"
 T4_GROUPS = ("行政复议", "未经复议直接起诉", "复议后起诉")
+# table 四's printed header path above each group of five columns (codebook: joined by spaces)
+T4_PATHS = ("行政复议", "行政诉讼 未经复议直接起诉", "行政诉讼 复议后起诉")
 T4_COLS = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
 
 # relative frequency of each result row (leaf), and of each applicant column
