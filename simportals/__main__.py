@@ -1,5 +1,7 @@
-"""`python -m simportals serve [--scale N] [--latency S] [--registry-out FILE]`: serve the
-testbed until SIGTERM/SIGINT; print the registry TOML (or write it) and one JSON ready-line."""
+"""`python -m simportals serve [--scale N] [--epoch E] [--hosts N] [--ports name=port,...]
+[--latency S] [--registry-out FILE]`: serve the testbed until SIGTERM/SIGINT; print the
+registry TOML (or write it) and one JSON ready-line. Switch epochs while serving with
+`GET http://127.0.0.1:PORT/__simportals__/epoch?set=N` on any portal's port."""
 
 from __future__ import annotations
 
@@ -21,6 +23,10 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--scale", type=int, default=1)
     s.add_argument("--epoch", type=int, default=0)
+    s.add_argument("--hosts", type=int, default=4,
+                   help="number of portals (host:port servers), >= 4; reports spread over them")
+    s.add_argument("--ports", default="",
+                   help="fixed ports, e.g. beilun=8001,shuyang=8002 (others: free ports)")
     s.add_argument("--latency", type=float, default=0.0, help="seconds added to each response")
     s.add_argument("--gzip", choices=("default", "all", "none"), default="default")
     s.add_argument("--chunked", choices=("default", "all", "none"), default="default")
@@ -32,11 +38,15 @@ def main(argv: list[str] | None = None) -> int:
     def opt(v: str) -> bool | None:
         return None if v == "default" else v == "all"
 
-    tb = build_testbed(seed=args.seed, scale=args.scale, epoch=args.epoch)
+    ports = {}
+    for part in filter(None, args.ports.split(",")):
+        name, _, port = part.partition("=")
+        ports[name.strip()] = int(port)
+    tb = build_testbed(seed=args.seed, scale=args.scale, epoch=args.epoch, hosts=args.hosts)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    servers, threads = start_servers(tb, args.latency, opt(args.gzip), opt(args.chunked))
+    servers, threads = start_servers(tb, args.latency, opt(args.gzip), opt(args.chunked), ports)
     try:
         toml = registry_toml(tb)
         if args.registry_out:

@@ -58,6 +58,11 @@ def _not_found(tb: Testbed, portal: str) -> Rendered:
     return 404, "text/html; charset=UTF-8", b"<html><body><h1>404 Not Found</h1></body></html>", ""
 
 
+def _gone(tb: Testbed, portal: str) -> Rendered:
+    """A withdrawn report (from epoch 2 on): 410 Gone."""
+    return 410, "text/html; charset=UTF-8", b"<html><body><h1>410 Gone</h1></body></html>", ""
+
+
 def mirror_links(tb: Testbed) -> list[tuple[str, str]]:
     return [(spec.title, tb.url("mirror", path)) for path, spec, _b in tb.mirror_items]
 
@@ -79,6 +84,8 @@ def render(tb: Testbed, portal: str, path: str, method: str, form: dict) -> Rend
     if p.cms == "hanweb" and bare == hanweb.PROXY:
         return _proxy(tb, portal, query, form)
     item = tb.lookup(portal, path)
+    if item is None and tb.gone.get((portal, path)) == 410:
+        return _gone(tb, portal)
     if item is not None:
         if item.attachment == path:
             return _attachment(item)
@@ -91,7 +98,7 @@ def _href(tb: Testbed, it: Item) -> str:
     p = tb.by_name[it.portal]
     if p.cms == "trs":
         return "./" + it.path[len(p.column_dir):]
-    if p.name == "xinqi":
+    if p.base == "xinqi":
         return it.path[len(p.column_dir):]
     return it.path
 
@@ -179,7 +186,7 @@ def _detail(tb: Testbed, it: Item) -> Rendered:
                    if o.spec is not None and o.spec.body == spec.body and o is not it][:4]
         d = Detail(spec.title, it.when, spec.body.name if own else p.owner, spec.body.name,
                    spec.index_no, spec.doc_no, (spec.signed or spec.published).isoformat(), body,
-                   it.path, prev, nxt, related, meta=p.name != "xinqi",
+                   it.path, prev, nxt, related, meta=p.base != "xinqi",
                    print_copy=spec.idx % 2 == 0, article_id=it.id)
         quirk = spec.charset_quirk if p.encoding == "gbk" else ""
     else:
@@ -189,7 +196,7 @@ def _detail(tb: Testbed, it: Item) -> Rendered:
             body = (f'<p style="text-align:center"><img src="/images/ytdd_{it.id}.png" '
                     f'alt="{escape(it.title)}" width="750"></p>') + body
         d = Detail(it.title, it.when, p.owner, p.owner, f"{it.id:09d}/{it.when[:4]}-00001",
-                   None, it.when[:10], body, it.path, prev, nxt, meta=p.name != "xinqi",
+                   None, it.when[:10], body, it.path, prev, nxt, meta=p.base != "xinqi",
                    article_id=it.id)
         quirk = ""
     tpl = {"trs": trs, "hanweb": hanweb, "platform": platform}[p.cms]

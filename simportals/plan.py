@@ -24,11 +24,35 @@ REPOSTS: dict[tuple[str, int], tuple[str, ...]] = {
     ("宿迁市人民政府", 2020): ("shuyang",),
     ("宁波市北仑区人民政府", 2022): ("beilun", "xinqi"),
 }
-# "evolve between runs": what changes from epoch 0 to epoch >= 1
+# "evolve between runs": what changes from one epoch to the next (Testbed.evolution())
+# epoch 1 (vs 0)
 EVOLVE_EDITED = ("宁波市北仑区教育局", 2021)  # numbers change, URL kept
 EVOLVE_DELETED = ("舒城县财政局", 2019)  # page gone (404), dropped from the column
 EVOLVE_ADDED = ("宁波市北仑区发展和改革局", 2024)  # a new report appears
-EVOLVE_REISSUED = ("沭阳县发展和改革局", 2022)  # same report under a new URL
+EVOLVE_REISSUED = ("沭阳县发展和改革局", 2022)  # same report under a new URL (old URL 404)
+# epoch 2 (vs 1); everything of epoch 1 stays as it is at epoch 1
+EVOLVE2_EDITED = ("宁波市北仑区人民政府办公室", 2022)  # numbers change, URL kept
+EVOLVE2_GONE = ("沭阳县沭城街道办事处", 2020)  # withdrawn: 410 Gone, dropped from the column
+LAST_EPOCH = 2  # later epochs equal epoch 2 (only the generation comment changes)
+GONE_STATUS = {EVOLVE_DELETED: 404, EVOLVE2_GONE: 410}
+EVOLUTION: dict[int, dict[str, tuple[tuple[str, int], ...]]] = {
+    1: {"edited": (EVOLVE_EDITED,), "deleted": (EVOLVE_DELETED,), "added": (EVOLVE_ADDED,),
+        "reissued": (EVOLVE_REISSUED,)},
+    2: {"edited": (EVOLVE2_EDITED,), "deleted": (EVOLVE2_GONE,), "added": (), "reissued": ()},
+}
+
+
+def changes_until(epoch: int, kind: str) -> set[tuple[str, int]]:
+    """(body, year) pairs changed by `kind` in epochs 1..epoch."""
+    return {x for e in range(1, min(epoch, LAST_EPOCH) + 1) for x in EVOLUTION[e][kind]}
+
+
+def edit_epoch(pair: tuple[str, int], epoch: int) -> int:
+    """The epoch of the latest edit of a report up to `epoch` (0: never edited)."""
+    return max((e for e in range(1, min(epoch, LAST_EPOCH) + 1) if pair in EVOLUTION[e]["edited"]),
+               default=0)
+
+
 _ABBR = {"北仑区": "仑", "沭阳县": "沭", "舒城县": "舒", None: ""}
 _CITY_ABBR = {"宁波市": "甬", "宿迁市": "宿"}
 
@@ -102,8 +126,8 @@ def make_spec(idx: int, seed: int, b: Body, y: int, epoch: int = 0) -> ReportSpe
         blank_zeros=special.get("blank_zeros", False),
         word=rng.choices((0, 1, 2), (5, 3, 2))[0], hosts=hosts,
         charset_quirk=special.get("charset_quirk", ""),
-        revision=epoch if (epoch and (b.name, y) == EVOLVE_EDITED) else 0,
-        reissue=epoch if (epoch and (b.name, y) == EVOLVE_REISSUED) else 0)
+        revision=edit_epoch((b.name, y), epoch),
+        reissue=1 if (b.name, y) in changes_until(epoch, "reissued") else 0)
 
 
 def bodies(seed: int, scale: int) -> list[Body]:
@@ -116,11 +140,16 @@ def bodies(seed: int, scale: int) -> list[Body]:
 
 
 def plan(seed: int, scale: int, epoch: int = 0) -> list[ReportSpec]:
+    """Every report of the epoch. `idx` counts every (body, year) slot, including deleted
+    reports and the year after a body's last one, so reports keep their idx (and pages their
+    layout) when others appear or vanish between epochs."""
     specs: list[ReportSpec] = []
+    added, deleted = changes_until(epoch, "added"), changes_until(epoch, "deleted")
+    idx = 0
     for b in bodies(seed, scale):
-        last = b.last_year + (1 if epoch and (b.name, b.last_year + 1) == EVOLVE_ADDED else 0)
-        for y in range(b.first_year, last + 1):
-            if epoch and (b.name, y) == EVOLVE_DELETED:
+        for y in range(b.first_year, b.last_year + 2):
+            idx += 1
+            if (b.name, y) in deleted or (y > b.last_year and (b.name, y) not in added):
                 continue
-            specs.append(make_spec(len(specs), seed, b, y, epoch))
+            specs.append(make_spec(idx - 1, seed, b, y, epoch))
     return specs

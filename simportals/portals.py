@@ -3,7 +3,7 @@ spam mirror.  A PortalSpec says how a site is built and served; the testbed fill
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,12 @@ class PortalSpec:
     gzip: bool = False  # gzip when the client accepts it
     chunked: bool = False  # Transfer-Encoding: chunked
     owner: str = ""  # the body that runs the site
+    family: str = ""  # for the extra hosts of `build_testbed(hosts=N)`: the portal it copies
+
+    @property
+    def base(self) -> str:
+        """The portal this one is built like (itself, or the one an extra host copies)."""
+        return self.family or self.name
 
     @property
     def column_dir(self) -> str:
@@ -49,6 +55,20 @@ PORTALS = (
                "浙ICP备05010512号-3", "33020602000231号", per_page=8,
                owner="宁波市北仑区新碶街道办事处"),
 )
+
+def portal_set(hosts: int = len(PORTALS)) -> list[PortalSpec]:
+    """`hosts` portals: the four above, then copies of them in turn (beilun-2, shuyang-2,
+    shucheng-2, xinqi-2, beilun-3, …), each a full portal of its CMS family on its own host."""
+    if hosts < len(PORTALS):
+        raise ValueError(f"hosts must be at least {len(PORTALS)} (one portal per family)")
+    out = list(PORTALS)
+    for i in range(len(PORTALS), hosts):
+        p = PORTALS[i % len(PORTALS)]
+        k = i // len(PORTALS) + 1
+        out.append(replace(p, name=f"{p.name}-{k}", domain=f"s{k}.{p.domain.removeprefix('www.')}",
+                           site_id=f"{p.site_id[:-2]}{k:02d}", family=p.name))
+    return out
+
 
 MIRROR = PortalSpec("mirror", "金沙娱乐城", "", "", "mirror", "utf-8", "/index.html", "资讯",
                     "www.js-yule8.com", "", "", "")

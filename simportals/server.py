@@ -1,7 +1,12 @@
 """HTTP serving of a testbed: one ThreadingHTTPServer per portal (plus the spam mirror) on
 127.0.0.1 with free ports; latency, gzip, chunked transfer, ETag/Last-Modified/304 and a
 request log at `/__sim__/log`.  By default the servers run in a child process
-(`python -m simportals serve`) so they do not compete with the crawler for the GIL."""
+(`python -m simportals serve`) so they do not compete with the crawler for the GIL.
+
+Epoch control: `GET /__simportals__/epoch?set=N` (loopback clients only, on any portal's
+server; linked nowhere, not in the registry or robots.txt) makes every server of the process
+serve `build_testbed(seed, scale, epoch=N, hosts)` on the same ports, with the 503-then-recover
+counters reset; `RunningTestbed.set_epoch(n)` calls it (or swaps directly in-process)."""
 
 from __future__ import annotations
 
@@ -21,22 +26,55 @@ from urllib.parse import parse_qs
 from .testbed import Testbed
 
 LOG_PATH = "/__sim__/log"
+EPOCH_PATH = "/__simportals__/epoch"
+_LOOPBACK = ("127.", "::1", "::ffff:127.")
+
+
+class ServeState:
+    """The testbed every server of one process serves; swapped whole by `set_epoch`."""
+
+    def __init__(self, tb: Testbed) -> None:
+        self.tb = tb
+        self.servers: list[PortalServer] = []
+        self.lock = threading.Lock()
+
+    def set_epoch(self, epoch: int) -> Testbed:
+        with self.lock:
+            old = self.tb
+            if epoch != old.epoch:
+                new = Testbed(old.seed, old.scale, epoch, old.n_hosts)
+                new.hosts.update(old.hosts)
+                self.tb = new
+            for srv in self.servers:
+                srv.reset()
+            return self.tb
 
 
 class PortalServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, tb: Testbed, portal: str, latency: float, gzip_on: bool,
-                 chunked: bool) -> None:
-        super().__init__(("127.0.0.1", 0), Handler)
-        self.tb, self.portal, self.latency = tb, portal, latency
+    def __init__(self, tb: Testbed | ServeState, portal: str, latency: float, gzip_on: bool,
+                 chunked: bool, port: int = 0) -> None:
+        super().__init__(("127.0.0.1", port), Handler)
+        self.state = tb if isinstance(tb, ServeState) else ServeState(tb)
+        self.state.servers.append(self)
+        self.portal, self.latency = portal, latency
         self.gzip_on, self.chunked = gzip_on, chunked
         self.log: list[tuple[str, str, int]] = []
-        # a host that answers 503 before recovering (from epoch 1 on: the GBK portal)
-        self.fail_first = 1 if (tb.epoch and portal == "shucheng") else 0
-        self._tries: dict[str, int] = {}
         self._lock = threading.Lock()
+        self.reset()
+
+    @property
+    def tb(self) -> Testbed:
+        return self.state.tb
+
+    def reset(self) -> None:
+        """Start the epoch's failure counters afresh."""
+        with self._lock:
+            # a host that answers 503 before recovering (from epoch 1 on: the GBK portal)
+            self.fail_first = 1 if (self.tb.epoch and self.portal == "shucheng") else 0
+            self._tries: dict[str, int] = {}
 
     def should_fail(self, path: str) -> bool:
         with self._lock:
@@ -73,6 +111,8 @@ class Handler(BaseHTTPRequestHandler):
         if path == LOG_PATH:
             body = json.dumps(srv.log).encode()
             return self._send(200, [("Content-Type", "application/json")], body, method, False)
+        if path.split("?", 1)[0] == EPOCH_PATH and self.client_address[0].startswith(_LOOPBACK):
+            return self._epoch(path, method)
         if srv.latency:
             time.sleep(srv.latency)
         if srv.fail_first and path != "/robots.txt" and srv.should_fail(path):
@@ -93,6 +133,16 @@ class Handler(BaseHTTPRequestHandler):
             body = gzip.compress(body, mtime=0)
             headers = [*headers, ("Content-Encoding", "gzip"), ("Vary", "Accept-Encoding")]
         self._send(status, headers, body, method, srv.chunked)
+
+    def _epoch(self, path: str, method: str) -> None:
+        want = parse_qs(path.partition("?")[2]).get("set")
+        try:
+            tb = self.server.state.set_epoch(int(want[0])) if want else self.server.tb
+        except ValueError:
+            return self._send(400, [("Content-Type", "text/plain")], b"bad epoch", method, False)
+        body = json.dumps({"epoch": tb.epoch, "hosts": tb.hosts}).encode()
+        self._send(200, [("Content-Type", "application/json"), ("Cache-Control", "no-store")],
+                   body, method, False)
 
     def _not_modified(self, h: dict[str, str]) -> bool:
         inm = self.headers.get("If-None-Match")
@@ -134,11 +184,23 @@ def _flag(option: bool | None, default: bool) -> bool:
 
 
 def start_servers(tb: Testbed, latency: float = 0.0, gzip_on: bool | None = None,
-                  chunked: bool | None = None) -> tuple[list[PortalServer], list[threading.Thread]]:
-    """Start every portal's server on a free port and point `tb.hosts` at them."""
+                  chunked: bool | None = None, ports: dict[str, int] | None = None,
+                  ) -> tuple[list[PortalServer], list[threading.Thread]]:
+    """Start every portal's server (on `ports[name]` when given, else a free port) and point
+    `tb.hosts` at them. The servers share one `ServeState` (`servers[0].state`)."""
     servers, threads = [], []
+    state = ServeState(tb)
+    ports = ports or {}
+    unknown = set(ports) - {p.name for p in [*tb.portals, tb.mirror]}
+    if unknown:
+        raise ValueError(f"ports for unknown portals: {sorted(unknown)}")
     for p in [*tb.portals, tb.mirror]:
-        s = PortalServer(tb, p.name, latency, _flag(gzip_on, p.gzip), _flag(chunked, p.chunked))
+        try:
+            s = PortalServer(state, p.name, latency, _flag(gzip_on, p.gzip),
+                             _flag(chunked, p.chunked), ports.get(p.name, 0))
+        except OSError:
+            stop_servers(servers, threads)
+            raise
         tb.hosts[p.name] = f"127.0.0.1:{s.server_address[1]}"
         t = threading.Thread(target=s.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True,
                              name=f"simportal-{p.name}")
@@ -175,9 +237,10 @@ class RunningTestbed:
     """A served testbed; use as a context manager (servers stop on exit)."""
 
     def __init__(self, tb: Testbed, latency: float = 0.0, in_process: bool = False,
-                 gzip: bool | None = None, chunked: bool | None = None) -> None:
+                 gzip: bool | None = None, chunked: bool | None = None,
+                 ports: dict[str, int] | None = None) -> None:
         self.tb, self.latency, self.in_process = tb, latency, in_process
-        self.gzip, self.chunked = gzip, chunked
+        self.gzip, self.chunked, self.fixed_ports = gzip, chunked, dict(ports or {})
         self._servers: list[PortalServer] = []
         self._threads: list[threading.Thread] = []
         self._proc: subprocess.Popen | None = None
@@ -185,7 +248,7 @@ class RunningTestbed:
     def __enter__(self) -> RunningTestbed:
         if self.in_process:
             self._servers, self._threads = start_servers(self.tb, self.latency, self.gzip,
-                                                         self.chunked)
+                                                         self.chunked, self.fixed_ports)
         else:
             self._start_child()
         return self
@@ -195,7 +258,9 @@ class RunningTestbed:
         env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
         cmd = [sys.executable, "-m", "simportals", "serve", "--seed", str(self.tb.seed),
                "--scale", str(self.tb.scale), "--epoch", str(self.tb.epoch),
-               "--latency", str(self.latency), "--quiet"]
+               "--hosts", str(self.tb.n_hosts), "--latency", str(self.latency), "--quiet"]
+        if self.fixed_ports:
+            cmd += ["--ports", ",".join(f"{k}={v}" for k, v in self.fixed_ports.items())]
         for name, val in (("--gzip", self.gzip), ("--chunked", self.chunked)):
             if val is not None:
                 cmd += [name, "all" if val else "none"]
@@ -228,6 +293,33 @@ class RunningTestbed:
             self._proc = None
 
     @property
+    def epoch(self) -> int:
+        return self.tb.epoch
+
+    def set_epoch(self, epoch: int) -> Testbed:
+        """Serve epoch `epoch` from now on: same portals, same ports, the site as
+        `build_testbed(seed, scale, epoch=epoch, hosts=...)` builds it, and the flaky host's
+        503 counters reset. Returns (and `self.tb` becomes) the testbed now served; the
+        testbed passed to `serve_testbed` is left as it was."""
+        epoch = int(epoch)
+        if epoch < 0:
+            raise ValueError("epoch must be >= 0")
+        if self._servers:
+            self.tb = self._servers[0].state.set_epoch(epoch)
+            return self.tb
+        if self._proc is None:
+            raise RuntimeError("the testbed is not being served")
+        url = self.url_for(self.tb.portals[0].name, f"{EPOCH_PATH}?set={epoch}")
+        with urllib.request.urlopen(url, timeout=60) as r:
+            answer = json.loads(r.read())
+        assert answer["epoch"] == epoch, answer
+        if epoch != self.tb.epoch:
+            new = Testbed(self.tb.seed, self.tb.scale, epoch, self.tb.n_hosts)
+            new.hosts.update(self.tb.hosts)
+            self.tb = new
+        return self.tb
+
+    @property
     def hosts(self) -> dict[str, str]:
         return dict(self.tb.hosts)
 
@@ -244,6 +336,11 @@ class RunningTestbed:
 
     def registry_toml(self) -> str:
         return registry_toml(self.tb)
+
+    @property
+    def ports(self) -> dict[str, int]:
+        """portal -> port now served (pass to `serve_testbed(..., ports=)` to restart there)."""
+        return {k: int(v.rsplit(":", 1)[1]) for k, v in self.tb.hosts.items() if ":" in v}
 
     def request_log(self, portal: str) -> list[tuple[str, str, int]]:
         """Every (method, path, status) the portal served, for robots/politeness checks."""

@@ -7,12 +7,13 @@ import datetime as dt
 import email.utils
 import hashlib
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import parse_qs, urlsplit
 
 from . import pages
-from .plan import plan
-from .portals import MIRROR, PORTALS, PortalSpec
+from .geography import Body
+from .plan import bodies, changes_until, make_spec, plan
+from .portals import MIRROR, PORTALS, PortalSpec, portal_set
 from .reports import ReportSpec, truth_core
 
 Response = tuple[int, list[tuple[str, str]], bytes]
@@ -54,7 +55,7 @@ def detail_path(p: PortalSpec, id_: int, when: str) -> str:
         return f"{p.column_dir}{y}{m}/t{y}{m}{d}_{id_}.html"
     if p.cms == "hanweb":
         return f"/art/{y}/{int(m)}/{int(d)}/art_{p.col_id}_{id_}.html"
-    if p.name == "shucheng":
+    if p.base == "shucheng":
         return f"/OpennessContent/show/{id_}.html"
     return f"{p.column_dir}content/post_{id_}.html"
 
@@ -71,30 +72,81 @@ def attachment_path(p: PortalSpec, id_: int, when: str, ext: str) -> str:
 class Testbed:
     """Deterministic set of simulated portals with known ground truth."""
 
-    def __init__(self, seed: int = 0, scale: int = 1, epoch: int = 0) -> None:
-        self.seed, self.scale, self.epoch = seed, scale, epoch
-        self.portals: list[PortalSpec] = list(PORTALS)
+    def __init__(self, seed: int = 0, scale: int = 1, epoch: int = 0,
+                 hosts: int = len(PORTALS)) -> None:
+        self.seed, self.scale, self.epoch, self.n_hosts = seed, scale, epoch, hosts
+        self.portals: list[PortalSpec] = portal_set(hosts)
         self.mirror: PortalSpec = MIRROR
         self.by_name = {p.name: p for p in [*self.portals, MIRROR]}
         self.hosts: dict[str, str] = {p.name: p.domain for p in [*self.portals, MIRROR]}
-        self.specs: list[ReportSpec] = plan(seed, scale, epoch)
+        self.family: dict[str, list[str]] = {}
+        for p in self.portals:
+            self.family.setdefault(p.base, []).append(p.name)
+        self.specs: list[ReportSpec] = [self._spread(s) for s in plan(seed, scale, epoch)]
         self.columns: dict[str, list[Item]] = {p.name: [] for p in self.portals}
         self.locations: dict[int, list[Item]] = {}
         self.paths: dict[tuple[str, str], Item] = {}
         self.mirror_items: list[tuple[str, ReportSpec, str]] = []  # (path, spec, brand)
+        # (portal, path) of reports gone since epoch 0 -> status (404 deleted or old URL of a
+        # re-issued report, 410 withdrawn)
+        self.gone: dict[tuple[str, str], int] = {}
         self._layout()
+        self._gone()
+
+    def _spread(self, spec: ReportSpec) -> ReportSpec:
+        """With extra hosts, put each report on one host of its portal's family (by key)."""
+        if len(self.portals) == len(PORTALS):
+            return spec
+        pick = int.from_bytes(hashlib.md5(spec.key.encode()).digest()[:4])
+
+        def host(name: str) -> str:
+            names = self.family[name]
+            return names[pick % len(names)]
+
+        body = spec.body
+        if body.portal:
+            body = replace(body, portal=host(body.portal))
+        return replace(spec, body=body, hosts=tuple(host(h) for h in spec.hosts))
+
+    def _item_id(self, spec: ReportSpec, portal: str) -> int:
+        # ids depend on the report, not on list position, so pages keep their URLs
+        # when other reports appear or vanish between epochs
+        h = hashlib.md5(f"{spec.key}:{portal}:{spec.reissue}".encode()).digest()
+        return _ID_BASE[self.by_name[portal].base] + int.from_bytes(h[:4]) % 900_000
+
+    def _gone(self) -> None:
+        """URLs reports had in earlier epochs and no longer have (see `evolution()`)."""
+        from .plan import GONE_STATUS
+
+        if not self.epoch:
+            return
+        by_name: dict[str, Body] = {b.name: b for b in bodies(self.seed, self.scale)}
+        olds = []
+        for pair in changes_until(self.epoch, "deleted"):
+            if pair[0] in by_name:
+                olds.append((make_spec(0, self.seed, by_name[pair[0]], pair[1], 0),
+                             GONE_STATUS.get(pair, 404)))
+        for pair in changes_until(self.epoch, "reissued"):
+            if pair[0] in by_name:
+                olds.append((make_spec(0, self.seed, by_name[pair[0]], pair[1], 0), 404))
+        for spec, status in olds:
+            spec = self._spread(spec)
+            for k, portal in enumerate(spec.hosts):
+                p = self.by_name[portal]
+                id_ = self._item_id(spec, portal)
+                when = f"{(spec.published + dt.timedelta(days=3 * k)).isoformat()} {spec.pub_time}"
+                self.gone[(portal, detail_path(p, id_, when))] = status
+                if spec.published_as != "html":
+                    self.gone[(portal, attachment_path(p, id_, when, spec.published_as))] = status
 
     # ---- layout -------------------------------------------------------------------
     def _layout(self) -> None:
-        counters = dict(_ID_BASE)
+        counters = {p.name: _ID_BASE[p.base] for p in self.portals}
         used: set[tuple[str, int]] = set()
         for spec in self.specs:
             for k, portal in enumerate(spec.hosts):
                 p = self.by_name[portal]
-                # ids depend on the report, not on list position, so pages keep their URLs
-                # when other reports appear or vanish between epochs
-                h = hashlib.md5(f"{spec.key}:{portal}:{spec.reissue}".encode()).digest()
-                counters[portal] = _ID_BASE[portal] + int.from_bytes(h[:4]) % 900_000
+                counters[portal] = self._item_id(spec, portal)
                 while (portal, counters[portal]) in used:
                     counters[portal] += 1
                 used.add((portal, counters[portal]))
@@ -112,14 +164,15 @@ class Testbed:
         extra = []
         if self.scale > 1:
             for spec in self.specs[::23]:
-                if spec.body.portal in ("beilun", "shuyang", "shucheng") and spec.body.kind != "gov":
+                if spec.body.portal and self.by_name[spec.body.portal].base in (
+                        "beilun", "shuyang", "shucheng") and spec.body.kind != "gov":
                     when = f"{spec.year}-0{spec.idx % 9 + 1}-1{spec.idx % 9} 10:00"
                     extra.append((spec.body.portal, (f"{spec.body.short}召开{spec.year}年政务公开工作推进会",
                                                      "news", when)))
         others = [(p, t) for p, ts in NON_REPORTS.items() for t in ts] + extra
         for n, (portal, (title, kind, when)) in enumerate(others):
             p = self.by_name[portal]
-            counters[portal] = _ID_BASE[portal] + 900_000 + 7 * n
+            counters[portal] = _ID_BASE[p.base] + 900_000 + 7 * n
             it = Item(portal, counters[portal], when, title, "", other_kind=kind)
             it.path = detail_path(p, it.id, when)
             self.columns[portal].append(it)
@@ -127,7 +180,7 @@ class Testbed:
         for items in self.columns.values():
             items.sort(key=lambda i: (i.when, i.id), reverse=True)
         picks = [s for s in self.specs if s.template == "2021" and s.published_as == "html"
-                 and s.body.portal in ("beilun", "shuyang")][:3]
+                 and s.body.portal and self.by_name[s.body.portal].base in ("beilun", "shuyang")][:3]
         for n, spec in enumerate(picks):
             stamp = spec.published.strftime("%Y%m%d")
             path = f"/zgsr/gknb/{stamp[:6]}/t{stamp}_{6080719 + n * 37}.shtml"
@@ -160,7 +213,7 @@ class Testbed:
 
     def truth_json(self) -> dict:
         return {
-            "seed": self.seed, "scale": self.scale, "epoch": self.epoch,
+            "seed": self.seed, "scale": self.scale, "epoch": self.epoch, "hosts": self.n_hosts,
             "evolution": self.evolution(),
             "portals": [{"name": p.name, "title": p.title, "region": p.region, "cms": p.cms,
                          "encoding": p.encoding, "column_path": p.column_path}
@@ -170,22 +223,91 @@ class Testbed:
             "non_reports": [list(x) for x in self.non_reports],
         }
 
-    def evolution(self) -> dict[str, list[str]]:
-        """Report keys that differ from epoch 0 (empty at epoch 0), for change-detection tests.
-        Also from epoch 1: every page's bytes change (a generation-time comment) with the
-        text unchanged, the GBK portal answers 503 once per path before recovering, and the
-        xinqi portal links an endless calendar (spider trap)."""
-        from .plan import EVOLVE_ADDED, EVOLVE_DELETED, EVOLVE_EDITED, EVOLVE_REISSUED
+    def evolution(self) -> dict:
+        """What changed from the previous epoch (epoch 0: nothing), for incremental-crawl tests.
 
-        if not self.epoch:
-            return {"edited": [], "deleted": [], "added": [], "reissued": []}
+        Report keys (vs epoch - 1): `edited` (same URL, new statistics and text), `deleted`
+        (URL answers `deleted_status[key]`: 404 at epoch 1, 410 Gone at epoch 2; gone from
+        the listing), `added` (new URL, listed first), `reissued` (same report, new URL; the
+        old URL answers 404). `urls` gives the [portal, path]s. `cumulative` lists the same
+        kinds against epoch 0. Every epoch >= 1 also: every text/html page carries a
+        generation comment naming the epoch, so its bytes (and ETag) change between epochs
+        while its text does not (`bytes_only`); `flaky`: the GBK portal answers 503 (Retry-After
+        1) to the first request of each path (robots.txt excepted), again from the start of
+        every epoch; `trap`: the xinqi listing links an endless calendar. Epochs after 2 equal
+        epoch 2 except the comment. `page_changes()` classifies every page exactly.
+        """
+        from .pages import TRAP
+        from .plan import EVOLUTION, GONE_STATUS, LAST_EPOCH
 
-        def keys(pair: tuple[str, int]) -> list[str]:
-            b = next((s.body for s in self.specs if s.body.name == pair[0]), None)
-            return [f"{b.code}-{b.org_code}-{pair[1]}"] if b else []
+        e = self.epoch
+        names = {b.name: b for b in bodies(self.seed, self.scale)}
 
-        return {"edited": keys(EVOLVE_EDITED), "deleted": keys(EVOLVE_DELETED),
-                "added": keys(EVOLVE_ADDED), "reissued": keys(EVOLVE_REISSUED)}
+        def key(pair: tuple[str, int]) -> str | None:
+            b = names.get(pair[0])
+            return f"{b.code}-{b.org_code}-{pair[1]}" if b else None
+
+        def keys(pairs) -> list[str]:
+            return sorted(k for k in map(key, pairs) if k)
+
+        step = EVOLUTION.get(e, {}) if 0 < e <= LAST_EPOCH else {}
+        out: dict = {k: keys(step.get(k, ())) for k in ("edited", "deleted", "added",
+                                                       "reissued")}
+        out["epoch"] = e
+        out["deleted_status"] = {key(p): GONE_STATUS.get(p, 404) for p in step.get("deleted", ())
+                                 if key(p)}
+        locs = {t.key: t.locations for t in (self.truth(s) for s in self.specs)
+                if t.key in out["edited"] + out["added"] + out["reissued"]}
+        gone_by_status: dict[int, list[list[str]]] = {}
+        for (portal, path), status in sorted(self.gone.items()):
+            gone_by_status.setdefault(status, []).append([portal, path])
+        out["urls"] = {
+            "edited": [loc for k in out["edited"] for loc in locs.get(k, [])],
+            "added": [loc for k in out["added"] for loc in locs.get(k, [])],
+            "reissued": [loc for k in out["reissued"] for loc in locs.get(k, [])],
+            "gone_404": gone_by_status.get(404, []),  # deleted reports and pre-reissue URLs
+            "gone_410": gone_by_status.get(410, []),  # withdrawn reports
+        }
+        out["cumulative"] = {k: keys(changes_until(e, k)) for k in ("edited", "deleted", "added",
+                                                                     "reissued")}
+        out["bytes_only"] = ("every text/html page whose text is unchanged" if e else "")
+        out["flaky"] = ({"portal": "shucheng", "status": 503, "fails_per_path": 1,
+                         "retry_after": 1, "except": ["/robots.txt"]} if e else None)
+        trap_listing = self.listing_paths("xinqi")[0]
+        out["trap"] = ({"portal": "xinqi", "path": TRAP, "pattern": TRAP + "?date=YYYY-MM-DD",
+                        "linked_from": trap_listing, "first": TRAP + "?date=2024-01-01"}
+                       if e else None)
+        return out
+
+    def page_changes(self, previous: Testbed | None = None) -> dict[str, list[list[str]]]:
+        """Every page of this epoch or `previous` (default: epoch - 1, same seed/scale/hosts)
+        classified: `same` bytes, `bytes_only` (text equal once the generation comment is
+        dropped), `changed` (text differs), `new` (404/410 before, 200 now), `gone` (200 before,
+        not now). Renders every page twice: meant for small scales."""
+        import re
+
+        if previous is None:
+            previous = Testbed(self.seed, self.scale, max(0, self.epoch - 1), self.n_hosts)
+        comment = re.compile(rb"<!-- [^>]*epoch \d+ -->\n")
+        pages = {(p, path) for p, path, _k in self.iter_pages()}
+        pages |= {(p, path) for p, path, _k in previous.iter_pages()}
+        out: dict[str, list[list[str]]] = {k: [] for k in ("same", "bytes_only", "changed",
+                                                           "new", "gone")}
+        for portal, path in sorted(pages):
+            now, before = self.page(portal, path), previous.page(portal, path)
+            if now[0] != 200 or before[0] != 200:
+                if now[0] == 200:
+                    out["new"].append([portal, path])
+                elif before[0] == 200:
+                    out["gone"].append([portal, path])
+                continue
+            if now[2] == before[2]:
+                kind = "same"
+            else:
+                kind = ("bytes_only" if comment.sub(b"", now[2], 1) == comment.sub(b"", before[2], 1)
+                        else "changed")
+            out[kind].append([portal, path])
+        return out
 
     def listing_paths(self, portal: str) -> list[str]:
         p = self.by_name[portal]
@@ -194,7 +316,7 @@ class Testbed:
             return [p.column_path] + [f"{p.column_dir}index_{k}.html" for k in range(1, n)]
         if p.cms == "hanweb":
             return [p.column_path]
-        if p.name == "shucheng":
+        if p.base == "shucheng":
             return [f"{p.column_dir}page_{k}.html" for k in range(1, n + 1)]
         return [p.column_path] + [f"{p.column_path}?page={k}" for k in range(2, n + 1)]
 
