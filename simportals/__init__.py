@@ -3,6 +3,12 @@
     tb = build_testbed(seed=0, scale=1)
     with serve_testbed(tb) as running:
         running.registry_toml(); running.url_for("beilun", "/xxgk/ndbg/index.html")
+        running.set_epoch(1)   # same portals and ports, the sites as they are one run later
+        running.tb.evolution() # what changed: report keys, URLs, 404/410, flaky host, trap
+
+`build_testbed(hosts=20)` spreads the reports over 20 portals (copies of the four CMS
+families); `serve_testbed(tb, ports={"beilun": 8001})` pins ports. Truth cells follow
+extract/codebook.py: `[table, row label, column label, value]`.
 """
 
 from __future__ import annotations
