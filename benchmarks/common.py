@@ -1,0 +1,392 @@
+"""Shared helpers for the nianbao benchmarks: serving the simulated portals, running crawls
+as subprocesses (Twisted's reactor cannot restart in one process), reading their Scrapy
+stats, sampling RSS, rounds, medians and the result tables.
+
+Every benchmark script writes its figures to `benchmarks/results/<name>.json`; `run_all.py`
+renders those into the marked sections of `benchmarks/RESULTS.md`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import json
+import os
+import platform
+import re
+import shlex
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "benchmarks"
+RESULTS_DIR = BENCH / "results"
+VENV_BIN = Path(sys.executable).parent
+NIANBAO = str(VENV_BIN / "nianbao") if (VENV_BIN / "nianbao").exists() else "nianbao"
+PY = sys.executable
+
+
+def env() -> dict[str, str]:
+    return dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+                PYTHONHASHSEED="0")
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
+
+
+# ---- statistics and tables ----------------------------------------------------------------
+
+def med(xs: Sequence[float]) -> float:
+    return statistics.median(xs) if xs else float("nan")
+
+
+def pct(xs: Sequence[float], p: float) -> float:
+    if not xs:
+        return float("nan")
+    s = sorted(xs)
+    k = min(len(s) - 1, max(0, round(p / 100 * (len(s) - 1))))
+    return s[k]
+
+
+def fmt(x: float | None, digits: int = 1) -> str:
+    if x is None or x != x:
+        return "–"
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    return f"{x:.{digits}f}"
+
+
+@dataclass
+class Row:
+    """One line of a results table: a measured figure over rounds against a baseline."""
+
+    bench: str
+    metric: str
+    values: list[float]
+    unit: str
+    baseline: str = ""
+    base_values: list[float] = field(default_factory=list)
+    ratio: float | None = None  # nianbao / baseline (or / ceiling)
+    target: str = ""  # e.g. "≥ 0.85×"
+    met: bool | None = None
+    note: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return self.__dict__.copy()
+
+    def cells(self) -> list[str]:
+        v = self.values
+        b = self.base_values
+        rng = f"{fmt(min(v))}–{fmt(max(v))}" if v else "–"
+        brng = f"{fmt(med(b))} ({fmt(min(b))}–{fmt(max(b))})" if b else "–"
+        met = "–" if self.met is None else ("met" if self.met else "NOT met")
+        ratio = "–" if self.ratio is None else f"{self.ratio:.2f}×"
+        return [self.bench, self.metric, f"{fmt(med(v))} {self.unit}", rng, str(len(v)),
+                self.baseline or "–", brng, ratio, self.target or "–", met]
+
+
+HEADER = ["bench", "metric", "median", "min–max", "n", "baseline", "baseline median (min–max)",
+          "ratio", "target", "met?"]
+
+
+def table(rows: Sequence[Row]) -> str:
+    lines = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
+    lines += ["| " + " | ".join(r.cells()) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def print_table(rows: Sequence[Row]) -> None:
+    print()
+    print(table(rows))
+    for r in rows:
+        if r.note:
+            print(f"  * {r.bench}/{r.metric}: {r.note}")
+    sys.stdout.flush()
+
+
+def save(name: str, rows: Sequence[Row], extra: dict[str, Any] | None = None,
+         commands: Sequence[str] = ()) -> Path:
+    RESULTS_DIR.mkdir(exist_ok=True)
+    path = RESULTS_DIR / f"{name}.json"
+    data = {"name": name, "when": datetime.datetime.now().isoformat(timespec="seconds"),
+            "machine": machine(), "argv": sys.argv, "rows": [r.as_dict() for r in rows],
+            "commands": list(commands), "extra": extra or {}}
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    return path
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+# ---- serving the simulated portals ---------------------------------------------------------
+
+class Served:
+    """`python -m simportals serve` in a child process (or several: `copies`), with a
+    registry rewritten for benchmarks (budgets lifted, optional per-host concurrency).
+
+    Several copies give more hosts: each copy serves the same four portals on its own ports;
+    portal names get a `_k` suffix so the registry stays unique."""
+
+    def __init__(self, scale: int, latency: float = 0.0, copies: int = 1, workdir: Path | None = None,
+                 concurrency: int | None = None, download_delay: float | None = None) -> None:
+        self.scale, self.latency, self.copies = scale, latency, copies
+        self.concurrency, self.download_delay = concurrency, download_delay
+        self.workdir = Path(workdir or tempfile.mkdtemp(prefix="nianbao-bench-"))
+        self.procs: list[subprocess.Popen] = []
+        self.readies: list[dict] = []
+        self.registry = self.workdir / "registry.toml"
+        self.command = (f"{PY} -m simportals serve --scale {scale} --latency {latency} --quiet "
+                        f"--registry-out FILE")
+
+    def __enter__(self) -> Served:
+        tomls = []
+        try:
+            for k in range(self.copies):
+                reg = self.workdir / f"registry-{k}.toml"
+                cmd = [PY, "-m", "simportals", "serve", "--scale", str(self.scale), "--latency",
+                       str(self.latency), "--quiet", "--registry-out", str(reg)]
+                proc = subprocess.Popen(cmd, cwd=ROOT, env=env(), stdout=subprocess.PIPE, text=True)
+                self.procs.append(proc)
+                assert proc.stdout is not None
+                line = proc.stdout.readline()
+                if not line.startswith("{"):
+                    raise RuntimeError(f"simportals did not start: {line!r}")
+                self.readies.append(json.loads(line))
+                tomls.append(self._tune(reg.read_text(encoding="utf-8"), k))
+        except BaseException:
+            self.close()
+            raise
+        self.registry.write_text("\n".join(tomls), encoding="utf-8")
+        return self
+
+    def _tune(self, text: str, k: int) -> str:
+        extra = ["max_pages = 10000000", "max_listing_pages = 1000000"]
+        if self.concurrency:
+            extra.append(f"concurrency = {self.concurrency}")
+        if self.download_delay is not None:
+            extra.append(f"download_delay = {self.download_delay}")
+        text = text.replace("[[portal]]\n", "[[portal]]\n" + "\n".join(extra) + "\n")
+        if self.copies > 1:
+            text = re.sub(r'^name = "([^"]+)"', rf'name = "\1_{k}"', text, flags=re.M)
+        return text
+
+    @property
+    def hosts(self) -> list[str]:
+        """host:port of every registry portal (the spam mirror excluded)."""
+        return [h for r in self.readies for name, h in r["hosts"].items() if name != "mirror"]
+
+    def start_urls(self) -> list[str]:
+        return re.findall(r'^start_urls = \["([^"]+)"\]', self.registry.read_text(encoding="utf-8"),
+                          flags=re.M)
+
+    def close(self) -> None:
+        for proc in self.procs:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            if proc.stdout:
+                proc.stdout.close()
+        self.procs = []
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+# ---- running processes ----------------------------------------------------------------------
+
+def rss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def children(pid: int) -> list[int]:
+    out = []
+    with contextlib.suppress(OSError):
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with contextlib.suppress(OSError):
+                out += [int(x) for x in Path(f"/proc/{pid}/task/{tid}/children").read_text().split()]
+    return out
+
+
+@dataclass
+class Run:
+    command: list[str]
+    wall: float
+    returncode: int
+    stats: dict[str, Any]
+    stdout: str
+    samples: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def elapsed(self) -> float:
+        """Spider open → close (Scrapy's elapsed_time_seconds), else wall time."""
+        return float(self.stats.get("elapsed_time_seconds") or self.wall)
+
+    @property
+    def responses(self) -> int:
+        return int(self.stats.get("downloader/response_count", 0))
+
+    @property
+    def pages_per_s(self) -> float:
+        return self.responses / self.elapsed if self.elapsed else float("nan")
+
+    @property
+    def wall_pages_per_s(self) -> float:
+        return self.responses / self.wall if self.wall else float("nan")
+
+
+def run_process(cmd: Sequence[str], timeout: float, sampler: Callable[[int, float], dict | None] | None = None,
+                sample_every: float = 1.0, cwd: Path = ROOT, stdout_path: Path | None = None) -> tuple[float, int, str, list[dict]]:
+    """Run a command to completion (killed at `timeout`), sampling it on a thread."""
+    samples: list[dict] = []
+    out_fh = open(stdout_path, "w+") if stdout_path else tempfile.TemporaryFile("w+")
+    started = time.monotonic()
+    proc = subprocess.Popen(list(cmd), cwd=cwd, env=env(), stdout=out_fh, stderr=subprocess.STDOUT, text=True)
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.wait(sample_every):
+            if sampler is not None:
+                s = sampler(proc.pid, time.monotonic() - started)
+                if s:
+                    samples.append(s)
+
+    t = threading.Thread(target=sample, daemon=True)
+    t.start()
+    try:
+        rc = proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        rc = proc.wait()
+        log(f"TIMEOUT after {timeout:.0f}s: {shlex.join(cmd)}")
+    wall = time.monotonic() - started
+    stop.set()
+    t.join(timeout=5)
+    out_fh.seek(0)
+    text = out_fh.read()
+    out_fh.close()
+    return wall, rc, text, samples
+
+
+_STATS_START = re.compile(r"\[scrapy\.statscollectors\] INFO: Dumping Scrapy stats:\n")
+
+
+def scrapy_stats(log_text: str) -> dict[str, Any]:
+    """The last 'Dumping Scrapy stats' dict of a Scrapy log."""
+    starts = list(_STATS_START.finditer(log_text))
+    if not starts:
+        return {}
+    rest = log_text[starts[-1].end():]
+    end = re.search(r"\}\n(?=\d{4}-\d\d-\d\d |\Z)", rest)
+    blob = rest[:end.end()] if end else rest
+    try:
+        return eval(blob, {"__builtins__": {}, "datetime": datetime})  # noqa: S307 - our own log
+    except Exception:
+        return {}
+
+
+def nianbao_crawl(registry: Path, data: Path, settings: dict[str, str] | None = None, timeout: float = 3600,
+                  sampler: Callable[[int, float], dict | None] | None = None, sample_every: float = 1.0,
+                  prefix: Sequence[str] = ()) -> Run:
+    """`nianbao crawl` into a fresh DATA directory, in a subprocess."""
+    shutil.rmtree(data, ignore_errors=True)
+    cmd = [*prefix, NIANBAO, "crawl", "--portals", str(registry), "--data", str(data)]
+    for k, v in (settings or {}).items():
+        cmd += ["-s", f"{k}={v}"]
+    wall, rc, out, samples = run_process(cmd, timeout, sampler, sample_every)
+    logfile = data / "logs" / "crawl.log"
+    stats = scrapy_stats(logfile.read_text(encoding="utf-8", errors="replace")) if logfile.exists() else {}
+    if rc != 0:
+        log(f"nianbao crawl exited {rc}: {out[-2000:]}")
+    return Run(cmd, wall, rc, stats, out, samples)
+
+
+def nianbao_replay(data: Path, to_db: Path, timeout: float = 3600) -> Run:
+    to_db.unlink(missing_ok=True)
+    cmd = [NIANBAO, "replay", "--data", str(data), "--to", str(to_db)]
+    logfile = data / "logs" / "replay.log"
+    logfile.unlink(missing_ok=True)
+    wall, rc, out, samples = run_process(cmd, timeout)
+    stats = scrapy_stats(logfile.read_text(encoding="utf-8", errors="replace")) if logfile.exists() else {}
+    if rc != 0:
+        log(f"nianbao replay exited {rc}: {out[-2000:]}")
+    return Run(cmd, wall, rc, stats, out, samples)
+
+
+BASELINE_SETTINGS = {
+    # what `nianbao crawl` uses on loopback portals (crawler/run.py: delay 0, 8 per host)
+    "CONCURRENT_REQUESTS": "32",
+    "CONCURRENT_REQUESTS_PER_DOMAIN": "8",
+    "DOWNLOAD_DELAY": "0",
+    "AUTOTHROTTLE_ENABLED": "False",
+    "ROBOTSTXT_OBEY": "True",
+    "LOG_LEVEL": "INFO",
+    "TELNETCONSOLE_ENABLED": "False",
+}
+
+
+def baseline_crawl(registry: Path, workdir: Path, settings: dict[str, str] | None = None,
+                   timeout: float = 3600) -> Run:
+    """The bare Scrapy spider (benchmarks/baseline_spider.py) over the same registry."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    logfile = workdir / "baseline.log"
+    logfile.unlink(missing_ok=True)
+    cmd = [str(VENV_BIN / "scrapy"), "runspider", str(BENCH / "baseline_spider.py"), "-a", f"registry={registry}",
+           "-s", f"LOG_FILE={logfile}"]
+    for k, v in {**BASELINE_SETTINGS, **(settings or {})}.items():
+        cmd += ["-s", f"{k}={v}"]
+    wall, rc, out, samples = run_process(cmd, timeout, cwd=workdir)
+    stats = scrapy_stats(logfile.read_text(encoding="utf-8", errors="replace")) if logfile.exists() else {}
+    if rc != 0:
+        log(f"baseline exited {rc}: {out[-2000:]}")
+    return Run(cmd, wall, rc, stats, out, samples)
+
+
+def rounds(n: int, fn: Callable[[int], Any]) -> Iterator[Any]:
+    for k in range(n):
+        yield fn(k)
+
+
+def du(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def ratio(a: float, b: float) -> float | None:
+    return a / b if b else None
+
+
+def quote(cmd: Sequence[str]) -> str:
+    """A command for RESULTS.md: repo-relative, temp paths shown as placeholders."""
+    s = shlex.join(str(c) for c in cmd)
+    s = s.replace(str(VENV_BIN) + "/", ".venv/bin/").replace(str(ROOT) + "/", "")
+    return re.sub(r"/tmp/nianbao-bench-[\w]+", "$TMP", s)
