@@ -93,7 +93,7 @@ class Catalogue(ReportVersions):
     def known_pages(self, portal: str) -> list[dict[str, Any]]:
         """The latest capture of every report page and attachment of a portal, with validators."""
         return list(self.db.query(
-            """select c.url, c.kind, c.etag, c.last_modified, c.payload_digest, c.fetched_at, c.record_id,
+            """select c.url, c.kind, c.page_kind, c.etag, c.last_modified, c.payload_digest, c.fetched_at, c.record_id,
                       c.warc_filename, c.warc_offset, c.report_id
                from captures c join (select url, max(run_id) as run_id from captures
                                      where portal = ? and status = 200 and record_type = 'response'

@@ -19,25 +19,8 @@ from scrapy.http import Response, TextResponse
 from archive.location import RecordLocation
 from crawler.items import CaptureItem
 from crawler.registry import Portal, is_loopback, load_registry
+from crawler.revalidate import latest_captures
 from spiders import links, pagination
-
-
-def archived_since(warc_dir: str | None, started_iso: str) -> dict[str, Any]:
-    """URL → location of every 200 response archived since a time, from the CDXJ indexes."""
-    from archive.cdxj import read_index
-    from archive.location import RecordLocation
-
-    if not warc_dir or not os.path.isdir(warc_dir):
-        return {}
-    since = re.sub(r"\D", "", started_iso)[:14]
-    found: dict[str, Any] = {}
-    for name in sorted(os.listdir(warc_dir)):
-        if not name.endswith(".cdxj"):
-            continue
-        for entry in read_index(os.path.join(warc_dir, name)):
-            if entry.timestamp >= since and entry.status == "200" and entry.mime != "warc/revisit":
-                found[entry.url] = RecordLocation(entry.filename, entry.offset, entry.length)
-    return found
 
 
 class PortalSpider(scrapy.Spider):
@@ -56,7 +39,7 @@ class PortalSpider(scrapy.Spider):
         self.budget: Counter[str] = Counter()
         self.listing_pages: Counter[str] = Counter()
         self.listed_urls: set[str] = set()  # report links seen on a listing this run
-        self.known: dict[str, dict[str, Any]] = {}  # url → last capture (validators, digest)
+        self.known: dict[str, dict[str, Any]] = {}  # url → last capture of a report page or attachment
         self.already_captured: set[str] = set()  # a resumed run's catalogued URLs
         self.archived_this_run: dict[str, Any] = {}  # a resumed run's archived, uncatalogued URLs
 
@@ -81,18 +64,6 @@ class PortalSpider(scrapy.Spider):
             return None
         self.budget[portal.name] += 1
         headers = {}
-        known = self.known.get(url)
-        if known:
-            # Conditional GET from the last capture's validators; a 304 becomes a revisit record.
-            meta["warc_refers_to"] = {"uri": url, "date": known["fetched_at"],
-                                      "record_id": known.get("record_id"), "digest": known["payload_digest"]}
-            if known.get("etag"):
-                headers["If-None-Match"] = known["etag"]
-            if known.get("last_modified"):
-                headers["If-Modified-Since"] = known["last_modified"]
-        if callback == self.parse_listing and known:
-            # A listing answered 304 is parsed from its archived copy (crawler.replay).
-            meta["rebuild_on_304"] = RecordLocation(known["warc_filename"], known["warc_offset"], 0)
         archived = self.archived_this_run.get(url) if callback != self.parse_listing else None
         if archived is not None:
             # Archived before the kill but not catalogued: take it from the WARC, not the portal.
@@ -119,7 +90,9 @@ class PortalSpider(scrapy.Spider):
             if run_id and self.crawler.stats.get_value("nianbao/resumed"):
                 self.already_captured = catalogue.captured_urls(run_id)
                 started = catalogue.db["crawl_runs"].get(run_id)["started"]
-                self.archived_this_run = archived_since(self.crawler.settings.get("WARC_DIR"), started)
+                self.archived_this_run = {
+                    url: RecordLocation(e.filename, e.offset, e.length)
+                    for url, e in latest_captures(self.crawler.settings.get("WARC_DIR"), since=started).items()}
         finally:
             catalogue.close()
 
@@ -131,9 +104,9 @@ class PortalSpider(scrapy.Spider):
                 if request is not None:
                     yield request
         # Known reports are revalidated even when gone from their listing: a 404/410 marks
-        # them withdrawn, a 304 confirms them without a second copy.
+        # them withdrawn, a 304 confirms them without a second copy (crawler.revalidate).
         for url, known in self.known.items():
-            if known["kind"] == "listing":
+            if known["kind"] == "listing" or self._known_non_report(url):
                 continue
             portal = self.portals[known["portal"]]
             callback = self.parse_attachment if known["kind"] == "attachment" else self.parse_detail
@@ -144,6 +117,14 @@ class PortalSpider(scrapy.Spider):
     def on_error(self, failure: Any) -> None:
         self.crawler.stats.inc_value(f"nianbao/errors/{failure.type.__name__}")
         self.logger.warning("request failed: %s (%s)", failure.request.url, failure.value)
+
+    def _known_non_report(self, url: str) -> bool:
+        """Fetched before and found not to be a report (一图读懂, 解读, a letter): not again."""
+        known = self.known.get(url)
+        if known and known.get("page_kind") == "other":
+            self.crawler.stats.inc_value("nianbao/known_non_report_skipped")
+            return True
+        return False
 
     # -- listings ---------------------------------------------------------------------------
 
@@ -200,7 +181,7 @@ class PortalSpider(scrapy.Spider):
     def _follow_items(self, portal: Portal, response: Response, anchors: list[tuple[str, str]]) -> Iterator[Any]:
         pattern = self.patterns[portal.name]
         for url, text in anchors:
-            if not links.is_report_title(text, pattern):
+            if not links.is_report_title(text, pattern) or self._known_non_report(url):
                 continue
             if not portal.allows(url):
                 self.crawler.stats.inc_value("nianbao/offsite_dropped")

@@ -1,0 +1,84 @@
+"""Conditional requests for everything archived before: listings, report pages, attachments,
+robots.txt. Unchanged pages come back as 304 and are archived as revisit records.
+
+`RevalidateMiddleware` looks each URL up in the CDXJ indexes beside the WARCs (the latest
+200 capture), adds If-None-Match / If-Modified-Since from that capture's headers, and tells
+the capture extension what a revisit refers to. A 304 is then handed on as the archived copy
+(`crawler.replay.ReplayMiddleware.process_response`), so the spider parses it as usual.
+Settings: REVALIDATE_ENABLED, WARC_DIR. Per-request opt-out: `meta["dont_revalidate"]`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from archive.cdxj import read_index
+from archive.location import RecordLocation
+from archive.reader import read_response
+
+logger = logging.getLogger(__name__)
+
+
+def latest_captures(warc_dir: str | Path | None, since: str | None = None) -> dict[str, Any]:
+    """URL → the CDXJ entry of its latest archived 200 response (optionally only since a time)."""
+    latest: dict[str, Any] = {}
+    if not warc_dir or not Path(warc_dir).is_dir():
+        return latest
+    after = re.sub(r"\D", "", since)[:14] if since else ""
+    for index in sorted(Path(warc_dir).glob("*.cdxj")):
+        try:
+            for entry in read_index(index):
+                if entry.status == "200" and entry.mime != "warc/revisit" and entry.timestamp >= after:
+                    current = latest.get(entry.url)
+                    if current is None or entry.timestamp >= current.timestamp:
+                        latest[entry.url] = entry
+        except (OSError, ValueError) as e:  # a damaged index only costs conditional requests
+            logger.warning("skipping unreadable index %s: %s", index, e)
+    return latest
+
+
+class RevalidateMiddleware:
+    def __init__(self, warc_dir: str, stats: Any) -> None:
+        self.warc_dir = warc_dir
+        self.stats = stats
+        self.captures: dict[str, Any] | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RevalidateMiddleware:
+        settings = crawler.settings
+        if not settings.getbool("REVALIDATE_ENABLED", True) or settings.getbool("REPLAY_ENABLED"):
+            raise NotConfigured
+        if not settings.get("WARC_DIR"):
+            raise NotConfigured("WARC_DIR is not set")
+        return cls(settings.get("WARC_DIR"), crawler.stats)
+
+    def process_request(self, request: Request) -> None:
+        if request.meta.get("dont_revalidate") or request.meta.get("replay_location"):
+            return
+        if self.captures is None:  # built once, when the first request of the run goes out
+            self.captures = latest_captures(self.warc_dir)
+        entry = self.captures.get(request.url)
+        if entry is None:
+            return
+        location = RecordLocation(entry.filename, entry.offset, entry.length)
+        try:
+            archived = read_response(self.warc_dir, location)
+        except Exception:
+            self.stats.inc_value("revalidate/unreadable")
+            return
+        etag, modified = archived.header("ETag"), archived.header("Last-Modified")
+        if etag:
+            request.headers.setdefault("If-None-Match", etag)
+        if modified:
+            request.headers.setdefault("If-Modified-Since", modified)
+        request.meta["warc_refers_to"] = {"uri": request.url, "date": archived.warc_date,
+                                          "record_id": archived.record_id, "digest": entry.digest}
+        request.meta["rebuild_on_304"] = location
+        self.stats.inc_value("revalidate/conditional")
