@@ -139,80 +139,81 @@ def log(msg: str) -> None:
 # ---- serving the simulated portals ---------------------------------------------------------
 
 class Served:
-    """`python -m simportals serve` in a child process (or several: `copies`), with a
-    registry rewritten for benchmarks (budgets lifted, optional per-host concurrency).
+    """`python -m simportals serve` in a child process, with the registry rewritten for
+    benchmarks: page budgets lifted, optional per-host concurrency and delay."""
 
-    Several copies give more hosts: each copy serves the same four portals on its own ports;
-    portal names get a `_k` suffix so the registry stays unique."""
-
-    def __init__(self, scale: int, latency: float = 0.0, copies: int = 1, workdir: Path | None = None,
+    def __init__(self, scale: int, latency: float = 0.0, hosts: int = 4, workdir: Path | None = None,
                  concurrency: int | None = None, download_delay: float | None = None) -> None:
-        self.scale, self.latency, self.copies = scale, latency, copies
+        self.scale, self.latency, self.n_hosts = scale, latency, hosts
         self.concurrency, self.download_delay = concurrency, download_delay
         self.workdir = Path(workdir or tempfile.mkdtemp(prefix="nianbao-bench-"))
-        self.procs: list[subprocess.Popen] = []
-        self.readies: list[dict] = []
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.proc: subprocess.Popen | None = None
+        self.ready: dict = {}
         self.registry = self.workdir / "registry.toml"
-        self.command = (f"{PY} -m simportals serve --scale {scale} --latency {latency} --quiet "
-                        f"--registry-out FILE")
+        self.argv = [PY, "-m", "simportals", "serve", "--scale", str(scale), "--latency", str(latency),
+                     "--hosts", str(hosts), "--quiet", "--registry-out", str(self.workdir / "registry-served.toml")]
+        self.command = quote(self.argv)
 
     def __enter__(self) -> Served:
-        tomls = []
-        try:
-            for k in range(self.copies):
-                reg = self.workdir / f"registry-{k}.toml"
-                cmd = [PY, "-m", "simportals", "serve", "--scale", str(self.scale), "--latency",
-                       str(self.latency), "--quiet", "--registry-out", str(reg)]
-                proc = subprocess.Popen(cmd, cwd=ROOT, env=env(), stdout=subprocess.PIPE, text=True)
-                self.procs.append(proc)
-                assert proc.stdout is not None
-                line = proc.stdout.readline()
-                if not line.startswith("{"):
-                    raise RuntimeError(f"simportals did not start: {line!r}")
-                self.readies.append(json.loads(line))
-                tomls.append(self._tune(reg.read_text(encoding="utf-8"), k))
-        except BaseException:
+        self.proc = subprocess.Popen(self.argv, cwd=ROOT, env=env(), stdout=subprocess.PIPE, text=True)
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        if not line.startswith("{"):
             self.close()
-            raise
-        self.registry.write_text("\n".join(tomls), encoding="utf-8")
+            raise RuntimeError(f"simportals did not start: {line!r}")
+        self.ready = json.loads(line)
+        text = (self.workdir / "registry-served.toml").read_text(encoding="utf-8")
+        self.registry.write_text(self._tune(text), encoding="utf-8")
         return self
 
-    def _tune(self, text: str, k: int) -> str:
+    def _tune(self, text: str) -> str:
         extra = ["max_pages = 10000000", "max_listing_pages = 1000000"]
         if self.concurrency:
             extra.append(f"concurrency = {self.concurrency}")
         if self.download_delay is not None:
             extra.append(f"download_delay = {self.download_delay}")
-        text = text.replace("[[portal]]\n", "[[portal]]\n" + "\n".join(extra) + "\n")
-        if self.copies > 1:
-            text = re.sub(r'^name = "([^"]+)"', rf'name = "\1_{k}"', text, flags=re.M)
-        return text
+        return text.replace("[[portal]]\n", "[[portal]]\n" + "\n".join(extra) + "\n")
+
+    @property
+    def pid(self) -> int:
+        assert self.proc is not None
+        return self.proc.pid
 
     @property
     def hosts(self) -> list[str]:
         """host:port of every registry portal (the spam mirror excluded)."""
-        return [h for r in self.readies for name, h in r["hosts"].items() if name != "mirror"]
+        return [h for name, h in self.ready["hosts"].items() if name != "mirror"]
 
     def start_urls(self) -> list[str]:
         return re.findall(r'^start_urls = \["([^"]+)"\]', self.registry.read_text(encoding="utf-8"),
                           flags=re.M)
 
     def close(self) -> None:
-        for proc in self.procs:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        for proc in self.procs:
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-            if proc.stdout:
-                proc.stdout.close()
-        self.procs = []
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        if self.proc.stdout:
+            self.proc.stdout.close()
+        self.proc = None
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process so far."""
+    try:
+        f = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return float("nan")
 
 
 # ---- running processes ----------------------------------------------------------------------

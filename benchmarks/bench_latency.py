@@ -1,0 +1,153 @@
+"""Benchmark 3: the latency testbed — where politeness and latency, not CPU, set the pace.
+
+    python benchmarks/bench_latency.py [--scale 20] [--hosts 20] [--latency 0.2] [--rounds 3] [--quick]
+
+`python -m simportals serve --hosts 20 --latency 0.2`: every response takes 200 ms, over 20
+host:port portals; the registry gives each portal `concurrency = 2` (and no delay). The
+ceiling is hosts × per-host concurrency ÷ latency (20 × 2 ÷ 0.2 = 200 pages/s). Because the
+testbed's hosts are not equally large, a second bound is printed: the largest host alone needs
+max_host_pages × latency ÷ concurrency seconds, so no crawler can beat
+Σ pages ÷ that time on this testbed ("testbed bound").
+
+nianbao runs end to end (crawl, WARC, extraction, catalogue) with its shipped settings.
+The baseline is `wget --recursive --level=inf --warc-file` with one wget per host, all in
+parallel (each wget uses one connection; `-e robots=on`); wget cannot follow the Hanweb
+POST pagination or the TRS JavaScript pager, so it finds fewer report pages — both the page
+count and pages/s are printed. Install wget with `apt-get install -y wget`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import Row, Served, log, med, nianbao_crawl, print_table, quote, save  # noqa: E402
+
+
+def pages_per_host(scale: int, hosts: int) -> Counter:
+    """Pages a complete crawl fetches per host (listings, reports, others, attachments,
+    robots.txt; not the unlinked assets), from the testbed itself."""
+    from simportals import build_testbed
+
+    tb = build_testbed(scale=scale, hosts=hosts)
+    c: Counter = Counter()
+    for portal, _path, kind in tb.iter_pages():
+        if kind != "asset" and portal != tb.mirror.name:
+            c[portal] += 1
+    for portal in list(c):
+        c[portal] += 1  # robots.txt
+    return c
+
+
+def run_wget(served: Served, out: Path, timeout: float) -> tuple[float, int, int, list[str]]:
+    """One wget per host, in parallel; returns (seconds, responses, report pages, command)."""
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    procs = []
+    started = time.monotonic()
+    cmd: list[str] = []
+    for k, url in enumerate(served.start_urls()):
+        d = out / f"h{k}"
+        d.mkdir()
+        cmd = ["wget", "--recursive", "--level=inf", "--no-verbose", "-e", "robots=on", "--tries=1",
+               "--timeout=10", f"--warc-file={d / 'wget'}", "--warc-cdx=off", "--no-host-directories",
+               f"--directory-prefix={d}", "--reject-regex", r"\.(css|js|png|jpg|gif|ico)$", url]
+        procs.append(subprocess.Popen(cmd, cwd=d, stdout=subprocess.DEVNULL, stderr=open(d / "log", "w")))
+    deadline = started + timeout
+    for p in procs:
+        try:
+            p.wait(timeout=max(1.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+    elapsed = time.monotonic() - started
+    responses = reports = 0
+    for log_file in out.glob("h*/log"):
+        for line in log_file.read_text(errors="replace").splitlines():
+            if " URL:" in line and ("->" in line):
+                responses += 1
+                if "/art/" in line or "/t20" in line or "/show/" in line or "/post_" in line:
+                    reports += 1
+    return elapsed, responses, reports, cmd
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--scale", type=int, default=None, help="simportals scale (default 20; quick 8)")
+    ap.add_argument("--hosts", type=int, default=20)
+    ap.add_argument("--latency", type=float, default=0.2)
+    ap.add_argument("--per-host", type=int, default=2)
+    ap.add_argument("--rounds", type=int, default=None)
+    ap.add_argument("--wget-rounds", type=int, default=None)
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+                    help="extra nianbao setting (e.g. CONCURRENT_REQUESTS=64)")
+    args = ap.parse_args(argv)
+    scale = args.scale or (8 if args.quick else 20)
+    n = args.rounds or (2 if args.quick else 3)
+    n_wget = args.wget_rounds or (1 if args.quick else 2)
+    ceiling = args.hosts * args.per_host / args.latency
+    per_host = pages_per_host(scale, args.hosts)
+    total = sum(per_host.values())
+    bound = total / (max(per_host.values()) * args.latency / args.per_host)
+    log(f"latency testbed: scale {scale}, {args.hosts} hosts, {args.latency * 1000:.0f} ms, "
+        f"{args.per_host}/host; ceiling {ceiling:.0f} p/s; {total} pages, largest host "
+        f"{max(per_host.values())}, smallest {min(per_host.values())} → testbed bound {bound:.0f} p/s")
+    have_wget = shutil.which("wget") is not None
+    work = Path(tempfile.mkdtemp(prefix="nianbao-bench-"))
+    settings = dict(s.split("=", 1) for s in args.set)
+    nb, wg = [], []
+    with Served(scale, latency=args.latency, hosts=args.hosts, workdir=work, concurrency=args.per_host,
+                download_delay=0) as served:
+        for k in range(n):
+            r = nianbao_crawl(served.registry, work / "nianbao", settings, timeout=1800)
+            nb.append(r)
+            log(f"round {k + 1}: nianbao {r.responses} responses in {r.elapsed:.1f}s = {r.pages_per_s:.1f}/s "
+                f"({r.stats.get('catalogue/reports_new')} reports)")
+        nb_cmd = quote(r.command)
+        wget_cmd = ""
+        if have_wget:
+            for k in range(n_wget):
+                secs, resp, reps, cmd = run_wget(served, work / "wget", timeout=1800)
+                wg.append((secs, resp, reps))
+                log(f"round {k + 1}: wget ×{len(served.hosts)} {resp} responses ({reps} report-like) in "
+                    f"{secs:.1f}s = {resp / secs:.1f}/s")
+            wget_cmd = quote(cmd[:-1]) + " URL   # one per host, in parallel"
+        else:
+            log("wget not found: apt-get install -y wget")
+    rates = [r.pages_per_s for r in nb]
+    wrates = [w[1] / w[0] for w in wg]
+    rc = med(rates) / ceiling
+    rows = [
+        Row("3 latency", "pages/s vs ceiling", rates, "p/s", f"ceiling {args.hosts}×{args.per_host}÷{args.latency}s",
+            [ceiling], rc, "≥ 0.9×", rc >= 0.9,
+            f"testbed bound {bound:.0f} p/s (largest host {max(per_host.values())} of {total} pages): "
+            f"{med(rates) / bound:.2f}× of it; responses {sorted({r.responses for r in nb})}"),
+    ]
+    if wg:
+        rows.append(Row("3 latency", "pages/s vs wget", rates, "p/s", "wget -r --warc-file, 1/host", wrates,
+                        med(rates) / med(wrates), "report", None,
+                        f"wget fetched {med([w[1] for w in wg]):.0f} responses "
+                        f"({med([w[2] for w in wg]):.0f} report-like) vs nianbao {nb[-1].responses} "
+                        f"({nb[-1].stats.get('catalogue/reports_new')} reports catalogued); "
+                        f"time to finish: nianbao {med([r.elapsed for r in nb]):.1f}s, "
+                        f"wget {med([w[0] for w in wg]):.1f}s"))
+    print_table(rows)
+    save("latency", rows, {"scale": scale, "hosts": args.hosts, "latency": args.latency,
+                           "per_host": args.per_host, "ceiling": ceiling, "testbed_bound": bound,
+                           "pages_per_host": dict(per_host), "wget": wg,
+                           "nianbao_elapsed": [r.elapsed for r in nb]},
+         [served.command + f"  # registry: concurrency = {args.per_host}, download_delay = 0", nb_cmd, wget_cmd])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
