@@ -89,12 +89,12 @@ def search_latency(db: Path, reps: int) -> tuple[list[Row], dict]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--reports", type=int, default=None, help="report pages (default 100000; quick 3000)")
+    ap.add_argument("--reports", type=int, default=None, help="report pages (default 100000; quick 2000)")
     ap.add_argument("--reps", type=int, default=None, help="repetitions per search term (default 50; quick 20)")
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--timeout", type=float, default=None, help="crawl time limit, s (default N/5 + 600)")
     args = ap.parse_args(argv)
-    n = args.reports or (3000 if args.quick else 100_000)
+    n = args.reports or (2000 if args.quick else 100_000)
     reps = args.reps or (20 if args.quick else 50)
     scale = max(1, math.ceil(n / REPORTS_PER_SCALE))
     work = Path(tempfile.mkdtemp(prefix="nianbao-bench-"))

@@ -6,7 +6,7 @@ NAME: crawl (1, 2), latency (3), extract (4), replay (5), scale (6). Each benchm
 its own process (Twisted's reactor cannot restart) and writes benchmarks/results/NAME.json;
 this script then rewrites only the block between the `bench:performance` markers of
 benchmarks/RESULTS.md (the extraction-quality section and the profile notes are left alone).
-`--quick` uses fewer rounds and smaller sets (scale: 3,000 reports instead of 100,000) and
+`--quick` uses fewer rounds and smaller sets (scale: 2,000 reports instead of 100,000) and
 takes about 10 minutes on 2 cores. The latency baseline needs wget (`apt-get install -y wget`);
 py-spy (`pip install py-spy`) is only needed for profiling, not here.
 """
