@@ -37,6 +37,8 @@ EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
 }
 DOWNLOADER_MIDDLEWARES = {
+    # Slow a host down on 429/503 (Retry-After) and dropped connections; RetryMiddleware retries.
+    "crawler.backoff.BackoffMiddleware": 560,
     # Conditional requests from the last capture of each URL (If-None-Match, revisits).
     "crawler.revalidate.RevalidateMiddleware": 940,
     # Last before the network: answers from the archive in replay, and for a resumed run.
@@ -55,6 +57,7 @@ WARC_REVISIT_REQUESTS = False  # request records for 304 revisits too
 CATALOGUE_PATH = None  # set by `nianbao crawl` to DATA/catalogue.db
 EXTRACT_WORKERS = 2
 WITHDRAW_AFTER_RUNS = 2  # runs a report may be missing from its listing before it is withdrawn
+BACKOFF_MAX_DELAY = 120.0  # seconds, the most a host is slowed down to
 REVALIDATE_ENABLED = True  # conditional requests from the archive's last capture of each URL
 REPLAY_ENABLED = False  # answer every request from the archive (nianbao replay)
 
