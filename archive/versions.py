@@ -64,6 +64,10 @@ class ReportVersions:
                 return rid, "unchanged"
             if existing["content_hash"] == chash:
                 reports.update(rid, {**row, **seen})
+                if existing["portal"] != row["portal"]:  # a preferred copy of the same version
+                    self.db["report_versions"].update((rid, existing["version"]), {
+                        "url": row["url"], "seen_at": row.get("fetched_at"),
+                        "warc_filename": row["warc_filename"], "warc_offset": row["warc_offset"]})
                 return rid, "unchanged"
             version = existing["version"] + 1
             reports.update(rid, {**row, **seen, "content_hash": chash, "version": version})

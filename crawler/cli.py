@@ -113,7 +113,9 @@ def demo(data_dir: str, scale: int) -> None:
               help="Write the rebuilt catalogue here instead of replacing DATA/catalogue.db")
 @click.option("--portals", "registry", type=click.Path(exists=True, dir_okay=False), default=None,
               help="Registry to replay (default: the one kept in DATA by the last crawl)")
-def replay(data_dir: str, to_db: str | None, registry: str | None) -> None:
+@click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
+              help="Override a setting, e.g. EXTRACT_FUNCTION=my.module:extract_page")
+def replay(data_dir: str, to_db: str | None, registry: str | None, overrides: tuple[str, ...]) -> None:
     """Rebuild the catalogue from the WARCs alone, with no network.
 
     Runs the same spider callbacks and pipelines as a live crawl over responses rebuilt from
@@ -125,7 +127,7 @@ def replay(data_dir: str, to_db: str | None, registry: str | None) -> None:
 
     started = time.monotonic()
     try:
-        stats = run_replay(data_dir, to_db, registry)
+        stats = run_replay(data_dir, to_db, registry, dict(item.split("=", 1) for item in overrides))
     except RegistryError as e:
         raise click.ClickException(str(e)) from e
     target = to_db or str(Path(data_dir) / "catalogue.db")

@@ -10,16 +10,26 @@ import logging
 from dataclasses import asdict
 from typing import Any
 
+from scrapy.utils.misc import load_object
+
 from archive.location import RecordLocation
 from archive.reader import read_response
 
 logger = logging.getLogger(__name__)
 
 
-def extract_archived(warc_dir: str, location: RecordLocation, hints: dict[str, Any]) -> dict[str, Any]:
-    """Read one response record back and extract it; errors come back as data, not exceptions."""
+DEFAULT_EXTRACTOR = "extract.extract_page"
+
+
+def extract_archived(warc_dir: str, location: RecordLocation, hints: dict[str, Any],
+                     extractor: str = DEFAULT_EXTRACTOR) -> dict[str, Any]:
+    """Read one response record back and extract it; errors come back as data, not exceptions.
+
+    `extractor` names the extraction function by import path (setting EXTRACT_FUNCTION), so
+    an improved extractor can be run over old captures with `nianbao replay -s`.
+    """
     try:
-        from extract import extract_page
+        extract_page = load_object(extractor)
 
         response = read_response(warc_dir, location)
         page = extract_page(response.body, url=response.url, headers=response.headers, hints=hints)

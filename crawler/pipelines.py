@@ -1,6 +1,6 @@
 """CataloguePipeline: extract each captured page in worker processes, write catalogue rows.
 
-Settings: CATALOGUE_PATH, WARC_DIR, EXTRACT_WORKERS (0 = extract in-process),
+Settings: CATALOGUE_PATH, WARC_DIR, EXTRACT_WORKERS (0 = extract in-process), EXTRACT_FUNCTION,
 NIANBAO_COMMAND (recorded in crawl_runs).
 """
 
@@ -17,7 +17,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from archive.catalogue import Catalogue
-from crawler.extraction import extract_archived, warm_up
+from crawler.extraction import DEFAULT_EXTRACTOR, extract_archived, warm_up
 from crawler.items import CaptureItem
 from crawler.rows import capture_row, report_row
 
@@ -25,8 +25,10 @@ logger = logging.getLogger(__name__)
 
 
 class CataloguePipeline:
-    def __init__(self, catalogue_path: str, warc_dir: str, workers: int, crawler: Crawler) -> None:
+    def __init__(self, catalogue_path: str, warc_dir: str, workers: int, crawler: Crawler,
+                 extractor: str = DEFAULT_EXTRACTOR) -> None:
         self.catalogue_path = catalogue_path
+        self.extractor = extractor
         self.warc_dir = warc_dir
         self.workers = workers
         self.crawler = crawler
@@ -41,7 +43,8 @@ class CataloguePipeline:
         path, warc_dir = settings.get("CATALOGUE_PATH"), settings.get("WARC_DIR")
         if not path or not warc_dir:
             raise NotConfigured("CATALOGUE_PATH and WARC_DIR must be set")
-        pipeline = cls(path, warc_dir, settings.getint("EXTRACT_WORKERS", 2), crawler)
+        pipeline = cls(path, warc_dir, settings.getint("EXTRACT_WORKERS", 2), crawler,
+                       settings.get("EXTRACT_FUNCTION") or DEFAULT_EXTRACTOR)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
@@ -62,8 +65,8 @@ class CataloguePipeline:
     async def _extract(self, item: CaptureItem) -> dict[str, Any]:
         hints = self._hints(item)
         if self.pool is None:
-            return extract_archived(self.warc_dir, item.location, hints)
-        future = self.pool.submit(extract_archived, self.warc_dir, item.location, hints)
+            return extract_archived(self.warc_dir, item.location, hints, self.extractor)
+        future = self.pool.submit(extract_archived, self.warc_dir, item.location, hints, self.extractor)
         return await asyncio.wrap_future(future)
 
     def _hints(self, item: CaptureItem) -> dict[str, Any]:

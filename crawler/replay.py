@@ -21,10 +21,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
-from warcio.archiveiterator import ArchiveIterator
 
 from archive.location import RecordLocation
-from archive.reader import read_response
+from archive.reader import iter_records, read_response
 from archive.warcfile import OPEN_SUFFIX
 
 logger = logging.getLogger(__name__)
@@ -52,7 +51,7 @@ class ArchiveIndex:
     def __init__(self) -> None:
         self.by_request: dict[str, Capture] = {}
         self.by_digest: dict[str, Capture] = {}
-        self.problems: list[str] = []
+        self.problems: list[Any] = []
 
     @classmethod
     def build(cls, warc_dir: str | Path) -> ArchiveIndex:
@@ -71,37 +70,33 @@ class ArchiveIndex:
         captures: dict[str, Capture] = {}
         urls: dict[str, str] = {}
         requests: list[tuple[str, str]] = []
-        with open(path, "rb") as fh:
-            records = ArchiveIterator(fh)
-            for record in records:
-                headers = record.rec_headers
-                rec_type = record.rec_type
-                if rec_type == "request":
-                    http = record.http_headers
-                    body = record.content_stream().read()
-                    method = http.protocol if http else "GET"
-                    requests.append((request_key(method, headers.get_header("WARC-Target-URI"), body),
-                                     headers.get_header("WARC-Concurrent-To")))
-                    continue
-                if rec_type not in ("response", "revisit"):
-                    continue
-                offset = records.get_record_offset()
-                records.read_to_end(record)
-                capture = Capture(RecordLocation(name, offset, records.get_record_length()), rec_type,
-                                  headers.get_header("WARC-Payload-Digest"), headers.get_header("WARC-Date"),
-                                  headers.get_header("WARC-Refers-To-Target-URI"))
-                record_id = headers.get_header("WARC-Record-ID")
-                captures[record_id] = capture
-                urls[record_id] = headers.get_header("WARC-Target-URI")
-                if rec_type == "response" and capture.digest:
-                    self.by_digest[capture.digest] = capture
+        # Damaged records are reported and skipped; the rest of the file still replays.
+        for record, offset, length in iter_records(path, self.problems.append):
+            headers = record.rec_headers
+            if record.rec_type == "request":
+                http = record.http_headers
+                body = record.content_stream().read()
+                method = http.protocol if http else "GET"
+                requests.append((request_key(method, headers.get_header("WARC-Target-URI"), body),
+                                 headers.get_header("WARC-Concurrent-To")))
+                continue
+            if record.rec_type not in ("response", "revisit"):
+                continue
+            capture = Capture(RecordLocation(name, offset, length()), record.rec_type,
+                              headers.get_header("WARC-Payload-Digest"), headers.get_header("WARC-Date"),
+                              headers.get_header("WARC-Refers-To-Target-URI"))
+            record_id = headers.get_header("WARC-Record-ID")
+            captures[record_id] = capture
+            urls[record_id] = headers.get_header("WARC-Target-URI")
+            if record.rec_type == "response" and capture.digest:
+                self.by_digest[capture.digest] = capture
         paired = set()
         for key, response_id in requests:
             if response_id in captures:
                 self._put(key, captures[response_id])
                 paired.add(response_id)
         for record_id, capture in captures.items():
-            if record_id not in paired:  # WARCs without request records (other tools)
+            if record_id not in paired:  # revisits without request records, other tools' WARCs
                 self._put(request_key("GET", urls[record_id]), capture)
 
     def _put(self, key: str, capture: Capture) -> None:
@@ -112,7 +107,7 @@ class ArchiveIndex:
     def lookup(self, request: Request) -> Capture | None:
         capture = self.by_request.get(request_key(request.method, request.url, request.body or b""))
         if capture is not None and capture.rec_type == "revisit":
-            return self.by_digest.get(capture.digest or "")
+            return self.by_digest.get(capture.digest or "") or capture  # the reader resolves it
         return capture
 
 
@@ -154,6 +149,7 @@ class ReplayMiddleware:
             self.stats.inc_value("replay/unreadable")
             raise IgnoreRequest(f"unreadable record for {request.url}: {e}") from e
         request.meta.update({"warc_location": capture.location, "warc_date": archived.warc_date,
+                             "warc_record_id": archived.record_id,
                              "warc_payload_digest": archived.payload_digest, "dont_archive": True})
         self.stats.inc_value("replay/responses")
         return self._response(request, archived)

@@ -56,6 +56,7 @@ WARC_ROTATE_BYTES = 1_000_000_000
 WARC_REVISIT_REQUESTS = False  # request records for 304 revisits too
 CATALOGUE_PATH = None  # set by `nianbao crawl` to DATA/catalogue.db
 EXTRACT_WORKERS = 2
+EXTRACT_FUNCTION = "extract.extract_page"  # import path of the extractor (swap to re-extract)
 WITHDRAW_AFTER_RUNS = 2  # runs a report may be missing from its listing before it is withdrawn
 BACKOFF_MAX_DELAY = 120.0  # seconds, the most a host is slowed down to
 REVALIDATE_ENABLED = True  # conditional requests from the archive's last capture of each URL
