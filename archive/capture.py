@@ -27,6 +27,7 @@ from archive.records import (
     PROFILE_IDENTICAL_PAYLOAD,
     PROFILE_SERVER_NOT_MODIFIED,
     header_pairs,
+    metadata_record,
     now_iso,
     request_record,
     response_record,
@@ -147,6 +148,15 @@ class WarcCapture:
         request.meta["warc_record_id"] = resp.rec_headers.get_header("WARC-Record-ID")
         request.meta["warc_payload_digest"] = resp.rec_headers.get_header("WARC-Payload-Digest")
         self.stats.inc_value("warc/records_written", len(records))
+        self.stats.inc_value("warc/bytes_written", self.warc.bytes_written - before)
+
+    def write_metadata(self, url: str, fields: list[tuple[str, str]], concurrent_to: str) -> None:
+        """A metadata record beside a capture: what extraction made of it (outlinks, verdict)."""
+        record = metadata_record(self.warc.builder, url, fields, concurrent_to=concurrent_to,
+                                 warc_date=now_iso())
+        before = self.warc.bytes_written
+        self.warc.write([record])
+        self.stats.inc_value("warc/records_written")
         self.stats.inc_value("warc/bytes_written", self.warc.bytes_written - before)
 
     def spider_closed(self, spider: Any = None) -> None:

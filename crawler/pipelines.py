@@ -19,7 +19,7 @@ from scrapy.exceptions import NotConfigured
 from archive.catalogue import Catalogue
 from crawler.extraction import DEFAULT_EXTRACTOR, extract_archived, warm_up
 from crawler.items import CaptureItem
-from crawler.rows import capture_row, report_row
+from crawler.rows import capture_row, report_row, verdict_fields
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +36,13 @@ class CataloguePipeline:
         self.catalogue: Catalogue | None = None
         self.pool: ProcessPoolExecutor | None = None
         self.run_id: int | None = None
+
+    @property
+    def warc_capture(self) -> Any:
+        """The crawl's WarcCapture extension, when archiving is on (not in replay)."""
+        from archive.capture import WarcCapture
+
+        return next((e for e in self.crawler.extensions.middlewares if isinstance(e, WarcCapture)), None)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CataloguePipeline:
@@ -115,6 +122,10 @@ class CataloguePipeline:
             self.stats.inc_value("extract/error")
         self.catalogue.add_capture(capture_row(item, page, self.run_id, report_id, result.get("error")))
         self.stats.inc_value("catalogue/captures")
+        capture = self.warc_capture
+        if capture is not None and item.record_id:
+            capture.write_metadata(item.url, verdict_fields(page, report_id, result.get("error"), self.extractor),
+                                   concurrent_to=item.record_id)
         return item
 
     def spider_closed(self, spider: Any = None, reason: str = "finished") -> None:

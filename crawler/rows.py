@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from archive.catalogue import report_key
@@ -48,3 +49,23 @@ def capture_row(item: CaptureItem, page: dict[str, Any] | None, run_id: int, rep
     if item.location is not None:
         row.update(item.location.as_dict())
     return row
+
+
+def verdict_fields(page: dict[str, Any] | None, report_id: str | None, error: str | None,
+                   extractor: str) -> list[tuple[str, str]]:
+    """The metadata record beside a capture: how it was extracted and what came out."""
+    from importlib.metadata import version
+
+    fields = [("software", f"nianbao/{version('nianbao')}"), ("extractor", extractor)]
+    if error or page is None:
+        return [*fields, ("extraction-error", error or "no page")]
+    fields += [("page-kind", page["kind"])]
+    for key in ("title", "agency", "year", "template_version"):
+        if page.get(key) is not None:
+            fields.append((key.replace("_", "-"), str(page[key])))
+    if report_id:
+        fields.append(("report-id", report_id))
+    text = page.get("text") or ""
+    fields.append(("text-sha1", hashlib.sha1(text.encode("utf-8")).hexdigest()))
+    fields += [("outlink", a["url"]) for a in page.get("attachments") or [] if a.get("url")]
+    return fields

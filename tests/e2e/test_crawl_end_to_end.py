@@ -98,3 +98,21 @@ def test_crawl_run_recorded(crawled, db):
     assert run["status"] == "finished" and run["reports_new"] == len(crawled.testbed.reports)
     assert run["warc_bytes"] > 0 and run["pages_fetched"] > 0
     assert "reports" in crawled.stdout and "WARC bytes" in crawled.stdout
+
+
+def test_metadata_record_beside_every_catalogued_capture(crawled, db):
+    from warcio.archiveiterator import ArchiveIterator
+
+    verdicts = {}
+    for path in (crawled.data / "warc").glob("*.warc.gz"):
+        with open(path, "rb") as fh:
+            for record in ArchiveIterator(fh):
+                if record.rec_type == "metadata":
+                    fields = dict(line.split(": ", 1) for line in
+                                  record.content_stream().read().decode().splitlines() if ": " in line)
+                    verdicts[record.rec_headers.get_header("WARC-Concurrent-To")] = fields
+    captures = list(db.query("select record_id, page_kind, report_id from captures where kind != 'listing'"))
+    assert captures and all(c["record_id"] in verdicts for c in captures)
+    for c in captures:
+        fields = verdicts[c["record_id"]]
+        assert fields["page-kind"] == c["page_kind"] and fields.get("report-id") == c["report_id"]
