@@ -1,0 +1,73 @@
+"""The `nianbao` command's contracts: extract prints one JSON object with fixed keys; query
+and search print tables; errors are clear."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from crawler.cli import cli
+from extract.model import STATS_KEYS
+
+KEYS = {"text", "title", "year", "published", "signed", "agency", "index_no", "stats",
+        "sections", "tables", "removed", "template_version", "region", "cells"}
+
+
+@pytest.fixture(scope="module")
+def testbed():
+    from simportals import build_testbed
+
+    return build_testbed()
+
+
+def report_pages(testbed, portal):
+    return [t for t in testbed.reports if t.locations[0][0] == portal and t.published_as == "html"]
+
+
+@pytest.mark.parametrize("portal", ["beilun", "shuyang", "shucheng", "xinqi"])
+def test_extract_prints_one_json_object(testbed, portal, tmp_path):
+    truth = report_pages(testbed, portal)[0]
+    _, _, body = testbed.page(*truth.locations[0])
+    page = tmp_path / "page.html"
+    page.write_bytes(body)  # no headers: the charset comes from the bytes and the declaration
+    result = CliRunner().invoke(cli, ["extract", str(page), "--url", f"http://x.gov.cn{truth.locations[0][1]}"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)  # exactly one JSON document
+    assert KEYS <= set(data) and set(data["stats"]) == set(STATS_KEYS)
+    assert isinstance(data["year"], int) and data["year"] == truth.year
+    assert (data["title"], data["agency"], data["published"], data["signed"], data["index_no"]) == \
+        (truth.title, truth.agency, truth.published, truth.signed, truth.index_no)
+    assert data["stats"] == truth.stats and data["region"]["code"] == truth.region["code"]
+    assert all(len(cell) == 4 for cell in data["cells"])
+
+
+def test_extract_missing_file_is_a_clear_error():
+    result = CliRunner().invoke(cli, ["extract", "/no/such/page.html"])
+    assert result.exit_code == 2 and "does not exist" in result.output
+
+
+def test_query_and_search_need_a_catalogue(tmp_path):
+    result = CliRunner().invoke(cli, ["query", "--data", str(tmp_path), "select 1"])
+    assert result.exit_code == 1 and "no catalogue" in result.output
+
+
+def test_query_search_on_a_catalogue(tmp_path):
+    from archive.catalogue import Catalogue
+
+    catalogue = Catalogue(tmp_path / "catalogue.db")
+    catalogue.db["reports"].insert({"id": "a", "title": "某县2022年政府信息公开工作年度报告", "agency": "某县人民政府",
+                                    "year": 2022, "province": "浙江省", "level": "county",
+                                    "text": "因属于过程性信息不予公开2件。"})
+    catalogue.close()
+    runner = CliRunner()
+    result = runner.invoke(cli, ["query", "--data", str(tmp_path), "select agency, year from reports"])
+    assert result.exit_code == 0 and "某县人民政府" in result.output and "2022" in result.output
+    result = runner.invoke(cli, ["query", "--data", str(tmp_path), "select nonsense from nowhere"])
+    assert result.exit_code == 1 and "SQL error" in result.output
+    for terms in (["过程性信息"], ["公开"], ["过程性", "--year", "2022", "--province", "浙江省"]):
+        result = runner.invoke(cli, ["search", "--data", str(tmp_path), *terms])
+        assert result.exit_code == 0 and "某县人民政府" in result.output, terms
+    result = runner.invoke(cli, ["search", "--data", str(tmp_path), "过程性信息", "--year", "2019"])
+    assert "no matching reports" in result.output
