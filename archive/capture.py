@@ -51,6 +51,22 @@ _INFO_SETTINGS = (
 )
 
 
+# A 304 does not describe the stored payload's framing (RFC 9111 §4.3.4): these stay as stored.
+_KEEP_ON_UPDATE = {"content-length", "content-encoding", "transfer-encoding", "content-type",
+                   "x-orig-content-length", "x-orig-transfer-encoding"}
+
+
+def updated_headers(stored: list[tuple[str, str]], fresh: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The stored response's headers updated by a 304's, as a cache does (RFC 9111 §4.3.4).
+
+    A server-not-modified revisit carries these under the original's status line, so replay
+    tools (pywb treats any 3xx revisit as a redirect) serve the original payload with them.
+    """
+    replace = {name.lower() for name, _ in fresh if name.lower() not in _KEEP_ON_UPDATE}
+    kept = [(n, v) for n, v in stored if n.lower() not in replace]
+    return kept + [(n, v) for n, v in fresh if n.lower() in replace]
+
+
 def payload_digest(body: bytes) -> str:
     """The WARC-Payload-Digest warcio would write for this body (sha1, base32)."""
     return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
@@ -115,8 +131,11 @@ class WarcCapture:
         elif original and response.status == 200 and original.get("digest") == payload_digest(response.body):
             profile = PROFILE_IDENTICAL_PAYLOAD  # same bytes as last time: no second full copy
         if profile:
+            status, headers = response.status, header_pairs(response.headers)
+            if profile == PROFILE_SERVER_NOT_MODIFIED and original.get("headers"):
+                status, headers = original.get("status", 200), updated_headers(original["headers"], headers)
             resp = revisit_record(
-                builder, response.url, response.status, header_pairs(response.headers),
+                builder, response.url, status, headers,
                 profile=profile, refers_to_uri=original["uri"],
                 refers_to_date=original["date"], refers_to=original.get("record_id"),
                 payload_digest=original.get("digest"), protocol=response.protocol,

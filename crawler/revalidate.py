@@ -79,6 +79,7 @@ class RevalidateMiddleware:
         if modified:
             request.headers.setdefault("If-Modified-Since", modified)
         request.meta["warc_refers_to"] = {"uri": request.url, "date": archived.warc_date,
-                                          "record_id": archived.record_id, "digest": entry.digest}
+                                          "record_id": archived.record_id, "digest": entry.digest,
+                                          "status": archived.status, "headers": archived.headers}
         request.meta["rebuild_on_304"] = location
         self.stats.inc_value("revalidate/conditional")

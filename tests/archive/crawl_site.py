@@ -29,7 +29,8 @@ class SiteSpider(scrapy.Spider):
         if response.url.endswith("/etag.html") and response.status == 200:
             meta = response.meta
             refers_to = {"uri": response.url, "date": meta["warc_date"], "record_id": meta["warc_record_id"],
-                         "digest": meta["warc_payload_digest"]}
+                         "digest": meta["warc_payload_digest"], "status": response.status,
+                         "headers": [(k.decode(), v.decode()) for k, vs in response.headers.items() for v in vs]}
             yield scrapy.Request(response.url, headers={"If-None-Match": '"v1"'}, dont_filter=True,
                                  meta={"warc_refers_to": refers_to, "handle_httpstatus_list": [304]})
 
