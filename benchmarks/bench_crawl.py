@@ -26,6 +26,7 @@ from common import (  # noqa: E402
     Row,
     Served,
     baseline_crawl,
+    cleanup,
     du,
     log,
     med,
@@ -85,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
              "elapsed": {k: [round(r.elapsed, 2) for r in rs] for k, rs in runs.items()},
              "wall": {k: [round(r.wall, 2) for r in rs] for k, rs in runs.items()}}
     save("crawl", rows, extra, commands)
+    cleanup(work)
     return 0
 
 

@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import Row, Served, log, med, nianbao_crawl, print_table, quote, save  # noqa: E402
+from common import Row, Served, cleanup, log, med, nianbao_crawl, print_table, quote, save  # noqa: E402
 
 
 def pages_per_host(scale: int, hosts: int) -> Counter:
@@ -156,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
                            "per_host": args.per_host, "ceiling": ceiling, "testbed_bound": bound,
                            "pages_per_host": dict(per_host), "wget": wg,
                            "elapsed": {k: [r.elapsed for r in v] for k, v in runs.items()}}, commands)
+    cleanup(work)
     return 0
 
 

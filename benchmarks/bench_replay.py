@@ -26,7 +26,18 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from common import Row, Served, log, med, nianbao_crawl, nianbao_replay, print_table, quote, save  # noqa: E402
+from common import (  # noqa: E402
+    Row,
+    Served,
+    cleanup,
+    log,
+    med,
+    nianbao_crawl,
+    nianbao_replay,
+    print_table,
+    quote,
+    save,
+)
 
 
 def read_warcio(paths: list[Path], decoded: bool) -> int:
@@ -124,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
                         f"{mb:.1f} MB of gzipped WARC"))
     print_table(rows)
     save("replay", rows, {"scale": scale, "rounds": n, "warc_mb": mb}, commands)
+    cleanup(work)
     return 0
 
 

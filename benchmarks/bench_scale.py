@@ -30,6 +30,7 @@ from common import (  # noqa: E402
     Row,
     Served,
     children,
+    cleanup,
     du,
     log,
     med,
@@ -152,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     save("scale", rows, {"reports": n, "scale": scale, "samples": samples, "hits": hits,
                          "responses": run.responses, "captures": final, "elapsed": run.elapsed,
                          "returncode": run.returncode}, commands)
+    cleanup(work)
     return 0
 
 

@@ -372,6 +372,14 @@ def baseline_crawl(registry: Path, workdir: Path, settings: dict[str, str] | Non
     return Run(cmd, wall, rc, stats, out, samples)
 
 
+def cleanup(work: Path) -> None:
+    """Remove a benchmark's temporary directory (set NIANBAO_BENCH_KEEP=1 to keep it)."""
+    if os.environ.get("NIANBAO_BENCH_KEEP"):
+        log(f"kept {work}")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def rounds(n: int, fn: Callable[[int], Any]) -> Iterator[Any]:
     for k in range(n):
         yield fn(k)
