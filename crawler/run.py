@@ -25,22 +25,22 @@ def crawl_settings(data_dir: str | os.PathLike[str], portals: list[Portal], over
     """Project settings, pointed at DATA, with one download slot per portal host:port."""
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
+    if overrides:
+        settings.setdict(overrides, priority="cmdline")  # PORTAL_DELAY etc. shape the slots below
     paths = data_paths(data_dir)
     paths["logs"].mkdir(parents=True, exist_ok=True)
     slots = {}
     for portal in portals:
         for domain in portal.allowed_domains:
-            slot: dict[str, Any] = {}
-            if portal.concurrency:
-                slot["concurrency"] = portal.concurrency
             if portal.download_delay is not None:
-                slot["delay"] = portal.download_delay
+                delay = portal.download_delay
             elif is_loopback(domain):
-                # The simulated portals: politeness delays would only slow the demo and tests.
-                slot = {"delay": 0.0, "concurrency": portal.concurrency or 8}
-            if slot:
-                slots[domain] = slot
-                slots.setdefault(domain.split(":")[0], slot)  # robots.txt requests use the bare host
+                delay = 0.0  # the simulated portals: politeness delays would only slow tests
+            else:
+                delay = settings.getfloat("PORTAL_DELAY")
+            slot = {"concurrency": portal.concurrency or settings.getint("PORTAL_CONCURRENCY"), "delay": delay}
+            slots[domain] = slot
+            slots.setdefault(domain.split(":")[0], slot)  # robots.txt requests use the bare host
     settings.setdict({
         "WARC_DIR": str(paths["warc"]),
         "CATALOGUE_PATH": str(paths["catalogue"]),

@@ -11,13 +11,18 @@ USER_AGENT = "nianbao/0.1 (archival crawler for government information-disclosur
 
 # Politeness for real portals: robots.txt, few requests per host, AutoThrottle, retries.
 ROBOTSTXT_OBEY = True
-CONCURRENT_REQUESTS = 32
+# Per host: PORTAL_CONCURRENCY parallel requests, at least PORTAL_DELAY seconds apart, unless
+# the registry says otherwise (crawler.run.crawl_settings builds DOWNLOAD_SLOTS from it);
+# PortalAutoThrottle slows any host whose latency grows.
+CONCURRENT_REQUESTS = 64
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
+PORTAL_CONCURRENCY = 2
+PORTAL_DELAY = 0.5
 DOWNLOAD_DELAY = 0.5
-AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_ENABLED = True  # as PortalAutoThrottle, which replaces Scrapy's (EXTENSIONS below)
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
-AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
@@ -34,6 +39,8 @@ DEFAULT_REQUEST_HEADERS = {
 
 EXTENSIONS = {
     "archive.capture.WarcCapture": 100,
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "crawler.throttle.PortalAutoThrottle": 0,
     "scrapy.extensions.telnet.TelnetConsole": None,
 }
 DOWNLOADER_MIDDLEWARES = {

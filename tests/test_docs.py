@@ -11,7 +11,7 @@ from crawler.clidocs import cli_reference
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 OWN_SETTINGS = ["WARC_ENABLED", "WARC_DIR", "WARC_PREFIX", "WARC_ROTATE_BYTES", "WARC_REVISIT_REQUESTS", "CATALOGUE_PATH",
-                "EXTRACT_WORKERS", "EXTRACT_FUNCTION", "WITHDRAW_AFTER_RUNS", "REVALIDATE_ENABLED", "REPLAY_ENABLED", "BACKOFF_MAX_DELAY"]
+                "EXTRACT_WORKERS", "EXTRACT_FUNCTION", "WITHDRAW_AFTER_RUNS", "REVALIDATE_ENABLED", "REPLAY_ENABLED", "BACKOFF_MAX_DELAY", "PORTAL_CONCURRENCY", "PORTAL_DELAY"]
 
 
 def test_cli_reference_is_up_to_date():
@@ -31,5 +31,5 @@ def test_setting_documented(name):
 
 
 def test_own_settings_listed():
-    declared = {n for n in dir(settings) if n.startswith(("WARC_", "CATALOGUE_", "EXTRACT_", "WITHDRAW_", "REPLAY_", "REVALIDATE_", "BACKOFF_"))}
+    declared = {n for n in dir(settings) if n.startswith(("WARC_", "CATALOGUE_", "EXTRACT_", "WITHDRAW_", "REPLAY_", "REVALIDATE_", "BACKOFF_", "PORTAL_"))}
     assert declared <= set(OWN_SETTINGS)
