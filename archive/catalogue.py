@@ -42,6 +42,7 @@ class Catalogue(ReportVersions):
         self.db.execute("pragma synchronous = normal")
         self.db.execute("pragma busy_timeout = 10000")
         create_schema(self.db)
+        self._sql: dict[tuple, str] = {}
 
     # -- crawl runs ----------------------------------------------------------------------------
 
@@ -84,7 +85,26 @@ class Catalogue(ReportVersions):
     # -- captures ------------------------------------------------------------------------------
 
     def add_capture(self, row: dict[str, Any]) -> None:
-        self.db["captures"].upsert(row, pk=("url", "run_id"), alter=True)
+        with self.db.conn:
+            self._write("captures", row, ("url", "run_id"))
+
+    # -- prepared writes: the crawl's hot path goes through these, not sqlite-utils' introspection
+
+    def _write(self, table: str, row: dict[str, Any], pk: tuple[str, ...]) -> None:
+        """Insert, or on a primary-key conflict update the given columns (SQLite upsert)."""
+        columns = tuple(row)
+        sql = self._sql.get((table, columns, pk))
+        if sql is None:
+            names = ", ".join(f"[{c}]" for c in columns)
+            updates = ", ".join(f"[{c}] = excluded.[{c}]" for c in columns if c not in pk) or f"[{pk[0]}] = [{pk[0]}]"
+            sql = (f"insert into [{table}] ({names}) values ({', '.join('?' * len(columns))}) "
+                   f"on conflict ({', '.join(pk)}) do update set {updates}")
+            self._sql[(table, columns, pk)] = sql
+        self.db.conn.execute(sql, [row[c] for c in columns])
+
+    def _update(self, table: str, rid: str, values: dict[str, Any]) -> None:
+        sets = ", ".join(f"[{c}] = ?" for c in values)
+        self.db.conn.execute(f"update [{table}] set {sets} where id = ?", [*values.values(), rid])
 
     def captured_urls(self, run_id: int) -> set[str]:
         """URLs this run already catalogued (a resumed run does not fetch them again)."""

@@ -38,39 +38,46 @@ class ReportVersions:
         """Insert or refresh one report; returns (id, "new" | "changed" | "unchanged").
 
         A report re-posted on another body's portal stays one row; the issuer's own capture
-        (or the first one seen) supplies the fields.
+        (or the first one seen) supplies the fields. One transaction, prepared statements:
+        this runs once per captured report, on the crawl's event loop.
         """
-        reports = self.db["reports"]
         row = {k: v for k, v in row.items() if k in REPORT_COLUMNS}
         rid, chash = row["id"], content_hash(row, details)
         seen = {"last_seen_run": run_id, "last_seen": (row.get("fetched_at") or today())[:10],
                 "status": "current", "withdrawn_on": None, "withdrawn_run": None}
         if listed:
             seen["last_listed_run"] = run_id
-        with self.db.conn:
-            existing = next(reports.rows_where(
-                "id = ?", [rid], select="portal, content_hash, version, issuer_copy, published"), None)
-            self.db["report_captures"].upsert(
-                {"report_id": rid, "url": row["url"], "portal": row["portal"], "warc_filename": row["warc_filename"],
-                 "warc_offset": row["warc_offset"], "fetched_at": row["fetched_at"]}, pk=("report_id", "url"))
+        conn = self.db.conn
+        with conn:
+            found = conn.execute("select portal, content_hash, version, issuer_copy, published "
+                                 "from reports where id = ?", [rid]).fetchone()
+            existing = dict(zip(("portal", "content_hash", "version", "issuer_copy", "published"), found,
+                                strict=True)) if found else None
+            self._write("report_captures", {
+                "report_id": rid, "url": row["url"], "portal": row["portal"], "warc_filename": row["warc_filename"],
+                "warc_offset": row["warc_offset"], "fetched_at": row["fetched_at"]}, ("report_id", "url"))
             row["issuer_copy"] = int(issuer_portal)
             if existing is None:
-                reports.insert({**row, **seen, "content_hash": chash, "version": 1, "first_seen_run": run_id})
+                self._write("reports", {**row, **seen, "content_hash": chash, "version": 1,
+                                        "first_seen_run": run_id}, ("id",))
                 self._add_version(rid, 1, chash, run_id, row)
                 self._replace_details(rid, details or {})
                 return rid, "new"
             if not self._is_primary(existing, row, issuer_portal):
-                reports.update(rid, seen)  # a re-post elsewhere: the primary copy stays
+                self._update("reports", rid, seen)  # a re-post elsewhere: the primary copy stays
                 return rid, "unchanged"
             if existing["content_hash"] == chash:
-                reports.update(rid, {**row, **seen})
+                # Same content: refresh the pointers, leave the text (and its FTS entry) alone.
+                keep = {k: v for k, v in row.items() if k not in ("text", "title", "agency")}
+                self._update("reports", rid, {**keep, **seen})
                 if existing["portal"] != row["portal"]:  # a preferred copy of the same version
-                    self.db["report_versions"].update((rid, existing["version"]), {
-                        "url": row["url"], "seen_at": row.get("fetched_at"),
-                        "warc_filename": row["warc_filename"], "warc_offset": row["warc_offset"]})
+                    conn.execute("update report_versions set url = ?, seen_at = ?, warc_filename = ?, "
+                                 "warc_offset = ? where report_id = ? and version = ?",
+                                 [row["url"], row.get("fetched_at"), row["warc_filename"], row["warc_offset"],
+                                  rid, existing["version"]])
                 return rid, "unchanged"
             version = existing["version"] + 1
-            reports.update(rid, {**row, **seen, "content_hash": chash, "version": version})
+            self._update("reports", rid, {**row, **seen, "content_hash": chash, "version": version})
             self._add_version(rid, version, chash, run_id, row)
             self._replace_details(rid, details or {})
             return rid, "changed"
@@ -93,7 +100,8 @@ class ReportVersions:
                   "withdrawn_on": None, "withdrawn_run": None}
         if listed:
             update["last_listed_run"] = run_id
-        self.db["reports"].update(row["report_id"], update)
+        with self.db.conn:
+            self._update("reports", row["report_id"], update)
         return row["report_id"]
 
     def link_page(self, rid: str, url: str, portal: str) -> None:
@@ -137,26 +145,28 @@ class ReportVersions:
         return withdrawn
 
     def _add_version(self, rid: str, version: int, chash: str, run_id: int, row: dict[str, Any]) -> None:
-        self.db["report_versions"].insert(
-            {"report_id": rid, "version": version, "content_hash": chash, "run_id": run_id,
-             "seen_at": row.get("fetched_at"), "url": row["url"], "title": row.get("title"),
-             "text": row.get("text"), "warc_filename": row["warc_filename"], "warc_offset": row["warc_offset"]},
-            pk=("report_id", "version"), replace=True)
+        self._write("report_versions", {
+            "report_id": rid, "version": version, "content_hash": chash, "run_id": run_id,
+            "seen_at": row.get("fetched_at"), "url": row["url"], "title": row.get("title"),
+            "text": row.get("text"), "warc_filename": row["warc_filename"], "warc_offset": row["warc_offset"]},
+            ("report_id", "version"))
 
     def _replace_details(self, rid: str, details: dict[str, list[dict[str, Any]]]) -> None:
+        conn = self.db.conn
         for table in ("report_stats", "report_checks", "report_sections"):
-            self.db[table].delete_where("report_id = ?", [rid])
-        self.db["report_stats"].insert_all(
-            ({"report_id": rid, "ordinal": i, "table_no": c["table"], "row_key": c.get("row_key"),
-              "col_key": c.get("col_key"), "row_label": c["row_label"], "col_label": c["col_label"],
-              "raw": c.get("raw"), "value": c.get("value"), "unit": c.get("unit"), "origin": c.get("origin")}
-             for i, c in enumerate(details.get("cells", []))), pk=("report_id", "ordinal"))
-        self.db["report_checks"].insert_all(
-            ({"report_id": rid, "name": c["name"], "passed": c["passed"], "detail": c.get("detail")}
-             for c in details.get("checks", [])), pk=("report_id", "name"), replace=True)
-        self.db["report_sections"].insert_all(
-            ({"report_id": rid, "ordinal": i, "heading": s["heading"], "text": s["text"]}
-             for i, s in enumerate(details.get("sections", []))), pk=("report_id", "ordinal"))
+            conn.execute(f"delete from {table} where report_id = ?", [rid])
+        conn.executemany(
+            "insert into report_stats (report_id, ordinal, table_no, row_key, col_key, row_label, col_label, "
+            "raw, value, unit, origin) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(rid, i, c["table"], c.get("row_key"), c.get("col_key"), c["row_label"], c["col_label"],
+              c.get("raw"), c.get("value"), c.get("unit"), c.get("origin"))
+             for i, c in enumerate(details.get("cells", []))])
+        conn.executemany(
+            "insert or replace into report_checks (report_id, name, passed, detail) values (?, ?, ?, ?)",
+            [(rid, c["name"], c["passed"], c.get("detail")) for c in details.get("checks", [])])
+        conn.executemany(
+            "insert into report_sections (report_id, ordinal, heading, text) values (?, ?, ?, ?)",
+            [(rid, i, sec["heading"], sec["text"]) for i, sec in enumerate(details.get("sections", []))])
 
     def changes(self, since: str) -> dict[str, list[dict[str, Any]]]:
         """New, changed (with a unified text diff) and withdrawn reports since a date."""
