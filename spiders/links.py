@@ -42,5 +42,14 @@ def attachment_extension(url: str) -> str | None:
     return None
 
 
+_ATTACHMENT_MARKER = re.compile(
+    rb"\.(?:pdf|docx?|xlsx?|wps|et|ofd)\b|downfile|download", re.IGNORECASE)
+
+
+def may_link_attachments(body: bytes) -> bool:
+    """A cheap byte scan before parsing a page for attachment links (any charset: ASCII only)."""
+    return bool(_ATTACHMENT_MARKER.search(body))
+
+
 def is_pagination_link(url: str, text: str | None) -> bool:
     return bool(PAGINATION_URL.search(url)) or bool(text and PAGINATION_TEXT.match(text))

@@ -224,6 +224,8 @@ class PortalSpider(scrapy.Spider):
             yield self._item(response, "attachment")
             return
         yield self._item(response, "page")
+        if not links.may_link_attachments(response.body):
+            return  # most report pages: no second parse just to find no attachment
         for url, text in self._anchors(response.text, response.url):
             if links.attachment_extension(url) and portal.allows(url):
                 request = self._request(portal, url, self.parse_attachment,

@@ -42,3 +42,11 @@ def test_pagination_links():
     assert is_pagination_link("http://x/list?page=4", None)
     assert is_pagination_link("http://x/list/whatever.html", "下一页")
     assert not is_pagination_link("http://x/xxgk/ndbg/202003/t20200302_1.html", "报告")
+
+
+def test_attachment_prefilter():
+    from spiders.links import may_link_attachments
+
+    assert may_link_attachments(b'<a href="P020200302.PDF">附件</a>')
+    assert may_link_attachments(b'<a href="/module/download/downfile.jsp?filename=a">x</a>')
+    assert not may_link_attachments("<p>政府信息公开工作年度报告</p>".encode("gbk"))
