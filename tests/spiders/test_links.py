@@ -47,6 +47,6 @@ def test_pagination_links():
 def test_attachment_prefilter():
     from spiders.links import may_link_attachments
 
-    assert may_link_attachments(b'<a href="P020200302.PDF">附件</a>')
+    assert may_link_attachments('<a href="P020200302.PDF">附件</a>'.encode())
     assert may_link_attachments(b'<a href="/module/download/downfile.jsp?filename=a">x</a>')
     assert not may_link_attachments("<p>政府信息公开工作年度报告</p>".encode("gbk"))
