@@ -123,11 +123,13 @@ class Catalogue(ReportVersions):
     # -- reading -------------------------------------------------------------------------------
 
     def search(self, text: str, year: int | None = None, province: str | None = None,
-               level: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
+               level: str | None = None, limit: int = 20, rank: bool = False) -> list[dict[str, Any]]:
         """Full-text search over title, agency and text; works for Chinese of any length.
 
         The trigram index answers terms of three characters or more; shorter terms (年报,
-        复议) fall back to a substring scan, which trigram cannot index.
+        复议) fall back to a substring scan, which trigram cannot index. Results come newest
+        catalogued first, which lets SQLite stop at `limit` even when a common term (政务公开)
+        matches every report; `rank=True` orders by bm25 relevance instead, scoring every match.
         """
         terms = text.split()
         if not terms:
@@ -150,7 +152,7 @@ class Catalogue(ReportVersions):
                 snippet="snippet(reports_fts, 2, '[', ']', '…', 12)",
                 join="join reports_fts on reports_fts.rowid = r.rowid",
                 where="where reports_fts match ?" + "".join(f" and {w}" for w in where),
-                order="order by reports_fts.rank")
+                order="order by reports_fts.rank" if rank else "order by reports_fts.rowid desc")
             params = [match, *params]
         else:
             sql = select.format(snippet="substr(r.text, 1, 60)", join="",

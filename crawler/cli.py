@@ -185,8 +185,9 @@ def query(data_dir: str, sql: str, as_json: bool) -> None:
 @click.option("--province", help="e.g. 浙江省")
 @click.option("--level", type=click.Choice(["province", "prefecture", "county", "township", "department"]))
 @click.option("--limit", default=20, show_default=True)
+@click.option("--rank", is_flag=True, help="Order by relevance (bm25) instead of newest first")
 def search(data_dir: str, terms: tuple[str, ...], year: int | None, province: str | None,
-           level: str | None, limit: int) -> None:
+           level: str | None, limit: int, rank: bool) -> None:
     """Full-text search of the catalogue's reports (Chinese works: trigram index).
 
     Example: nianbao search 过程性信息 --year 2022 --province 浙江省
@@ -194,7 +195,7 @@ def search(data_dir: str, terms: tuple[str, ...], year: int | None, province: st
     from tabulate import tabulate
 
     catalogue = _open_catalogue(data_dir)
-    rows = catalogue.search(" ".join(terms), year=year, province=province, level=level, limit=limit)
+    rows = catalogue.search(" ".join(terms), year=year, province=province, level=level, limit=limit, rank=rank)
     if not rows:
         click.echo("no matching reports")
         return
