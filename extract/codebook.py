@@ -163,53 +163,72 @@ def core(label: str) -> str:
     return text
 
 
-def label_matches(printed: str, canonical: str) -> bool:
-    """Normalised prefix match either way (annotations appended; long labels abbreviated)."""
-    p, c = core(printed), core(canonical)
+def _cores_match(p: str, c: str) -> bool:
+    """label_matches on labels already reduced by `core`."""
     if not p or not c:
         return False
     return p.startswith(c) or (len(p) >= 4 and c.startswith(p))
+
+
+def label_matches(printed: str, canonical: str) -> bool:
+    """Normalised prefix match either way (annotations appended; long labels abbreviated)."""
+    return _cores_match(core(printed), core(canonical))
+
+
+# Read-only tables built once at import: the canonical labels reduced by `core`.
+_T3_ROW_CORES = {v: [(name, group, core(label)) for name, group, label in rows]
+                 for v, rows in T3_ROWS.items()}
+_T3_COL_CORES = [(name, label, core(label)) for name, label in T3_COLS]
+_T2_ROW_CORES = {v: [(name, tuple(core(x) for x in labels)) for name, labels in rows]
+                 for v, rows in T2_ROWS.items()}
+_T2_COL_CORES = {v: [(name, tuple(core(x) for x in labels)) for name, labels in cols]
+                 for v, cols in T2_COLS.items()}
+_LEGACY_NORMS = [(name, tuple(normalise(w) for w in words)) for name, words in LEGACY_ROWS]
 
 
 def t3_row_key(version: str, labels: list[str]) -> str | None:
     """Key of a table-三 row from its label cells (outermost first)."""
     if not labels:
         return None
-    last, context = labels[-1], [core(x) for x in labels[:-1]]
-    for name, group, canonical in T3_ROWS[version]:
-        if not label_matches(last, canonical):
+    last, context = core(labels[-1]), None
+    for name, group, canonical in _T3_ROW_CORES[version]:
+        if not _cores_match(last, canonical):
             continue
         if group is not None:
+            if context is None:
+                context = [core(x) for x in labels[:-1]]
             groups_here = [g for g in T3_GROUPS[1:] if any(g in c for c in context)]
             if groups_here and group not in groups_here:
                 continue
-            if not groups_here and len(core(canonical)) < 4:
+            if not groups_here and len(canonical) < 4:
                 continue
         return f"t3_v{version}.{name}"
     return None
 
 
 def t3_col_key(label: str) -> str | None:
-    for name, canonical in T3_COLS:
-        if label_matches(label, canonical) or core(label) == canonical:
+    printed = core(label)
+    for name, canonical, canonical_core in _T3_COL_CORES:
+        if _cores_match(printed, canonical_core) or printed == canonical:
             return name
     return None
 
 
 def _lookup(label: str, entries: list[tuple[str, tuple[str, ...]]]) -> str | None:
-    for name, labels in entries:
-        if any(label_matches(label, canonical) for canonical in labels):
+    printed = core(label)
+    for name, cores in entries:
+        if any(_cores_match(printed, c) for c in cores):
             return name
     return None
 
 
 def t2_row_key(version: str, label: str) -> str | None:
-    name = _lookup(label, T2_ROWS[version])
+    name = _lookup(label, _T2_ROW_CORES[version])
     return f"t2_v{version}.{name}" if name else None
 
 
 def t2_col_key(version: str, label: str) -> str | None:
-    return _lookup(label, T2_COLS[version])
+    return _lookup(label, _T2_COL_CORES[version])
 
 
 def t4_keys(version: str, path: list[str]) -> tuple[str | None, str | None]:
@@ -223,7 +242,7 @@ def t4_keys(version: str, path: list[str]) -> tuple[str | None, str | None]:
 
 def legacy_row_key(label: str) -> str | None:
     text = core(label)
-    for name, words in LEGACY_ROWS:
-        if any(text.startswith(normalise(w)) for w in words):
+    for name, words in _LEGACY_NORMS:
+        if any(text.startswith(w) for w in words):
             return f"legacy.{name}"
     return None
