@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from lxml import etree
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
@@ -22,8 +23,10 @@ from extract.text import Block, blocks_of, drop_repeats, render, sections_of
 
 Headers = Mapping[str, str] | Iterable[tuple[str, str]] | None
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
-_ATTACHMENT_AREA = ("//*[re:test(concat(@class, ' ', @id), "
-                    "'attach|fujian|xgfj|file_|files|download|article_attachment', 'i')]")
+# Attachment panels by class/id; XPath only picks the candidates, Python's re tests them (an
+# EXSLT re:test calls back into Python for every element of the page).
+_ATTACHMENT_NAME = re.compile("attach|fujian|xgfj|file_|files|download|article_attachment", re.I)
+_NAMED = etree.XPath("//*[@class or @id]")
 
 
 def parse_html(text: str) -> HtmlElement:
@@ -73,7 +76,8 @@ def _record_outside(root: HtmlElement, container: HtmlElement,
 
 def _attachment_blocks(root: HtmlElement, container: HtmlElement) -> list[Block]:
     """Attachment panels next to the body (附件下载 lists outside the editor div)."""
-    areas = root.xpath(_ATTACHMENT_AREA, namespaces={"re": "http://exslt.org/regular-expressions"})
+    areas = [el for el in _NAMED(root)
+             if _ATTACHMENT_NAME.search(f"{el.get('class', '')} {el.get('id', '')}")]
     return [b for area in areas if container not in area.iterancestors()
             and area not in container.iterancestors() for b in blocks_of(area)]
 
