@@ -29,12 +29,21 @@ _ATTACHMENT_NAME = re.compile("attach|fujian|xgfj|file_|files|download|article_a
 _NAMED = etree.XPath("//*[@class or @id]")
 
 
+# lxml.html's parser picks each element's Python class with a Python callback (form, input …
+# get their own classes); a C-level default lookup gives every element the plain HtmlElement,
+# which is all the extractors use, without a callback per element proxy.
+_PARSER = lxml_html.HTMLParser()
+_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
+    element=HtmlElement, comment=lxml_html.HtmlComment, pi=lxml_html.HtmlProcessingInstruction,
+    entity=lxml_html.HtmlEntity))
+
+
 def parse_html(text: str) -> HtmlElement:
     """lxml tree of a decoded page; lxml refuses str input that keeps an XML declaration."""
     text = _XML_DECLARATION.sub("", text)
     if not text.strip():
         text = "<html><body></body></html>"
-    return lxml_html.document_fromstring(text)
+    return lxml_html.document_fromstring(text, parser=_PARSER)
 
 
 def _body_blocks(container: HtmlElement, how: str, title: str | None,
