@@ -31,8 +31,10 @@ def _own_rows(table: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
     return [tr for tr in table.iter("tr") if next(tr.iterancestors("table"), None) is table]
 
 
-def table_grid(table: lxml_html.HtmlElement) -> Grid:
-    """Expand a <table> into rows of equal length, copying spanned text into every slot."""
+def table_grid(table: lxml_html.HtmlElement, texts: dict | None = None) -> Grid:
+    """Expand a <table> into rows of equal length, copying spanned text into every slot.
+
+    `texts` may map cells to their `cell_text` already computed (by the caller, this call)."""
     grid: list[list[str | None]] = []
     rows = _own_rows(table)
     cells = 0
@@ -46,7 +48,7 @@ def table_grid(table: lxml_html.HtmlElement) -> Grid:
                 continue
             while c < len(row) and row[c] is not None:
                 c += 1
-            text = cell_text(cell)
+            text = texts[cell] if texts is not None and cell in texts else cell_text(cell)
             # rowspan never reaches past the table's last row
             rowspan, colspan = _span(cell, "rowspan", len(rows) - r), _span(cell, "colspan", _MAX_COLSPAN)
             cells += rowspan * colspan

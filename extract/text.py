@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 
 from lxml.html import HtmlElement
 
@@ -48,21 +49,28 @@ def clean_line(text: str) -> str:
 
 def is_layout_table(table: HtmlElement) -> bool:
     """A table used for page layout (holds paragraphs or other tables), not data."""
-    if table.xpath(".//table"):
+    if next(table.iterdescendants("table"), None) is not None:
         return True
-    cells = table.xpath(".//td|.//th")
+    cells = list(table.iterdescendants("td", "th"))
     if len(cells) <= 2:
         return True
-    return any(len(c.xpath(".//p|.//div|.//br")) > 3 and len(c.text_content()) > 300
-               for c in cells)
+    return any(len(list(islice(c.iterdescendants("p", "div", "br"), 4))) > 3
+               and len(c.text_content()) > 300 for c in cells)
 
 
-def table_text(table: HtmlElement) -> str:
-    """Reading-order text of a data table: one line per row, each printed cell once."""
+def table_text(table: HtmlElement, texts: dict | None = None) -> str:
+    """Reading-order text of a data table: one line per row, each printed cell once.
+
+    `texts`, when given, is filled with each cell's `cell_text` (for `table_grid`)."""
+    texts = {} if texts is None else texts
     rows = []
     for tr in table.iter("tr"):
-        cells = [cell_text(c) for c in tr if isinstance(c.tag, str) and c.tag in ("td", "th")]
-        cells = [c for c in cells if c]
+        cells = []
+        for c in tr:
+            if isinstance(c.tag, str) and c.tag in ("td", "th"):
+                texts[c] = text = cell_text(c)
+                if text:
+                    cells.append(text)
         if cells:
             rows.append("\t".join(cells))
     return "\n".join(rows)
@@ -95,7 +103,8 @@ class _Walker:
             return
         if tag == "table" and not is_layout_table(el):
             self.flush()
-            self.blocks.append(Block("table", table_text(el), grid=table_grid(el)))
+            texts: dict[HtmlElement, str] = {}  # each cell's text, computed once for both
+            self.blocks.append(Block("table", table_text(el, texts), grid=table_grid(el, texts)))
         elif tag == "br":
             self.flush()
         else:
