@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 
 from lxml.html import HtmlElement
 
@@ -42,7 +43,7 @@ _OTHER_LABEL = re.compile(rf"^({_OTHER})\s*[:：]?")
 _OTHER_INLINE = re.compile(rf"(?:^|(?<=[\s|｜、，,；;】\]]))({_OTHER})\s*[:：]")
 _LEAF_TAGS = ("td", "th", "span", "li", "p", "div", "dt", "dd", "label", "b", "strong", "em",
               "font", "h1", "h2", "h3", "h4", "publishtime")
-_BLOCKISH = {"div", "p", "td", "table", "li", "ul", "tr", "dl"}
+_BLOCKISH = ("div", "p", "td", "table", "li", "ul", "tr", "dl")
 _TITLE_CLASSES = ("//*[contains(@class,'article_title') or contains(@class,'article-title') or "
                   "contains(@class,'Article-title') or contains(@class,'detail-title') or "
                   "contains(@class,'news_title') or contains(@class,'con-title')]|//ucaptitle"
@@ -147,7 +148,7 @@ def _pairs_in_line(text: str, fields: Fields) -> None:
 
 
 def _is_leaf(el: HtmlElement) -> bool:
-    return not any(isinstance(d.tag, str) and d.tag in _BLOCKISH for d in el.iterdescendants())
+    return next(el.iterdescendants(*_BLOCKISH), None) is None
 
 
 def _is_label(text: str) -> bool:
@@ -159,7 +160,7 @@ def _column_fields(root: HtmlElement, fields: Fields) -> None:
     from extract.tables import table_grid
 
     for table in root.iter("table"):
-        if len(table.xpath(".//tr")) > 6:
+        if len(list(islice(table.iter("tr"), 7))) > 6:
             continue
         grid = table_grid(table)
         for upper, lower in zip(grid, grid[1:], strict=False):
@@ -188,7 +189,7 @@ def labelled_fields(root: HtmlElement) -> Fields:
         bare = _BARE_LABEL.match(text)
         if bare:
             pending = _LABEL_OF[bare.group(1)]
-        else:
+        elif ":" in raw or "：" in raw:  # every inline label ends with a colon
             _pairs_in_line(raw, fields)
     return fields
 
