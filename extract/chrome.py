@@ -79,12 +79,26 @@ def line_kind(line: str) -> str | None:
     return None
 
 
-def is_metadata_table(el: HtmlElement) -> bool:
+def _text(el: HtmlElement, texts: dict[HtmlElement, str] | None) -> str:
+    """el.text_content(), remembered in `texts` (one scan of an unchanged tree) when given."""
+    if texts is None:
+        return el.text_content()
+    text = texts.get(el)
+    if text is None:
+        texts[el] = text = el.text_content()
+    return text
+
+
+def is_metadata_table(el: HtmlElement, texts: dict[HtmlElement, str] | None = None) -> bool:
     """A table/list whose cells are metadata labels (索引号, 发布机构 …), not a report table."""
-    cells = el.xpath(".//td|.//th|.//li|.//dt|.//span")
-    labels = sum(1 for c in cells if META_LABELS.match(c.text_content() or "")
-                 and len(c.text_content().strip()) <= 40)
-    return labels >= 2
+    labels = 0
+    for cell in el.iterdescendants("td", "th", "li", "dt", "span"):
+        text = _text(cell, texts) or ""
+        if META_LABELS.match(text) and len(text.strip()) <= 40:
+            labels += 1
+            if labels >= 2:
+                return True
+    return False
 
 
 def record(removed: dict[str, list[str]], kind: str, text: str) -> None:
@@ -94,30 +108,32 @@ def record(removed: dict[str, list[str]], kind: str, text: str) -> None:
         removed[kind].append(text)
 
 
-def _is_metadata_block(el: HtmlElement) -> bool:
-    if not is_metadata_table(el):
+def _is_metadata_block(el: HtmlElement, texts: dict[HtmlElement, str]) -> bool:
+    if not is_metadata_table(el, texts):
         return False
     if el.tag == "table":
-        return len(el.text_content()) < 1500
+        return len(_text(el, texts)) < 1500
     # A div or list counts only when it is nothing but label/value pairs, never a body wrapper.
-    long_paragraphs = [p for p in el.iter("p") if len(p.text_content().strip()) > 80]
-    return not long_paragraphs and len(el.text_content().strip()) < 400
+    long_paragraphs = [p for p in el.iter("p") if len(_text(p, texts).strip()) > 80]
+    return not long_paragraphs and len(_text(el, texts).strip()) < 400
 
 
 def strip_elements(container: HtmlElement, removed: dict[str, list[str]]) -> None:
     """Cut widget elements and metadata blocks out of the container, in place."""
     doomed: list[tuple[HtmlElement, str]] = []
-    seen: set[HtmlElement] = set()
+    inside_doomed: set[HtmlElement] = set()
+    texts: dict[HtmlElement, str] = {}  # text_content per element; the tree is unchanged until the cuts
     for el in container.iter("table", "div", "ul", "dl", "span", "p", "section", "a"):
-        if el is container or any(a in seen for a in el.iterancestors()):
+        if el is container or el in inside_doomed:
             continue
         names = f"{el.get('class', '')} {el.get('id', '')}"
-        if _WIDGET_NAME.search(names) and len(el.text_content()) < 400:
+        if _WIDGET_NAME.search(names) and len(_text(el, texts)) < 400:
             doomed.append((el, "widget"))
-            seen.add(el)
-        elif el.tag in ("table", "ul", "dl", "div") and _is_metadata_block(el):
+        elif el.tag in ("table", "ul", "dl", "div") and _is_metadata_block(el, texts):
             doomed.append((el, "metadata"))
-            seen.add(el)
+        else:
+            continue
+        inside_doomed.update(el.iterdescendants())
     for el, kind in doomed:
         parent = el.getparent()
         if parent is None:
