@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 # Most specific first: an editor div sits inside an article div, which sits inside a page div.
@@ -33,6 +34,38 @@ CMS_SELECTORS: tuple[str, ...] = (
     "//*[@id='UCAP-CONTENT']",
     "//*[@itemprop='articleBody']",
 )
+# The selectors as Python tests, read off the XPath text at import: lxml's XPath walks the whole
+# page once per selector (~2 ms a page for all of them); one Python pass costs a fraction.
+_SELECTOR_FORMS = (
+    ("token", re.compile(r"^//(\w+)\[contains\(concat\(' ', normalize-space\(@class\), ' '\), "
+                         r"' (\S+) '\)\]$")),
+    ("contains", re.compile(r"^//(\*)\[contains\(@class, '([^']+)'\)\]$")),
+    ("tag", re.compile(r"^//(\w+)$")),
+    ("equals", re.compile(r"^//(\*)\[@([\w-]+)='([^']+)'\]$")),
+)
+_XML_SPACE = re.compile(r"[ \t\r\n]+")  # what XPath normalize-space() collapses
+
+
+def _selector_index() -> dict[str, dict]:
+    """form → key → [(selector number, required tag or None)]; key: tag, class token,
+    class substring or (attribute, value)."""
+    index: dict[str, dict] = {form: {} for form, _ in _SELECTOR_FORMS}
+    for n, xpath in enumerate(CMS_SELECTORS):
+        form, match = next(((f, m) for f, p in _SELECTOR_FORMS if (m := p.match(xpath))),
+                           (None, None))
+        if match is None:
+            raise ValueError(f"CMS selector without a Python form: {xpath}")
+        tag = None if match.group(1) == "*" else match.group(1)
+        key = tag if form == "tag" else match.group(2) if form != "equals" else match.group(2, 3)
+        index[form].setdefault(key, []).append((n, None if form == "tag" else tag))
+    return index
+
+
+_BY = _selector_index()
+# Every class token or substring a selector wants; a class without any needs no closer look.
+_ANY_CLASS = re.compile("|".join(map(re.escape, [*_BY["contains"], *_BY["token"]])) or "(?!)")
+_EQUALS_ATTRS = tuple(sorted({attr for attr, _ in _BY["equals"]}))
+_ATTACHMENT_HREF = re.compile(r"\.(pdf|docx?|xlsx?|wps|ofd|zip|rar)$", re.I)
 _CHROME_WORDS = re.compile(
     "当前位置|您的位置|所在位置|字体|字号|分享到|打印|关闭|浏览次数|扫一扫|主办单位|ICP|网站标识码"
     "|版权所有|上一篇|下一篇|网站地图|无障碍"
@@ -47,18 +80,39 @@ def _text_len(el: HtmlElement) -> int:
 
 
 def _has_attachment_link(el: HtmlElement) -> bool:
-    return bool(el.xpath(".//a[re:test(@href, '\\.(pdf|docx?|xlsx?|wps|ofd|zip|rar)$', 'i')]",
-                         namespaces={"re": "http://exslt.org/regular-expressions"}))
+    return any(_ATTACHMENT_HREF.search(a.get("href"))
+               for a in el.iterdescendants("a") if a.get("href") is not None)
+
+
+def _cms_candidates(root: HtmlElement) -> list[list[HtmlElement]]:
+    """Per CMS selector, the elements it selects in document order, in one pass over the page."""
+    found: list[list[HtmlElement]] = [[] for _ in CMS_SELECTORS]
+    by_tag, by_token, by_substring, by_value = _BY["tag"], _BY["token"], _BY["contains"], _BY["equals"]
+    any_class = _ANY_CLASS.search
+    for el in root.iter(etree.Element):
+        tag, cls = el.tag, el.get("class")
+        hits = by_tag.get(tag, [])
+        if cls is not None and any_class(cls):  # rare: the slow path only then
+            hits = hits + [hit for token in set(_XML_SPACE.split(cls)) for hit in by_token.get(token, ())]
+            hits += [hit for sub, subs in by_substring.items() if sub in cls for hit in subs]
+        for attr in _EQUALS_ATTRS:
+            value = el.get(attr)
+            if value is not None and (attr, value) in by_value:
+                hits = hits + by_value[attr, value]
+        if hits:
+            for n in sorted({n for n, want in hits if want in (None, tag)}):
+                found[n].append(el)
+    return found
 
 
 def cms_container(root: HtmlElement) -> HtmlElement | None:
     """The first known CMS body container with text (or an attachment link) in it."""
-    for xpath in CMS_SELECTORS:
-        found = [el for el in root.xpath(xpath)
-                 if _text_len(el) >= _MIN_CMS_TEXT or _has_attachment_link(el)]
+    for selected in _cms_candidates(root):
+        found = [(n, el) for el, n in ((el, _text_len(el)) for el in selected)
+                 if n >= _MIN_CMS_TEXT or _has_attachment_link(el)]
         if found:
             # Print and mobile copies repeat the container: take the fullest, first on ties.
-            return max(found, key=_text_len)
+            return max(found, key=lambda pair: pair[0])[1]
     return None
 
 
