@@ -147,8 +147,16 @@ def _pairs_in_line(text: str, fields: Fields) -> None:
             fields.add(_LABEL_OF[re.sub(r"\s+", "", match.group(1))], text[match.end():end])
 
 
-def _is_leaf(el: HtmlElement) -> bool:
-    return next(el.iterdescendants(*_BLOCKISH), None) is None
+def _leaves(root: HtmlElement) -> list[HtmlElement]:
+    """_LEAF_TAGS elements without a _BLOCKISH descendant, in document order: every ancestor
+    of a blockish element is marked once (instead of searching each element's subtree)."""
+    inner: set[HtmlElement] = set()
+    for block in root.iter(*_BLOCKISH):
+        parent = block.getparent()
+        while parent is not None and parent not in inner:
+            inner.add(parent)
+            parent = parent.getparent()
+    return [el for el in root.iter(*_LEAF_TAGS) if el not in inner]
 
 
 def _is_label(text: str) -> bool:
@@ -176,9 +184,7 @@ def labelled_fields(root: HtmlElement) -> Fields:
     fields = Fields()
     _column_fields(root, fields)
     pending: str | None = None
-    for el in root.iter(*_LEAF_TAGS):
-        if not _is_leaf(el):
-            continue
+    for el in _leaves(root):
         raw = clean_line(el.text_content())
         text = _CJK_GAP.sub("", raw)  # `索 引 号` is a label too
         if not text or len(text) > 200:
