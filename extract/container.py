@@ -73,10 +73,11 @@ _CHROME_WORDS = re.compile(
 _PARAGRAPH_TAGS = frozenset("p td li h1 h2 h3 h4 h5 h6 pre dd blockquote".split())
 _CANDIDATE_TAGS = frozenset("div td article section main body ucapcontent center".split())
 _MIN_CMS_TEXT = 10
+_WHITESPACE = re.compile(r"\s+")
 
 
 def _text_len(el: HtmlElement) -> int:
-    return len(re.sub(r"\s+", "", el.text_content()))
+    return len(_WHITESPACE.sub("", el.text_content()))
 
 
 def _has_attachment_link(el: HtmlElement) -> bool:

@@ -48,6 +48,7 @@ _TITLE_CLASSES = ("//*[contains(@class,'article_title') or contains(@class,'arti
                   "contains(@class,'Article-title') or contains(@class,'detail-title') or "
                   "contains(@class,'news_title') or contains(@class,'con-title')]|//ucaptitle"
                   "|//h1")
+_WHITESPACE = re.compile(r"\s+")
 _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 _YEAR = r"(\d{4}|[〇零○O一二三四五六七八九]{4})"
 _TITLE_ORG = re.compile(r"^(?P<org>.+?)(?:关于)?" + _YEAR + r"\s*年")
@@ -144,7 +145,7 @@ def _pairs_in_line(text: str, fields: Fields) -> None:
     for i, match in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
         if match.re is _LABEL_RE:
-            fields.add(_LABEL_OF[re.sub(r"\s+", "", match.group(1))], text[match.end():end])
+            fields.add(_LABEL_OF[_WHITESPACE.sub("", match.group(1))], text[match.end():end])
 
 
 def _leaves(root: HtmlElement) -> list[HtmlElement]:

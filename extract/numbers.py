@@ -19,6 +19,7 @@ _UNITS = ("万元", "元", "件", "条", "项", "个", "次", "人次", "份", "
 _ARABIC = re.compile(
     r"^(?P<sign>[+\-])?\s*(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>{})?$".format("|".join(sorted(map(re.escape, _UNITS), key=len, reverse=True)))
 )
+_WHITESPACE = re.compile(r"\s+")
 CN_DIGITS = "零〇○一二两三四五六七八九十百千万亿"
 _CHINESE = re.compile(rf"^(?P<num>[{CN_DIGITS}]+)\s*(?P<unit>件|条|项|个|次|份|元)?$")
 
@@ -34,7 +35,7 @@ class Parsed:
 
 def normalise_text(raw: str) -> str:
     """NFKC (full-width digits and signs to ASCII) and no whitespace."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", raw or ""))
+    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", raw or ""))
 
 
 MAX_DIGITS = 18  # a count or an amount in 元 never needs more; longer digit runs are not numbers
@@ -67,6 +68,8 @@ def chinese_number(text: str) -> int | float | None:
 
 def parse_value(raw: str) -> Parsed:
     """Parse one cell: a number (signed, with thousands separators or a unit) or null."""
+    if raw and raw.isascii() and raw.isdigit() and len(raw) <= MAX_DIGITS:  # the common case, `0`, `12`
+        return Parsed(int(raw), None, "number")
     text = normalise_text(raw)
     if not text:
         return Parsed(None, None, "blank")

@@ -43,6 +43,7 @@ PATTERNS: list[tuple[str, str, int | None]] = [
      r"(?:未收取|不收取|未收费|不收费|暂不收费|免费提供|没有[^，。；]{0,10}收费|无收费|"
      r"未产生[^，。；]{0,8}费|未发生[^，。；]{0,8}收费)", 0),
 ]
+_COMPILED = [(key, re.compile(pattern), none_value) for key, pattern, none_value in PATTERNS]
 _EXCLUDE = {
     "applications_received": re.compile(r"复议|诉讼"),
     "granted": re.compile(r"部分"),
@@ -67,10 +68,10 @@ def _value(match: re.Match[str]) -> int | float | None:
 def _candidates(sentence: str) -> list[tuple[str, int | float | None, str | None, int]]:
     """(key, value, unit, position) of every figure the sentence states."""
     found = []
-    for key, pattern, none_value in PATTERNS:
+    for key, pattern, none_value in _COMPILED:
         if key in _CONTEXT and not _CONTEXT[key].search(sentence):
             continue
-        for match in re.finditer(pattern, sentence):
+        for match in pattern.finditer(sentence):
             if key in _EXCLUDE and _EXCLUDE[key].search(match.group(0)):
                 continue
             if "num" in match.groupdict():

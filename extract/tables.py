@@ -10,19 +10,19 @@ from extract.model import Grid
 
 _SPACE = re.compile(r"[\s\u3000\xa0]+")
 _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff\uff08\uff09（）、])\s+(?=[\u4e00-\u9fff\uff08\uff09（）、])")
+_SPAN_VALUE = re.compile(r"\s*(\d{1,6})")
 _MAX_COLSPAN = 100  # as trafilatura caps spans: a malformed span must not allocate a huge grid
 _MAX_CELLS = 200_000  # a hostile table is cut here, not allowed to exhaust memory
 
 
 def cell_text(cell: lxml_html.HtmlElement) -> str:
     """A cell's visible text; Word pastes split labels over <p>/<br>, so CJK gaps are closed."""
-    parts = [t for t in cell.itertext()]
-    text = _SPACE.sub(" ", "".join(parts)).strip()
-    return _CJK_GAP.sub("", text)
+    text = _SPACE.sub(" ", "".join(cell.itertext())).strip()
+    return _CJK_GAP.sub("", text) if " " in text else text  # _SPACE left no other whitespace
 
 
 def _span(cell: lxml_html.HtmlElement, name: str, limit: int) -> int:
-    match = re.match(r"\s*(\d{1,6})", cell.get(name) or "")
+    match = _SPAN_VALUE.match(cell.get(name) or "")
     return max(1, min(int(match.group(1)), limit)) if match else 1
 
 
