@@ -133,6 +133,9 @@ def _t3_layout(grid: Grid, prev: tuple | None, version: str) -> tuple[int, list,
 def parse_t3(grid: Grid, version: str, prev: tuple | None = None) -> tuple[list[Cell], tuple]:
     """Cells of a table-三 piece; returns the column layout for a following headerless piece."""
     n, columns, start = _t3_layout(grid, prev, version)
+    # Column labels and keys depend on the header only: worked out once, not once per row.
+    heads = [(path[-1] if path else "", next((k for k in map(cb.t3_col_key, reversed(path)) if k),
+                                             None)) for _, path in columns]
     cells: list[Cell] = []
     for row in grid[n:]:
         labels = _dedupe(row[:start])
@@ -142,9 +145,7 @@ def parse_t3(grid: Grid, version: str, prev: tuple | None = None) -> tuple[list[
         row_key = cb.t3_row_key(version, labels)
         if row_key is None and not any(v.strip() for v in values):
             continue  # a group label on its own row (e.g. （三）不予公开) carries no figures
-        for (_, path), raw in zip(columns, values, strict=True):
-            col_label = path[-1] if path else ""
-            col_key = next((k for k in map(cb.t3_col_key, reversed(path)) if k), None)
+        for (col_label, col_key), raw in zip(heads, values, strict=True):
             cells.append(_cell("三", labels[-1] if labels else "", col_label, raw.strip(),
                                row_key, col_key))
     return cells, (columns, start, len(grid[0]) if grid else 0)
