@@ -72,7 +72,7 @@ def _record_outside(root: HtmlElement, container: HtmlElement,
     placeholder = lxml_html.Element("span")
     parent.replace(container, placeholder)
     try:
-        outside = blocks_of(body)
+        outside = blocks_of(body, grids=False)
     finally:
         parent.replace(placeholder, container)
     for block in outside:
@@ -88,7 +88,7 @@ def _attachment_blocks(root: HtmlElement, container: HtmlElement) -> list[Block]
     areas = [el for el in _NAMED(root)
              if _ATTACHMENT_NAME.search(f"{el.get('class', '')} {el.get('id', '')}")]
     return [b for area in areas if container not in area.iterancestors()
-            and area not in container.iterancestors() for b in blocks_of(area)]
+            and area not in container.iterancestors() for b in blocks_of(area, grids=False)]
 
 
 def _fill_fields(page: Page, root: HtmlElement, url: str | None) -> dict[str, Any]:

@@ -79,7 +79,8 @@ def table_text(table: HtmlElement, texts: dict | None = None) -> str:
 class _Walker:
     """Accumulates inline text into lines and flushes a block at each block boundary."""
 
-    def __init__(self) -> None:
+    def __init__(self, grids: bool = True) -> None:
+        self.grids = grids
         self.blocks: list[Block] = []
         self.parts: list[str] = []
         self.links: list[tuple[str, str]] = []
@@ -104,7 +105,8 @@ class _Walker:
         if tag == "table" and not is_layout_table(el):
             self.flush()
             texts: dict[HtmlElement, str] = {}  # each cell's text, computed once for both
-            self.blocks.append(Block("table", table_text(el, texts), grid=table_grid(el, texts)))
+            text = table_text(el, texts)
+            self.blocks.append(Block("table", text, grid=table_grid(el, texts) if self.grids else None))
         elif tag == "br":
             self.flush()
         else:
@@ -126,9 +128,10 @@ class _Walker:
             self.flush()
 
 
-def blocks_of(container: HtmlElement) -> list[Block]:
-    """Blocks of a container subtree in document order."""
-    walker = _Walker()
+def blocks_of(container: HtmlElement, grids: bool = True) -> list[Block]:
+    """Blocks of a container subtree in document order; `grids=False` leaves table blocks'
+    `grid` None (callers that only want text or links)."""
+    walker = _Walker(grids)
     walker._walk_children(container, "div")
     walker.flush()
     return walker.blocks
