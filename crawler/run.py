@@ -32,13 +32,11 @@ def crawl_settings(data_dir: str | os.PathLike[str], portals: list[Portal], over
     slots = {}
     for portal in portals:
         for domain in portal.allowed_domains:
-            if portal.download_delay is not None:
-                delay = portal.download_delay
-            elif is_loopback(domain):
-                delay = 0.0  # the simulated portals: politeness delays would only slow tests
-            else:
-                delay = settings.getfloat("PORTAL_DELAY")
-            slot = {"concurrency": portal.concurrency or settings.getint("PORTAL_CONCURRENCY"), "delay": delay}
+            loopback = is_loopback(domain)  # the simulated portals: politeness would only slow tests
+            delay = portal.download_delay if portal.download_delay is not None else (
+                0.0 if loopback else settings.getfloat("PORTAL_DELAY"))
+            concurrency = portal.concurrency or (8 if loopback else settings.getint("PORTAL_CONCURRENCY"))
+            slot = {"concurrency": concurrency, "delay": delay}
             slots[domain] = slot
             slots.setdefault(domain.split(":")[0], slot)  # robots.txt requests use the bare host
     settings.setdict({
