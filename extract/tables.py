@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
 from lxml import html as lxml_html
 
 from extract.model import Grid
 
 _SPACE = re.compile(r"[\s\u3000\xa0]+")
 _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff\uff08\uff09（）、])\s+(?=[\u4e00-\u9fff\uff08\uff09（）、])")
+# XPath string() (what text_content() runs) is the same text as "".join(itertext()), comments
+# and PIs left out both ways, in about half the time.
+_STRING = etree.XPath("string()", smart_strings=False)
 _SPAN_VALUE = re.compile(r"\s*(\d{1,6})")
 _MAX_COLSPAN = 100  # as trafilatura caps spans: a malformed span must not allocate a huge grid
 _MAX_CELLS = 200_000  # a hostile table is cut here, not allowed to exhaust memory
@@ -17,7 +21,7 @@ _MAX_CELLS = 200_000  # a hostile table is cut here, not allowed to exhaust memo
 
 def cell_text(cell: lxml_html.HtmlElement) -> str:
     """A cell's visible text; Word pastes split labels over <p>/<br>, so CJK gaps are closed."""
-    text = _SPACE.sub(" ", "".join(cell.itertext())).strip()
+    text = _SPACE.sub(" ", _STRING(cell)).strip()
     return _CJK_GAP.sub("", text) if " " in text else text  # _SPACE left no other whitespace
 
 
