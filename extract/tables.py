@@ -21,7 +21,17 @@ _MAX_CELLS = 200_000  # a hostile table is cut here, not allowed to exhaust memo
 
 def cell_text(cell: lxml_html.HtmlElement) -> str:
     """A cell's visible text; Word pastes split labels over <p>/<br>, so CJK gaps are closed."""
-    text = _SPACE.sub(" ", _STRING(cell)).strip()
+    return clean_cell_text(_STRING(cell))
+
+
+def string_value(el: lxml_html.HtmlElement) -> str:
+    """el.text_content(): the element's text with its descendants', comments left out."""
+    return _STRING(el)
+
+
+def clean_cell_text(raw: str) -> str:
+    """`cell_text` of a cell whose string_value is `raw`."""
+    text = _SPACE.sub(" ", raw).strip()
     return _CJK_GAP.sub("", text) if " " in text else text  # _SPACE left no other whitespace
 
 

@@ -15,7 +15,7 @@ from itertools import islice
 from lxml.html import HtmlElement
 
 from extract.model import Grid
-from extract.tables import cell_text, table_grid
+from extract.tables import cell_text, clean_cell_text, string_value, table_grid
 
 BLOCK_TAGS = frozenset(
     "address article aside blockquote body center dd details dir div dl dt fieldset figcaption "
@@ -47,28 +47,38 @@ def clean_line(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-def is_layout_table(table: HtmlElement) -> bool:
-    """A table used for page layout (holds paragraphs or other tables), not data."""
+def is_layout_table(table: HtmlElement, raws: dict[HtmlElement, str] | None = None) -> bool:
+    """A table used for page layout (holds paragraphs or other tables), not data.
+
+    `raws`, when given, is filled with the text_content of the cells looked at."""
     if next(table.iterdescendants("table"), None) is not None:
         return True
     cells = list(table.iterdescendants("td", "th"))
     if len(cells) <= 2:
         return True
-    return any(len(list(islice(c.iterdescendants("p", "div", "br"), 4))) > 3
-               and len(c.text_content()) > 300 for c in cells)
+    raws = {} if raws is None else raws
+    for c in cells:  # long text first: most cells are short and need no descendant count
+        raws[c] = raw = string_value(c)
+        if len(raw) > 300 and len(list(islice(c.iterdescendants("p", "div", "br"), 4))) > 3:
+            return True
+    return False
 
 
-def table_text(table: HtmlElement, texts: dict | None = None) -> str:
+def table_text(table: HtmlElement, texts: dict | None = None,
+               raws: dict[HtmlElement, str] | None = None) -> str:
     """Reading-order text of a data table: one line per row, each printed cell once.
 
-    `texts`, when given, is filled with each cell's `cell_text` (for `table_grid`)."""
+    `texts`, when given, is filled with each cell's `cell_text` (for `table_grid`); `raws`
+    may hold cells' text_content already read (by `is_layout_table`)."""
     texts = {} if texts is None else texts
+    raws = raws or {}
     rows = []
     for tr in table.iter("tr"):
         cells = []
         for c in tr:
             if isinstance(c.tag, str) and c.tag in ("td", "th"):
-                texts[c] = text = cell_text(c)
+                raw = raws.get(c)
+                texts[c] = text = cell_text(c) if raw is None else clean_cell_text(raw)
                 if text:
                     cells.append(text)
         if cells:
@@ -102,10 +112,11 @@ class _Walker:
         if not tag or tag in SKIP_TAGS:  # comments, processing instructions, scripts
             self.parts.append(el.tail or "")
             return
-        if tag == "table" and not is_layout_table(el):
+        raws: dict[HtmlElement, str] = {}  # each cell's text_content, read once
+        if tag == "table" and not is_layout_table(el, raws):
             self.flush()
             texts: dict[HtmlElement, str] = {}  # each cell's text, computed once for both
-            text = table_text(el, texts)
+            text = table_text(el, texts, raws)
             self.blocks.append(Block("table", text, grid=table_grid(el, texts) if self.grids else None))
         elif tag == "br":
             self.flush()
