@@ -13,6 +13,7 @@ import re
 
 from lxml.html import HtmlElement
 
+from extract.tables import string_value
 from extract.text import Block
 
 # kind → (pattern, longest line the pattern may remove). Patterns are searched, so each one
@@ -82,10 +83,10 @@ def line_kind(line: str) -> str | None:
 def _text(el: HtmlElement, texts: dict[HtmlElement, str] | None) -> str:
     """el.text_content(), remembered in `texts` (one scan of an unchanged tree) when given."""
     if texts is None:
-        return el.text_content()
+        return string_value(el)
     text = texts.get(el)
     if text is None:
-        texts[el] = text = el.text_content()
+        texts[el] = text = string_value(el)
     return text
 
 

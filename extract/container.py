@@ -13,6 +13,8 @@ import re
 from lxml import etree
 from lxml.html import HtmlElement
 
+from extract.tables import string_value
+
 # Most specific first: an editor div sits inside an article div, which sits inside a page div.
 CMS_SELECTORS: tuple[str, ...] = (
     "//div[contains(concat(' ', normalize-space(@class), ' '), ' TRS_Editor ')]",
@@ -77,7 +79,7 @@ _WHITESPACE = re.compile(r"\s+")
 
 
 def _text_len(el: HtmlElement) -> int:
-    return len(_WHITESPACE.sub("", el.text_content()))
+    return len(_WHITESPACE.sub("", string_value(el)))
 
 
 def _has_attachment_link(el: HtmlElement) -> bool:

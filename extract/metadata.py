@@ -14,6 +14,7 @@ from itertools import islice
 
 from lxml.html import HtmlElement
 
+from extract.tables import string_value
 from extract.text import Block, clean_line
 
 LABELS: dict[str, tuple[str, ...]] = {
@@ -186,7 +187,7 @@ def labelled_fields(root: HtmlElement) -> Fields:
     _column_fields(root, fields)
     pending: str | None = None
     for el in _leaves(root):
-        raw = clean_line(el.text_content())
+        raw = clean_line(string_value(el))
         text = _CJK_GAP.sub("", raw)  # `索 引 号` is a label too
         if not text or len(text) > 200:
             continue

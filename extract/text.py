@@ -131,7 +131,7 @@ class _Walker:
             self.heading = tag in HEADING_TAGS
             self.tag = "title" if "title" in (el.get("class") or "").lower() else tag
         if tag == "a" and el.get("href"):
-            self.links.append((el.get("href"), clean_line(el.text_content())))
+            self.links.append((el.get("href"), clean_line(string_value(el))))
         self.parts.append(el.text or "")
         for child in el:
             self.walk(child)
