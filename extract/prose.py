@@ -43,6 +43,10 @@ PATTERNS: list[tuple[str, str, int | None]] = [
      r"(?:未收取|不收取|未收费|不收费|暂不收费|免费提供|没有[^，。；]{0,10}收费|无收费|"
      r"未产生[^，。；]{0,8}费|未发生[^，。；]{0,8}收费)", 0),
 ]
+# Every pattern (and _JOINT) needs one of these words: 主动公开/予以公开/部分公开 … contain 公开,
+# the application patterns 申请, then 行政复议, 诉讼, and the fee patterns 收 (收取/收费) or 费
+# (处理费/免费). A sentence with none of them states no figure; about half of a report's do not.
+_MAY_STATE = re.compile("公开|申请|行政复议|诉讼|收|费")
 _COMPILED = [(key, re.compile(pattern), none_value) for key, pattern, none_value in PATTERNS]
 _EXCLUDE = {
     "applications_received": re.compile(r"复议|诉讼"),
@@ -94,7 +98,7 @@ def prose_figures(text: str) -> dict[str, Cell]:
     """The first stated figure of each headline key, with its sentence (`origin` "prose")."""
     figures: dict[str, Cell] = {}
     for sentence in (s.strip() for s in _SENTENCE.findall(text)):
-        if len(sentence) > MAX_SENTENCE:
+        if len(sentence) > MAX_SENTENCE or not _MAY_STATE.search(sentence):
             continue
         by_key: dict[str, list[tuple[int | float | None, str | None]]] = {}
         for key, value, unit, _ in sorted(_candidates(sentence), key=lambda f: f[3]):
