@@ -150,8 +150,7 @@ def _pairs_in_line(text: str, fields: Fields) -> None:
 
 
 def _leaves(root: HtmlElement) -> list[HtmlElement]:
-    """_LEAF_TAGS elements without a _BLOCKISH descendant, in document order: every ancestor
-    of a blockish element is marked once (instead of searching each element's subtree)."""
+    """_LEAF_TAGS elements without a _BLOCKISH descendant (ancestors of blockish ones marked once)."""
     inner: set[HtmlElement] = set()
     for block in root.iter(*_BLOCKISH):
         parent = block.getparent()
