@@ -14,6 +14,7 @@ from typing import Any
 
 from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
 
 logger = logging.getLogger(__name__)
 
@@ -77,4 +78,6 @@ class BackoffMiddleware:
         return response
 
     def process_exception(self, request: Request, exception: Exception) -> None:
+        if isinstance(exception, IgnoreRequest):
+            return  # dropped on our side (robots.txt, offsite, replay): the host said nothing
         self._back_off(request, None, type(exception).__name__)

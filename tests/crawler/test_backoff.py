@@ -44,3 +44,11 @@ def test_capped():
     mw.since["host:1"] -= 100
     mw.process_response(request, Response(request.url, status=503))
     assert slot.delay == 60.0
+
+
+def test_requests_we_drop_are_not_the_hosts_fault():
+    from scrapy.exceptions import IgnoreRequest
+
+    mw, slot, stats = make(delay=0.0)
+    mw.process_exception(Request("http://host:1/search/"), IgnoreRequest("Forbidden by robots.txt"))
+    assert slot.delay == 0.0 and not stats.values
