@@ -39,6 +39,11 @@ def crawl_settings(data_dir: str | os.PathLike[str], portals: list[Portal], over
             slot = {"concurrency": concurrency, "delay": delay}
             slots[domain] = slot
             slots.setdefault(domain.split(":")[0], slot)  # robots.txt requests use the bare host
+    # Scrapy sizes its persistent-connection pool per host by CONCURRENT_REQUESTS_PER_DOMAIN;
+    # below a slot's concurrency, every extra request opens and closes a connection.
+    pool = max((slot["concurrency"] for slot in slots.values()), default=2)
+    settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", max(pool, settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")),
+                 priority="cmdline")
     settings.setdict({
         "WARC_DIR": str(paths["warc"]),
         "CATALOGUE_PATH": str(paths["catalogue"]),

@@ -37,6 +37,8 @@ def test_slots_from_registry(tmp_path):
     assert slots["bl.gov.cn"] == {"concurrency": 2, "delay": 0.5}  # polite defaults
     assert slots["sy.gov.cn"] == {"concurrency": 4, "delay": 0}
     assert slots["127.0.0.1:8001"]["delay"] == 0.0  # the simulated portals
+    # the connection pool per host must hold the largest slot's parallel requests
+    assert crawl_settings(tmp_path, parse_registry(REGISTRY)).getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 8
 
 
 def throttle(per_slot):
