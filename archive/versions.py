@@ -29,6 +29,15 @@ def today() -> str:
     return datetime.now(UTC).date().isoformat()
 
 
+def seen_fields(run_id: int, seen_at: str | None, listed: bool) -> dict[str, Any]:
+    """A report seen in this run stands (again): current, never withdrawn while it answers."""
+    fields = {"last_seen_run": run_id, "last_seen": (seen_at or today())[:10], "status": "current",
+              "withdrawn_on": None, "withdrawn_run": None}
+    if listed:
+        fields["last_listed_run"] = run_id
+    return fields
+
+
 class ReportVersions:
     db: Any
 
@@ -43,10 +52,7 @@ class ReportVersions:
         """
         row = {k: v for k, v in row.items() if k in REPORT_COLUMNS}
         rid, chash = row["id"], content_hash(row, details)
-        seen = {"last_seen_run": run_id, "last_seen": (row.get("fetched_at") or today())[:10],
-                "status": "current", "withdrawn_on": None, "withdrawn_run": None}
-        if listed:
-            seen["last_listed_run"] = run_id
+        seen = seen_fields(run_id, row.get("fetched_at"), listed)
         conn = self.db.conn
         with conn:
             found = conn.execute("select portal, content_hash, version, issuer_copy, published "
@@ -96,12 +102,8 @@ class ReportVersions:
         row = next(self.db.query("select report_id from report_captures where url = ?", [url]), None)
         if row is None:
             return None
-        update = {"last_seen_run": run_id, "last_seen": (seen_at or today())[:10], "status": "current",
-                  "withdrawn_on": None, "withdrawn_run": None}
-        if listed:
-            update["last_listed_run"] = run_id
         with self.db.conn:
-            self._update("reports", row["report_id"], update)
+            self._update("reports", row["report_id"], seen_fields(run_id, seen_at, listed))
         return row["report_id"]
 
     def link_page(self, rid: str, url: str, portal: str) -> None:

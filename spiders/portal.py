@@ -63,7 +63,6 @@ class PortalSpider(scrapy.Spider):
             self.crawler.stats.inc_value("nianbao/resume_skipped")
             return None
         self.budget[portal.name] += 1
-        headers = {}
         archived = self.archived_this_run.get(url) if callback != self.parse_listing else None
         if archived is not None:
             # Archived before the kill but not catalogued: take it from the WARC, not the portal.
@@ -72,7 +71,7 @@ class PortalSpider(scrapy.Spider):
         if callback != self.parse_listing:
             meta["handle_httpstatus_list"] = [304, 404, 410]  # unchanged or gone reach the callbacks
         return scrapy.Request(url, callback=callback, meta=self._meta(portal, url, **meta),
-                              headers=headers, priority=priority, errback=self.on_error)
+                              priority=priority, errback=self.on_error)
 
     def _load_catalogue_state(self) -> None:
         """What earlier runs captured: validators for conditional GET, and a resumed run's URLs."""
