@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from scrapy.exceptions import NotConfigured
 
 from archive.cdxj import read_index
 from archive.location import RecordLocation
-from archive.reader import read_response
+from archive.reader import read_record_at, resolve_path
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +43,23 @@ def latest_captures(warc_dir: str | Path | None, since: str | None = None) -> di
         except (OSError, ValueError) as e:  # a damaged index only costs conditional requests
             logger.warning("skipping unreadable index %s: %s", index, e)
     return latest
+
+
+@dataclass(frozen=True)
+class _Headers:
+    status: int
+    headers: list[tuple[str, str]]
+    warc_date: str
+    record_id: str
+
+    def header(self, name: str) -> str | None:
+        return next((v for k, v in self.headers if k.lower() == name.lower()), None)
+
+
+def _headers_of(record: Any) -> _Headers:
+    http = record.http_headers
+    return _Headers(int(http.get_statuscode() or 0), list(http.headers),
+                    record.rec_headers.get_header("WARC-Date"), record.rec_headers.get_header("WARC-Record-ID"))
 
 
 class RevalidateMiddleware:
@@ -68,9 +86,11 @@ class RevalidateMiddleware:
         if entry is None:
             return
         location = RecordLocation(entry.filename, entry.offset, entry.length)
-        try:
-            archived = read_response(self.warc_dir, location)
+        try:  # headers only: the body stays compressed on disk
+            archived = read_record_at(resolve_path(self.warc_dir, entry.filename), entry.offset, _headers_of)
         except Exception:
+            archived = None
+        if archived is None:
             self.stats.inc_value("revalidate/unreadable")
             return
         etag, modified = archived.header("ETag"), archived.header("Last-Modified")
