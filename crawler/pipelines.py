@@ -36,13 +36,7 @@ class CataloguePipeline:
         self.catalogue: Catalogue | None = None
         self.pool: ProcessPoolExecutor | None = None
         self.run_id: int | None = None
-
-    @property
-    def warc_capture(self) -> Any:
-        """The crawl's WarcCapture extension, when archiving is on (not in replay)."""
-        from archive.capture import WarcCapture
-
-        return next((e for e in self.crawler.extensions.middlewares if isinstance(e, WarcCapture)), None)
+        self.warc_capture: Any = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CataloguePipeline:
@@ -56,6 +50,11 @@ class CataloguePipeline:
         return pipeline
 
     def open_spider(self) -> None:
+        from archive.capture import WarcCapture
+
+        # Where metadata records go: the crawl's WarcCapture (absent in replay).
+        self.warc_capture = next((e for e in self.crawler.extensions.middlewares
+                                  if isinstance(e, WarcCapture)), None)
         self.catalogue = Catalogue(self.catalogue_path)
         portals = list(getattr(self.crawler.spider, "portals", {}))
         self.run_id = self.catalogue.interrupted_run(portals)
@@ -122,9 +121,8 @@ class CataloguePipeline:
             self.stats.inc_value("extract/error")
         self.catalogue.add_capture(capture_row(item, page, self.run_id, report_id, result.get("error")))
         self.stats.inc_value("catalogue/captures")
-        capture = self.warc_capture
-        if capture is not None and item.record_id:
-            capture.write_metadata(item.url, verdict_fields(page, report_id, result.get("error"), self.extractor),
+        if self.warc_capture is not None and item.record_id:
+            self.warc_capture.write_metadata(item.url, verdict_fields(page, report_id, result.get("error"), self.extractor),
                                    concurrent_to=item.record_id)
         return item
 

@@ -70,11 +70,20 @@ def seal_crashed(warc_dir: str | os.PathLike[str]) -> list[str]:
     return notes
 
 
+def run_portal_spider(settings: Settings, portals: list[Portal]) -> dict[str, Any]:
+    """One PortalSpider run in this process (a Twisted reactor runs once per process)."""
+    from spiders.portal import PortalSpider
+
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(PortalSpider)
+    process.crawl(crawler, portals=portals)
+    process.start()
+    return crawler.stats.get_stats()
+
+
 def crawl(registry: str | os.PathLike[str], data_dir: str | os.PathLike[str],
           overrides: dict[str, Any] | None = None, only: tuple[str, ...] = ()) -> dict[str, Any]:
     """Crawl every portal of the registry (or only some); returns the crawl's Scrapy stats."""
-    from spiders.portal import PortalSpider
-
     portals = load_registry(registry)
     if only:
         unknown = set(only) - {p.name for p in portals}
@@ -88,12 +97,7 @@ def crawl(registry: str | os.PathLike[str], data_dir: str | os.PathLike[str],
         shutil.copyfile(registry, kept)
     seal_crashed(data_paths(data_dir)["warc"])
     settings.set("LOG_INSTALL_ROOT_HANDLER", True)
-    process = CrawlerProcess(settings)
-    crawler = process.create_crawler(PortalSpider)
-    process.crawl(crawler, portals=portals)
-    process.start()
-    logging.getLogger(__name__).info("crawl finished")
-    return crawler.stats.get_stats()
+    return run_portal_spider(settings, portals)
 
 
 REPLAY_SETTINGS: dict[str, Any] = {
@@ -112,8 +116,6 @@ def replay(data_dir: str | os.PathLike[str], to_db: str | os.PathLike[str] | Non
            registry: str | os.PathLike[str] | None = None,
            overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Rebuild a catalogue from DATA's WARCs alone, through the live spider and pipelines."""
-    from spiders.portal import PortalSpider
-
     paths = data_paths(data_dir)
     registry = registry or paths["registry"]
     portals = load_registry(registry)
@@ -124,12 +126,9 @@ def replay(data_dir: str | os.PathLike[str], to_db: str | os.PathLike[str] | Non
     settings = crawl_settings(data_dir, portals, {**REPLAY_SETTINGS, **(overrides or {})})
     settings.setdict({"CATALOGUE_PATH": building, "LOG_FILE": str(paths["logs"] / "replay.log"),
                       "LOG_INSTALL_ROOT_HANDLER": True}, priority="cmdline")
-    process = CrawlerProcess(settings)
-    crawler = process.create_crawler(PortalSpider)
-    process.crawl(crawler, portals=portals)
-    process.start()
+    stats = run_portal_spider(settings, portals)
     for suffix in ("", "-wal", "-shm"):
         if Path(str(target) + suffix).exists():
             os.unlink(str(target) + suffix)
     os.replace(building, target)
-    return crawler.stats.get_stats()
+    return stats
