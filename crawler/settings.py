@@ -37,6 +37,9 @@ DEFAULT_REQUEST_HEADERS = {
     "Accept-Encoding": "gzip, deflate",
 }
 
+# Holds each download slot to its concurrency under the asyncio reactor (crawler/downloader.py).
+DOWNLOADER = "crawler.downloader.SlotBoundDownloader"
+
 EXTENSIONS = {
     "archive.capture.WarcCapture": 100,
     "scrapy.extensions.throttle.AutoThrottle": None,

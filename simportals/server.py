@@ -26,6 +26,7 @@ from urllib.parse import parse_qs
 from .testbed import Testbed
 
 LOG_PATH = "/__sim__/log"
+PEAK_PATH = "/__sim__/peak"  # the most requests this portal ever served at once
 EPOCH_PATH = "/__simportals__/epoch"
 _LOOPBACK = ("127.", "::1", "::ffff:127.")
 
@@ -53,6 +54,7 @@ class ServeState:
 class PortalServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # a real server's listen backlog, not socketserver's 5
 
     def __init__(self, tb: Testbed | ServeState, portal: str, latency: float, gzip_on: bool,
                  chunked: bool, port: int = 0) -> None:
@@ -63,6 +65,7 @@ class PortalServer(ThreadingHTTPServer):
         self.gzip_on, self.chunked = gzip_on, chunked
         self.log: list[tuple[str, str, int]] = []
         self._lock = threading.Lock()
+        self.in_flight = self.peak_in_flight = 0
         self.reset()
 
     @property
@@ -75,6 +78,15 @@ class PortalServer(ThreadingHTTPServer):
             # a host that answers 503 before recovering (from epoch 1 on: the GBK portal)
             self.fail_first = 1 if (self.tb.epoch and self.portal == "shucheng") else 0
             self._tries: dict[str, int] = {}
+
+    def started(self) -> None:
+        with self._lock:
+            self.in_flight += 1
+            self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+
+    def finished(self) -> None:
+        with self._lock:
+            self.in_flight -= 1
 
     def should_fail(self, path: str) -> bool:
         with self._lock:
@@ -108,11 +120,18 @@ class Handler(BaseHTTPRequestHandler):
         if length:
             raw = self.rfile.read(length).decode("utf-8", "replace")
             form = parse_qs(raw)
-        if path == LOG_PATH:
-            body = json.dumps(srv.log).encode()
+        if path in (LOG_PATH, PEAK_PATH):
+            body = json.dumps(srv.log if path == LOG_PATH else srv.peak_in_flight).encode()
             return self._send(200, [("Content-Type", "application/json")], body, method, False)
         if path.split("?", 1)[0] == EPOCH_PATH and self.client_address[0].startswith(_LOOPBACK):
             return self._epoch(path, method)
+        srv.started()
+        try:
+            self._serve_page(srv, path, method, form)
+        finally:
+            srv.finished()
+
+    def _serve_page(self, srv: PortalServer, path: str, method: str, form: dict) -> None:
         if srv.latency:
             time.sleep(srv.latency)
         if srv.fail_first and path != "/robots.txt" and srv.should_fail(path):
@@ -346,6 +365,11 @@ class RunningTestbed:
         """Every (method, path, status) the portal served, for robots/politeness checks."""
         with urllib.request.urlopen(self.url_for(portal, LOG_PATH), timeout=10) as r:
             return [tuple(x) for x in json.loads(r.read())]
+
+    def peak_concurrency(self, portal: str) -> int:
+        """The most requests the portal has been serving at one moment (politeness checks)."""
+        with urllib.request.urlopen(self.url_for(portal, PEAK_PATH), timeout=10) as r:
+            return int(json.loads(r.read()))
 
 
 def serve(tb: Testbed, latency: float = 0.0, in_process: bool = False, **options) -> RunningTestbed:
