@@ -42,13 +42,15 @@ def attachment_extension(url: str) -> str | None:
     return None
 
 
-_ATTACHMENT_MARKER = re.compile(
-    rb"\.(?:pdf|docx?|xlsx?|wps|et|ofd)\b|downfile|download", re.IGNORECASE)
+# Matched against the lowered bytes: a pattern with a literal first byte is scanned for fast,
+# where re.IGNORECASE and a leading alternation try every position (10x slower on a page).
+_ATTACHMENT_SUFFIX = re.compile(rb"\.(?:pdf|docx?|xlsx?|wps|et|ofd)\b")
 
 
 def may_link_attachments(body: bytes) -> bool:
     """A cheap byte scan before parsing a page for attachment links (any charset: ASCII only)."""
-    return bool(_ATTACHMENT_MARKER.search(body))
+    lowered = body.lower()
+    return b"downfile" in lowered or b"download" in lowered or bool(_ATTACHMENT_SUFFIX.search(lowered))
 
 
 def is_pagination_link(url: str, text: str | None) -> bool:
