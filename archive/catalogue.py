@@ -11,6 +11,9 @@ import hashlib
 import json
 import os
 import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -35,7 +38,10 @@ def report_key(agency: str | None, year: int | None, title: str | None) -> str:
 
 
 class Catalogue(ReportVersions):
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    """The catalogue database. `batch_items` > 1 (the crawl's CATALOGUE_BATCH_ITEMS) commits
+    items in batches: SQLite and the FTS index pay per transaction far more than per row."""
+
+    def __init__(self, path: str | os.PathLike[str], batch_items: int = 1, batch_seconds: float = 2.0) -> None:
         self.path = str(path)
         self.db = sqlite_utils.Database(self.path)
         self.db.enable_wal()
@@ -43,6 +49,49 @@ class Catalogue(ReportVersions):
         self.db.execute("pragma busy_timeout = 10000")
         create_schema(self.db)
         self._sql: dict[tuple, str] = {}
+        self.batch_items, self.batch_seconds = max(1, batch_items), batch_seconds
+        self._depth = self._pending = 0
+        self._batch_started = 0.0
+
+    # -- transactions --------------------------------------------------------------------------
+
+    @contextmanager
+    def item(self) -> Iterator[None]:
+        """One item's writes, all or none (a savepoint), committed with its batch.
+
+        A failing item rolls back alone; the rest of the batch stands. A killed crawl loses
+        only the uncommitted batch, which the resumed run catalogues again from the archive.
+        Writes inside an item must not go through sqlite-utils, which commits on its own.
+        """
+        conn = self.db.conn
+        outer = self._depth == 0
+        if outer:
+            if not conn.in_transaction:
+                conn.execute("begin")
+                self._batch_started = time.monotonic()
+            conn.execute("savepoint item")
+        self._depth += 1
+        try:
+            yield
+        except BaseException:
+            self._depth -= 1
+            if outer:
+                conn.execute("rollback to item")
+                conn.execute("release item")
+            raise
+        self._depth -= 1
+        if outer:
+            conn.execute("release item")
+            self._pending += 1
+            if (self._pending >= self.batch_items
+                    or time.monotonic() - self._batch_started >= self.batch_seconds):
+                self.commit()
+
+    def commit(self) -> None:
+        """Commit the open batch (the crawl calls this on a timer and when it closes)."""
+        if self.db.conn.in_transaction:
+            self.db.conn.commit()
+        self._pending = 0
 
     # -- crawl runs ----------------------------------------------------------------------------
 
@@ -60,6 +109,7 @@ class Catalogue(ReportVersions):
 
     def finish_run(self, run_id: int, status: str, stats: dict[str, Any],
                    withdraw_after_runs: int = 2) -> dict[str, Any]:
+        self.commit()
         portals = json.loads(self.db["crawl_runs"].get(run_id)["portals"])
         if status == "finished":
             self.withdraw_unlisted(run_id, portals, withdraw_after_runs)
@@ -85,7 +135,7 @@ class Catalogue(ReportVersions):
     # -- captures ------------------------------------------------------------------------------
 
     def add_capture(self, row: dict[str, Any]) -> None:
-        with self.db.conn:
+        with self.item():
             self._write("captures", row, ("url", "run_id"))
 
     # -- prepared writes: the crawl's hot path goes through these, not sqlite-utils' introspection
@@ -168,4 +218,5 @@ class Catalogue(ReportVersions):
         return columns, cursor.fetchall()
 
     def close(self) -> None:
+        self.commit()
         self.db.close()

@@ -40,6 +40,7 @@ def seen_fields(run_id: int, seen_at: str | None, listed: bool) -> dict[str, Any
 
 class ReportVersions:
     db: Any
+    item: Any  # Catalogue.item: one item's writes, committed with its batch
 
     def upsert_report(self, row: dict[str, Any], run_id: int, issuer_portal: bool,
                       details: dict[str, list[dict[str, Any]]] | None = None,
@@ -54,7 +55,7 @@ class ReportVersions:
         rid, chash = row["id"], content_hash(row, details)
         seen = seen_fields(run_id, row.get("fetched_at"), listed)
         conn = self.db.conn
-        with conn:
+        with self.item():
             found = conn.execute("select portal, content_hash, version, issuer_copy, published "
                                  "from reports where id = ?", [rid]).fetchone()
             existing = dict(zip(("portal", "content_hash", "version", "issuer_copy", "published"), found,
@@ -102,18 +103,18 @@ class ReportVersions:
         row = next(self.db.query("select report_id from report_captures where url = ?", [url]), None)
         if row is None:
             return None
-        with self.db.conn:
+        with self.item():
             self._update("reports", row["report_id"], seen_fields(run_id, seen_at, listed))
         return row["report_id"]
 
     def link_page(self, rid: str, url: str, portal: str) -> None:
         """The page that links an attachment-only report is one more place the report is at."""
-        self.db["report_captures"].upsert({"report_id": rid, "url": url, "portal": portal},
-                                          pk=("report_id", "url"))
+        with self.item():
+            self._write("report_captures", {"report_id": rid, "url": url, "portal": portal}, ("report_id", "url"))
 
     def mark_listed(self, run_id: int, urls: set[str]) -> None:
         """Reports whose link appeared on a listing this run (the rest may be withdrawn later)."""
-        with self.db.conn:
+        with self.item():
             for url in urls:
                 self.db.execute("update reports set last_listed_run = ? where id in "
                                 "(select report_id from report_captures where url = ?)", [run_id, url])
@@ -124,8 +125,9 @@ class ReportVersions:
             "select r.id from reports r where r.url = ? and r.status = 'current'", [url]), None)
         if row is None:
             return None
-        self.db["reports"].update(row["id"], {"status": "withdrawn", "withdrawn_on": today(),
-                                              "withdrawn_run": run_id})
+        with self.item():
+            self._update("reports", row["id"], {"status": "withdrawn", "withdrawn_on": today(),
+                                                "withdrawn_run": run_id})
         return row["id"]
 
     def withdraw_unlisted(self, run_id: int, portals: list[str], after_runs: int) -> int:

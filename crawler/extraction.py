@@ -7,7 +7,6 @@ catalogues come from the same function over the same bytes.
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict
 from typing import Any
 
 from scrapy.utils.misc import load_object
@@ -19,6 +18,7 @@ logger = logging.getLogger(__name__)
 
 
 DEFAULT_EXTRACTOR = "extract.extract_page"
+_NOT_CATALOGUED = ("cells", "tables", "removed")  # cells go as `details`; tables etc. re-derive from the WARC
 
 
 def extract_archived(warc_dir: str, location: RecordLocation, hints: dict[str, Any],
@@ -38,8 +38,10 @@ def extract_archived(warc_dir: str, location: RecordLocation, hints: dict[str, A
             parent = read_response(warc_dir, parent_location)
             merge_parent(page, extract_page(parent.body, url=parent.url, headers=parent.headers, hints=hints))
         data = page.to_json()
-        details = {"cells": [asdict(c) for c in page.cells], "checks": data["checks"],
-                   "sections": data["sections"]}
+        details = {"cells": [dict(vars(c)) for c in page.cells], "checks": data.pop("checks"),
+                   "sections": data.pop("sections")}
+        for bulky in _NOT_CATALOGUED:  # pickled back to the crawl process: only what it writes
+            data.pop(bulky, None)
         return {"ok": True, "page": data, "details": details}
     except Exception as e:  # one bad page must never stop the crawl
         logger.warning("extraction failed for %s", location, exc_info=True)

@@ -1,6 +1,7 @@
 """CataloguePipeline: extract each captured page in worker processes, write catalogue rows.
 
 Settings: CATALOGUE_PATH, WARC_DIR, EXTRACT_WORKERS (0 = extract in-process), EXTRACT_FUNCTION,
+CATALOGUE_BATCH_ITEMS and CATALOGUE_BATCH_SECONDS (how often rows are committed),
 NIANBAO_COMMAND (recorded in crawl_runs).
 """
 
@@ -15,6 +16,7 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from scrapy.utils.asyncio import create_looping_call
 
 from archive.catalogue import Catalogue
 from crawler.extraction import DEFAULT_EXTRACTOR, extract_archived, warm_up
@@ -37,6 +39,9 @@ class CataloguePipeline:
         self.pool: ProcessPoolExecutor | None = None
         self.run_id: int | None = None
         self.warc_capture: Any = None
+        self.batch_items = crawler.settings.getint("CATALOGUE_BATCH_ITEMS", 100)
+        self.batch_seconds = crawler.settings.getfloat("CATALOGUE_BATCH_SECONDS", 2.0)
+        self.committer: Any = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CataloguePipeline:
@@ -55,7 +60,10 @@ class CataloguePipeline:
         # Where metadata records go: the crawl's WarcCapture (absent in replay).
         self.warc_capture = next((e for e in self.crawler.extensions.middlewares
                                   if isinstance(e, WarcCapture)), None)
-        self.catalogue = Catalogue(self.catalogue_path)
+        self.catalogue = Catalogue(self.catalogue_path, self.batch_items, self.batch_seconds)
+        # Readers (nianbao query, Datasette) see a quiet crawl's last rows within seconds.
+        self.committer = create_looping_call(self.catalogue.commit)
+        self.committer.start(self.batch_seconds, now=False)
         portals = list(getattr(self.crawler.spider, "portals", {}))
         self.run_id = self.catalogue.interrupted_run(portals)
         if self.run_id is not None:  # the last run over these portals was killed: resume it
@@ -92,21 +100,37 @@ class CataloguePipeline:
         if item.location is None:
             self.stats.inc_value("catalogue/not_archived")
             return item
+        assert self.catalogue is not None
+        result = await self._extract(item) if self._extracted(item) else None
+        with self.catalogue.item():  # no await inside: a batch commit never splits an item
+            self._catalogue(item, result)
+        return item
+
+    @staticmethod
+    def _is_unchanged(item: CaptureItem) -> bool:
+        return item.status == 304 or item.record_type == "revisit"
+
+    def _extracted(self, item: CaptureItem) -> bool:
+        """Listings, gone pages and unchanged pages are recorded, not extracted."""
+        return item.kind != "listing" and item.status not in (404, 410) and not self._is_unchanged(item)
+
+    def _catalogue(self, item: CaptureItem, result: dict[str, Any] | None) -> None:
+        """One capture's rows (and its metadata record), written as one catalogue item."""
         assert self.catalogue is not None and self.run_id is not None
         if item.kind == "listing":  # kept for its validators: the next run asks conditionally
             self.catalogue.add_capture(capture_row(item, None, self.run_id, None, None))
-            return item
+            return
         if item.status in (404, 410):
             report_id = self.catalogue.report_gone(item.url, self.run_id)
             self.stats.inc_value("catalogue/reports_withdrawn" if report_id else "catalogue/gone")
             self.catalogue.add_capture(capture_row(item, None, self.run_id, report_id, f"HTTP {item.status}"))
-            return item
-        if item.status == 304 or item.record_type == "revisit":
+            return
+        if self._is_unchanged(item):
             report_id = self.catalogue.touch_report(item.url, self.run_id, item.warc_date, listed=False)
             self.stats.inc_value("catalogue/reports_unchanged")
             self.catalogue.add_capture(capture_row(item, None, self.run_id, report_id, None))
-            return item
-        result = await self._extract(item)
+            return
+        assert result is not None
         page = result.get("page")
         report_id = None
         if page and page["kind"] == "report":
@@ -124,9 +148,10 @@ class CataloguePipeline:
         if self.warc_capture is not None and item.record_id:
             self.warc_capture.write_metadata(item.url, verdict_fields(page, report_id, result.get("error"), self.extractor),
                                    concurrent_to=item.record_id)
-        return item
 
     def spider_closed(self, spider: Any = None, reason: str = "finished") -> None:
+        if self.committer is not None and self.committer.running:
+            self.committer.stop()
         if self.pool is not None:
             self.pool.shutdown(wait=True)
         if self.catalogue is not None and self.run_id is not None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+from functools import cache
+from importlib.metadata import version
 from typing import Any
 
 from archive.catalogue import report_key
@@ -51,12 +53,16 @@ def capture_row(item: CaptureItem, page: dict[str, Any] | None, run_id: int, rep
     return row
 
 
+@cache
+def software() -> str:
+    """nianbao's name and version (reading package metadata costs ~1 ms: once per process)."""
+    return f"nianbao/{version('nianbao')}"
+
+
 def verdict_fields(page: dict[str, Any] | None, report_id: str | None, error: str | None,
                    extractor: str) -> list[tuple[str, str]]:
     """The metadata record beside a capture: how it was extracted and what came out."""
-    from importlib.metadata import version
-
-    fields = [("software", f"nianbao/{version('nianbao')}"), ("extractor", extractor)]
+    fields = [("software", software()), ("extractor", extractor)]
     if error or page is None:
         return [*fields, ("extraction-error", error or "no page")]
     fields += [("page-kind", page["kind"])]

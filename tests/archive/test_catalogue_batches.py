@@ -1,0 +1,54 @@
+"""Catalogue items: each all-or-nothing, committed in batches that other readers see whole."""
+
+import sqlite3
+
+import pytest
+
+from archive.catalogue import Catalogue
+
+
+def capture(url: str, run_id: int) -> dict:
+    return {"url": url, "run_id": run_id, "portal": "p", "kind": "page", "status": 200}
+
+
+def visible(path) -> set[str]:
+    """What another process (nianbao query, Datasette) sees."""
+    with sqlite3.connect(path) as reader:
+        return {row[0] for row in reader.execute("select url from captures")}
+
+
+def test_items_commit_in_batches_and_on_close(tmp_path):
+    path = tmp_path / "catalogue.db"
+    cat = Catalogue(path, batch_items=3, batch_seconds=3600)
+    run = cat.start_run("crawl", ["p"])
+    for n in range(4):
+        cat.add_capture(capture(f"http://x/{n}", run))
+    assert visible(path) == {"http://x/0", "http://x/1", "http://x/2"}  # the first batch of 3
+    cat.close()
+    assert len(visible(path)) == 4  # the open batch is committed on close
+
+
+def test_a_failing_item_rolls_back_alone(tmp_path):
+    path = tmp_path / "catalogue.db"
+    cat = Catalogue(path, batch_items=100, batch_seconds=3600)
+    run = cat.start_run("crawl", ["p"])
+    cat.add_capture(capture("http://x/before", run))
+    with pytest.raises(ZeroDivisionError), cat.item():
+        cat.add_capture(capture("http://x/half-written", run))  # nested: part of the outer item
+        1 / 0
+    cat.add_capture(capture("http://x/after", run))
+    cat.commit()
+    assert visible(path) == {"http://x/before", "http://x/after"}
+    cat.close()
+
+
+def test_uncommitted_batch_is_lost_whole_when_killed(tmp_path):
+    """A kill leaves the catalogue at its last commit: never half an item or half a batch."""
+    path = tmp_path / "catalogue.db"
+    cat = Catalogue(path, batch_items=2, batch_seconds=3600)
+    run = cat.start_run("crawl", ["p"])
+    for n in range(3):
+        cat.add_capture(capture(f"http://x/{n}", run))
+    cat.db.conn.close()  # no commit: as if the process died here
+    assert visible(path) == {"http://x/0", "http://x/1"}
+    assert Catalogue(path).captured_urls(run) == {"http://x/0", "http://x/1"}
