@@ -17,12 +17,18 @@ def visible(path) -> set[str]:
         return {row[0] for row in reader.execute("select url from captures")}
 
 
+def captured(path, n: int, batch_items: int) -> tuple[Catalogue, int]:
+    """A catalogue that has been given n captures, batched by `batch_items`."""
+    cat = Catalogue(path, batch_items=batch_items, batch_seconds=3600)
+    run = cat.start_run("crawl", ["p"])
+    for k in range(n):
+        cat.add_capture(capture(f"http://x/{k}", run))
+    return cat, run
+
+
 def test_items_commit_in_batches_and_on_close(tmp_path):
     path = tmp_path / "catalogue.db"
-    cat = Catalogue(path, batch_items=3, batch_seconds=3600)
-    run = cat.start_run("crawl", ["p"])
-    for n in range(4):
-        cat.add_capture(capture(f"http://x/{n}", run))
+    cat, _ = captured(path, 4, batch_items=3)
     assert visible(path) == {"http://x/0", "http://x/1", "http://x/2"}  # the first batch of 3
     cat.close()
     assert len(visible(path)) == 4  # the open batch is committed on close
@@ -45,10 +51,7 @@ def test_a_failing_item_rolls_back_alone(tmp_path):
 def test_uncommitted_batch_is_lost_whole_when_killed(tmp_path):
     """A kill leaves the catalogue at its last commit: never half an item or half a batch."""
     path = tmp_path / "catalogue.db"
-    cat = Catalogue(path, batch_items=2, batch_seconds=3600)
-    run = cat.start_run("crawl", ["p"])
-    for n in range(3):
-        cat.add_capture(capture(f"http://x/{n}", run))
+    cat, run = captured(path, 3, batch_items=2)
     cat.db.conn.close()  # no commit: as if the process died here
     assert visible(path) == {"http://x/0", "http://x/1"}
     assert Catalogue(path).captured_urls(run) == {"http://x/0", "http://x/1"}
