@@ -115,9 +115,12 @@ class ReportVersions:
     def mark_listed(self, run_id: int, urls: set[str]) -> None:
         """Reports whose link appeared on a listing this run (the rest may be withdrawn later)."""
         with self.item():
-            for url in urls:
-                self.db.execute("update reports set last_listed_run = ? where id in "
-                                "(select report_id from report_captures where url = ?)", [run_id, url])
+            conn = self.db.conn
+            conn.execute("create temp table if not exists listed_urls (url text primary key)")
+            conn.execute("delete from listed_urls")
+            conn.executemany("insert or ignore into listed_urls values (?)", [(u,) for u in urls])
+            conn.execute("update reports set last_listed_run = ? where id in (select report_id from "
+                         "report_captures join listed_urls using (url))", [run_id])
 
     def report_gone(self, url: str, run_id: int) -> str | None:
         """The report's own URL answered 404/410: withdrawn now, with the date last seen kept."""
