@@ -40,11 +40,7 @@ def pages_per_host(scale: int, hosts: int) -> Counter:
     robots.txt; not the unlinked assets), from the testbed itself."""
     from simportals import build_testbed
 
-    tb = build_testbed(scale=scale, hosts=hosts)
-    c: Counter = Counter()
-    for portal, _path, kind in tb.iter_pages():
-        if kind != "asset" and portal != tb.mirror.name:
-            c[portal] += 1
+    c = build_testbed(scale=scale, hosts=hosts).pages_per_portal()
     for portal in list(c):
         c[portal] += 1  # robots.txt
     return c

@@ -56,18 +56,37 @@ PORTALS = (
                owner="宁波市北仑区新碶街道办事处"),
 )
 
-def portal_set(hosts: int = len(PORTALS)) -> list[PortalSpec]:
-    """`hosts` portals: the four above, then copies of them in turn (beilun-2, shuyang-2,
-    shucheng-2, xinqi-2, beilun-3, …), each a full portal of its CMS family on its own host."""
+def portal_set(hosts: int = len(PORTALS), weights: dict[str, float] | None = None) -> list[PortalSpec]:
+    """`hosts` portals: the four above, then copies of them (beilun-2, shuyang-2, …), each a
+    full portal of its CMS family on its own host.
+
+    Copies go to the families in proportion to `weights` (the pages each family serves; by
+    default equal), so that every host ends up with about the same number of pages: a crawl
+    of N hosts is then bounded by N × per-host concurrency, not by one crowded host."""
     if hosts < len(PORTALS):
         raise ValueError(f"hosts must be at least {len(PORTALS)} (one portal per family)")
+    counts = _apportion(hosts, [max(0.0, (weights or {}).get(p.name, 1.0)) for p in PORTALS])
     out = list(PORTALS)
-    for i in range(len(PORTALS), hosts):
-        p = PORTALS[i % len(PORTALS)]
-        k = i // len(PORTALS) + 1
-        out.append(replace(p, name=f"{p.name}-{k}", domain=f"s{k}.{p.domain.removeprefix('www.')}",
-                           site_id=f"{p.site_id[:-2]}{k:02d}", family=p.name))
+    for k in range(2, max(counts) + 1):  # copies in turn: beilun-2, shuyang-2, …, beilun-3, …
+        for p, n in zip(PORTALS, counts, strict=True):
+            if k <= n:
+                out.append(replace(p, name=f"{p.name}-{k}", domain=f"s{k}.{p.domain.removeprefix('www.')}",
+                                   site_id=f"{p.site_id[:-2]}{k:02d}", family=p.name))
     return out
+
+
+def _apportion(total: int, weights: list[float]) -> list[int]:
+    """`total` hosts over the families, each at least one, the rest by largest remainder."""
+    counts = [1] * len(weights)
+    spare = total - len(weights)
+    whole = sum(weights) or 1.0
+    shares = [spare * w / whole for w in weights]
+    for i, share in enumerate(shares):
+        counts[i] += int(share)
+    by_remainder = sorted(range(len(weights)), key=lambda i: (-(shares[i] - int(shares[i])), i))
+    for i in by_remainder[: total - sum(counts)]:
+        counts[i] += 1
+    return counts
 
 
 MIRROR = PortalSpec("mirror", "金沙娱乐城", "", "", "mirror", "utf-8", "/index.html", "资讯",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import hashlib
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import parse_qs, urlsplit
@@ -75,14 +76,19 @@ class Testbed:
     def __init__(self, seed: int = 0, scale: int = 1, epoch: int = 0,
                  hosts: int = len(PORTALS)) -> None:
         self.seed, self.scale, self.epoch, self.n_hosts = seed, scale, epoch, hosts
-        self.portals: list[PortalSpec] = portal_set(hosts)
+        specs = plan(seed, scale, epoch)
+        # Extra hosts follow epoch 0's pages, so a report keeps its host in every epoch.
+        first = specs if epoch == 0 or hosts == len(PORTALS) else plan(seed, scale, 0)
+        weights = None if hosts == len(PORTALS) else Testbed(seed, scale).pages_per_portal()
+        self.portals: list[PortalSpec] = portal_set(hosts, weights)
         self.mirror: PortalSpec = MIRROR
         self.by_name = {p.name: p for p in [*self.portals, MIRROR]}
         self.hosts: dict[str, str] = {p.name: p.domain for p in [*self.portals, MIRROR]}
         self.family: dict[str, list[str]] = {}
         for p in self.portals:
             self.family.setdefault(p.base, []).append(p.name)
-        self.specs: list[ReportSpec] = [self._spread(s) for s in plan(seed, scale, epoch)]
+        self._turns = self._host_turns(first)
+        self.specs: list[ReportSpec] = [self._spread(s) for s in specs]
         self.columns: dict[str, list[Item]] = {p.name: [] for p in self.portals}
         self.locations: dict[int, list[Item]] = {}
         self.paths: dict[tuple[str, str], Item] = {}
@@ -93,15 +99,31 @@ class Testbed:
         self._layout()
         self._gone()
 
+    def pages_per_portal(self) -> Counter[str]:
+        """Pages a complete crawl fetches from each portal (assets and the mirror left out)."""
+        return Counter(portal for portal, _path, kind in self.iter_pages()
+                       if kind != "asset" and portal != self.mirror.name)
+
+    def _host_turns(self, first: list[ReportSpec]) -> dict[tuple[str, str], int]:
+        """(report key, family) → the report's turn among its family's reports (by key), so
+        the family's hosts take them in turn: evenly, where a hash would leave some crowded."""
+        turns: dict[tuple[str, str], int] = {}
+        taken: Counter[str] = Counter()
+        for spec in sorted(first, key=lambda s: s.key):
+            for family in dict.fromkeys(spec.hosts):
+                turns[(spec.key, family)] = taken[family]
+                taken[family] += 1
+        return turns
+
     def _spread(self, spec: ReportSpec) -> ReportSpec:
-        """With extra hosts, put each report on one host of its portal's family (by key)."""
+        """With extra hosts, put each report on one host of its portal's family, in turn."""
         if len(self.portals) == len(PORTALS):
             return spec
-        pick = int.from_bytes(hashlib.md5(spec.key.encode()).digest()[:4])
+        hashed = int.from_bytes(hashlib.md5(spec.key.encode()).digest()[:4])  # reports added later
 
         def host(name: str) -> str:
             names = self.family[name]
-            return names[pick % len(names)]
+            return names[self._turns.get((spec.key, name), hashed) % len(names)]
 
         body = spec.body
         if body.portal:
