@@ -36,9 +36,8 @@ def crawl_settings(data_dir: str | os.PathLike[str], portals: list[Portal], over
             delay = portal.download_delay if portal.download_delay is not None else (
                 0.0 if loopback else settings.getfloat("PORTAL_DELAY"))
             concurrency = portal.concurrency or (8 if loopback else settings.getint("PORTAL_CONCURRENCY"))
-            slot = {"concurrency": concurrency, "delay": delay}
-            slots[domain] = slot
-            slots.setdefault(domain.split(":")[0], slot)  # robots.txt requests use the bare host
+            # crawler.downloader maps each request (robots.txt too) to its registry domain
+            slots[domain] = {"concurrency": concurrency, "delay": delay}
     # Scrapy sizes its persistent-connection pool per host by CONCURRENT_REQUESTS_PER_DOMAIN;
     # below a slot's concurrency, every extra request opens and closes a connection.
     pool = max((slot["concurrency"] for slot in slots.values()), default=2)

@@ -46,7 +46,7 @@ class PortalSpider(scrapy.Spider):
     # -- requests ---------------------------------------------------------------------------
 
     def _meta(self, portal: Portal, url: str, **extra: Any) -> dict[str, Any]:
-        meta = {"portal": portal.name, "download_slot": urlsplit(url).netloc, **extra}
+        meta = {"portal": portal.name, **extra}  # the download slot: crawler.downloader
         if portal.download_delay is None and is_loopback(url):
             # Loopback hosts are the simulated portals: politeness delays would only slow tests.
             meta["autothrottle_dont_adjust_delay"] = True

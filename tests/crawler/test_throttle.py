@@ -63,3 +63,19 @@ def test_target_is_the_hosts_own_concurrency_and_floor_its_own_delay():
     assert slots["real"].delay == 0.5  # never below the host's own minimum
     downloaded(ext, "fast", 4.0)  # the host slows down: so do we
     assert slots["fast"].delay == 2.0
+
+
+def test_requests_find_their_portals_slot(tmp_path):
+    """www.bl.gov.cn and robots.txt of 127.0.0.1:8001 take their registry entry's politeness."""
+    from crawler.downloader import SlotBoundDownloader
+
+    slots = crawl_settings(tmp_path, parse_registry(REGISTRY)).getdict("DOWNLOAD_SLOTS")
+    downloader = SlotBoundDownloader.__new__(SlotBoundDownloader)  # no reactor needed for keys
+    downloader.per_slot_settings, downloader.ip_concurrency = slots, 0
+    key = lambda url, **meta: downloader.get_slot_key(Request(url, meta=meta))  # noqa: E731
+    assert key("http://www.bl.gov.cn/ndbg/2023.html") == "bl.gov.cn"
+    assert slots[key("http://www.bl.gov.cn/ndbg/")] == {"concurrency": 2, "delay": 0.5}
+    assert key("https://xxgk.sy.gov.cn/a.pdf") == "sy.gov.cn"
+    assert key("http://127.0.0.1:8001/robots.txt") == "127.0.0.1:8001"
+    assert key("http://127.0.0.1:8002/x") == "127.0.0.1"  # not a portal: Scrapy's own key
+    assert key("http://www.bl.gov.cn/x", download_slot="mine") == "mine"
