@@ -159,15 +159,14 @@ class Catalogue(ReportVersions):
         sets = ", ".join(f"[{c}] = ?" for c in values)
         self.db.conn.execute(f"update [{table}] set {sets} where id = ?", [*values.values(), rid])
 
-    def captured_urls(self, run_id: int) -> set[str]:
-        """URLs this run already catalogued (a resumed run does not fetch them again)."""
-        return {r[0] for r in self.db.execute("select url from captures where run_id = ?", [run_id])}
-
     def known_pages(self, portal: str) -> list[dict[str, Any]]:
-        """The latest capture of every report page and attachment of a portal, with validators."""
+        """The latest capture of every report page and attachment of a portal, with validators,
+        and for an attachment that is a report the page that links it (`parent_url`)."""
         return list(self.db.query(
             """select c.url, c.kind, c.page_kind, c.etag, c.last_modified, c.payload_digest, c.fetched_at, c.record_id,
-                      c.warc_filename, c.warc_offset, c.report_id
+                      c.warc_filename, c.warc_offset, c.warc_length, c.report_id,
+                      case when c.kind = 'attachment' then (select min(rc.url) from report_captures rc
+                          where rc.report_id = c.report_id and rc.url != c.url) end as parent_url
                from captures c join (select url, max(run_id) as run_id from captures
                                      where portal = ? and status = 200 and record_type = 'response'
                                      group by url) latest

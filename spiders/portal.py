@@ -40,8 +40,7 @@ class PortalSpider(scrapy.Spider):
         self.listing_pages: Counter[str] = Counter()
         self.listed_urls: set[str] = set()  # report links seen on a listing this run
         self.known: dict[str, dict[str, Any]] = {}  # url → last capture of a report page or attachment
-        self.already_captured: set[str] = set()  # a resumed run's catalogued URLs
-        self.archived_this_run: dict[str, Any] = {}  # a resumed run's archived, uncatalogued URLs
+        self.archived_this_run: dict[str, Any] = {}  # a resumed run's archived URLs → their records
 
     # -- requests ---------------------------------------------------------------------------
 
@@ -59,13 +58,12 @@ class PortalSpider(scrapy.Spider):
         if self.budget[portal.name] >= portal.max_pages:
             self.crawler.stats.inc_value("nianbao/budget_exhausted")
             return None
-        if callback != self.parse_listing and url in self.already_captured:
-            self.crawler.stats.inc_value("nianbao/resume_skipped")
-            return None
         self.budget[portal.name] += 1
         archived = self.archived_this_run.get(url) if callback != self.parse_listing else None
         if archived is not None:
-            # Archived before the kill but not catalogued: take it from the WARC, not the portal.
+            # Archived before the kill: taken from the WARC, not the portal, and parsed again, so
+            # links it leads to (attachments) are followed and its rows are (re)written. Rows
+            # committed before the kill are written again unchanged; the open batch was lost.
             meta["replay_location"] = archived
             self.crawler.stats.inc_value("nianbao/resume_from_archive")
         if callback != self.parse_listing:
@@ -87,7 +85,6 @@ class PortalSpider(scrapy.Spider):
                     self.known[row["url"]] = {**row, "portal": portal}
             run_id = self.crawler.stats.get_value("nianbao/run_id")
             if run_id and self.crawler.stats.get_value("nianbao/resumed"):
-                self.already_captured = catalogue.captured_urls(run_id)
                 started = catalogue.db["crawl_runs"].get(run_id)["started"]
                 self.archived_this_run = {
                     url: RecordLocation(e.filename, e.offset, e.length)
@@ -109,9 +106,18 @@ class PortalSpider(scrapy.Spider):
                 continue
             portal = self.portals[known["portal"]]
             callback = self.parse_attachment if known["kind"] == "attachment" else self.parse_detail
-            request = self._request(portal, url, callback, priority=-1)
+            request = self._request(portal, url, callback, priority=-1, **self._known_parent(known))
             if request is not None:
                 yield request
+
+    def _known_parent(self, known: dict[str, Any]) -> dict[str, Any]:
+        """An attachment's linking page, so a changed (or resumed) attachment report is read
+        with the page's metadata, as when it was first found there (crawler.extraction)."""
+        parent = self.known.get(known.get("parent_url") or "")
+        if parent is None or parent.get("warc_filename") is None:
+            return {}
+        return {"parent_url": parent["url"], "parent_location": RecordLocation(
+            parent["warc_filename"], parent["warc_offset"], parent["warc_length"])}
 
     def on_error(self, failure: Any) -> None:
         self.crawler.stats.inc_value(f"nianbao/errors/{failure.type.__name__}")
