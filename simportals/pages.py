@@ -170,7 +170,7 @@ def _proxy(tb: Testbed, portal: str, query: dict, form: dict) -> Rendered:
 def _detail(tb: Testbed, it: Item) -> Rendered:
     p = tb.by_name[it.portal]
     col = tb.columns[it.portal]
-    pos = col.index(it)
+    pos = tb.position[(it.portal, it.path)]
     prev = (col[pos - 1].title, _href(tb, col[pos - 1])) if pos > 0 else None
     nxt = (col[pos + 1].title, _href(tb, col[pos + 1])) if pos + 1 < len(col) else None
     spec = it.spec
@@ -182,8 +182,7 @@ def _detail(tb: Testbed, it: Item) -> Rendered:
             body = (f'<p style="text-indent:2em">附件：<a href="{escape(it.attachment)}" '
                     f'target="_blank">{escape(name)}</a></p>')
         own = spec.body.portal == it.portal
-        related = [(o.title, _href(tb, o)) for o in col
-                   if o.spec is not None and o.spec.body == spec.body and o is not it][:4]
+        related = [(o.title, _href(tb, o)) for o in tb.same_body[(it.portal, spec.body)] if o is not it][:4]
         d = Detail(spec.title, it.when, spec.body.name if own else p.owner, spec.body.name,
                    spec.index_no, spec.doc_no, (spec.signed or spec.published).isoformat(), body,
                    it.path, prev, nxt, related, meta=p.base != "xinqi",

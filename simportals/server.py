@@ -26,7 +26,7 @@ from urllib.parse import parse_qs
 from .testbed import Testbed
 
 LOG_PATH = "/__sim__/log"
-PEAK_PATH = "/__sim__/peak"  # the most requests this portal ever served at once
+PEAK_PATH = "/__sim__/peak"  # the most requests served at once (`?reset=1` starts a new count)
 EPOCH_PATH = "/__simportals__/epoch"
 _LOOPBACK = ("127.", "::1", "::ffff:127.")
 
@@ -88,6 +88,14 @@ class PortalServer(ThreadingHTTPServer):
         with self._lock:
             self.in_flight -= 1
 
+    def peak(self, reset: bool = False) -> int:
+        """The most requests served at once (since the last reset, with `reset` a new count)."""
+        with self._lock:
+            peak = self.peak_in_flight
+            if reset:
+                self.peak_in_flight = self.in_flight
+            return peak
+
     def should_fail(self, path: str) -> bool:
         with self._lock:
             n = self._tries[path] = self._tries.get(path, 0) + 1
@@ -120,8 +128,11 @@ class Handler(BaseHTTPRequestHandler):
         if length:
             raw = self.rfile.read(length).decode("utf-8", "replace")
             form = parse_qs(raw)
-        if path in (LOG_PATH, PEAK_PATH):
-            body = json.dumps(srv.log if path == LOG_PATH else srv.peak_in_flight).encode()
+        if path == LOG_PATH:
+            body = json.dumps(srv.log).encode()
+            return self._send(200, [("Content-Type", "application/json")], body, method, False)
+        if path.split("?", 1)[0] == PEAK_PATH:
+            body = json.dumps(srv.peak(reset="reset" in path)).encode()
             return self._send(200, [("Content-Type", "application/json")], body, method, False)
         if path.split("?", 1)[0] == EPOCH_PATH and self.client_address[0].startswith(_LOOPBACK):
             return self._epoch(path, method)
@@ -366,10 +377,17 @@ class RunningTestbed:
         with urllib.request.urlopen(self.url_for(portal, LOG_PATH), timeout=10) as r:
             return [tuple(x) for x in json.loads(r.read())]
 
-    def peak_concurrency(self, portal: str) -> int:
-        """The most requests the portal has been serving at one moment (politeness checks)."""
-        with urllib.request.urlopen(self.url_for(portal, PEAK_PATH), timeout=10) as r:
-            return int(json.loads(r.read()))
+    def peak_concurrency(self, portal: str, reset: bool = False) -> int:
+        """The most requests the portal has been serving at one moment (politeness checks);
+        `reset` starts a new count, e.g. between two crawls."""
+        return peak_concurrency(self.tb.hosts[portal], reset)
+
+
+def peak_concurrency(netloc: str, reset: bool = False) -> int:
+    """`RunningTestbed.peak_concurrency` for a server known only by its host:port."""
+    url = f"http://{netloc}{PEAK_PATH}" + ("?reset=1" if reset else "")
+    with urllib.request.urlopen(url, timeout=10) as r:
+        return int(json.loads(r.read()))
 
 
 def serve(tb: Testbed, latency: float = 0.0, in_process: bool = False, **options) -> RunningTestbed:

@@ -201,6 +201,14 @@ class Testbed:
             self.paths[(portal, it.path)] = it
         for items in self.columns.values():
             items.sort(key=lambda i: (i.when, i.id), reverse=True)
+        # Looked up on every detail page: by key, not by scanning a column of 100,000 items.
+        self.position: dict[tuple[str, str], int] = {}  # (portal, path) → place in its column
+        self.same_body: dict[tuple[str, Body], list[Item]] = {}  # a body's reports, column order
+        for portal, items in self.columns.items():
+            for pos, it in enumerate(items):
+                self.position[(portal, it.path)] = pos
+                if it.spec is not None:
+                    self.same_body.setdefault((portal, it.spec.body), []).append(it)
         picks = [s for s in self.specs if s.template == "2021" and s.published_as == "html"
                  and s.body.portal and self.by_name[s.body.portal].base in ("beilun", "shuyang")][:3]
         for n, spec in enumerate(picks):
