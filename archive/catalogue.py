@@ -77,12 +77,12 @@ class Catalogue(ReportVersions):
         try:
             yield
         except BaseException:
-            self._depth -= 1
             if outer:
                 conn.execute("rollback to item")
                 conn.execute("release item")
             raise
-        self._depth -= 1
+        finally:
+            self._depth -= 1
         if outer:
             conn.execute("release item")
             self._pending += 1

@@ -48,8 +48,8 @@ class ReportVersions:
         """Insert or refresh one report; returns (id, "new" | "changed" | "unchanged").
 
         A report re-posted on another body's portal stays one row; the issuer's own capture
-        (or the first one seen) supplies the fields. One transaction, prepared statements:
-        this runs once per captured report, on the crawl's event loop.
+        (or the first one seen) supplies the fields. One catalogue item (`Catalogue.item`),
+        prepared statements: this runs once per captured report, on the crawl's event loop.
         """
         row = {k: v for k, v in row.items() if k in REPORT_COLUMNS}
         rid, chash = row["id"], content_hash(row, details)

@@ -6,9 +6,9 @@ Which slot: `DOWNLOAD_SLOTS` is keyed by the registry's `allowed_domains` entrie
 explicit `download_slot` goes to the entry covering its host:port, its host or a parent domain
 (robots.txt requests included), so one portal's hosts share one politeness budget.
 
-Holding the slot: under the asyncio reactor, `Downloader._process_queue` starts each download as a task and the
-task only adds its request to `slot.transferring` when it first runs, after the loop that
-checks `slot.free_transfer_slots()` has finished. With no download delay the loop therefore
+Holding the slot: under the asyncio reactor, `Downloader._process_queue` starts each download
+as a task and the task only adds its request to `slot.transferring` when it first runs, after
+the loop that checks `slot.free_transfer_slots()` has finished. With no download delay the loop therefore
 empties the slot's whole queue at once: a host allowed 2 parallel requests got 30, each
 beyond the persistent-connection pool on a fresh connection (seen on the simulated portals
 as stalls, SYN retries and download timeouts). Counting the request as transferring when its

@@ -77,17 +77,16 @@ class Testbed:
                  hosts: int = len(PORTALS)) -> None:
         self.seed, self.scale, self.epoch, self.n_hosts = seed, scale, epoch, hosts
         specs = plan(seed, scale, epoch)
+        base = None if hosts == len(PORTALS) else Testbed(seed, scale)  # epoch 0, the four portals
         # Extra hosts follow epoch 0's pages, so a report keeps its host in every epoch.
-        first = specs if epoch == 0 or hosts == len(PORTALS) else plan(seed, scale, 0)
-        weights = None if hosts == len(PORTALS) else Testbed(seed, scale).pages_per_portal()
-        self.portals: list[PortalSpec] = portal_set(hosts, weights)
+        self.portals: list[PortalSpec] = portal_set(hosts, base and base.pages_per_portal())
         self.mirror: PortalSpec = MIRROR
         self.by_name = {p.name: p for p in [*self.portals, MIRROR]}
         self.hosts: dict[str, str] = {p.name: p.domain for p in [*self.portals, MIRROR]}
         self.family: dict[str, list[str]] = {}
         for p in self.portals:
             self.family.setdefault(p.base, []).append(p.name)
-        self._turns = self._host_turns(first)
+        self._turns = self._host_turns(base.specs) if base else {}
         self.specs: list[ReportSpec] = [self._spread(s) for s in specs]
         self.columns: dict[str, list[Item]] = {p.name: [] for p in self.portals}
         self.locations: dict[int, list[Item]] = {}
