@@ -3,8 +3,9 @@
 Which slot: `DOWNLOAD_SLOTS` is keyed by the registry's `allowed_domains` entries (`bl.gov.cn`,
 `127.0.0.1:8001`), while Scrapy keys a request by its bare hostname: `www.bl.gov.cn` and every
 `127.0.0.1:<port>` would miss their portal's concurrency and delay. Here a request without an
-explicit `download_slot` goes to the entry covering its host:port, its host or a parent domain
-(robots.txt requests included), so one portal's hosts share one politeness budget.
+explicit `download_slot` goes to the registry entry that covers it (`crawler.registry.domain_keys`,
+the rule `Portal.allows` uses; robots.txt requests included), so one portal's hosts share one
+politeness budget.
 
 Holding the slot: under the asyncio reactor, `Downloader._process_queue` starts each download
 as a task and the task only adds its request to `slot.transferring` when it first runs, after
@@ -22,27 +23,17 @@ from typing import Any
 
 from scrapy import Request
 from scrapy.core.downloader import Downloader, Slot
-from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
-
-def slot_candidates(host: str, port: int | None) -> list[str]:
-    """`host:port`, then the host, then its parent domains: the keys a slot may be set under."""
-    host = host.lower()
-    names = [f"{host}:{port}"] if port else []
-    if host.replace(".", "").isdigit() or ":" in host:  # an IP address has no parent domain
-        return [*names, host]
-    labels = host.split(".")
-    return names + [".".join(labels[i:]) for i in range(len(labels) - 1)]
+from crawler.registry import domain_keys
 
 
 class SlotBoundDownloader(Downloader):
     def get_slot_key(self, request: Request) -> str:
         if request.meta.get(self.DOWNLOAD_SLOT) is None and not self.ip_concurrency:
-            parts = urlparse_cached(request)
-            for name in slot_candidates(parts.hostname or "", parts.port):
-                if name in self.per_slot_settings:
-                    return name
+            for key in domain_keys(request.url):
+                if key in self.per_slot_settings:
+                    return key
         return super().get_slot_key(request)
 
     def _wait_for_download(self, slot: Slot, request: Request,

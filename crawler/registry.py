@@ -20,6 +20,21 @@ def is_loopback(url_or_netloc: str) -> bool:
         return host == "localhost"
 
 
+def domain_keys(url: str) -> list[str]:
+    """The `allowed_domains` entries that cover a URL, most specific first: its host with and
+    without the port, then each parent domain the same way (`bl.gov.cn` covers `www.bl.gov.cn`;
+    `127.0.0.1:8001` only that port). Portal.allows and the download slots both match on these."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    labels = host.split(".")
+    keys = []
+    for i in range(len(labels)):
+        domain = ".".join(labels[i:])
+        keys += [f"{domain}:{port}", domain]
+    return keys
+
+
 class RegistryError(ValueError):
     """The registry file is missing, malformed or incomplete."""
 
@@ -43,16 +58,7 @@ class Portal:
 
     def allows(self, url: str) -> bool:
         """On one of the registry's domains? Entries may carry a port (`host:port`)."""
-        parts = urlsplit(url)
-        host = (parts.hostname or "").lower()
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        for entry in self.allowed_domains:
-            entry_host, _, entry_port = entry.lower().partition(":")
-            if entry_port and int(entry_port) != port:
-                continue
-            if host == entry_host or host.endswith("." + entry_host):
-                return True
-        return False
+        return any(key in self.allowed_domains for key in domain_keys(url))
 
 
 _KNOWN = {f for f in Portal.__dataclass_fields__} - {"extra"}

@@ -22,7 +22,7 @@ def data_paths(data_dir: str | os.PathLike[str]) -> dict[str, Path]:
 
 
 def crawl_settings(data_dir: str | os.PathLike[str], portals: list[Portal], overrides: dict[str, Any] | None = None) -> Settings:
-    """Project settings, pointed at DATA, with one download slot per portal host:port."""
+    """Project settings, pointed at DATA, with one download slot per registry domain entry."""
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     if overrides:

@@ -37,7 +37,7 @@ DEFAULT_REQUEST_HEADERS = {
     "Accept-Encoding": "gzip, deflate",
 }
 
-# Holds each download slot to its concurrency under the asyncio reactor (crawler/downloader.py).
+# Finds each request's registry slot and holds the slot to its concurrency (crawler/downloader.py).
 DOWNLOADER = "crawler.downloader.SlotBoundDownloader"
 
 EXTENSIONS = {
