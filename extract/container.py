@@ -108,14 +108,50 @@ def _cms_candidates(root: HtmlElement) -> list[list[HtmlElement]]:
     return found
 
 
+def _squashed(el: HtmlElement) -> str:
+    return _WHITESPACE.sub("", string_value(el))
+
+
+def _distinct_parts(elements: list[HtmlElement]) -> list[HtmlElement]:
+    """Outermost elements whose text is not a copy of another's (print and mobile copies repeat
+    the body; the parts of an article split over pages do not), in document order."""
+    outer = [el for el in elements if not any(o is not el and o in el.iterancestors()
+                                             for o in elements)]
+    texts = {el: _squashed(el) for el in outer}
+    kept: list[HtmlElement] = []
+    for el in sorted(outer, key=lambda e: -len(texts[e])):  # fullest first, first on ties
+        if not any(texts[el] in texts[k] for k in kept):
+            kept.append(el)
+    order = {el: n for n, el in enumerate(outer)}
+    return sorted(kept, key=order.__getitem__)
+
+
+def merge_parts(parts: list[HtmlElement]) -> HtmlElement:
+    """One container for an article split over several blocks: a div put where the first part
+    was, holding every part in document order (what lies between them stays outside)."""
+    if len(parts) == 1:
+        return parts[0]
+    first = parts[0]
+    wrapper = first.makeelement("div", {"class": "nianbao-merged-parts"})
+    first.addprevious(wrapper)
+    for part in parts:
+        tail, part.tail = part.tail, None
+        previous, parent = part.getprevious(), part.getparent()
+        if tail and previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        elif tail:
+            parent.text = (parent.text or "") + tail
+        wrapper.append(part)
+    return wrapper
+
+
 def cms_container(root: HtmlElement) -> HtmlElement | None:
-    """The first known CMS body container with text (or an attachment link) in it."""
+    """The known CMS body container with text (or an attachment link) in it; the parts of
+    an article the CMS split over several such containers, merged in document order."""
     for selected in _cms_candidates(root):
-        found = [(n, el) for el, n in ((el, _text_len(el)) for el in selected)
-                 if n >= _MIN_CMS_TEXT or _has_attachment_link(el)]
+        found = [el for el in selected if _text_len(el) >= _MIN_CMS_TEXT or _has_attachment_link(el)]
         if found:
-            # Print and mobile copies repeat the container: take the fullest, first on ties.
-            return max(found, key=lambda pair: pair[0])[1]
+            return merge_parts(_distinct_parts(found))
     return None
 
 
@@ -131,28 +167,70 @@ def _own_text(el: HtmlElement) -> str:
 
 
 def scored_container(root: HtmlElement) -> HtmlElement | None:
-    """The element that collects the most paragraph text, readability-style."""
+    """The element that collects the most paragraph text, readability-style, with the sibling
+    blocks that continue it (an article split into parts, hidden pages of an in-article pager)."""
     scores: dict[HtmlElement, float] = {}
     for el in root.iter("p", "td", "li", "div", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "dd"):
-        length = len(_own_text(el))
+        own = _own_text(el)
+        length = len(own)
         if length < 2:
             continue
         score = length + (10 if "。" in el.text_content() else 0)
-        # Text sitting directly in a div counts for that div; a paragraph's for its parent.
-        first = el if el.tag == "div" else el.getparent()
+        # Text sitting directly in a div or a layout cell (old table pages: text in <td>/<font>
+        # with <br>) counts for that element; a paragraph's for its parent.
+        # (a data cell's few characters still count for its table).
+        first = el if el.tag == "div" or (el.tag == "td" and length >= 50 and "。" in own) \
+            else el.getparent()
         second = first.getparent() if first is not None else None
         for weight, anc in ((1.0, first), (0.5, second)):
             if anc is not None and anc.tag in _CANDIDATE_TAGS:
                 scores[anc] = scores.get(anc, 0.0) + weight * score
     best, best_score = None, 0.0
     for el, score in scores.items():
-        total = _text_len(el) or 1
-        link = sum(len(re.sub(r"\s+", "", a.text_content())) for a in el.iter("a"))
-        chrome = len(_CHROME_WORDS.findall(el.text_content()))
-        adjusted = score * (1 - min(link / total, 1.0)) - 30 * chrome
+        adjusted = score * (1 - _link_density(el)) - 30 * len(_CHROME_WORDS.findall(el.text_content()))
         if adjusted > best_score:
             best, best_score = el, adjusted
-    return best
+    if best is None:
+        return None
+    return merge_parts(_continuations(best, best_score, scores))
+
+
+def _link_density(el: HtmlElement) -> float:
+    total = _text_len(el) or 1
+    link = sum(len(_WHITESPACE.sub("", a.text_content())) for a in el.iter("a"))
+    return min(link / total, 1.0)
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def _name(el: HtmlElement) -> tuple[str, str, str]:
+    """Tag, class and id with digits dropped: `page1`/`page2` parts share a name."""
+    return el.tag, _DIGITS.sub("", el.get("class") or ""), _DIGITS.sub("", el.get("id") or "")
+
+
+def _continuations(best: HtmlElement, best_score: float,
+                   scores: dict[HtmlElement, float]) -> list[HtmlElement]:
+    """`best` and the siblings that carry on its article (readability's sibling pass): same
+    name (tag, class, id up to digits), or prose scoring a fifth of `best` with few links."""
+    parent = best.getparent()
+    if parent is None or best.tag in ("td", "body"):
+        return [best]
+    from extract.chrome import line_kind
+
+    parts = []
+    for sib in parent:
+        if sib is best:
+            parts.append(sib)
+            continue
+        if not isinstance(sib.tag, str) or sib.tag != best.tag:
+            continue
+        named = _name(sib)[1:] != ("", "") and _name(sib) == _name(best)
+        text = string_value(sib).strip()
+        prose = "。" in text and _link_density(sib) < 0.25 and scores.get(sib, 0.0) >= 0.2 * best_score
+        if (named or prose) and text and not line_kind(text):
+            parts.append(sib)
+    return parts
 
 
 def find_container(root: HtmlElement) -> tuple[HtmlElement, str]:

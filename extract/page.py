@@ -47,12 +47,12 @@ def parse_html(text: str) -> HtmlElement:
 
 
 def _body_blocks(container: HtmlElement, how: str, title: str | None,
-                 removed: dict[str, list[str]]) -> list[Block]:
+                 removed: dict[str, list[str]], template: frozenset[str] = frozenset()) -> list[Block]:
     """Container → clean blocks: widgets cut, chrome lines dropped, copies dropped."""
     chrome.strip_elements(container, removed)
     if how != "cms":
         chrome.strip_navigation(container, removed)
-    blocks = chrome.strip_lines(blocks_of(container), removed)
+    blocks = chrome.strip_lines(blocks_of(container), removed, template)
     blocks = drop_repeats(blocks, removed)
     # The CMS template prints the title as a heading above the body; it is `title`, not text.
     norm = metadata.clean_title
@@ -120,7 +120,10 @@ def extract_page(body: bytes, url: str | None = None, headers: Headers = None,
 
     `headers` may be a Mapping or a list of (name, value) pairs; its Content-Type charset is
     used when the bytes do not settle the encoding. `hints` may carry `registry_region` and
-    `portal_name` for the region resolver.
+    `portal_name` for the region resolver, and `template_lines`: lines the portal's sibling
+    pages share (`extract.template.template_lines`), removed from the body where a sentence
+    is not at stake. The caller computes them from other archived captures, so the page stays
+    a function of its record and of what the caller passes.
     """
     hints = dict(hints or {})
     content_type = header_value(headers, "content-type")
@@ -134,7 +137,10 @@ def extract_page(body: bytes, url: str | None = None, headers: Headers = None,
     container, how = find_container(root)
     extra = _attachment_blocks(root, container)
     _record_outside(root, container, page.removed)
-    blocks = _body_blocks(container, how, page.title, page.removed)
+    # The title is on every listing that links the page: never template.
+    template = frozenset(map(chrome.template_key, hints.get("template_lines") or ())) \
+        - {chrome.template_key(page.title or "")}
+    blocks = _body_blocks(container, how, page.title, page.removed, template)
     page.text = render(blocks)
     page.tables = [b.grid for b in blocks if b.kind == "table" and b.grid]
     page.sections = [Section(h, t) for h, t in sections_of(blocks)]

@@ -15,8 +15,7 @@ CHROME = {
     "print_close": ["【打印本页】", "【关闭窗口】", "打印本页 关闭窗口", "关闭", "返回顶部"],
     "prev_next": ["上一篇：关于开展政务公开培训的通知", "下一篇：没有了"],
     "related": ["相关信息", "相关链接：", "相关阅读"],
-    "panel": ["文件下载", "附件下载：", "政策咨询",
-              "如果您对该政策文件有疑问，请点击此处进行咨询。"],
+    "panel": ["文件下载", "附件下载：", "政策咨询"],
     "favourite": ["收藏", "【收藏】", "加入收藏"],
     "tabs": ["全真版 文字版", "文字版"],
     "qrcode": ["扫一扫在手机上查看当前页面", "扫一扫在手机打开当前页"],
@@ -45,6 +44,29 @@ def test_chrome_inside_container_is_stripped(kind, line, make_page, report_body)
     assert line not in page.text.splitlines()
     assert "主动公开政府信息1234条" in page.text
     assert kind in page.removed
+
+
+def test_chrome_sentence_needs_template_evidence(make_page, report_body):
+    """A sentence-shaped notice inside the body is only cut when the portal's other pages
+    print it too (hints), never on its words alone (issue 12: recall first)."""
+    notice = "如果您对该政策文件有疑问，请点击此处进行咨询。"
+    body = f'<div class="TRS_Editor">{report_body}<p>{notice}</p></div>'
+    assert notice in extract_page(make_page(body)).text
+    page = extract_page(make_page(body), hints={"template_lines": [notice, "网站地图"]})
+    assert notice not in page.text and notice in page.removed["panel"]
+    assert "主动公开政府信息1234条" in page.text
+
+
+def test_template_lines_never_take_body_sentences(make_page, report_body):
+    """A sentence or a heading all reports of a portal share (本机关无其他需要报告的事项。) is
+    content even when the caller's template lines hold it: no chrome pattern confirms it."""
+    line = "本机关无其他需要报告的事项。"
+    body = (f'<div class="TRS_Editor"><p>欢迎访问示例县</p>{report_body}<p>六、其他需要报告的事项</p>'
+            f"<p>{line}</p></div>")
+    page = extract_page(make_page(body), hints={"template_lines": [
+        line, "六、其他需要报告的事项", "欢迎访问示例县"]})
+    assert line in page.text and "六、其他需要报告的事项" in page.text
+    assert page.removed["template"] == ["欢迎访问示例县"]  # shared, and before the body
 
 
 @pytest.mark.parametrize("line", [
