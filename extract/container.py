@@ -83,8 +83,13 @@ def _text_len(el: HtmlElement) -> int:
 
 
 def _has_attachment_link(el: HtmlElement) -> bool:
+    """A link to a document file, or a document shown through an iframe/embed/object."""
+    from extract.classify import document_url
+
     return any(_ATTACHMENT_HREF.search(a.get("href"))
-               for a in el.iterdescendants("a") if a.get("href") is not None)
+               for a in el.iterdescendants("a") if a.get("href") is not None) or any(
+        document_url(e.get("src") or e.get("data"), e.get("type"))
+        for e in el.iterdescendants("iframe", "embed", "object"))
 
 
 def _cms_candidates(root: HtmlElement) -> list[list[HtmlElement]]:

@@ -62,6 +62,12 @@ def _body_blocks(container: HtmlElement, how: str, title: str | None,
     return blocks
 
 
+def _embed_container(el: HtmlElement) -> HtmlElement:
+    """The nearest block around an embedded document viewer."""
+    return next((a for a in el.iterancestors("div", "td", "article", "section", "main", "body")),
+                el.getparent())
+
+
 def _record_outside(root: HtmlElement, container: HtmlElement,
                     removed: dict[str, list[str]]) -> None:
     """What the page prints outside the body container, by chrome kind, for `removed`."""
@@ -135,6 +141,9 @@ def extract_page(body: bytes, url: str | None = None, headers: Headers = None,
     page = Page(url=url, encoding=encoding)
     region_hints = _fill_fields(page, root, url)
     container, how = find_container(root)
+    embeds = classify.embedded_documents(root, url)
+    if embeds and how != "cms":  # a page that shows its document: the block around the viewer
+        container, how = _embed_container(embeds[0][0]), "embed"
     extra = _attachment_blocks(root, container)
     _record_outside(root, container, page.removed)
     # The title is on every listing that links the page: never template.
@@ -146,6 +155,8 @@ def extract_page(body: bytes, url: str | None = None, headers: Headers = None,
     page.sections = [Section(h, t) for h, t in sections_of(blocks)]
     _fill_report_fields(page, blocks, fallbacks=(page.publisher, region_hints.pop("source")))
     page.attachments = classify.attachment_links(blocks + extra, url)
+    page.attachments += [{"url": doc, "text": page.title or ""} for _, doc in embeds
+                         if all(a["url"] != doc for a in page.attachments)]
     page.kind = classify.page_kind(page.title, page.text, blocks, page.attachments)
     _finish(page, {**hints, **region_hints})
     return page

@@ -53,5 +53,19 @@ def may_link_attachments(body: bytes) -> bool:
     return b"downfile" in lowered or b"download" in lowered or bool(_ATTACHMENT_SUFFIX.search(lowered))
 
 
+def embedded_documents(text: str, base: str) -> list[tuple[str, str]]:
+    """(absolute URL, "") of the documents a page shows in an iframe, embed, object or pdf.js
+    viewer (`viewer.html?file=…`): attachments the page may never link (issue 12)."""
+    from lxml import html as lxml_html
+
+    from extract.classify import embedded_documents as embedded
+
+    try:
+        root = lxml_html.fromstring(text)
+    except Exception:  # an unparsable page shows nothing
+        return []
+    return [(url, "") for _, url in embedded(root, base)]
+
+
 def is_pagination_link(url: str, text: str | None) -> bool:
     return bool(PAGINATION_URL.search(url)) or bool(text and PAGINATION_TEXT.match(text))

@@ -231,8 +231,9 @@ class PortalSpider(scrapy.Spider):
         yield self._item(response, "page")
         if not links.may_link_attachments(response.body):
             return  # most report pages: no second parse just to find no attachment
-        for url, text in self._anchors(response.text, response.url):
-            if links.attachment_extension(url) and portal.allows(url):
+        embedded = links.embedded_documents(response.text, response.url)
+        for url, text in self._anchors(response.text, response.url) + embedded:
+            if (links.attachment_extension(url) or (url, "") in embedded) and portal.allows(url):
                 request = self._request(portal, url, self.parse_attachment,
                                         link_title=text or response.meta.get("link_title"),
                                         referer_url=response.url, parent_url=response.url,
