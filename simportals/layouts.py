@@ -26,14 +26,17 @@ def _draw(key: str, portal: str) -> int:
     return int.from_bytes(hashlib.md5(f"layout:{key}:{portal}".encode()).digest()[:4])
 
 
-def family(key: str, portal: str, published_as: str, quirk: str = "") -> str:
-    """The layout family of one report page (charset-quirk pages keep their CMS template)."""
+def family(key: str, portal: str, published_as: str, quirk: str = "", encoding: str = "gbk") -> str:
+    """The layout family of one report page on `portal` (a family name: copies of a portal
+    lay a report out alike). Charset-quirk pages keep their CMS template; old table pages are
+    GB-encoded, so only GBK portals keep such pages."""
     draw = _draw(key, portal)
     if published_as != "html":
         views = embedded.VIEWS[1:]  # a PDF is shown in the page; other formats only linked
         view = views[draw % len(views)] if published_as == "pdf" else "link"
         return f"embedded-{view}" + ("" if view == "link" or draw // 8 % 2 else "+link")
-    return "cms" if quirk else _WHEEL[draw % len(_WHEEL)]
+    picked = _WHEEL[draw % len(_WHEEL)]
+    return "cms" if quirk or (picked == "oldtable" and encoding != "gbk") else picked
 
 
 def attachment_body(fam: str, href: str, name: str) -> str:

@@ -177,7 +177,7 @@ def _detail(tb: Testbed, it: Item) -> Rendered:
     spec = it.spec
     if spec is not None:
         quirk = spec.charset_quirk if p.encoding == "gbk" else ""
-        fam = layouts.family(spec.key, it.portal, spec.published_as, quirk)
+        fam = layouts.family(spec.key, p.base, spec.published_as, quirk, p.encoding)
         if spec.published_as == "html":
             body = report_html(spec)
         else:

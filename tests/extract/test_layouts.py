@@ -78,7 +78,7 @@ def test_embedded_document_page_is_attachment_only(family, monkeypatch):
 
 def test_every_family_is_served_by_the_testbed():
     """The testbed itself serves pages of every family, so the e2e crawls cover them."""
-    served = {layouts.family(t.key, portal, t.published_as) for t in TESTBED.reports
-              for portal, _ in t.locations}
+    served = {layouts.family(t.key, portal, t.published_as, "", TESTBED.by_name[portal].encoding)
+              for t in TESTBED.reports for portal, _ in t.locations}
     assert set(HTML_FAMILIES) <= served
     assert any(f.startswith("embedded-") and f != "embedded-link" for f in served)
