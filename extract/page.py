@@ -15,7 +15,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
-from extract import chrome, classify, metadata
+from extract import chrome, classify, metadata, second_opinion
 from extract.charset import decode_html, header_value
 from extract.container import find_container
 from extract.model import Page, Section
@@ -144,6 +144,10 @@ def extract_page(body: bytes, url: str | None = None, headers: Headers = None,
     embeds = classify.embedded_documents(root, url)
     if embeds and how != "cms":  # a page that shows its document: the block around the viewer
         container, how = _embed_container(embeds[0][0]), "embed"
+    elif how == "scored":  # no known container: trafilatura reads the page too (recall)
+        missed = second_opinion.missed_sentences(text, container, url)
+        if missed:
+            container = second_opinion.widen(root, container, missed, page.warnings)
     extra = _attachment_blocks(root, container)
     _record_outside(root, container, page.removed)
     # The title is on every listing that links the page: never template.
