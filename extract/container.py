@@ -14,6 +14,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from extract.tables import string_value
+from extract.text import BLOCK_TAGS
 
 # Most specific first: an editor div sits inside an article div, which sits inside a page div.
 CMS_SELECTORS: tuple[str, ...] = (
@@ -72,6 +73,7 @@ _CHROME_WORDS = re.compile(
     "当前位置|您的位置|所在位置|字体|字号|分享到|打印|关闭|浏览次数|扫一扫|主办单位|ICP|网站标识码"
     "|版权所有|上一篇|下一篇|网站地图|无障碍"
 )
+_SENTENCES = re.compile(r"[^。！？；\n]{4,}[。！？；]")
 _PARAGRAPH_TAGS = frozenset("p td li h1 h2 h3 h4 h5 h6 pre dd blockquote".split())
 _CANDIDATE_TAGS = frozenset("div td article section main body ucapcontent center".split())
 _MIN_CMS_TEXT = 10
@@ -165,7 +167,7 @@ def _own_text(el: HtmlElement) -> str:
     parts = [el.text or ""]
     for child in el:
         if isinstance(child.tag, str) and child.tag not in _PARAGRAPH_TAGS and child.tag != "a" \
-                and child.tag not in ("div", "table", "ul", "ol"):
+                and child.tag not in BLOCK_TAGS:  # <main>, <section>, <aside> are not inline
             parts.append(child.text_content())
         parts.append(child.tail or "")
     return re.sub(r"\s+", "", "".join(parts))
@@ -192,12 +194,23 @@ def scored_container(root: HtmlElement) -> HtmlElement | None:
                 scores[anc] = scores.get(anc, 0.0) + weight * score
     best, best_score = None, 0.0
     for el, score in scores.items():
-        adjusted = score * (1 - _link_density(el)) - 30 * len(_CHROME_WORDS.findall(el.text_content()))
+        # Chrome words count against a block only outside its sentences: a report sentence that
+        # mentions 无障碍 or 网站地图 is body text (issue 12).
+        loose = _SENTENCES.sub("", el.text_content())
+        adjusted = score * (1 - _link_density(el)) - 30 * len(_CHROME_WORDS.findall(loose))
         if adjusted > best_score:
             best, best_score = el, adjusted
     if best is None:
         return None
-    return merge_parts(_continuations(best, best_score, scores))
+    parts = _continuations(best, best_score, scores)
+    parent = best.getparent()
+    if len(parts) > 1 and parent is not None and parent.tag != "body" \
+            and sum(map(_text_len, parts)) >= _WHOLE * _text_len(parent):
+        return parent  # the parts are most of their parent: it is the article (with its 落款)
+    return merge_parts(parts)
+
+
+_WHOLE = 0.7  # share of a parent's text its article parts must hold for the parent to be taken
 
 
 def _link_density(el: HtmlElement) -> float:
@@ -221,7 +234,7 @@ def _continuations(best: HtmlElement, best_score: float,
     parent = best.getparent()
     if parent is None or best.tag in ("td", "body"):
         return [best]
-    from extract.chrome import line_kind
+    from extract.chrome import is_prose, line_kind
 
     parts = []
     for sib in parent:
@@ -230,10 +243,12 @@ def _continuations(best: HtmlElement, best_score: float,
             continue
         if not isinstance(sib.tag, str) or sib.tag != best.tag:
             continue
-        named = _name(sib)[1:] != ("", "") and _name(sib) == _name(best)
+        # Same name; anonymous siblings (<section>s of chapters) count when few of their words
+        # are links.
+        named = _name(sib) == _name(best) and (_name(sib)[1:] != ("", "") or _link_density(sib) < 0.5)
         text = string_value(sib).strip()
         prose = "。" in text and _link_density(sib) < 0.25 and scores.get(sib, 0.0) >= 0.2 * best_score
-        if (named or prose) and text and not line_kind(text):
+        if (named or prose) and text and not (line_kind(text) and not is_prose(text)):
             parts.append(sib)
     return parts
 

@@ -53,17 +53,17 @@ def widen(root: HtmlElement, container: HtmlElement, missed: list[str],
     """The container grown to take the missed sentences in, when they are close to it;
     otherwise `container`, with a warning naming what trafilatura saw outside it."""
     body = root.find("body")
+    ancestors = [container, *container.iterancestors()]  # climbs count from the container
     widened, far = container, []
     for sentence in missed:
         holder = _holder(root, sentence)
         if holder is None or holder is widened or widened in holder.iterancestors():
             continue
-        ancestors = [widened, *widened.iterancestors()]
         common = next((a for a in [holder, *holder.iterancestors()] if a in ancestors), None)
         if common is None or common is body or common.tag == "html" \
                 or ancestors.index(common) > MAX_CLIMB:
             far.append(sentence)
-        else:
+        elif ancestors.index(common) > ancestors.index(widened):
             widened = common
     if far:
         warnings.append(f"second opinion: {len(far)} sentence(s) found outside the body "
