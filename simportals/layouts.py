@@ -40,6 +40,8 @@ def family(key: str, portal: str, published_as: str, quirk: str = "", encoding: 
 
 
 def attachment_body(fam: str, href: str, name: str) -> str:
+    if not fam.startswith("embedded-"):
+        return embedded.body(href, name, "link", True)
     view = fam.removeprefix("embedded-").removesuffix("+link")
     return embedded.body(href, name, view, fam.endswith("+link"))
 
