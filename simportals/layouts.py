@@ -34,7 +34,7 @@ def family(key: str, portal: str, published_as: str, quirk: str = "", encoding: 
     if published_as != "html":
         views = embedded.VIEWS[1:]  # a PDF is shown in the page; other formats only linked
         view = views[draw % len(views)] if published_as == "pdf" else "link"
-        return f"embedded-{view}" + ("" if view == "link" or draw // 8 % 2 else "+link")
+        return f"embedded-{view}" + ("+link" if view != "link" and draw // 8 % 2 else "")
     picked = _WHEEL[draw % len(_WHEEL)]
     return "cms" if quirk or (picked == "oldtable" and encoding != "gbk") else picked
 
