@@ -112,6 +112,19 @@ def _fill_fields(page: Page, root: HtmlElement, url: str | None) -> dict[str, An
             "source": source if source and source != site and "网" not in source else None}
 
 
+def _fill_from_removed(page: Page) -> None:
+    """Fields an info bar inside the body states (old pages print 发布时间 in the body cell),
+    read from the lines cut as chrome, where the page's elements gave none."""
+    lines = [line for kind in ("info_bar", "metadata") for line in page.removed.get(kind, ())]
+    if not lines or all((page.published, page.index_no, page.doc_no, page.publisher)):
+        return
+    values = metadata.fields_from_lines(lines).values
+    page.published = page.published or metadata.iso_date(values.get("published"))
+    page.index_no = page.index_no or values.get("index_no")
+    page.doc_no = page.doc_no or values.get("doc_no")
+    page.publisher = page.publisher or values.get("publisher")
+
+
 def _fill_report_fields(page: Page, blocks: list[Block], fallbacks: tuple) -> None:
     """year, signed and the issuing body, from the title, the body and the 落款."""
     issuer, signed, _ = metadata.signature(blocks)
@@ -155,6 +168,7 @@ def extract_page(body: bytes, url: str | None = None, headers: Headers = None,
         - {chrome.template_key(page.title or "")}
     blocks = _body_blocks(container, how, page.title, page.removed, template)
     page.text = render(blocks)
+    _fill_from_removed(page)
     page.tables = [b.grid for b in blocks if b.kind == "table" and b.grid]
     page.sections = [Section(h, t) for h, t in sections_of(blocks)]
     _fill_report_fields(page, blocks, fallbacks=(page.publisher, region_hints.pop("source")))

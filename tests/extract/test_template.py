@@ -38,9 +38,9 @@ def test_hints_keep_every_body_line(monkeypatch, quality):
         for portal in ("beilun", "shuyang"):
             pages = _pages(portal)
             hints = {"template_lines": template_lines(body for _, body, _ in pages[:10])}
-            for truth in TESTBED.reports:
-                if truth.published_as != "html" or truth.locations[0][0] != portal:
-                    continue
+            own = [t for t in TESTBED.reports
+                   if t.published_as == "html" and t.locations[0][0] == portal]
+            for truth in own[::3]:
                 path = truth.locations[0][1]
                 status, headers, body = TESTBED.page(portal, path)
                 page = extract_page(body, url=TESTBED.url(portal, path), headers=headers,
