@@ -193,6 +193,15 @@ def template_key(text: str) -> str:
     return _SQUASH.sub("", text)
 
 
+def _only_page_links(block: Block, text: str) -> bool:
+    """A line that is nothing but links to other pages (no document files)."""
+    if not block.links or not text:
+        return False
+    linked = sum(len(template_key(t)) for _, t in block.links)
+    return linked >= 0.9 * len(template_key(text)) and \
+        not any(_ATTACHMENT_HREF.search(href) for href, _ in block.links)
+
+
 def strip_lines(blocks: list[Block], removed: dict[str, list[str]],
                 template: frozenset[str] = frozenset()) -> list[Block]:
     """Drop chrome lines and pasted markup from paragraph blocks; tables are left alone.
@@ -223,6 +232,9 @@ def strip_lines(blocks: list[Block], removed: dict[str, list[str]],
         shared = bool(text) and keys[i] in template
         if (kind and (edge or shared)) or (shared and edge):
             record(removed, kind or "template", text)
+            continue
+        if edge and _only_page_links(block, text):  # 相关链接 lists the CMS put in the editor
+            record(removed, "navigation", text)
             continue
         if text or block.links:
             block.text = text

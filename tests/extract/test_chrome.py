@@ -108,3 +108,18 @@ def test_word_conditional_comments_pasted_as_text_are_dropped(make_page, report_
     page = extract_page(make_page(body))
     assert "7、公共监管信息公开情况" in page.text.splitlines()
     assert "markup" in page.removed
+
+
+def test_link_list_after_the_body_is_navigation(make_page, report_body):
+    """A 相关链接 list the CMS put inside the editor, after the 落款: lines that are only links to
+    other pages go (by position and shape); an attachment link and the 落款 stay."""
+    body = ('<div class="TRS_Editor">' + report_body + "<p>示例县人民政府</p><p>2023年1月20日</p>"
+            '<p>附件：<a href="/a/tjb.xls">统计表.xls</a></p><p>相关链接：</p><ul>'
+            '<li><a href="/r/1.html">示例县2021年政府信息公开工作年度报告</a></li>'
+            '<li><a href="/r/2.html">示例县2020年政府信息公开工作年度报告</a></li></ul></div>')
+    page = extract_page(make_page(body))
+    lines = page.text.splitlines()
+    assert "示例县2021年政府信息公开工作年度报告" not in lines and "相关链接：" not in lines
+    assert lines[-3:] == ["示例县人民政府", "2023年1月20日", "附件：统计表.xls"]
+    assert page.removed["navigation"] == ["示例县2021年政府信息公开工作年度报告",
+                                          "示例县2020年政府信息公开工作年度报告"]
