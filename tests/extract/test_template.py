@@ -56,3 +56,25 @@ def test_hints_keep_every_body_line(monkeypatch, quality):
 def test_page_lines_reads_any_charset():
     status, headers, body = TESTBED.page("shucheng", TESTBED.listing_paths("shucheng")[0])
     assert any("舒城县" in line for line in page_lines(body))
+
+
+def test_real_portal_template_lines_take_no_body_line(quality):
+    """The seven real Pingtan pages (../shared/realworld) share 80-odd lines, report headings
+    such as 二、主动公开政府信息情况 among them; with them as hints every gold still holds."""
+    from pathlib import Path
+
+    import pytest
+
+    real = Path(__file__).resolve().parents[3] / "shared" / "realworld" / "pages"
+    if not real.is_dir():
+        pytest.skip("../shared/realworld not present")
+    pages = sorted(real.glob("0*pingtan*.html"))
+    lines = template_lines(p.read_bytes() for p in pages)
+    assert "二、主动公开政府信息情况" in lines  # shared by every report: content all the same
+    golds = Path(__file__).resolve().parents[2] / "benchmarks" / "golds"
+    for page in pages:
+        gold = golds / f"{page.stem}.txt"
+        if gold.exists():
+            text = extract_page(page.read_bytes(), hints={"template_lines": lines}).text
+            assert quality.bigram_f1(text, gold.read_text("utf-8")) == 1.0, page.name
+            assert quality.chrome_lines(text, gold.read_text("utf-8")) == []
