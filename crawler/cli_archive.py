@@ -7,11 +7,11 @@ from pathlib import Path
 
 import click
 
-from crawler.cli import data_option
+from crawler.cli import data_option, existing_data_option
 
 
 @click.command()
-@data_option
+@existing_data_option
 @click.option("--seal", "do_seal", is_flag=True,
               help="Close WARCs a crash left `.open`: cut to the last complete record, keep the tail as .corrupt")
 @click.option("-q", "--quiet", is_flag=True, help="Print problems only, no summary")

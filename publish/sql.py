@@ -19,7 +19,8 @@ class CatalogueMissing(FileNotFoundError):
 
 
 _INTROSPECTION_PRAGMAS = {"table_info", "table_xinfo", "index_list", "index_info", "index_xinfo",
-                          "foreign_key_list", "function_list", "pragma_list", "collation_list"}
+                          "foreign_key_list", "function_list", "pragma_list", "collation_list",
+                          "recursive_triggers"}  # sqlite_utils.Database sets it on every connection
 
 
 def _authorize(action: int, arg1: str | None, arg2: str | None, db: str | None, trigger: str | None) -> int:
