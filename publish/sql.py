@@ -78,7 +78,9 @@ APPLICATIONS_BY_PROVINCE_YEAR = """select coalesce(province, '(unknown)') as pro
                                    where year is not null and applications_received is not null
                                    and status != 'withdrawn' group by 1, 2 order by 1, 2"""
 # Table 三's refusal, unable and no-processing rows, summed over every report (total column).
-REFUSAL_REASONS = """select s.row_label, sum(s.value) as n from report_stats s
+REASON_GROUP = """case when s.row_key like '%.deny\\_%' escape '\\' then '不予公开'
+                       when s.row_key like '%.unable\\_%' escape '\\' then '无法提供' else '不予处理' end"""
+REFUSAL_REASONS = f"""select {REASON_GROUP} || '：' || s.row_label, sum(s.value) as n from report_stats s
                      join reports r on r.id = s.report_id
                      where s.table_no = '三' and s.col_key = 'total' and r.status != 'withdrawn'
                      and (s.row_key like 't3_v%.deny_%' or s.row_key like 't3_v%.unable_%'
@@ -104,7 +106,7 @@ CANNED = {
     },
     "refusal_reasons": {
         "title": "一个省的不予公开、无法提供和不予处理理由 · Refusal reasons across a province",
-        "sql": """select s.row_label as 理由, sum(s.value) as 件数, count(distinct s.report_id) as 报告数
+        "sql": f"""select {REASON_GROUP} as 类别, s.row_label as 理由, sum(s.value) as 件数, count(distinct s.report_id) as 报告数
                   from report_stats s join reports r on r.id = s.report_id
                   where s.table_no = '三' and s.col_key = 'total' and r.status != 'withdrawn'
                   and (s.row_key like 't3_v%.deny_%' or s.row_key like 't3_v%.unable_%'
