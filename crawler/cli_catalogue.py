@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 import contextlib
+import signal
 from pathlib import Path
 
 import click
 
 from crawler.cli import existing_data_option
+
+
+@contextlib.contextmanager
+def sigterm_as_interrupt():
+    """SIGTERM stops a server like Ctrl-C: the `with` blocks unwind, so a pywb child is stopped
+    and its port freed (the default action would kill only this process)."""
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _catalogue(data_dir: str) -> Path:
@@ -38,7 +53,7 @@ def serve(data_dir: str, port: int, replay_url: str | None, replay_port: int, no
     from webui.app import run
 
     catalogue = _catalogue(data_dir)
-    with contextlib.ExitStack() as stack:
+    with sigterm_as_interrupt(), contextlib.ExitStack() as stack:
         if not replay_url and not no_replay:
             try:
                 pywb = stack.enter_context(serve_pywb(data_dir, port=replay_port))
@@ -47,7 +62,11 @@ def serve(data_dir: str, port: int, replay_url: str | None, replay_port: int, no
             replay_url = pywb.collection_url
             click.echo(f"archived pages (pywb): {replay_url}")
         click.echo(f"catalogue: http://127.0.0.1:{port}/   (Ctrl-C to stop)")
-        run(catalogue, port, replay_url)
+        try:
+            run(catalogue, port, replay_url)
+        except KeyboardInterrupt:
+            pass
+    click.echo("stopped")
 
 
 @click.command()

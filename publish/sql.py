@@ -68,6 +68,8 @@ WIDE_CELLS = """select report_id, row_key, col_key, value from report_stats
                 where row_key is not null order by report_id, ordinal"""
 STAT_KEYS_PRESENT = "select distinct row_key, coalesce(col_key, '') from report_stats where row_key is not null"
 COUNT = "select count(*) from {table}"
+CAPTURE_TIME = """select fetched_at from reports where url = ? union all
+                  select fetched_at from captures where url = ? limit 1"""
 
 # -- charts (publish.charts) ------------------------------------------------------------------
 
