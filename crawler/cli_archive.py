@@ -51,8 +51,8 @@ def serve_archive(data_dir: str, port: int, collection: str) -> None:
             click.echo(f"pywb collection: {server.collection_url}")
             sample = example_url(data_dir)
             if sample:
-                # the page itself (mp_), not pywb's frame page with its banner
-                click.echo(f"an archived report: {server.replay_url(sample, _capture_stamp(data_dir, sample), 'mp_')}")
+                # the page itself (id_: the archived bytes); in a browser pywb turns mp_ back into its frame page
+                click.echo(f"an archived report: {server.replay_url(sample, _capture_stamp(data_dir, sample), 'id_')}")
             click.echo("Ctrl-C to stop")
             server.wait()
     except PywbError as e:

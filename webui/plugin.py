@@ -94,11 +94,15 @@ def menu_links(datasette, actor, request):
 
 
 def replay_link(replay_url: str | None, url: str | None, fetched_at: str | None) -> str | None:
-    """The archived page itself: pywb's `<timestamp>mp_/<url>` (no frame, no banner)."""
+    """The archived page itself: pywb's `<timestamp>id_/<url>`, the bytes as captured.
+
+    `mp_` would not do: in a browser, pywb's wombat.js sends a top-level `mp_` page back into
+    its frame page. Relative links of an `id_` page still resolve inside the archive.
+    """
     if not replay_url or not url:
         return None
     stamp = re.sub(r"\D", "", fetched_at or "")[:14]
-    return f"{replay_url.rstrip('/')}/{stamp}mp_/{url}"
+    return f"{replay_url.rstrip('/')}/{stamp}id_/{url}"
 
 
 async def report_page(datasette, request):
