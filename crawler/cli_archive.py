@@ -100,8 +100,8 @@ def export(data_dir: str, wacz_path: str | None, title: str | None, fmt: str | N
     statistics_wide (one row per report, one column per codebook key such as
     t3_v2021.new.total); checks. CSV is UTF-8 with a BOM, so spreadsheets read the Chinese.
 
-    Examples: nianbao export --data ./nianbao-data --wacz reports.wacz
-              nianbao export --data ./nianbao-data --format parquet --to ./tables
+    Example: nianbao export --data ./nianbao-data --format parquet --to ./tables
+    (and: nianbao export --data ./nianbao-data --wacz reports.wacz)
     """
     if bool(wacz_path) == bool(fmt):
         raise click.UsageError("give either --wacz FILE (the archive) or --format csv|jsonl|parquet (the tables)")

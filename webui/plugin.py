@@ -23,6 +23,7 @@ from publish import sql
 from webui.grids import report_grids
 from webui.metadata import DATABASE
 
+TEXT_PREVIEW = 60  # characters of a report's text shown in a table cell
 SHORT_TERM = 3  # the trigram tokenizer's shortest matchable term
 CHARTS = ("reports_per_year", "applications_by_province", "refusal_reasons", "coverage")
 
@@ -84,6 +85,8 @@ def render_cell(row, value, column, table, database, datasette):
         return report_link(row["id"], value)
     if column == "report_id":
         return report_link(value, value)
+    if column == "text" and isinstance(value, str) and len(value) > TEXT_PREVIEW:
+        return value[:TEXT_PREVIEW] + "…"  # the whole text is on the report page
     return None
 
 

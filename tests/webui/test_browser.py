@@ -106,6 +106,7 @@ def test_search_facet_report_and_archived_copy(served, browser, crawled, tmp_pat
     page.wait_for_load_state()
     assert "province=" in page.url
     assert re.search(rf"\b{n} rows? where province = \"{province}\"", page.content())
+    page.locator(".facet-results").scroll_into_view_if_needed()  # the facets and the first rows
     page.screenshot(path=str(tmp_path / "facet.png"))
 
     # 4. open a report from the table
