@@ -416,8 +416,11 @@ def warc_files(warc_dir: Path) -> list[Path]:
 
 
 def verify(data_dir: str | os.PathLike[str], *, do_seal: bool = False,
-           report: Report | None = None) -> VerifyResult:
-    """Check every WARC under DATA/warc and every catalogue row of DATA/catalogue.db."""
+           report: Report | None = None,
+           progress: Callable[[list[Path]], Iterator[Path]] | None = None) -> VerifyResult:
+    """Check every WARC under DATA/warc and every catalogue row of DATA/catalogue.db.
+
+    `progress` wraps the list of WARC files (the CLI passes a progress bar)."""
     result = VerifyResult()
 
     def add(problem: Problem) -> None:
@@ -428,7 +431,7 @@ def verify(data_dir: str | os.PathLike[str], *, do_seal: bool = False,
     data = Path(data_dir)
     warc_dir = data / "warc"
     files: dict[str, FileResult] = {}
-    for path in warc_files(warc_dir):
+    for path in (progress or iter)(warc_files(warc_dir)):
         if path.name.endswith(OPEN_SUFFIX):
             if writer_alive(path):
                 add(Problem(str(path), None, "still being written by a running crawl; skipped", "warning"))

@@ -23,8 +23,10 @@ def verify(data_dir: str, do_seal: bool, quiet: bool) -> None:
     Example: nianbao verify --data ./nianbao-data
     """
     from archive.verify import verify as run_verify
+    from crawler.progress import track
 
-    result = run_verify(data_dir, do_seal=do_seal, report=lambda p: click.echo(str(p)))
+    result = run_verify(data_dir, do_seal=do_seal, report=lambda p: click.echo(str(p)),
+                        progress=lambda files: track(files, "verify", "WARC"))
     if not quiet:
         click.echo(f"checked {result.files} WARC files, {result.records} records, {result.rows} "
                    f"catalogue rows: {result.errors} errors, {result.warnings} warnings", err=True)
