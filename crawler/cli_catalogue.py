@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import socket
 from pathlib import Path
 
 import click
@@ -53,6 +54,10 @@ def serve(data_dir: str, port: int, replay_url: str | None, replay_port: int, no
     from webui.app import run
 
     catalogue = _catalogue(data_dir)
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", port)) == 0:
+            raise click.BadParameter(f"port {port} on 127.0.0.1 is in use; choose another, e.g. --port {port + 1}",
+                                     param_hint="--port")
     with sigterm_as_interrupt(), contextlib.ExitStack() as stack:
         if not replay_url and not no_replay:
             try:

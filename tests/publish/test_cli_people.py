@@ -170,3 +170,20 @@ def test_plot_draws_the_catalogue(data, tmp_path):
         reported = count(data, "select count(distinct agency) from reports where year = ? and status != 'withdrawn'",
                          [int(year)])
         assert share == pytest.approx(100 * reported / bodies)
+
+
+def test_serve_on_a_busy_port_is_a_usage_error(data):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = invoke("serve", "--data", str(data), "--port", str(port), "--no-replay")
+    assert result.exit_code == 2
+    assert f"Invalid value for --port: port {port} on 127.0.0.1 is in use" in result.output
+
+
+def test_serve_without_a_catalogue(tmp_path):
+    result = invoke("serve", "--data", str(tmp_path), "--no-replay")
+    assert result.exit_code == 1 and "no catalogue at" in result.output and "nianbao demo" in result.output
