@@ -60,6 +60,7 @@ def metadata(replay_url: str | None = None) -> dict[str, Any]:
         "source": SOURCE,
         "license": "Reports: public government information · 政府公开信息",
         "plugins": {"nianbao": {"replay_url": replay_url}},
+        "extra_css_urls": ["/-/nianbao.css"],
         "databases": {DATABASE: {
             "title": "目录 Catalogue",
             "source": SOURCE,

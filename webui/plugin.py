@@ -151,9 +151,22 @@ async def chart_png(datasette, request):
     return Response(png, content_type="image/png", headers={"Cache-Control": "max-age=60"})
 
 
+STYLE = """
+dl.column-descriptions { display: grid; grid-template-columns: repeat(3, max-content minmax(0, 1fr));
+                         gap: 0.1em 0.8em; font-size: 0.8em; }
+dl.column-descriptions dt { font-weight: bold; }
+dl.column-descriptions dd { margin: 0; color: #555; }
+"""
+
+
+async def stylesheet(datasette, request):
+    return Response(STYLE, content_type="text/css; charset=utf-8")
+
+
 @hookimpl
 def register_routes(datasette):
     return [
+        (r"^/-/nianbao\.css$", stylesheet),
         (r"^/-/report/(?P<report_id>[^/]+)$", report_page),
         (r"^/-/charts$", charts_page),
         (r"^/-/charts/(?P<name>[a-z_]+)\.png$", chart_png),
