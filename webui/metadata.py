@@ -19,7 +19,7 @@ REPORT_COLUMNS = {
     "published": "发布日期 date published on the portal",
     "signed": "落款日期 date signed in the report",
     "index_no": "索引号 index number", "doc_no": "文号 document number", "publisher": "发布机构 publisher",
-    "template_version": "表格版本 national template (2019 or 2021; empty for older prose reports)",
+    "template_version": "表格版本 national template: 2019, 2021, or legacy (before 2019)",
     "scope": "范围 self: the body's own report; jurisdiction: a government's report for its area",
     "published_as": "形式 kind: html page or attachment (pdf, doc, docx, wps, xls, image)",
     "province": "省 province", "prefecture": "市 prefecture", "county": "县 county", "township": "乡镇 township",

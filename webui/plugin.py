@@ -156,6 +156,9 @@ dl.column-descriptions { display: grid; grid-template-columns: repeat(3, max-con
                          gap: 0.1em 0.8em; font-size: 0.8em; }
 dl.column-descriptions dt { font-weight: bold; }
 dl.column-descriptions dd { margin: 0; color: #555; }
+td.col-title { min-width: 16em; }
+td.col-agency { min-width: 9em; }
+td.col-url { max-width: 14em; overflow-wrap: anywhere; }
 """
 
 

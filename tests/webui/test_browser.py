@@ -88,6 +88,7 @@ def test_search_facet_report_and_archived_copy(served, browser, crawled, tmp_pat
     matching = db.execute("select count(*) from reports_fts where reports_fts match '\"过程性信息\"'").fetchone()[0]
     assert matching > 0
     assert re.search(rf"\b{matching} rows? where search matches", page.content())
+    page.evaluate("document.querySelector('h3').scrollIntoView()")  # "N rows where search matches …"
     page.screenshot(path=str(tmp_path / "search.png"), full_page=False)
 
     # 2. a two-character search falls back to a substring match (trigram needs three)
