@@ -87,6 +87,15 @@ def _cjk_ticks(ax) -> None:
         label.set_fontfamily(font)
 
 
+def _legend_or_empty(ax, has_data: bool, legend: bool = True) -> None:
+    """A legend for drawn series, or a plain "no data" note on an empty catalogue."""
+    if not has_data:
+        ax.text(0.5, 0.5, "暂无数据 · no data yet", transform=ax.transAxes, ha="center", va="center",
+                fontfamily=cjk_font(), fontsize=14, color="#777")
+    elif legend:
+        ax.legend(prop={"family": cjk_font()}, frameon=False)
+
+
 def _read_bars(ax, series: list[str], categories: list[str], horizontal: bool = False) -> list[tuple[str, str, float]]:
     """What was drawn: each bar container's heights (or widths) with its series and category."""
     out = []
@@ -110,7 +119,7 @@ def reports_per_year(conn: sqlite3.Connection) -> Chart:
                color=COLOURS[i % len(COLOURS)])
         bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
     ax.set_ylabel("报告 reports", fontfamily=cjk_font())
-    ax.legend(prop={"family": cjk_font()}, frameon=False)
+    _legend_or_empty(ax, bool(years))
     _cjk_ticks(ax)
     return Chart("reports_per_year", "每年报告数 Reports per year",
                  figure, _read_bars(ax, levels, [str(y) for y in years]))
@@ -130,7 +139,7 @@ def applications_by_province(conn: sqlite3.Connection) -> Chart:
                color=COLOURS[i % len(COLOURS)])
     ax.set_xticks(range(len(years)), [str(y) for y in years])
     ax.set_ylabel("申请（件）applications", fontfamily=cjk_font())
-    ax.legend(prop={"family": cjk_font()}, frameon=False)
+    _legend_or_empty(ax, bool(years))
     _cjk_ticks(ax)
     return Chart("applications_by_province", "各省申请数 Applications by province",
                  figure, _read_bars(ax, provinces, [str(y) for y in years]))
@@ -146,6 +155,7 @@ def refusal_reasons(conn: sqlite3.Connection, province: str | None = None) -> Ch
     ax.set_xlabel("件 cases (表三 总计 total)", fontfamily=cjk_font())
     ax.grid(axis="x", alpha=0.3)
     ax.grid(axis="y", visible=False)
+    _legend_or_empty(ax, bool(labels), legend=False)
     _cjk_ticks(ax)
     return Chart("refusal_reasons", "拒绝理由 Refusal reasons", figure,
                  _read_bars(ax, ["total"], labels, horizontal=True))
@@ -160,6 +170,7 @@ def coverage(conn: sqlite3.Connection) -> Chart:
     ax.bar_label(container, labels=[f"{r}/{b}" for _, r, b in found], fontsize=8)
     ax.set_ylim(0, 105)
     ax.set_ylabel("% 机关 bodies", fontfamily=cjk_font())
+    _legend_or_empty(ax, bool(years), legend=False)
     _cjk_ticks(ax)
     return Chart("coverage", "覆盖率 Coverage", figure, _read_bars(ax, ["share"], years))
 

@@ -187,3 +187,13 @@ def test_serve_on_a_busy_port_is_a_usage_error(data):
 def test_serve_without_a_catalogue(tmp_path):
     result = invoke("serve", "--data", str(tmp_path), "--no-replay")
     assert result.exit_code == 1 and "no catalogue at" in result.output and "nianbao demo" in result.output
+
+
+def test_plot_and_export_an_empty_catalogue(tmp_path):
+    from archive.catalogue import Catalogue
+
+    Catalogue(tmp_path / "catalogue.db").close()
+    result = invoke("plot", "--data", str(tmp_path))
+    assert result.exit_code == 0 and result.output.count("(0 bars)") == 4, result.output
+    result = invoke("export", "--data", str(tmp_path), "--format", "parquet")
+    assert result.exit_code == 0 and result.output.count(" 0 rows") == 4, result.output
