@@ -65,8 +65,7 @@ def serve_archive(data_dir: str, port: int, collection: str) -> None:
 
 def _capture_stamp(data_dir: str, url: str) -> str:
     """The 14-digit timestamp of the catalogue's capture of URL (pywb picks the nearest)."""
-    import re
-
+    from archive.pywb import pywb_timestamp
     from publish.sql import CAPTURE_TIME, CatalogueMissing, connect
 
     try:
@@ -79,7 +78,7 @@ def _capture_stamp(data_dir: str, url: str) -> str:
         row = None
     finally:
         conn.close()
-    return re.sub(r"\D", "", row[0] or "")[:14] if row else ""
+    return pywb_timestamp(row[0]) if row else ""
 
 
 @click.command()

@@ -19,6 +19,7 @@ from datasette import Response, hookimpl
 from datasette.filters import FilterArguments
 from markupsafe import Markup, escape
 
+from archive.pywb import pywb_timestamp
 from publish import sql
 from webui.grids import report_grids
 from webui.metadata import DATABASE
@@ -104,8 +105,7 @@ def replay_link(replay_url: str | None, url: str | None, fetched_at: str | None)
     """
     if not replay_url or not url:
         return None
-    stamp = re.sub(r"\D", "", fetched_at or "")[:14]
-    return f"{replay_url.rstrip('/')}/{stamp}id_/{url}"
+    return f"{replay_url.rstrip('/')}/{pywb_timestamp(fetched_at)}id_/{url}"
 
 
 async def report_page(datasette, request):
