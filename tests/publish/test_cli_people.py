@@ -84,7 +84,23 @@ def test_query_formats_and_cjk_alignment(data):
     assert len(found.splitlines()) == min(expected, 100) > 0
 
 
-def test_changes_into_a_closed_pipe_exits_0(data):
+@pytest.mark.parametrize("command", [["changes", "--since", "2000-01-01"], ["query", "select text from reports"],
+                                     ["search", "政府信息公开", "--format", "jsonl"]])
+def test_output_into_a_closed_pipe_exits_0(data, command):
+    import os
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first write: every write gets EPIPE
+    try:
+        result = subprocess.run([*NIANBAO, command[0], "--data", str(data), *command[1:]], stdout=write_end,
+                                stderr=subprocess.PIPE, text=True, cwd=ROOT, timeout=60,
+                                env={**os.environ, "PYTHONPATH": str(ROOT)})
+    finally:
+        os.close(write_end)
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+
+
+def test_changes_into_head_exits_0(data):
     shell = subprocess.run(["bash", "-o", "pipefail", "-c",
                             " ".join([*NIANBAO, "changes", "--data", str(data), "--since", "2000-01-01"]) + " | head -1"],
                            capture_output=True, text=True, cwd=ROOT, timeout=60)
