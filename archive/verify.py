@@ -401,7 +401,8 @@ def check_orphans(db_path: Path, report: Report) -> int:
             for key, count in conn.execute(sql):
                 found += 1
                 report(Problem(str(db_path), None, f"{table}: {count} row(s) for {key} whose {parent} "
-                               f"is not in the catalogue ({'reports' if parent == 'report' else 'captures'})"))
+                               f"is not in the catalogue ({'reports' if parent == 'report' else 'captures'}); "
+                               "`nianbao replay` rebuilds the catalogue from the WARCs"))
     finally:
         conn.close()
     return found

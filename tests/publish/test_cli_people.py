@@ -57,15 +57,20 @@ def test_verify_finds_orphaned_rows(data, tmp_path):
     shutil.copytree(data, damaged)
     assert run_nianbao("verify", "--data", str(damaged), check=False).returncode == 0
     conn = sqlite3.connect(damaged / "catalogue.db")
-    rid = conn.execute("select report_id from report_stats limit 1").fetchone()[0]
+    rid = conn.execute("select report_id from report_sections limit 1").fetchone()[0]
     conn.execute("delete from reports where id = ?", [rid])  # what `query` used to allow
+    other, url = conn.execute("select report_id, url from report_captures where report_id != ? limit 1", [rid]).fetchone()
+    conn.execute("delete from captures where url = ?", [url])
     conn.commit()
     conn.close()
     result = run_nianbao("verify", "--data", str(damaged), check=False)
     assert result.returncode == 1
     orphan_lines = [line for line in result.stdout.splitlines() if rid in line and "not in the catalogue" in line]
     tables = {line.split("report_")[1].split(":")[0] for line in orphan_lines if ": report_" in line}
-    assert {"stats", "checks", "versions"} <= tables, result.stdout
+    assert tables == {"stats", "checks", "versions", "sections", "captures"}, result.stdout
+    assert any(f"report_captures: 1 row(s) for {other} {url} whose capture is not in the catalogue" in line
+               for line in result.stdout.splitlines()), result.stdout
+    assert "nianbao replay" in orphan_lines[0]
 
 
 def test_query_formats_and_cjk_alignment(data):
