@@ -74,3 +74,11 @@ def test_short_search_rewrite():
         b"_like=%E5%9F%8E%E5%85%B3&_sort=year"
     long = b"_search=%E8%BF%87%E7%A8%8B%E6%80%A7"
     assert rewrite_short_search(long) == long
+
+
+def test_the_web_ui_cannot_change_the_catalogue(ds, db):
+    before = db.execute("select count(*) from reports").fetchone()[0]
+    for sql in ("delete from reports", "drop table report_checks", "attach 'x.db' as x"):
+        response = get(ds, "/catalogue.json", sql=sql)
+        assert response.status_code == 400 and "Statement must be a SELECT" in response.text, sql
+    assert db.execute("select count(*) from reports").fetchone()[0] == before
