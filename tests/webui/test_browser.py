@@ -54,9 +54,13 @@ def served(crawled):
     replay = next((re.search(r"http://127\.0\.0\.1:(\d+)/", x) for x in lines if x.startswith("archived pages")), None)
     assert replay, "".join(lines)
     yield base, int(replay.group(1)), process
-    if process.poll() is None:
-        process.kill()
-        process.wait()
+    if process.poll() is None:  # a failed test: stop it as a user would, so pywb stops too
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 @pytest.fixture(scope="module")
