@@ -21,6 +21,9 @@ from spiders import links
 COLUMN_NAME = re.compile(
     r"(?:(?:政府|政务)?信息公开|政务公开)(?:工作)?(?:年报|年度报告|工作报告)"
     r"|^(?:政府信息公开)?(?:工作)?年度报告$|^(?:公开)?年报$")
+# Any other column whose name speaks of a report (统计年报, 政府工作报告, 年报解读): fetched and
+# judged by what it lists, like the named ones.
+REPORTISH_NAME = re.compile(r"年报|年度报告|报告")
 # Pages that hold columns: the 公开 sections and the 信息公开目录 trees of departments and townships.
 SECTION_NAME = re.compile(r"信息公开|政务公开|公开目录|部门|乡镇|街道|镇街|机构")
 # A body of a 信息公开目录 tree (or the name on a subsite link): it ends as bodies' names end.
@@ -36,7 +39,8 @@ def is_report_link(text: str | None) -> bool:
 
 
 def link_kind(text: str) -> str | None:
-    """"report", "column", "section", "body" or None for a navigation link's text."""
+    """"report", "column" (a candidate report column), "section", "body" or None for a
+    navigation link's text."""
     text = re.sub(r"\s+", "", text or "")
     if not text or len(text) > 40:
         return None
@@ -44,7 +48,7 @@ def link_kind(text: str) -> str | None:
         return "report"
     if _YEAR.search(text):
         return None
-    if COLUMN_NAME.search(text):
+    if COLUMN_NAME.search(text) or REPORTISH_NAME.search(text):
         return "column"
     if BODY_NAME.search(text) and len(text) >= 3:
         return "body"
@@ -71,6 +75,10 @@ def judge_listing(name: str, url: str, anchors: list[tuple[str, str]], allows) -
     own = {u: t for u, t in reports.items() if allows(u)}
     named = bool(COLUMN_NAME.search(name))
     hint = " (URL looks like one)" if COLUMN_URL.search(url) else ""
+    dated = {u for u, t in anchors if _YEAR.search(t) and allows(u)}  # item-like links
+    if own and not named and len(own) * 2 < len(dated):
+        return Verdict("undecided", f"{name!r} lists {len(own)} report-titled links among {len(dated)} "
+                       "dated items: a column of other things that carries a few reports?", sorted(own.items()))
     if own:
         return Verdict("report", f"{name!r}{hint} lists {len(own)} report-titled links", sorted(own.items()))
     if reports:

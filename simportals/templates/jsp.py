@@ -13,7 +13,7 @@ from . import skeleton
 
 
 def _top(p: PortalSpec) -> str:
-    return (f'<div class="jsp-head"><h1>{escape(p.title)}</h1><div class="menu">'
+    return (f'<div class="jsp-head"><div class="logo">{escape(p.title)}</div><div class="menu">'
             '<a href="/">网站首页</a> <a href="/govinfo/index.jsp">政务公开</a> '
             '<a href="/service/index.jsp">办事服务</a></div></div>')
 
@@ -36,8 +36,8 @@ def listing(p: PortalSpec, items: list[tuple[str, str, str]], page: int, pages: 
 
 def detail(p: PortalSpec, d: Detail, quirk: str = "") -> str:
     body = (_top(p) + f'<div class="wz">位置：政务公开 » {escape(p.column_name)}</div>'
-            + f'<div class="nr"><div class="nrt">{escape(d.title)}</div>'
+            + f'<div class="nr"><h1 class="nrt">{escape(d.title)}</h1>'
             + f'<div class="nrs">发布机构：{escape(d.agency)}　发布日期：{d.pubdate[:10]}</div>'
             + f'<div class="nrc" id="zoom">{d.body_html}</div></div>'
             + chrome.prev_next(d) + chrome.footer(p.title, p.site_id, p.icp, p.police))
-    return skeleton(p, f"{d.title}|{p.title}", "", body, quirk)
+    return skeleton(p, f"{d.title}-{p.title}", "", body, quirk)
