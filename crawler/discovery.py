@@ -39,7 +39,7 @@ def discover_settings(seeds: list[str], data_dir: str | os.PathLike[str] | None,
     if data_dir is None:
         settings = Settings()
         settings.setmodule("crawler.settings", priority="project")
-        settings.setdict({**merged, "WARC_ENABLED": False, "LOG_LEVEL": "WARNING"}, priority="cmdline")
+        settings.setdict({**merged, "WARC_ENABLED": False, "LOG_LEVEL": "ERROR"}, priority="cmdline")
         slots = {d: {"concurrency": 8 if d.startswith("127.") else settings.getint("PORTAL_CONCURRENCY"),
                      "delay": 0.0 if d.startswith("127.") else settings.getfloat("PORTAL_DELAY")}
                  for p in portals for d in p.allowed_domains}
@@ -66,7 +66,8 @@ def discover(seeds: list[str], data_dir: str | os.PathLike[str] | None = None,
         from crawler.run import data_paths, seal_crashed
 
         seal_crashed(data_paths(data_dir)["warc"])
-    process = CrawlerProcess(settings, install_root_handler=data_dir is not None)
+    settings.set("LOG_INSTALL_ROOT_HANDLER", data_dir is not None, priority="cmdline")
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(DiscoverSpider)
     process.crawl(crawler, seeds=list(seeds), extra_domains=tuple(extra_domains))
     process.start()
