@@ -66,7 +66,7 @@ def discover(seeds: list[str], data_dir: str | os.PathLike[str] | None = None,
         from crawler.run import data_paths, seal_crashed
 
         seal_crashed(data_paths(data_dir)["warc"])
-    settings.set("LOG_INSTALL_ROOT_HANDLER", data_dir is not None, priority="cmdline")
+    settings.set("LOG_INSTALL_ROOT_HANDLER", True, priority="cmdline")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(DiscoverSpider)
     process.crawl(crawler, seeds=list(seeds), extra_domains=tuple(extra_domains))
