@@ -124,7 +124,8 @@ def portal_entries(sites: list[SiteFinding]) -> list[dict[str, Any]]:
                 entry["cms"] = families.pop()
             entry["pagination"] = cols[0].pagination or "single-page"
             entry["_trail"] = [" › ".join(c.trail) for c in cols]
-            entry["_evidence"] = [c.verdict.why for c in cols if c.verdict]
+            entry["_evidence"] = [c.verdict.why + (f"; WARNING: {c.verdict.warning}" if c.verdict.warning else "")
+                                  for c in cols if c.verdict]
             entries.append(entry)
     names = [e["name"] for e in entries]
     for i, entry in enumerate(entries):  # two seeds on one host: keep names unique
@@ -145,6 +146,8 @@ def undecided(sites: list[SiteFinding]) -> list[str]:
                              f"fetch it: {why}")
             elif col.verdict.kind == "undecided":
                 lines.append(f"undecided: {col.url} (via {' › '.join(col.trail)}): {col.verdict.why}")
+            elif col.verdict.warning:
+                lines.append(f"added, check it: {col.url}: {col.verdict.warning}")
             found = found or bool(col.verdict and col.verdict.kind == "report")
         if not found:
             lines.append(f"no report column found from {site.seed} ({site.pages} pages read, "
@@ -167,7 +170,11 @@ def registry_toml(sites: list[SiteFinding]) -> str:
         out += [f"{k} = {json.dumps(entry[k], ensure_ascii=False)}" for k in _KEY_ORDER if k in entry]
     notes = undecided(sites)
     if notes:
-        out += ["", "# Columns not added (check them by hand):"] + [f"# {line}" for line in notes]
+        out += ["", "# To check by hand:"] + [f"# {line}" for line in notes]
+    rejected = [f"# {c.url} (via {' › '.join(c.trail)}): {c.verdict.why}" for s in sites
+                for c in sorted(s.columns.values(), key=lambda c: c.url) if c.verdict and c.verdict.kind == "rejected"]
+    if rejected:
+        out += ["", "# Fetched and found not to be report columns:", *rejected]
     return "\n".join(out) + "\n"
 
 

@@ -15,7 +15,7 @@ from spiders import links, pagination
 FINGERPRINTS: dict[str, tuple[re.Pattern[str], ...]] = {
     "trs": tuple(map(re.compile, (
         r"createPageHTML\s*\(", r"var\s+countPage", r"TRS_Editor|trs_editor_view",
-        r"/t\d{8}_\d+\.s?html?\b", r"/was5/web/search|/igs/front/search"))),
+        r"/t\d{8}_\d+\.s?html?\b", r"/was5/web/search|/igs/front/search", r"\.trsapi\b"))),
     "hanweb": tuple(map(re.compile, (
         r"/col/col\d+/index\.html", r"jpage/dataproxy\.jsp", r"<datastore>",
         r"/art/\d{4}/\d{1,2}/\d{1,2}/art_\d+_\d+\.html", r"i_columnid|ZJEG_RSS|jrobotfront"))),
@@ -59,3 +59,14 @@ def detect_pagination(response: TextResponse, anchors: list[tuple[str, str]]) ->
             return f"query:{params[0]}"
         return "next-link"
     return "single-page"
+
+
+# Totals listings announce (Hanweb's datastore, TRS/JS pagers' recordCount, 共N条 under a list).
+_DECLARED = re.compile(r"(?:recordCount|totalRecord|totalCount)\s*[:=]\s*['\"]?(\d+)|<totalrecord>\s*(\d+)"
+                       r"|共\s*(\d+)\s*(?:条|篇)", re.IGNORECASE)
+
+
+def declared_total(text: str) -> int | None:
+    """The number of items a listing says its column holds, if it says."""
+    match = _DECLARED.search(text)
+    return int(next(g for g in match.groups() if g)) if match else None

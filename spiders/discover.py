@@ -157,4 +157,8 @@ class DiscoverSpider(scrapy.Spider):
         finding.verdict = navigation.judge_listing(finding.name, response.url, anchors, site.allows)
         finding.cms, finding.cms_evidence = cms.detect_cms(response.text)
         finding.pagination = cms.detect_pagination(response, anchors)
+        declared, shown = cms.declared_total(response.text), len(finding.verdict.reports)
+        if finding.verdict.kind == "report" and finding.pagination == "single-page" and (declared or 0) > shown:
+            finding.verdict.warning = (f"the listing says it holds {declared} items but links {shown} reports "
+                                       "and no pager nianbao follows: later pages may be filled by a script")
         self.crawler.stats.inc_value(f"discover/columns/{finding.verdict.kind}")

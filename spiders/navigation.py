@@ -64,6 +64,7 @@ class Verdict:
     kind: str
     why: str
     reports: list[tuple[str, str]] = field(default_factory=list)  # (url, title)
+    warning: str | None = None  # a report column the crawl may not read whole
 
 
 def judge_listing(name: str, url: str, anchors: list[tuple[str, str]], allows) -> Verdict:
