@@ -302,6 +302,16 @@ class Prefecture:
         have = {s.spec.code for s in SITES if year in s.units[0].years()}
         return [c for c in counties if c not in have]
 
+    def truth_json(self) -> dict:
+        """Where every column is, every report, and what is left out (`--truth-out`)."""
+        return {"seed": self.seed, "columns": self.report_columns(),
+                "reports": [{"key": i.spec.key, "title": i.spec.title, "agency": i.spec.body.name,
+                             "year": i.spec.year, "url": self.url(c.site.spec.name, i.path)}
+                            for c in self.columns if c.kind == "report" for i in c.items if i.spec],
+                "left_out": [list(x) for x in self.left_out()],
+                "counties_without_report": {y: self.counties_without_report(y)
+                                            for y in range(FIRST_YEAR, LAST_YEAR + 1)}}
+
     def registry_toml(self) -> str:
         """The hand-written registry: one portal per body, its report column as start URL."""
         out = ["# portal registry of the simulated prefecture (simportals.prefecture)"]
