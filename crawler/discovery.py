@@ -16,7 +16,7 @@ from scrapy.settings import Settings
 
 from crawler.registry import Portal
 from spiders.discover import ColumnFinding, SiteFinding, seed_domains
-from spiders.navigation import body_from_titles
+from spiders.navigation import body_from_titles, qualify
 
 DISCOVER_SETTINGS: dict[str, Any] = {
     "ITEM_PIPELINES": {"crawler.pipelines.CataloguePipeline": None},  # nothing to catalogue
@@ -109,7 +109,7 @@ def portal_entries(sites: list[SiteFinding]) -> list[dict[str, Any]]:
         for col in sorted(site.columns.values(), key=lambda c: (c.depth, c.url)):
             if col.verdict is not None and col.verdict.kind == "report":
                 titles = [t for _u, t in col.verdict.reports]
-                body = body_from_titles(col.body, titles) if col.body else site.owner
+                body = qualify(body_from_titles(col.body, titles), site.owner) if col.body else site.owner
                 bodies.setdefault(body or site.owner or "?", []).append(col)
         slug = _slug(site)
         for n, (body, cols) in enumerate(bodies.items()):

@@ -133,7 +133,7 @@ class Paths:
                            "xxgk": "/col/col1001/index.html", "gkml": "/col/col1010/index.html",
                            "gkml_town": "/col/col1011/index.html"},
                 "platform": {"home": "/index.html", "zwgk": "/zwgk/index.html", "xxgk": "/OpennessContent/",
-                             "gkml": "/OpennessContent/branch.html"},
+                             "gkml": "/OpennessContent/branch.html", "annual": "/OpennessContent/annual.html"},
                 "jsp": {"home": "/index.jsp", "zwgk": "/govinfo/index.jsp", "xxgk": "/govinfo/index.jsp",
                         "gkml": "/govinfo/catalog.jsp"}}[self.cms]
 
@@ -213,7 +213,8 @@ class Prefecture:
                     self.routes[(site.spec.name, f"/{unit.slug}/xxgk/index.html")] = ("subsection", unit)
             for key, path in paths.nav().items():
                 self.routes[(site.spec.name, path)] = ("nav", key)
-            self.routes[(site.spec.name, "/")] = ("nav", "home")
+            # the unknown family's home is an old frameset around /index.jsp
+            self.routes[(site.spec.name, "/")] = ("frameset", None) if site.spec.cms == "jsp" else ("nav", "home")
 
     def _column(self, site: Site, key: str, unit: Unit | None, n: int) -> None:
         paths = self.paths[site.spec.name]
@@ -360,6 +361,10 @@ class Prefecture:
             html = self._listing(*what)  # type: ignore[misc]
         elif kind == "nav":
             html = self._nav(site, str(what))
+        elif kind == "frameset":
+            html = (f"<html><head><meta charset=\"utf-8\"><title>{escape(site.spec.title)}</title></head>"
+                    '<frameset rows="90,*"><frame src="/head.jsp" name="top"><frame src="/index.jsp" '
+                    'name="main"></frameset></html>')
         elif kind in ("node", "subsection"):
             html = self._node(site, what, kind)  # type: ignore[arg-type]
         else:
@@ -454,10 +459,15 @@ class Prefecture:
                     if "gkml_town" in nav else [("信息公开目录", nav["gkml"])])
             shared = nav["zwgk"] == nav["xxgk"]  # one 政务公开 page holding the 信息公开 links
             extra = [(c.spec.column_name, c.spec.column_path) for c in others] if shared else []
+            annual = nav.get("annual", main.spec.column_path)  # platform: a 年报专栏 hub first
             return self._page(site, "政府信息公开", [("政府信息公开", [
                 ("政府信息公开指南", "/xxgkzn/"), ("政府信息公开制度", "/xxgkzd/"),
-                ("法定主动公开内容", "/fdzdgknr/"), (main.spec.column_name, main.spec.column_path),
+                ("法定主动公开内容", "/fdzdgknr/"), (main.spec.column_name, annual),
                 *tree, *extra])])
+        if key == "annual":
+            return self._page(site, main.spec.column_name, [("年报专栏", [
+                (f"{site.county[-1]}政府信息公开年报", main.spec.column_path),
+                ("部门和乡镇信息公开年报", nav["gkml"])])])
         if key == "gkml_town":
             units = tuple(u for u in units if u.kind == "town")
         elif key == "gkml" and "gkml_town" in nav:

@@ -108,6 +108,15 @@ class DiscoverSpider(scrapy.Spider):
         site.pages += 1
         if meta["hops"] == 0:
             self._read_home(site, response)
+        for src in response.xpath("//frame/@src | //iframe/@src").getall():  # a frameset home page
+            url = response.urljoin(src.strip())
+            if site.allows(url) and site.pages < self.max_pages:
+                yield self._follow(url, self.parse_nav, **{**meta, "site": site.seed})
+        yield from self._navigate(site, response)
+
+    def _navigate(self, site: SiteFinding, response: TextResponse) -> Any:
+        """Follow the page's section and body links; propose its column links."""
+        meta = response.meta
         for url, text in links.anchors(response.text, response.url):
             if not site.allows(url) or url == response.url:
                 continue
@@ -128,24 +137,25 @@ class DiscoverSpider(scrapy.Spider):
             found = response.xpath(_META.format(name)).get()
             return found.strip() if found else None
 
-        site.owner = navigation.site_owner(meta("SiteName"), response.xpath("//title/text()").get())
-        site.site_id = meta("SiteIDCode")
-        site.cms = cms.detect_cms(response.text)[0]
+        # A frameset's frames are read as the home page too: fill in what it did not say.
+        site.owner = site.owner or navigation.site_owner(meta("SiteName"), response.xpath("//title/text()").get())
+        site.site_id = site.site_id or meta("SiteIDCode")
+        site.cms = site.cms or cms.detect_cms(response.text)[0]
 
     def _candidate(self, site: SiteFinding, response: Response, url: str, text: str) -> Any:
         meta = response.meta
         finding = ColumnFinding(url, text, meta["body"], (*meta["trail"], text), meta["hops"] + 1)
         known = site.columns.get(url)
-        if known is None:
+        if known is None:  # once per candidate, even when the page was also read as navigation
             site.columns[url] = finding
             yield self._follow(url, self.parse_column, site=site.seed, body=meta["body"], root=meta["root"],
-                               trail=finding.trail, hops=meta["hops"] + 1)
+                               trail=finding.trail, hops=meta["hops"] + 1).replace(dont_filter=True)
         elif finding.depth < known.depth:  # a shorter route decides the body
             known.body, known.trail, known.depth = finding.body, finding.trail, finding.depth
 
     # -- candidate columns --------------------------------------------------------------------
 
-    def parse_column(self, response: Response) -> None:
+    def parse_column(self, response: Response) -> Any:
         site = self.sites[response.meta["site"]]
         finding = site.columns[(response.meta.get("redirect_urls") or [response.url])[0]]
         if not isinstance(response, TextResponse) or response.status != 200:
@@ -157,6 +167,14 @@ class DiscoverSpider(scrapy.Spider):
         finding.verdict = navigation.judge_listing(finding.name, response.url, anchors, site.allows)
         finding.cms, finding.cms_evidence = cms.detect_cms(response.text)
         finding.pagination = cms.detect_pagination(response, anchors)
+        dated = [u for u, t in anchors if navigation.YEAR.search(t) and site.allows(u)]
+        if finding.verdict.kind != "report" and not dated and response.meta["hops"] < self.max_depth:
+            # No items at all: a hub (年报专栏 → 本级年报, 部门年报, …) or an empty column; read on.
+            yield from self._navigate(site, response)
+            onward = [t for u, t in anchors if site.allows(u) and navigation.link_kind(t) in ("column", "body")]
+            if onward:
+                finding.verdict = navigation.Verdict("hub", f"{finding.name!r} lists no item but links "
+                                                     f"{len(onward)} columns or bodies, followed")
         declared, shown = cms.declared_total(response.text), len(finding.verdict.reports)
         if finding.verdict.kind == "report" and finding.pagination == "single-page" and (declared or 0) > shown:
             finding.verdict.warning = (f"the listing says it holds {declared} items but links {shown} reports "

@@ -28,7 +28,7 @@ REPORTISH_NAME = re.compile(r"年报|年度报告|报告")
 SECTION_NAME = re.compile(r"信息公开|政务公开|公开目录|部门|乡镇|街道|镇街|机构")
 # A body of a 信息公开目录 tree (or the name on a subsite link): it ends as bodies' names end.
 BODY_NAME = re.compile(r"(?:局|委员会|委|办公室|办|中心|镇|乡|街道|办事处|人民政府|管委会|管理委员会|院|署)$")
-_YEAR = re.compile(r"\d{4}|[〇○零一二三四五六七八九]{4}")
+YEAR = re.compile(r"\d{4}|[〇○零一二三四五六七八九]{4}")
 # URL tokens of report columns (ogi-format §3.2): supporting evidence, never enough alone.
 COLUMN_URL = re.compile(r"ndbg|xxgknb|zfxxgknb|gknb|xxgkndbg|AnnualReport|/nb/|[=_/]nb\b", re.I)
 
@@ -46,7 +46,7 @@ def link_kind(text: str) -> str | None:
         return None
     if links.is_report_title(text):
         return "report"
-    if _YEAR.search(text):
+    if YEAR.search(text):
         return None
     if COLUMN_NAME.search(text) or REPORTISH_NAME.search(text):
         return "column"
@@ -61,7 +61,7 @@ def link_kind(text: str) -> str | None:
 class Verdict:
     """What a candidate column's listing shows: `report`, `undecided` or `rejected`, and why."""
 
-    kind: str
+    kind: str  # report | undecided | rejected | hub (a page of further columns, followed)
     why: str
     reports: list[tuple[str, str]] = field(default_factory=list)  # (url, title)
     warning: str | None = None  # a report column the crawl may not read whole
@@ -76,7 +76,7 @@ def judge_listing(name: str, url: str, anchors: list[tuple[str, str]], allows) -
     own = {u: t for u, t in reports.items() if allows(u)}
     named = bool(COLUMN_NAME.search(name))
     hint = " (URL looks like one)" if COLUMN_URL.search(url) else ""
-    dated = {u for u, t in anchors if _YEAR.search(t) and allows(u)}  # item-like links
+    dated = {u for u, t in anchors if YEAR.search(t) and allows(u)}  # item-like links
     if own and not named and len(own) * 2 < len(dated):
         return Verdict("undecided", f"{name!r} lists {len(own)} report-titled links among {len(dated)} "
                        "dated items: a column of other things that carries a few reports?", sorted(own.items()))
@@ -109,3 +109,16 @@ def site_owner(site_name: str | None, page_title: str | None) -> str | None:
     name = (site_name or "").strip() or re.split(r"[-_|｜—·]", (page_title or "").strip())[0]
     name = re.sub(r"(?:门户网站|官方网站|政府网站|网站|首页)$", "", name.strip())
     return name or None
+
+
+def qualify(body: str, owner: str | None) -> str:
+    """A body a 信息公开目录 names without its place (教育局, 区教育局) under the place of the
+    government running the site (六安市金安区人民政府 → 六安市金安区教育局); names with a place stay."""
+    from extract.region import resolve_region
+
+    if not owner or not owner.endswith("人民政府") or body == owner:
+        return body
+    place = owner.removesuffix("人民政府")
+    if body.startswith(place) or resolve_region(body, None, {}).code:
+        return body
+    return place + re.sub(r"^[区县市](?=.{2})", "", body)

@@ -117,3 +117,12 @@ def test_realworld_navigation_links():
     kinds = {t: navigation.link_kind(t) for _u, t in anchors}
     assert kinds["政府信息公开年报"] == "column" and kinds["政府信息公开"] == "section"
     assert kinds["政务公开"] == "section"
+
+
+@pytest.mark.parametrize("body, qualified", [
+    ("教育局", "六安市金安区教育局"), ("区教育局", "六安市金安区教育局"), ("三十铺镇", "六安市金安区三十铺镇"),
+    ("六安市金安区财政局", "六安市金安区财政局"), ("金安区财政局", "金安区财政局"),  # names its place
+])
+def test_qualify_names_without_a_place(body, qualified):
+    assert navigation.qualify(body, "六安市金安区人民政府") == qualified
+    assert navigation.qualify(body, None) == body
