@@ -21,6 +21,26 @@ from archive.catalogue import Catalogue
 
 STATUSES = ("report", "withdrawn", "missing")
 
+# The body rows of `Coverage.rows()` in SQL alone, for a Datasette canned query (`:year` may be
+# empty: the latest year catalogued). Registry bodies never catalogued are not in it.
+COVERAGE_SQL = """
+with recursive
+  known as (select agency, year, region_code, level, portal, status from reports
+            where agency is not null and year is not null),
+  bounds as (select min(year) as first, coalesce(cast(nullif(:year, '') as integer), max(year)) as last
+             from known),
+  years(y) as (select first from bounds union all select y + 1 from years, bounds where y < bounds.last),
+  bodies as (select agency, min(year) as first, max(region_code) as code, max(level) as level,
+                    max(portal) as portal from known group by agency)
+select 'body' as kind, b.agency as name, b.code, b.level, b.portal, years.y as year,
+       case when exists (select 1 from known k where k.agency = b.agency and k.year = years.y
+                         and coalesce(k.status, '') != 'withdrawn') then 'report'
+            when exists (select 1 from known k where k.agency = b.agency and k.year = years.y)
+            then 'withdrawn' else 'missing' end as status
+from bodies b join years on years.y >= b.first
+order by b.agency, years.y
+"""
+
 
 @dataclass
 class BodyCoverage:
@@ -164,7 +184,9 @@ def coverage(catalogue: Catalogue, registry_bodies: dict[str, str] | None = None
         e = found.get(name)
         live = {y for y in (e["live"] if e else ()) if y <= year}
         gone = {y for y in (e["gone"] if e else ()) if y <= year}
-        start = None if (live or gone) else first_year  # a registry body never seen: every year
+        if e and not (live or gone):
+            continue  # its first report comes after `year`
+        start = None if e else first_year  # a registry body never seen: every year
         bodies.append(BodyCoverage(name, e and e["code"], e and e["level"],
                                    (registry_bodies or {}).get(name) or (e and e["portal"]),
                                    sorted(live), sorted(gone), _span(live, gone, start, year)))

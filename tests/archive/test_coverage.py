@@ -93,3 +93,16 @@ def test_chart_finds_a_cjk_font():
     if cjk_font() is None:
         pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk)")
     assert cjk_font()
+
+
+@pytest.mark.parametrize("year", [None, 2023])
+def test_sql_gives_the_body_rows(data_dir, year):
+    """COVERAGE_SQL (for a Datasette canned query) agrees with coverage() on catalogued bodies."""
+    from archive.coverage import COVERAGE_SQL
+
+    catalogue = Catalogue(data_dir / "catalogue.db")
+    columns, rows = catalogue.query(COVERAGE_SQL, {"year": "" if year is None else str(year)})
+    by_sql = sorted((r[columns.index("name")], r[columns.index("year")], r[columns.index("status")]) for r in rows)
+    by_python = sorted((r["name"], r["year"], r["status"]) for r in coverage(catalogue, year=year).rows()
+                       if r["kind"] == "body")
+    assert by_sql == by_python
