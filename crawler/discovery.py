@@ -103,11 +103,13 @@ def _slug(site: SiteFinding) -> str:
 def portal_entries(sites: list[SiteFinding]) -> list[dict[str, Any]]:
     """One registry table per body with confirmed report columns, in discovery order."""
     entries: list[dict[str, Any]] = []
+    emitted: set[str] = set()  # two seeds of one site find its columns twice: crawl them once
     for site in sites:
         region, code = site_region(site)
         bodies: dict[str, list[ColumnFinding]] = {}
         for col in sorted(site.columns.values(), key=lambda c: (c.depth, c.url)):
-            if col.verdict is not None and col.verdict.kind == "report":
+            if col.verdict is not None and col.verdict.kind == "report" and col.url not in emitted:
+                emitted.add(col.url)
                 titles = [t for _u, t in col.verdict.reports]
                 body = qualify(body_from_titles(col.body, titles), site.owner) if col.body else site.owner
                 bodies.setdefault(body or site.owner or "?", []).append(col)

@@ -111,7 +111,8 @@ class DiscoverSpider(scrapy.Spider):
         for src in response.xpath("//frame/@src | //iframe/@src").getall():  # a frameset home page
             url = response.urljoin(src.strip())
             if site.allows(url) and site.pages < self.max_pages:
-                yield self._follow(url, self.parse_nav, **{**meta, "site": site.seed})
+                yield self._follow(url, self.parse_nav, site=site.seed, body=meta["body"], root=meta["root"],
+                                   trail=meta["trail"], hops=meta["hops"])
         yield from self._navigate(site, response)
 
     def _navigate(self, site: SiteFinding, response: TextResponse) -> Any:
