@@ -107,12 +107,12 @@ def _print_table(cov) -> None:
 
     rows = [(b.name, b.portal or "", _spans(b.years), _spans(b.missing), _spans(b.withdrawn),
              f"stopped in {cov.year}" if b.stopped(cov.year) else "") for b in cov.bodies]
-    click.echo(tabulate(rows, headers=["body", "portal", "reports", "missing", "withdrawn", ""]))
+    click.echo(tabulate(rows, headers=["body", "portal", "reports", "missing", "withdrawn", ""], disable_numparse=True))
     if cov.counties:
         click.echo()
         rows = [(c.code, c.name, _spans(c.years), _spans(c.missing), _spans(c.withdrawn)) for c in cov.counties]
         click.echo(tabulate(rows, headers=["code", "county (its government's report)", "reports", "missing",
-                                           "withdrawn"]))
+                                           "withdrawn"], disable_numparse=True))
     click.echo(f"\n{len(cov.bodies)} bodies, {cov.first_year}–{cov.year}: {len(cov.missing())} body-years "
                f"missing, {sum(len(b.withdrawn) for b in cov.bodies)} withdrawn, "
                f"{len(cov.stopped)} stopped publishing in {cov.year}")
