@@ -195,6 +195,7 @@ class Prefecture:
         self.columns: list[Column] = []
         self.specs: list[ReportSpec] = []
         self.routes: dict[tuple[str, str], tuple[str, object]] = {}
+        self.withdrawn: list[tuple[str, int]] = []  # (body, year) taken down by `withdraw()`
         self._build()
 
     # ---- layout ---------------------------------------------------------------------
@@ -303,6 +304,18 @@ class Prefecture:
         have = {s.spec.code for s in SITES if year in s.units[0].years()}
         return [c for c in counties if c not in have]
 
+    def withdraw(self, body: str, year: int) -> str:
+        """Take a report down as a portal does: 410 Gone, dropped from its column (served at
+        once by a running world). Returns its path."""
+        for col in self.columns:
+            for it in col.items:
+                if it.spec is not None and (it.spec.body.name, it.spec.year) == (body, year):
+                    col.items.remove(it)
+                    self.routes[(col.site.spec.name, it.path)] = ("gone", None)
+                    self.withdrawn.append((body, year))
+                    return it.path
+        raise KeyError((body, year))
+
     def truth_json(self) -> dict:
         """Where every column is, every report, and what is left out (`--truth-out`)."""
         return {"seed": self.seed, "columns": self.report_columns(),
@@ -361,6 +374,8 @@ class Prefecture:
             html = self._listing(*what)  # type: ignore[misc]
         elif kind == "nav":
             html = self._nav(site, str(what))
+        elif kind == "gone":
+            return 410, "text/html; charset=UTF-8", b"<html><body><h1>410 Gone</h1></body></html>", ""
         elif kind == "frameset":
             html = (f"<html><head><meta charset=\"utf-8\"><title>{escape(site.spec.title)}</title></head>"
                     '<frameset rows="90,*"><frame src="/head.jsp" name="top"><frame src="/index.jsp" '

@@ -18,6 +18,7 @@ from simportals.prefecture import LAST_YEAR, PER_PAGE, build_prefecture
 from tests.conftest import run_nianbao
 
 FAMILIES = ("trs", "hanweb", "platform", "jsp")
+WITHDRAWN = ("六安市金安区教育局", 2023)
 PAGINATION = {"trs": "trs-static", "hanweb": "hanweb-proxy", "platform": "path-numbered", "jsp": "query:pn"}
 
 
@@ -31,6 +32,7 @@ class Discovered:
     hand: Path  # the hand-written registry crawled
     coverage_csv: str
     logs: dict[str, list]  # site → the requests its server saw
+    report_urls: dict[str, set[str]]  # family → report URLs, before one was withdrawn
 
 
 @pytest.fixture(scope="module")
@@ -45,9 +47,13 @@ def discovered(tmp_path_factory) -> Discovered:
         run_nianbao("crawl", "--portals", str(out), "--data", str(data))
         (root / "hand.toml").write_text(world.registry_toml(), encoding="utf-8")
         run_nianbao("crawl", "--portals", str(root / "hand.toml"), "--data", str(hand))
+        report_urls = world.report_urls()
+        world.withdraw(*WITHDRAWN)  # taken down (410) after the first crawl; the next one sees it
+        run_nianbao("crawl", "--portals", str(out), "--data", str(data))
     coverage = run_nianbao("coverage", "--data", str(data), "--format", "csv").stdout
     toml = out.read_text(encoding="utf-8")
-    return Discovered(world, tomllib.loads(toml)["portal"], toml, result.stderr, data, hand, coverage, logs)
+    return Discovered(world, tomllib.loads(toml)["portal"], toml, result.stderr, data, hand, coverage, logs,
+                      report_urls)
 
 
 def _family(d: Discovered, family: str) -> tuple[list[dict], list[dict]]:
@@ -92,10 +98,10 @@ def _reports(db_path: Path, hosts: set[str]) -> dict[str, str]:
 @pytest.mark.parametrize("family", FAMILIES)
 def test_discovered_registry_catalogues_the_same_reports(discovered, family):
     hosts = {discovered.world.hosts[n] for n, s in discovered.world.sites.items() if s.spec.cms == family}
-    found = _reports(discovered.data / "catalogue.db", hosts)
+    found = _reports(discovered.data / "catalogue.db", hosts)  # one report withdrawn since: kept, marked
     by_hand = _reports(discovered.hand / "catalogue.db", hosts)
     assert found == by_hand
-    assert set(found.values()) == discovered.world.report_urls()[family]
+    assert set(found.values()) == discovered.report_urls[family]
 
 
 def test_discovery_stays_on_its_domains_obeys_robots_and_archives(discovered):
@@ -113,6 +119,8 @@ def test_coverage_names_exactly_the_left_out_body_years(discovered):
     rows = list(csv.DictReader(io.StringIO(discovered.coverage_csv)))
     missing = sorted((r["name"], int(r["year"])) for r in rows if r["kind"] == "body" and r["status"] == "missing")
     assert missing == discovered.world.left_out()
+    withdrawn = [(r["name"], int(r["year"])) for r in rows if r["status"] == "withdrawn"]
+    assert withdrawn == discovered.world.withdrawn == [WITHDRAWN]
     for year in range(2019, LAST_YEAR + 1):
         counties = sorted(r["code"] for r in rows if r["kind"] == "county" and r["status"] == "missing"
                           and int(r["year"]) == year)
