@@ -134,6 +134,7 @@ def test_discover_the_testbed_portals_from_their_home_pages(tmp_path):
         homes = [running.url_for(p.name, "/") for p in tb.portals]
         run_nianbao("discover", *homes, "--out", str(tmp_path / "r.toml"))
         hand = tomllib.loads(running.registry_toml())["portal"]
+        assert running.request_log("mirror") == []  # the spam mirror the listings link to: never visited
     found = tomllib.loads((tmp_path / "r.toml").read_text(encoding="utf-8"))["portal"]
     key = lambda e: (tuple(e["start_urls"]), tuple(e["allowed_domains"]), e["cms"], e["region_code"])  # noqa: E731
     assert sorted(map(key, found)) == sorted(map(key, hand))
