@@ -125,8 +125,9 @@ class DiscoverSpider(scrapy.Spider):
             if kind == "column":
                 yield from self._candidate(site, response, url, text)
             elif kind in ("section", "body") and meta["hops"] < self.max_depth and site.pages < self.max_pages:
-                if kind == "body":
+                if kind == "body":  # its pages: those below its link, unless that is the site's own root
                     body, root = text, url.rsplit("/", 1)[0] + "/"
+                    root = url if site.seed.startswith(root) else root
                 else:  # a section below a body's own pages stays that body's
                     inside = meta["root"] and url.startswith(meta["root"])
                     body, root = (meta["body"], meta["root"]) if inside else (None, None)

@@ -24,8 +24,9 @@ COLUMN_NAME = re.compile(
 # Any other column whose name speaks of a report (统计年报, 政府工作报告, 年报解读): fetched and
 # judged by what it lists, like the named ones.
 REPORTISH_NAME = re.compile(r"年报|年度报告|报告")
-# Pages that hold columns: the 公开 sections and the 信息公开目录 trees of departments and townships.
-SECTION_NAME = re.compile(r"信息公开|政务公开|公开目录|部门|乡镇|街道|镇街|机构")
+# Pages that hold columns: the 公开 sections, the 信息公开目录 trees of departments and townships,
+# and the site map.
+SECTION_NAME = re.compile(r"信息公开|政务公开|公开目录|部门|乡镇|街道|镇街|机构|网站地图|站点地图")
 # A body of a 信息公开目录 tree (or the name on a subsite link): it ends as bodies' names end.
 BODY_NAME = re.compile(r"(?:局|委员会|委|办公室|办|中心|镇|乡|街道|办事处|人民政府|管委会|管理委员会|院|署)$")
 YEAR = re.compile(r"\d{4}|[〇○零一二三四五六七八九]{4}")

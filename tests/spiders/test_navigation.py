@@ -20,7 +20,7 @@ REALWORLD = Path(__file__).resolve().parents[3] / "shared" / "realworld" / "page
     ("统计年报", "column"),  # named like a report: fetched, then judged by what it lists
     ("政府工作报告", "column"),
     ("金安区2023年政府信息公开工作年度报告", "report"),
-    ("政府信息公开", "section"), ("政务公开", "section"), ("信息公开目录", "section"),
+    ("政府信息公开", "section"), ("政务公开", "section"), ("信息公开目录", "section"), ("网站地图", "section"),
     ("乡镇（街道）信息公开", "section"), ("部门信息公开", "section"),
     ("六安市金安区教育局", "body"), ("三十铺镇人民政府", "body"), ("新碶街道办事处", "body"),
     ("互动交流", None), ("走进金安区", None), ("金安区召开2024年政务公开工作推进会", None), ("", None),
