@@ -55,6 +55,7 @@ class BodyCoverage:
     withdrawn: list[int] = field(default_factory=list)
     missing: list[int] = field(default_factory=list)
     kind: str = "body"
+    reposts_only: bool = False  # seen only on other bodies' portals: its own site is not crawled
 
     def stopped(self, year: int) -> bool:
         """A report last year and none this year."""
@@ -131,15 +132,16 @@ def _match_registry(registry_bodies: dict[str, str], agencies: set[str]) -> dict
 def _catalogue_years(catalogue: Catalogue) -> dict[str, dict]:
     """agency → its code, level, portal and years with live and with withdrawn reports."""
     _cols, rows = catalogue.query(
-        "select agency, year, status, region_code, level, portal from reports "
+        "select agency, year, status, region_code, level, portal, issuer_copy from reports "
         "where agency is not null and year is not null order by agency, year")
     found: dict[str, dict] = defaultdict(lambda: {"live": set(), "gone": set(), "code": None,
-                                                  "level": None, "portal": None})
-    for agency, year, status, code, level, portal in rows:
+                                                  "level": None, "portal": None, "own": False})
+    for agency, year, status, code, level, portal, own in rows:
         entry = found[agency]
         (entry["gone"] if status == "withdrawn" else entry["live"]).add(int(year))
         entry["code"], entry["level"] = entry["code"] or code, entry["level"] or level
         entry["portal"] = entry["portal"] or portal
+        entry["own"] = entry["own"] or bool(own)
     for entry in found.values():
         entry["gone"] -= entry["live"]  # a year with any live report is covered
     return found
@@ -189,7 +191,8 @@ def coverage(catalogue: Catalogue, registry_bodies: dict[str, str] | None = None
         start = None if e else first_year  # a registry body never seen: every year
         bodies.append(BodyCoverage(name, e and e["code"], e and e["level"],
                                    (registry_bodies or {}).get(name) or (e and e["portal"]),
-                                   sorted(live), sorted(gone), _span(live, gone, start, year)))
+                                   sorted(live), sorted(gone), _span(live, gone, start, year),
+                                   reposts_only=bool(e) and not e["own"] and name not in registry_bodies))
     if regions is None:
         regions = sorted({b.code[:4] + "00" for b in bodies if b.level == "county" and b.code})
     counties = []

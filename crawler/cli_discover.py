@@ -106,7 +106,9 @@ def _print_table(cov) -> None:
     from tabulate import tabulate
 
     rows = [(b.name, b.portal or "", _spans(b.years), _spans(b.missing), _spans(b.withdrawn),
-             f"stopped in {cov.year}" if b.stopped(cov.year) else "") for b in cov.bodies]
+             "; ".join(n for n in (f"stopped in {cov.year}" if b.stopped(cov.year) else "",
+                                   "only re-posts seen (its own site is not crawled)" if b.reposts_only else "") if n))
+            for b in cov.bodies]
     click.echo(tabulate(rows, headers=["body", "portal", "reports", "missing", "withdrawn", ""], disable_numparse=True))
     if cov.counties:
         click.echo()

@@ -32,7 +32,9 @@ def data_dir(tmp_path):
     catalogue = Catalogue(tmp_path / "catalogue.db")
     catalogue.db["reports"].insert_all(
         [{"id": f"r{i}", "agency": a, "year": y, "status": s, "region_code": c, "level": lv, "portal": "p",
-          "title": f"{a}{y}年政府信息公开工作年度报告"} for i, (a, y, s, c, lv) in enumerate(ROWS)]
+          "title": f"{a}{y}年政府信息公开工作年度报告", "issuer_copy": 1} for i, (a, y, s, c, lv) in enumerate(ROWS)]
+        + [{"id": "city", "agency": "六安市人民政府", "year": 2022, "status": "current", "region_code": "341500",
+            "level": "prefecture", "portal": "p", "title": "六安市2022年政府信息公开工作年度报告", "issuer_copy": 0}]
         + [{"id": "anon", "agency": None, "year": 2023, "title": "无名报告"}])
     catalogue.close()
     (tmp_path / "registry.toml").write_text(
@@ -52,6 +54,7 @@ def test_body_years(data_dir):
     assert by["六安市金安区人民政府"].missing == [2024] and by["六安市金安区人民政府"].portal == "jinan"  # by containment
     assert by["六安市金安区卫生健康委员会"].missing == [2021, 2022, 2023, 2024]  # in the registry, never seen
     assert [b.name for b in cov.stopped] == ["六安市金安区人民政府", "六安市金安区教育局"]
+    assert by["六安市人民政府"].reposts_only and not by["六安市金安区教育局"].reposts_only
     counties = {c.code: c for c in cov.counties}
     assert set(counties) == {"341502", "341503", "341504", "341522", "341523", "341524", "341525"}
     assert counties["341502"].missing == [2024] and counties["341503"].missing == [2021, 2022, 2023]
@@ -71,6 +74,7 @@ def test_cli_table_csv_and_chart(data_dir):
     result = runner.invoke(cli, ["coverage", "--data", str(data_dir)])
     assert result.exit_code == 0, result.output
     assert "stopped in 2024" in result.output and "叶集区" in result.output
+    assert "only re-posts seen" in result.output
     assert "1 reports have no issuing body" in result.output
     result = runner.invoke(cli, ["coverage", "--data", str(data_dir), "--format", "csv",
                                  "--chart", str(data_dir / "coverage.png")])
