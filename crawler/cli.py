@@ -301,7 +301,7 @@ def _register_plugins() -> None:
     """Commands that live beside the library code they front."""
     import importlib
 
-    for module in ("crawler.cli_archive", "crawler.cli_catalogue"):
+    for module in ("crawler.cli_archive", "crawler.cli_catalogue", "crawler.cli_discover"):
         try:
             commands = importlib.import_module(module).COMMANDS
         except ModuleNotFoundError as e:
