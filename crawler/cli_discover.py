@@ -95,7 +95,7 @@ def coverage(data_dir: str, year: int | None, fmt: str, chart: str | None, regio
     else:
         _print_table(cov)
     if chart:
-        from archive.coverage_chart import write_chart
+        from publish.coverage_chart import write_chart
 
         if write_chart(cov, chart) is None:
             click.echo("warning: no CJK font installed (fonts-noto-cjk); names in the chart are boxes", err=True)

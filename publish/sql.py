@@ -11,6 +11,7 @@ import os
 import sqlite3
 from pathlib import Path
 
+from archive.coverage import COVERAGE_SQL
 from extract.model import STATS_KEYS
 
 
@@ -141,6 +142,10 @@ CANNED = {
         "sql": """select c.report_id, r.agency as 机关, r.year as 年度, c.name as 核对, c.detail as 详情,
                   r.title as 标题 from report_checks c join reports r on r.id = c.report_id
                   where c.passed = 0 order by r.year desc, r.agency""",
+    },
+    "coverage": {
+        "title": "各机关各年度有无报告 · Coverage: which body-years have a report, are withdrawn or missing",
+        "sql": COVERAGE_SQL,
     },
 }
 

@@ -91,14 +91,6 @@ def test_cli_without_catalogue(tmp_path):
     assert result.exit_code == 1 and "no catalogue" in result.output
 
 
-def test_chart_finds_a_cjk_font():
-    from archive.coverage_chart import cjk_font
-
-    if cjk_font() is None:
-        pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk)")
-    assert cjk_font()
-
-
 @pytest.mark.parametrize("year", [None, 2023])
 def test_sql_gives_the_body_rows(data_dir, year):
     """COVERAGE_SQL (for a Datasette canned query) agrees with coverage() on catalogued bodies."""

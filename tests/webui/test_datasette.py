@@ -61,6 +61,18 @@ def test_canned_queries(ds, db):
         "(select count(*) from report_versions where version > 1)").fetchone()[0]
 
 
+def test_coverage_canned_query_agrees_with_coverage(ds, crawled):
+    """The web UI's coverage question gives the body-years `nianbao coverage` gives."""
+    from archive.catalogue import Catalogue
+    from archive.coverage import coverage
+
+    rows = get(ds, "/catalogue/coverage.json", _shape="array", year="", _size="max").json()
+    by_python = coverage(Catalogue(crawled.data / "catalogue.db")).rows()
+    assert sorted((r["name"], r["year"], r["status"]) for r in rows) == \
+        sorted((r["name"], r["year"], r["status"]) for r in by_python if r["kind"] == "body")
+    assert any(r["status"] == "missing" for r in rows)
+
+
 @pytest.mark.parametrize("term", ["过程性信息", "城关", "复议", "政府信息 城关"])
 def test_search_any_length(ds, db, term):
     found = get(ds, "/catalogue/reports.json", _search=term, _shape="array", _col="title", _size="max").json()

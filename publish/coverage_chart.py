@@ -8,20 +8,11 @@ import logging
 import os
 
 from archive.coverage import Coverage
+from publish.charts import NoCJKFont, cjk_font
 
 logger = logging.getLogger(__name__)
 
 COLOURS = {"report": "#2e7d32", "withdrawn": "#ef6c00", "missing": "#c62828", None: "#f0f0f0"}
-CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Serif CJK SC", "WenQuanYi Zen Hei",
-             "WenQuanYi Micro Hei", "Droid Sans Fallback", "AR PL UMing CN", "SimHei")
-
-
-def cjk_font() -> str | None:
-    """The first installed font family that has Chinese glyphs, or None."""
-    from matplotlib import font_manager
-
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    return next((name for name in CJK_FONTS if name in installed), None)
 
 
 def write_chart(cov: Coverage, path: str | os.PathLike[str]) -> str | None:
@@ -33,8 +24,10 @@ def write_chart(cov: Coverage, path: str | os.PathLike[str]) -> str | None:
     from matplotlib import pyplot as plt
     from matplotlib.patches import Patch
 
-    font = cjk_font()
-    if font is None:
+    try:
+        font = cjk_font()
+    except NoCJKFont:
+        font = None
         logger.warning("no CJK font found (apt-get install fonts-noto-cjk): Chinese names will not render")
     rows = [*cov.bodies, *cov.counties]
     years = list(range(cov.first_year, cov.year + 1))
