@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
-from . import attachments, layouts
+from . import attachments, homepages, layouts
 from .chrome import Detail
 from .portals import CASINO_BRANDS
 from .render_report import report_html
@@ -80,6 +80,9 @@ def render(tb: Testbed, portal: str, path: str, method: str, form: dict) -> Rend
         return 200, "image/png", PNG, _ASSET_WHEN
     if bare.startswith("/search/"):
         return _search(tb, portal)
+    nav = homepages.render(tb, portal, bare)
+    if nav is not None:
+        return _html(tb, portal, nav, "")
     if tb.epoch and portal == "xinqi" and bare == TRAP:
         return _trap(tb, portal, query)
     if p.cms == "hanweb" and bare == hanweb.PROXY:

@@ -10,10 +10,9 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import scrapy
-from lxml import html as lxml_html
 from scrapy.http import Response, TextResponse
 
 from archive.location import RecordLocation
@@ -158,19 +157,7 @@ class PortalSpider(scrapy.Spider):
                     yield request
 
     def _anchors(self, text: str, base: str, xpath: str | None = None) -> list[tuple[str, str]]:
-        try:
-            root = lxml_html.fromstring(text)
-        except Exception:
-            return []
-        elements = root.xpath(xpath) if xpath else root.iter("a")
-        out = []
-        for a in elements:
-            href = (a.get("href") or "").strip()
-            if not href or href.startswith(("javascript:", "#", "mailto:")):
-                continue
-            label = a.get("title") or a.text_content()
-            out.append((urljoin(base, href), re.sub(r"\s+", "", label or "")))
-        return out
+        return links.anchors(text, base, xpath)
 
     def _listing_links(self, portal: Portal, response: TextResponse) -> list[tuple[str, str]]:
         found = self._anchors(response.text, response.url, portal.link_xpath)
