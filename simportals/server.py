@@ -255,7 +255,8 @@ def registry_toml(tb: Testbed) -> str:
         out += ["", "[[portal]]", f'name = "{p.name}"', f'title = "{p.title}"',
                 f'region = "{p.region}"', f'region_code = "{p.code}"',
                 f'start_urls = ["http://{host}{p.column_path}"]',
-                f'allowed_domains = ["{host}"]', f'cms = "{p.cms}"', f'encoding = "{p.encoding}"',
+                f'allowed_domains = ["{host}"]',
+                "allow_private_addresses = true  # served on 127.0.0.1",  f'cms = "{p.cms}"', f'encoding = "{p.encoding}"',
                 f'column = "{p.column_name}"']
         if p.cms == "hanweb":
             out += [f"columnid = {p.col_id}", 'proxy = "/module/web/jpage/dataproxy.jsp"',

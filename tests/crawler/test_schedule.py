@@ -1,11 +1,12 @@
 """Recurring crawls: cron triggers per portal, and a run that really crawls."""
 
+import dataclasses
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from crawler.registry import parse_registry
+from crawler.registry import RegistryError, parse_registry
 from crawler.schedule import DEFAULT_SCHEDULE, build_scheduler, portal_trigger
 
 REGISTRY = """
@@ -44,8 +45,10 @@ def test_portal_schedule_overrides_default():
 
 
 def test_bad_cron_is_a_clear_error():
-    (portal,) = parse_registry(REGISTRY.split("[[portal]]\nname = \"b\"")[0].replace(
-        'allowed_domains = ["a.gov.cn"]', 'allowed_domains = ["a.gov.cn"]\nschedule = "every day"'))
+    with pytest.raises(RegistryError, match="registry:8: portal 'b': schedule: 'every day' is not a cron"):
+        parse_registry(REGISTRY.replace("30 8 * * *", "every day"))
+    (portal,) = parse_registry(REGISTRY.split("[[portal]]\nname = \"b\"")[0])
+    portal = dataclasses.replace(portal, schedule="every day")  # built without the registry's checks
     with pytest.raises(ValueError, match="bad schedule"):
         portal_trigger(portal)
 
