@@ -19,6 +19,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
 from archive.catalogue import Catalogue
+from crawler.alerts import run_warnings
 from crawler.extraction import DEFAULT_EXTRACTOR, extract_archived, warm_up
 from crawler.items import CaptureItem
 from crawler.rows import capture_row, report_row, verdict_fields
@@ -156,6 +157,7 @@ class CataloguePipeline:
             self.pool.shutdown(wait=True)
         if self.catalogue is not None and self.run_id is not None:
             self.catalogue.mark_listed(self.run_id, getattr(self.crawler.spider, "listed_urls", set()))
+            self.stats.set_value("nianbao/warnings", run_warnings(self.stats.get_stats()))
             stats = self.stats.get_stats()
             run = self.catalogue.finish_run(self.run_id, reason, stats,
                                             self.crawler.settings.getint("WITHDRAW_AFTER_RUNS", 2))

@@ -47,6 +47,9 @@ EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
 }
 DOWNLOADER_MIDDLEWARES = {
+    # Every request and redirect hop on its portal's domains, http(s), no credentials, no
+    # private address unless the registry allows it; before robots.txt is asked for.
+    "crawler.guard.PortalGuardMiddleware": 80,
     # Slow a host down on 429/503 (Retry-After) and dropped connections; RetryMiddleware retries.
     "crawler.backoff.BackoffMiddleware": 560,
     # Conditional requests from the last capture of each URL (If-None-Match, revisits).

@@ -17,6 +17,7 @@ from lxml import html as lxml_html
 from scrapy.http import Response, TextResponse
 
 from archive.location import RecordLocation
+from crawler.guard import RequestRefused
 from crawler.items import CaptureItem
 from crawler.registry import Portal, is_loopback, load_registry
 from crawler.revalidate import latest_captures
@@ -120,6 +121,8 @@ class PortalSpider(scrapy.Spider):
             parent["warc_filename"], parent["warc_offset"], parent["warc_length"])}
 
     def on_error(self, failure: Any) -> None:
+        if failure.check(RequestRefused):
+            return  # logged and counted by the guard (nianbao/refused)
         self.crawler.stats.inc_value(f"nianbao/errors/{failure.type.__name__}")
         self.logger.warning("request failed: %s (%s)", failure.request.url, failure.value)
 
