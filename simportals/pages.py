@@ -29,6 +29,7 @@ ASSETS = {"/robots.txt": ("text/plain", ROBOTS.encode()),
           "/images/logo.png": ("image/png", PNG)}
 _ASSET_WHEN = "2020-01-01 00:00"
 TRAP = "/xxgk/rl/"  # an endless calendar (spider trap), from epoch 1 on
+PAGER_TRAP = "xinqi"  # and its listing's pager never ends (empty pages, each with 下一页)
 Rendered = tuple[int, str, bytes, str]
 
 _OTHER_TEXT = {
@@ -140,11 +141,13 @@ def _listing(tb: Testbed, portal: str, bare: str, query: dict) -> Rendered | Non
         num = (query.get("page") or ["1"])[0]
     else:
         return None
-    if not num.isdigit() or not 1 <= int(num) <= pages:
+    endless = bool(tb.epoch) and portal == PAGER_TRAP  # a pager that never ends (epoch >= 1)
+    if not num.isdigit() or not 1 <= int(num) <= (10**9 if endless else pages):
         return None
     k = int(num)
     chunk = items[(k - 1) * p.per_page:k * p.per_page]
-    html = platform.listing(p, _triples(tb, chunk), k, pages, len(items), extra)
+    shown = max(pages, k + 1) if endless else pages  # the last page, and each beyond it, has 下一页
+    html = platform.listing(p, _triples(tb, chunk), k, shown, len(items), extra)
     return _html(tb, portal, html, newest)
 
 
