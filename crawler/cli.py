@@ -66,7 +66,8 @@ def schedule(registry: str, data_dir: str, list_only: bool) -> None:
     """Run recurring crawls as a long-lived process (APScheduler cron triggers).
 
     Default per portal: daily at 03:00 in February–April, when reports appear, and weekly
-    otherwise. The cron equivalent of one run is shown in the README.
+    otherwise. Portals due at the same time are crawled in one run, and runs into DATA never
+    overlap. The cron equivalent of one run is shown in the README.
 
     Example: nianbao schedule --portals portals.toml --data /srv/nianbao
     """
