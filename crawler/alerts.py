@@ -9,6 +9,7 @@ BUDGET = "nianbao/budget_hit/"  # + portal: requests not made, page budget (max_
 LISTING_BUDGET = "nianbao/listing_budget_hit/"  # + portal: listing pages not parsed (max_listing_pages)
 TRAP = "nianbao/trap/"  # + portal: listing pages in a row that brought no new link
 TOO_DEEP = "extract/warning/too_deep"  # pages nested deeper than the HTML parser follows
+OTHER = "extract/warning/other"  # other warnings of extract_page (Page.warnings)
 
 
 def _per_portal(stats: dict[str, Any], prefix: str) -> dict[str, int]:
@@ -29,6 +30,8 @@ def run_warnings(stats: dict[str, Any]) -> list[str]:
                           if key.startswith("nianbao/refused/"))
         out.append(f"{refused} request{'s' * (refused != 1)} refused ({kinds}); URLs and reasons in the log")
     if stats.get(TOO_DEEP):
-        out.append(f"{stats[TOO_DEEP]} page(s) nested too deep for the HTML parser: text may be incomplete "
-                   "(captures.error names them)")
+        out.append(f"{stats[TOO_DEEP]} page(s) nested too deep for the HTML parser: flattened below level "
+                   "200 and read whole unless the log says otherwise; URLs in the log")
+    if stats.get(OTHER):
+        out.append(f"{stats[OTHER]} extraction warning(s) (statistics or region failed); URLs in the log")
     return out

@@ -19,7 +19,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
 from archive.catalogue import Catalogue
-from crawler.alerts import run_warnings
+from crawler.alerts import OTHER, TOO_DEEP, run_warnings
 from crawler.extraction import DEFAULT_EXTRACTOR, extract_archived, warm_up
 from crawler.items import CaptureItem
 from crawler.rows import capture_row, report_row, verdict_fields
@@ -103,6 +103,9 @@ class CataloguePipeline:
             return item
         assert self.catalogue is not None
         result = await self._extract(item) if self._extracted(item) else None
+        for warning in (result or {}).get("warnings", ()):  # a page read only in part: say so
+            logger.warning("extraction of %s: %s", item.url, warning)
+            self.stats.inc_value(TOO_DEEP if warning.startswith("too deep") else OTHER)
         with self.catalogue.item():  # no await inside: a batch commit never splits an item
             self._catalogue(item, result)
         return item
