@@ -128,3 +128,16 @@ def test_private_addresses_need_the_registry_s_consent(hostile):
     assert db["reports"].count == 0 and "allow_private_addresses" in (
         hostile["strict"] / "logs" / "crawl.log").read_text(encoding="utf-8")
     assert "requests refused (address" in hostile["strict_stdout"]
+
+
+def test_a_name_is_resolved_before_it_is_fetched(tmp_path):
+    """`localhost` is a name, not an address: the guard resolves it (in the crawl's event loop)
+    and refuses the loopback address it stands for."""
+    registry = tmp_path / "local.toml"
+    registry.write_text('[[portal]]\nname = "local"\nregion = "浙江省"\n'
+                        'start_urls = ["http://localhost:9/ndbg/index.html"]\nallowed_domains = ["localhost:9"]\n',
+                        encoding="utf-8")
+    result = run_nianbao("crawl", "--portals", str(registry), "--data", str(tmp_path / "d"))
+    log = (tmp_path / "d" / "logs" / "crawl.log").read_text(encoding="utf-8")
+    assert "refused http://localhost:9/ndbg/index.html, portal local: loopback address" in log
+    assert "1 request refused (address 1)" in result.stdout
