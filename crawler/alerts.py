@@ -7,7 +7,7 @@ from typing import Any
 
 BUDGET = "nianbao/budget_hit/"  # + portal: requests not made, page budget (max_pages) spent
 LISTING_BUDGET = "nianbao/listing_budget_hit/"  # + portal: listing pages not parsed (max_listing_pages)
-TRAP = "nianbao/trap/"  # + portal: listing pages in a row that brought no new link
+TRAP = "nianbao/trap/"  # + portal: dead-end listing pages whose pagination was not followed
 TOO_DEEP = "extract/warning/too_deep"  # pages nested deeper than the HTML parser follows
 OTHER = "extract/warning/other"  # other warnings of extract_page (Page.warnings)
 
@@ -22,8 +22,8 @@ def run_warnings(stats: dict[str, Any]) -> list[str]:
            "raise max_pages in the registry" for portal, n in _per_portal(stats, BUDGET).items()]
     out += [f"portal {portal!r} hit its listing budget (max_listing_pages): {n} listing page{'s' * (n != 1)} "
             "not followed" for portal, n in _per_portal(stats, LISTING_BUDGET).items()]
-    out += [f"portal {portal!r}: spider trap suspected, {n} listing pages in a row brought no new link; "
-            "their pagination was not followed (see the log)" for portal, n in _per_portal(stats, TRAP).items()]
+    out += [f"portal {portal!r}: spider trap suspected (listing pages in a row with no new link); pagination "
+            f"not followed from {n} of them, URL in the log" for portal, n in _per_portal(stats, TRAP).items()]
     refused = stats.get("nianbao/refused", 0)
     if refused:
         kinds = ", ".join(f"{key.rsplit('/', 1)[1]} {n}" for key, n in sorted(stats.items())
