@@ -14,6 +14,7 @@ from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from lxml import html as lxml_html
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 
 from archive.location import RecordLocation
@@ -122,6 +123,8 @@ class PortalSpider(scrapy.Spider):
     def on_error(self, failure: Any) -> None:
         if failure.check(RequestRefused, BudgetSpent):
             return  # logged and counted by the guard (nianbao/refused) or the budget
+        if failure.type is IgnoreRequest and str(failure.value).startswith("Forbidden by robots.txt"):
+            return  # the portal's wish, not a failure: Scrapy counts robotstxt/forbidden
         self.crawler.stats.inc_value(f"nianbao/errors/{failure.type.__name__}")
         self.logger.warning("request failed: %s (%s)", failure.request.url, failure.value)
 

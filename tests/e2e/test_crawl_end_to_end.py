@@ -6,6 +6,7 @@ be, and every WARC must pass `warcio check`. Any broken stage fails one of these
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -77,6 +78,8 @@ def test_robots_txt_disallowed_pages_never_fetched(crawled, db):
         assert DRAFT.encode() in listing  # linked, with a report title: the spider would follow it
         assert not [path for _, path, _ in log if path.startswith(("/internal/", "/search/"))], portal
     assert not list(db.query("select id from reports where title like ?", [f"%{DRAFT_MARK}%"]))
+    (run,) = list(db["crawl_runs"].rows)  # forbidden is the portal's wish, not a failure
+    assert json.loads(run["stats"])["robotstxt/forbidden"] >= len(crawled.requests) and run["failed"] == 0
 
 
 def test_pdf_only_report_catalogued_from_its_attachment(crawled, db):
