@@ -144,6 +144,8 @@ class Catalogue(ReportVersions):
             "failed": count("select count(*) from captures where run_id = ? and (error is not null or status >= 400)")
             + sum(errors.values()),
             "errors": json.dumps(errors), "stats": json.dumps(stats, default=str),
+            "refused": stats.get("nianbao/refused", 0),
+            "warnings": json.dumps(stats.get("nianbao/warnings", []), ensure_ascii=False),
         }
         row["reports_unchanged"] = row["reports_seen"] - row["reports_new"] - row["reports_changed"]
         self.db["crawl_runs"].update(run_id, row)

@@ -34,6 +34,9 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...]]] = {
         "pages_fetched": int, "captures": int, "reports_new": int, "reports_changed": int,
         "reports_unchanged": int, "reports_withdrawn": int, "reports_seen": int, "failed": int,
         "warc_bytes": int, "errors": str, "stats": str,
+        # issue 11: requests refused (off-portal redirects, private addresses) and one line per
+        # limit the run hit (page budget, spider trap, page too deep to parse)
+        "refused": int, "warnings": str,
     }, "id"),
     "captures": ({
         "url": str, "run_id": int, "portal": str, "kind": str, "page_kind": str, "status": int,
@@ -70,6 +73,10 @@ INDEXES = {
 def create_schema(db: sqlite_utils.Database) -> None:
     for name, (columns, pk) in TABLES.items():
         db[name].create(columns, pk=pk, if_not_exists=True)
+        present = db[name].columns_dict
+        for column, kind in columns.items():  # a catalogue from an older nianbao gains new columns
+            if column not in present:
+                db[name].add_column(column, kind)
     if "reports_fts" not in db.table_names():
         # trigram: Chinese has no spaces, so word tokenizers would index whole sentences.
         db["reports"].enable_fts(["title", "agency", "text"], tokenize="trigram", create_triggers=True)

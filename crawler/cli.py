@@ -15,6 +15,12 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 DEFAULT_DATA = "./nianbao-data"
 
 
+class BadRegistry(click.ClickException):
+    """A registry that fails its checks is bad input: exit 2, as click's usage errors."""
+
+    exit_code = 2
+
+
 def data_option(fn):
     return click.option("--data", "data_dir", type=click.Path(file_okay=False), default=DEFAULT_DATA,
                         show_default=True, help="Data directory (WARCs, catalogue, logs)")(fn)
@@ -81,7 +87,7 @@ def crawl(registry: str, data_dir: str, overrides: tuple[str, ...], only: tuple[
     try:
         stats = run_crawl(registry, data_dir, settings, only=only)
     except RegistryError as e:
-        raise click.ClickException(str(e)) from e
+        raise BadRegistry(str(e)) from e
     print_summary(data_dir, stats, time.monotonic() - started)
 
 
@@ -94,7 +100,8 @@ def schedule(registry: str, data_dir: str, list_only: bool) -> None:
     """Run recurring crawls as a long-lived process (APScheduler cron triggers).
 
     Default per portal: daily at 03:00 in February–April, when reports appear, and weekly
-    otherwise. The cron equivalent of one run is shown in the README.
+    otherwise. Portals due at the same time are crawled in one run, and runs into DATA never
+    overlap. The cron equivalent of one run is shown in the README.
 
     Example: nianbao schedule --portals portals.toml --data /srv/nianbao
     """
@@ -107,7 +114,7 @@ def schedule(registry: str, data_dir: str, list_only: bool) -> None:
         portals = load_registry(registry)
         scheduler = build_scheduler(portals, str(Path(registry).resolve()), str(Path(data_dir).resolve()))
     except (RegistryError, ValueError) as e:
-        raise click.ClickException(str(e)) from e
+        raise BadRegistry(str(e)) from e
     now = datetime.now(UTC)
     for portal in portals:
         click.echo(f"{portal.name:20} next crawl {portal_trigger(portal).get_next_fire_time(None, now)}")
@@ -163,7 +170,7 @@ def replay(data_dir: str, to_db: str | None, registry: str | None, overrides: tu
     try:
         stats = run_replay(data_dir, to_db, registry, dict(item.split("=", 1) for item in overrides))
     except RegistryError as e:
-        raise click.ClickException(str(e)) from e
+        raise BadRegistry(str(e)) from e
     target = to_db or str(Path(data_dir) / "catalogue.db")
     click.echo(f"replayed {stats.get('replay/responses', 0)} archived responses in "
                f"{time.monotonic() - started:.1f}s → {target}")

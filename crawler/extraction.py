@@ -42,7 +42,7 @@ def extract_archived(warc_dir: str, location: RecordLocation, hints: dict[str, A
                    "sections": data.pop("sections")}
         for bulky in _NOT_CATALOGUED:  # pickled back to the crawl process: only what it writes
             data.pop(bulky, None)
-        return {"ok": True, "page": data, "details": details}
+        return {"ok": True, "page": data, "details": details, "warnings": list(page.warnings)}
     except Exception as e:  # one bad page must never stop the crawl
         logger.warning("extraction failed for %s", location, exc_info=True)
         return {"ok": False, "error": f"{type(e).__name__}: {e}"}

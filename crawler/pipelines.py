@@ -19,6 +19,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
 from archive.catalogue import Catalogue
+from crawler.alerts import OTHER, TOO_DEEP, run_warnings
 from crawler.extraction import DEFAULT_EXTRACTOR, extract_archived, warm_up
 from crawler.items import CaptureItem
 from crawler.rows import capture_row, report_row, verdict_fields
@@ -102,6 +103,9 @@ class CataloguePipeline:
             return item
         assert self.catalogue is not None
         result = await self._extract(item) if self._extracted(item) else None
+        for warning in (result or {}).get("warnings", ()):  # a page read only in part: say so
+            logger.warning("extraction of %s: %s", item.url, warning)
+            self.stats.inc_value(TOO_DEEP if warning.startswith("too deep") else OTHER)
         with self.catalogue.item():  # no await inside: a batch commit never splits an item
             self._catalogue(item, result)
         return item
@@ -156,6 +160,7 @@ class CataloguePipeline:
             self.pool.shutdown(wait=True)
         if self.catalogue is not None and self.run_id is not None:
             self.catalogue.mark_listed(self.run_id, getattr(self.crawler.spider, "listed_urls", set()))
+            self.stats.set_value("nianbao/warnings", run_warnings(self.stats.get_stats()))
             stats = self.stats.get_stats()
             run = self.catalogue.finish_run(self.run_id, reason, stats,
                                             self.crawler.settings.getint("WITHDRAW_AFTER_RUNS", 2))

@@ -48,6 +48,11 @@ EXTENSIONS = {
     "crawler.progress.CrawlProgress": 900,
 }
 DOWNLOADER_MIDDLEWARES = {
+    # Every request and redirect hop on its portal's domains, http(s), no credentials, no
+    # private address unless the registry allows it; before robots.txt is asked for.
+    "crawler.guard.PortalGuardMiddleware": 80,
+    # Each portal's max_pages, charged for requests past the dupefilter and robots.txt.
+    "crawler.budget.PageBudgetMiddleware": 110,
     # Slow a host down on 429/503 (Retry-After) and dropped connections; RetryMiddleware retries.
     "crawler.backoff.BackoffMiddleware": 560,
     # Conditional requests from the last capture of each URL (If-None-Match, revisits).
@@ -74,6 +79,7 @@ WITHDRAW_AFTER_RUNS = 2  # runs a report may be missing from its listing before 
 BACKOFF_MAX_DELAY = 120.0  # seconds, the most a host is slowed down to
 REVALIDATE_ENABLED = True  # conditional requests from the archive's last capture of each URL
 REPLAY_ENABLED = False  # answer every request from the archive (nianbao replay)
+LISTING_TRAP_PAGES = 10  # listing pages in a row with no new link but more pages: a spider trap
 
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import click
@@ -31,6 +32,9 @@ def print_summary(data_dir: str, stats: dict[str, Any], seconds: float, demo: bo
          f"{run.get('reports_unchanged', 0)} unchanged, {run.get('reports_withdrawn', 0)} withdrawn; "
          f"{total} in catalogue")
     echo(f"  failed             {run.get('failed', 0)}")
+    echo(f"  refused            {run.get('refused') or 0}")
+    for line in json.loads(run.get("warnings") or "[]"):
+        echo(f"  warning            {line}")
     echo(f"  WARC bytes         {stats.get('warc/bytes_written', 0):,} in {paths['warc']}")
     echo(f"  catalogue          {paths['catalogue']} ({_dir_bytes(paths['data']):,} bytes in {paths['data']})")
     errors = {k.split("/")[-1]: v for k, v in stats.items()

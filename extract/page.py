@@ -38,12 +38,50 @@ _PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
     entity=lxml_html.HtmlEntity))
 
 
-def parse_html(text: str) -> HtmlElement:
-    """lxml tree of a decoded page; lxml refuses str input that keeps an XML declaration."""
+# libxml2 stops at 256 levels of nesting and drops the rest of the page (a 10,000-deep page
+# gave an empty text, issue 11); the extractors walk trees recursively, so no deeper tree is
+# built either: tags below FLATTEN_DEPTH are dropped and their text kept, with a warning.
+TOO_DEEP = "too deep"
+FLATTEN_DEPTH = 200
+_TAG = re.compile(r"<(/?)([a-zA-Z][^\s/>]*)[^>]*?(/?)>")
+_NO_DEPTH = frozenset("area base br col embed hr img input link meta param source track wbr keygen "
+                      "p li dt dd tr td th option optgroup thead tbody tfoot colgroup rb rt rp".split())
+
+
+def flatten_html(text: str, limit: int = FLATTEN_DEPTH) -> str:
+    """The page with every tag nested deeper than `limit` dropped, its text kept."""
+    out, depth, last = [], 0, 0
+    for match in _TAG.finditer(text):
+        closing, name = match.group(1), match.group(2).lower()
+        if name in _NO_DEPTH or match.group(3):
+            continue
+        depth = max(0, depth - 1) if closing else depth + 1
+        if depth > limit or (closing and depth >= limit):
+            out.append(text[last:match.start()])
+            last = match.end()
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _too_deep() -> bool:
+    return any("Excessive depth" in error.message for error in _PARSER.error_log)
+
+
+def parse_html(text: str, warnings: list[str] | None = None) -> HtmlElement:
+    """lxml tree of a decoded page; lxml refuses str input that keeps an XML declaration.
+    A page nested beyond the parser's limit is flattened, and `warnings` says so."""
     text = _XML_DECLARATION.sub("", text)
     if not text.strip():
         text = "<html><body></body></html>"
-    return lxml_html.document_fromstring(text, parser=_PARSER)
+    root = lxml_html.document_fromstring(text, parser=_PARSER)
+    if not _too_deep():
+        return root
+    root = lxml_html.document_fromstring(flatten_html(text), parser=_PARSER)
+    lost = "; text may be incomplete" if _too_deep() else ", no text lost"
+    if warnings is not None:
+        warnings.append(f"{TOO_DEEP}: nested beyond the HTML parser's limit; tags below level "
+                        f"{FLATTEN_DEPTH} flattened{lost}")
+    return root
 
 
 def _body_blocks(container: HtmlElement, how: str, title: str | None,
@@ -150,8 +188,8 @@ def extract_page(body: bytes, url: str | None = None, headers: Headers = None,
     if document is not None:
         return _document_page(document, url, hints)
     text, encoding = decode_html(body, headers)
-    root = parse_html(text)
     page = Page(url=url, encoding=encoding)
+    root = parse_html(text, page.warnings)
     region_hints = _fill_fields(page, root, url)
     container, how = find_container(root)
     embeds = classify.embedded_documents(root, url)

@@ -16,7 +16,11 @@ if TYPE_CHECKING:
     from .testbed import Item, Testbed
 
 BRANDS = CASINO_BRANDS
-ROBOTS = "User-agent: *\nDisallow: /search/\nDisallow: /module/visitcount/\n"
+ROBOTS = "User-agent: *\nDisallow: /search/\nDisallow: /module/visitcount/\nDisallow: /internal/\n"
+# A report draft every listing links, under a path robots.txt disallows: a crawler that ignores
+# robots.txt fetches and catalogues it; it is in no ground truth (issue 11).
+DRAFT = "/internal/ndbg/draft.html"
+DRAFT_MARK = "（征求意见稿）"
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
                     "1f15c4890000000d49444154789c6360000002000100ffff03000006000557bfabd4"
                     "0000000049454e44ae426082")
@@ -29,6 +33,7 @@ ASSETS = {"/robots.txt": ("text/plain", ROBOTS.encode()),
           "/images/logo.png": ("image/png", PNG)}
 _ASSET_WHEN = "2020-01-01 00:00"
 TRAP = "/xxgk/rl/"  # an endless calendar (spider trap), from epoch 1 on
+PAGER_TRAP = "xinqi"  # and its listing's pager never ends (empty pages, each with 下一页)
 Rendered = tuple[int, str, bytes, str]
 
 _OTHER_TEXT = {
@@ -80,6 +85,8 @@ def render(tb: Testbed, portal: str, path: str, method: str, form: dict) -> Rend
         return 200, "image/png", PNG, _ASSET_WHEN
     if bare.startswith("/search/"):
         return _search(tb, portal)
+    if bare == DRAFT and _draft_source(tb, portal) is not None:
+        return _draft(tb, portal)
     nav = homepages.render(tb, portal, bare)
     if nav is not None:
         return _html(tb, portal, nav, "")
@@ -119,6 +126,9 @@ def _listing(tb: Testbed, portal: str, bare: str, query: dict) -> Rendered | Non
     extra = mirror_links(tb) if portal in ("beilun", "xinqi") else []
     if tb.epoch and portal == "xinqi":
         extra.append(("活动日历", f"{TRAP}?date=2024-01-01"))
+    draft = _draft_source(tb, portal)
+    if draft is not None:
+        extra.append((draft.title + DRAFT_MARK, DRAFT))
     if p.cms == "trs":
         if bare == p.column_path:
             k = 0
@@ -144,11 +154,13 @@ def _listing(tb: Testbed, portal: str, bare: str, query: dict) -> Rendered | Non
         num = (query.get("page") or ["1"])[0]
     else:
         return None
-    if not num.isdigit() or not 1 <= int(num) <= pages:
+    endless = bool(tb.epoch) and portal == PAGER_TRAP  # a pager that never ends (epoch >= 1)
+    if not num.isdigit() or not 1 <= int(num) <= (10**9 if endless else pages):
         return None
     k = int(num)
     chunk = items[(k - 1) * p.per_page:k * p.per_page]
-    html = platform.listing(p, _triples(tb, chunk), k, pages, len(items), extra)
+    shown = max(pages, k + 1) if endless else pages  # the last page, and each beyond it, has 下一页
+    html = platform.listing(p, _triples(tb, chunk), k, shown, len(items), extra)
     return _html(tb, portal, html, newest)
 
 
@@ -213,6 +225,19 @@ def _attachment(it: Item) -> Rendered:
         return 200, "application/pdf", attachments.pdf_bytes(it.spec), it.when
     ctype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     return 200, ctype, attachments.docx_bytes(it.spec), it.when
+
+
+def _draft_source(tb: Testbed, portal: str) -> Item | None:
+    """The portal's newest HTML report, whose draft sits under the disallowed /internal/."""
+    return next((i for i in tb.columns[portal] if i.spec is not None and i.spec.published_as == "html"), None)
+
+
+def _draft(tb: Testbed, portal: str) -> Rendered:
+    item = _draft_source(tb, portal)
+    status, ctype, body, when = _detail(tb, item)
+    encoding = tb.by_name[portal].encoding
+    text = body.decode(encoding).replace(item.title, item.title + DRAFT_MARK)
+    return status, ctype, text.encode(encoding, errors="xmlcharrefreplace"), when
 
 
 def _search(tb: Testbed, portal: str) -> Rendered:

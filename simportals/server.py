@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -28,6 +29,7 @@ from .testbed import Testbed
 LOG_PATH = "/__sim__/log"
 PEAK_PATH = "/__sim__/peak"  # the most requests served at once (`?reset=1` starts a new count)
 EPOCH_PATH = "/__simportals__/epoch"
+REDIRECT_PATH = "/__simportals__/redirect"  # `?portal=P&path=/x&to=URL`: that path answers 302 to URL
 _LOOPBACK = ("127.", "::1", "::ffff:127.")
 
 
@@ -38,6 +40,7 @@ class ServeState:
         self.tb = tb
         self.servers: list[PortalServer] = []
         self.lock = threading.Lock()
+        self.redirects: dict[tuple[str, str], str] = {}  # (portal, path) → Location (hostile tests)
 
     def set_epoch(self, epoch: int) -> Testbed:
         with self.lock:
@@ -136,6 +139,10 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(200, [("Content-Type", "application/json")], body, method, False)
         if path.split("?", 1)[0] == EPOCH_PATH and self.client_address[0].startswith(_LOOPBACK):
             return self._epoch(path, method)
+        if path.split("?", 1)[0] == REDIRECT_PATH and self.client_address[0].startswith(_LOOPBACK):
+            q = {k: v[0] for k, v in parse_qs(path.partition("?")[2]).items()}
+            srv.state.redirects[(q["portal"], q["path"])] = q["to"]
+            return self._send(200, [("Content-Type", "text/plain")], b"ok", method, False)
         srv.started()
         try:
             self._serve_page(srv, path, method, form)
@@ -150,6 +157,10 @@ class Handler(BaseHTTPRequestHandler):
             body = b"<html><body>503 Service Temporarily Unavailable</body></html>"
             return self._send(503, [("Content-Type", "text/html"), ("Retry-After", "1")], body,
                               method, False)
+        location = srv.state.redirects.get((srv.portal, path))
+        if location is not None:
+            srv.log.append((method, path, 302))
+            return self._send(302, [("Location", location), ("Content-Type", "text/html")], b"", method, False)
         status, headers, body = srv.tb.page(srv.portal, path, "GET" if method == "HEAD" else method,
                                             form)
         srv.log.append((method, path, status))
@@ -255,7 +266,8 @@ def registry_toml(tb: Testbed) -> str:
         out += ["", "[[portal]]", f'name = "{p.name}"', f'title = "{p.title}"',
                 f'region = "{p.region}"', f'region_code = "{p.code}"',
                 f'start_urls = ["http://{host}{p.column_path}"]',
-                f'allowed_domains = ["{host}"]', f'cms = "{p.cms}"', f'encoding = "{p.encoding}"',
+                f'allowed_domains = ["{host}"]',
+                "allow_private_addresses = true  # served on 127.0.0.1",  f'cms = "{p.cms}"', f'encoding = "{p.encoding}"',
                 f'column = "{p.column_name}"']
         if p.cms == "hanweb":
             out += [f"columnid = {p.col_id}", 'proxy = "/module/web/jpage/dataproxy.jsp"',
@@ -348,6 +360,15 @@ class RunningTestbed:
             new.hosts.update(self.tb.hosts)
             self.tb = new
         return self.tb
+
+    def redirect(self, portal: str, path: str, to: str) -> None:
+        """From now on, `path` on `portal` answers 302 with `Location: to` (hostile-redirect tests)."""
+        if self._servers:
+            self._servers[0].state.redirects[(portal, path)] = to
+            return
+        query = urllib.parse.urlencode({"portal": portal, "path": path, "to": to})
+        with urllib.request.urlopen(self.url_for(portal, f"{REDIRECT_PATH}?{query}"), timeout=10) as r:
+            r.read()
 
     @property
     def hosts(self) -> dict[str, str]:

@@ -263,7 +263,8 @@ class Testbed:
         generation comment naming the epoch, so its bytes (and ETag) change between epochs
         while its text does not (`bytes_only`); `flaky`: the GBK portal answers 503 (Retry-After
         1) to the first request of each path (robots.txt excepted), again from the start of
-        every epoch; `trap`: the xinqi listing links an endless calendar. Epochs after 2 equal
+        every epoch; `trap`: the xinqi listing links an endless calendar; `pager_trap`: xinqi's
+        listing pager never ends (every page past the last is empty and links the next). Epochs after 2 equal
         epoch 2 except the comment. `page_changes()` classifies every page exactly.
         """
         from .pages import TRAP
@@ -306,6 +307,11 @@ class Testbed:
         out["trap"] = ({"portal": "xinqi", "path": TRAP, "pattern": TRAP + "?date=YYYY-MM-DD",
                         "linked_from": trap_listing, "first": TRAP + "?date=2024-01-01"}
                        if e else None)
+        xinqi = self.by_name["xinqi"]
+        last = max(1, -(-len(self.columns["xinqi"]) // xinqi.per_page))
+        out["pager_trap"] = ({"portal": "xinqi", "path": xinqi.column_path, "last_page": last,
+                              "pattern": xinqi.column_path + "?page=N, N > last_page: empty, with 下一页",
+                              "first": f"{xinqi.column_path}?page={last + 1}"} if e else None)
         return out
 
     def page_changes(self, previous: Testbed | None = None) -> dict[str, list[list[str]]]:

@@ -13,9 +13,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 
 from archive.location import RecordLocation
+from crawler.alerts import LISTING_BUDGET, TRAP
+from crawler.budget import BudgetSpent
+from crawler.guard import RequestRefused
 from crawler.items import CaptureItem
 from crawler.registry import Portal, is_loopback, load_registry
 from crawler.revalidate import latest_captures
@@ -35,8 +39,9 @@ class PortalSpider(scrapy.Spider):
         self.patterns = {
             p.name: re.compile(p.title_pattern) if p.title_pattern else links.REPORT_TITLE for p in portals
         }
-        self.budget: Counter[str] = Counter()
         self.listing_pages: Counter[str] = Counter()
+        self.listing_links: dict[str, set[str]] = {name: set() for name in self.portals}  # trap detection
+        self.dead_listings: Counter[str] = Counter()  # listing pages in a row with no new link
         self.listed_urls: set[str] = set()  # report links seen on a listing this run
         self.known: dict[str, dict[str, Any]] = {}  # url → last capture of a report page or attachment
         self.archived_this_run: dict[str, Any] = {}  # a resumed run's archived URLs → their records
@@ -54,10 +59,6 @@ class PortalSpider(scrapy.Spider):
         if not portal.allows(url):
             self.crawler.stats.inc_value("nianbao/offsite_dropped")
             return None
-        if self.budget[portal.name] >= portal.max_pages:
-            self.crawler.stats.inc_value("nianbao/budget_exhausted")
-            return None
-        self.budget[portal.name] += 1
         archived = self.archived_this_run.get(url) if callback != self.parse_listing else None
         if archived is not None:
             # Archived before the kill: taken from the WARC, not the portal, and parsed again, so
@@ -119,6 +120,10 @@ class PortalSpider(scrapy.Spider):
             parent["warc_filename"], parent["warc_offset"], parent["warc_length"])}
 
     def on_error(self, failure: Any) -> None:
+        if failure.check(RequestRefused, BudgetSpent):
+            return  # logged and counted by the guard (nianbao/refused) or the budget
+        if failure.type is IgnoreRequest and str(failure.value).startswith("Forbidden by robots.txt"):
+            return  # the portal's wish, not a failure: Scrapy counts robotstxt/forbidden
         self.crawler.stats.inc_value(f"nianbao/errors/{failure.type.__name__}")
         self.logger.warning("request failed: %s (%s)", failure.request.url, failure.value)
 
@@ -138,11 +143,15 @@ class PortalSpider(scrapy.Spider):
             return
         self.listing_pages[portal.name] += 1
         if self.listing_pages[portal.name] > portal.max_listing_pages:
-            self.crawler.stats.inc_value("nianbao/listing_budget_exhausted")
+            self._limit_hit(LISTING_BUDGET, portal, "hit its listing budget (max_listing_pages = "
+                            f"{portal.max_listing_pages}): {response.url} and later listing pages not parsed")
             return
         self.crawler.stats.inc_value("nianbao/listing_pages")
         yield self._item(response, "listing")
-        yield from self._follow_items(portal, response, self._listing_links(portal, response))
+        found = self._listing_links(portal, response)
+        yield from self._follow_items(portal, response, found)
+        if self._dead_end(portal, response, found):
+            return
         for url in pagination.trs_pages(response):
             request = self._request(portal, url, self.parse_listing)
             if request is not None:
@@ -155,6 +164,25 @@ class PortalSpider(scrapy.Spider):
                 request = self._request(portal, url, self.parse_listing)
                 if request is not None:
                     yield request
+
+    def _dead_end(self, portal: Portal, response: Response, found: list[tuple[str, str]]) -> bool:
+        """A spider trap: LISTING_TRAP_PAGES listing pages in a row that link nothing new but
+        more pages (a pager that never ends, a calendar). Their pagination is not followed."""
+        fresh = {url for url, text in found if not links.is_pagination_link(url, text)} - self.listing_links[portal.name]
+        self.listing_links[portal.name] |= fresh
+        self.dead_listings[portal.name] = 0 if fresh else self.dead_listings[portal.name] + 1
+        if self.dead_listings[portal.name] < self.crawler.settings.getint("LISTING_TRAP_PAGES", 10):
+            return False
+        self._limit_hit(TRAP, portal, f"spider trap suspected at {response.url}: "
+                        f"{self.dead_listings[portal.name]} listing pages in a row brought no new link; "
+                        "their pagination is not followed")
+        return True
+
+    def _limit_hit(self, prefix: str, portal: Portal, message: str) -> None:
+        """Counted per portal for crawl_runs.warnings (crawler.alerts); logged the first time."""
+        if not self.crawler.stats.get_value(prefix + portal.name):
+            self.logger.warning("portal %s %s", portal.name, message)
+        self.crawler.stats.inc_value(prefix + portal.name)
 
     def _anchors(self, text: str, base: str, xpath: str | None = None) -> list[tuple[str, str]]:
         return links.anchors(text, base, xpath)

@@ -32,6 +32,7 @@ class CrawledTestbed:
     urls: dict[tuple[str, str], str]  # (portal, path) → URL as served during the crawl
     mirror_netloc: str
     stdout: str
+    requests: dict[str, list] | None = None  # portal → every (method, path, status) it served
 
 
 @pytest.fixture(scope="session")
@@ -52,4 +53,5 @@ def crawled(tmp_path_factory) -> CrawledTestbed:
             urls[(portal, path)] = running.url_for(portal, path)
         mirror = running.mirror_netloc if hasattr(running, "mirror_netloc") else ""
         result = run_nianbao("crawl", "--portals", str(registry), "--data", str(data))
-    return CrawledTestbed(testbed, data, urls, mirror, result.stdout)
+        requests = {p.name: running.request_log(p.name) for p in testbed.portals}
+    return CrawledTestbed(testbed, data, urls, mirror, result.stdout, requests)

@@ -22,16 +22,17 @@ def test_minimal_form_gets_defaults():
 
 
 def test_allowed_domain_with_port():
-    (portal,) = parse_registry(MINIMAL.replace('["bl.gov.cn"]', '["127.0.0.1:43121"]'))
+    (portal,) = parse_registry(MINIMAL.replace('["bl.gov.cn"]', '["127.0.0.1:43121"]').replace(
+        "www.bl.gov.cn", "127.0.0.1:43121"))
     assert portal.allows("http://127.0.0.1:43121/x.html")
     assert not portal.allows("http://127.0.0.1:43122/x.html")
 
 
 @pytest.mark.parametrize("text, message", [
     ("", "no [[portal]]"),
-    ("[[portal]]\nname='x'\n", "lacks region, start_urls, allowed_domains"),
+    ("[[portal]]\nname='x'\n", "missing required keys region, start_urls, allowed_domains"),
     ("[[portal", "not valid TOML"),
-    (MINIMAL + MINIMAL, "unique"),
+    (MINIMAL + MINIMAL, "duplicate portal name"),
 ])
 def test_errors_say_what_is_wrong(text, message):
     with pytest.raises(RegistryError, match=message.replace("[", r"\[")):

@@ -6,6 +6,7 @@ be, and every WARC must pass `warcio check`. Any broken stage fails one of these
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -63,6 +64,22 @@ def test_no_non_report_catalogued(crawled, db):
     marks = ",".join("?" * len(non_report_urls))
     leaked = list(db.query(f"select url from report_captures where url in ({marks})", non_report_urls))
     assert leaked == []
+
+
+def test_robots_txt_disallowed_pages_never_fetched(crawled, db):
+    """Every listing links a report draft under /internal/, which robots.txt disallows: with
+    ROBOTSTXT_OBEY off it is fetched and catalogued as one more report (issue 11)."""
+    from simportals.pages import DRAFT, DRAFT_MARK, ROBOTS
+
+    assert "Disallow: /internal/" in ROBOTS
+    for portal, log in crawled.requests.items():
+        assert ("GET", "/robots.txt", 200) in log
+        listing = crawled.testbed.page(portal, crawled.testbed.by_name[portal].column_path)[2]
+        assert DRAFT.encode() in listing  # linked, with a report title: the spider would follow it
+        assert not [path for _, path, _ in log if path.startswith(("/internal/", "/search/"))], portal
+    assert not list(db.query("select id from reports where title like ?", [f"%{DRAFT_MARK}%"]))
+    (run,) = list(db["crawl_runs"].rows)  # forbidden is the portal's wish, not a failure
+    assert json.loads(run["stats"])["robotstxt/forbidden"] >= len(crawled.requests) and run["failed"] == 0
 
 
 def test_pdf_only_report_catalogued_from_its_attachment(crawled, db):

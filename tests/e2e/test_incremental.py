@@ -6,6 +6,7 @@ bytes-only changes, a 503-then-recover host, a spider trap), run 4 at epoch 2.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ class Runs:
     stdout: list[str]
     trap_requests: int
     testbeds: dict
+    pager_trap_requests: int = 0
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +51,12 @@ def runs(tmp_path_factory) -> Runs:
                 for tb in testbeds.values() for t in tb.reports for p, path in t.locations}
         trap = evolution[1]["trap"]
         trap_requests = sum(1 for _, path, _ in running.request_log(trap["portal"]) if path.startswith(trap["path"]))
+        pager = evolution[1]["pager_trap"]
+        beyond = re.compile(re.escape(pager["path"]) + r"\?page=(\d+)$")
+        pager_trap_requests = sum(1 for _, path, _ in running.request_log(pager["portal"])
+                                  if (m := beyond.match(path)) and int(m.group(1)) > pager["last_page"])
     db = sqlite_utils.Database(data / "data" / "catalogue.db")
-    return Runs(data / "data", db, urls, evolution, stdout, trap_requests, testbeds)
+    return Runs(data / "data", db, urls, evolution, stdout, trap_requests, testbeds, pager_trap_requests)
 
 
 def run_row(runs: Runs, n: int) -> dict:
@@ -138,6 +144,21 @@ def test_flaky_host_recovers_and_trap_is_contained(runs):
     gone = runs.evolution[1]["urls"]
     assert run_row(runs, 3)["failed"] == len(gone["gone_404"]) + len(gone["gone_410"])  # only the 404s
     assert runs.trap_requests <= 5
+
+
+def test_trap_detected_stopped_and_reported(runs):
+    """The pager that never ends (epochs 1, 2) costs LISTING_TRAP_PAGES fetches a run, and
+    says so in crawl_runs and the summary; runs without it carry no warning (issue 11)."""
+    from crawler.settings import LISTING_TRAP_PAGES
+
+    assert 2 * (LISTING_TRAP_PAGES - 1) <= runs.pager_trap_requests <= 2 * (LISTING_TRAP_PAGES + 3)
+    for n in (1, 2):
+        assert json.loads(run_row(runs, n)["warnings"]) == []
+        assert "warning" not in runs.stdout[n - 1]
+    for n in (3, 4):
+        (line,) = json.loads(run_row(runs, n)["warnings"])
+        assert line.startswith("portal 'xinqi': spider trap suspected")
+        assert f"warning            {line}" in runs.stdout[n - 1]
 
 
 def test_changes_command(runs):

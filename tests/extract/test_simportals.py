@@ -1,24 +1,17 @@
 """Every generated report page of the simulated portals against its ground truth.
 
-One case per (portal, path); skipped while simportals cannot build a testbed.
+One case per (portal, path). A testbed that cannot be built fails the suite, never skips it.
 """
 
 import pytest
 
 from extract import extract_page
+from simportals import build_testbed
+from simportals.render_report import report_text
 
-try:
-    from simportals import build_testbed
-    from simportals.render_report import report_text
-
-    TESTBED = build_testbed()
-    CASES = [(t, portal, path) for t in TESTBED.reports for portal, path in t.locations]
-    SPECS = {s.key: s for s in TESTBED.specs}
-    PROBLEM = ""
-except Exception as exc:  # the testbed is built by another engineer; absent or broken → skip
-    TESTBED, CASES, SPECS, PROBLEM = None, [], {}, repr(exc)
-
-pytestmark = pytest.mark.skipif(TESTBED is None, reason=f"simportals not available: {PROBLEM}")
+TESTBED = build_testbed()
+CASES = [(t, portal, path) for t in TESTBED.reports for portal, path in t.locations]
+SPECS = {s.key: s for s in TESTBED.specs}
 IDS = [f"{portal}{path}" for _, portal, path in CASES]
 
 
