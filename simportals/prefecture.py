@@ -197,7 +197,8 @@ class Prefecture(PrefecturePages):
             out += ["", "[[portal]]", f'name = "{p.name}-{unit.slug}"', f'title = "{c.body}"',
                     f'region = "{p.region}"', f'region_code = "{p.code}"',
                     f'start_urls = ["{self.url(p.name, p.column_path)}"]',
-                    f'allowed_domains = ["{self.hosts[p.name]}"]', f'column = "{p.column_name}"']
+                    f'allowed_domains = ["{self.hosts[p.name]}"]', f'column = "{p.column_name}"',
+                    "allow_private_addresses = true  # served on 127.0.0.1"]
             if p.cms in KNOWN_FAMILIES:
                 out.append(f'cms = "{p.cms}"')
         return "\n".join(out) + "\n"
