@@ -76,7 +76,10 @@ class CrawlProgress:
     def counts(self) -> dict[str, int]:
         get = self.stats.get_value
         reports = sum(get(f"catalogue/reports_{s}", 0) for s in ("new", "changed", "unchanged"))
-        errors = get("log_count/ERROR", 0) + get("downloader/exception_count", 0) + get("extract/error", 0)
+        # Failures the spider and pipeline count (nianbao/errors/<kind>); refusals (robots.txt,
+        # the portal guard, a spent budget) are the crawl's own choices, not errors.
+        failed = sum(v for k, v in self.stats.get_stats().items() if k.startswith("nianbao/errors/"))
+        errors = get("log_count/ERROR", 0) + failed + get("extract/error", 0)
         return {"pages": get("response_received_count", 0),
                 "scheduled": get("scheduler/enqueued", 0), "reports": reports, "errors": errors}
 
