@@ -20,6 +20,7 @@ from warcio.timeutils import iso_date_to_timestamp
 
 from archive.cdxj import CdxjEntry, index_path, read_index, url_key
 from archive.location import RecordLocation
+from archive.payload import READ_MAXSIZE, TooLarge, read_payload
 from archive.warcfile import OPEN_SUFFIX
 
 logger = logging.getLogger(__name__)
@@ -74,23 +75,19 @@ def resolve_path(warc_dir: str | os.PathLike[str], filename: str) -> Path:
     raise RecordNotFound(f"{filename} is not in {warc_dir}")
 
 
-def _body(record: Any) -> bytes:
-    try:
-        return record.content_stream().read()
-    except Exception as e:  # a body the server mis-encoded: keep going with what is stored
-        logger.warning("cannot decode body of %s (%s); using the stored bytes",
-                       record.rec_headers.get_header("WARC-Target-URI"), e)
-        return record.raw_stream.read()
+def _to_response(record: Any, location: RecordLocation | None = None,
+                 max_size: int | None = READ_MAXSIZE) -> ArchivedResponse:
+    """The record as a response; raises `TooLarge` past `max_size` bytes of payload.
 
-
-def _to_response(record: Any, location: RecordLocation | None = None) -> ArchivedResponse:
+    `max_size=None` reads no payload at all (status and headers only).
+    """
     http = record.http_headers
     status = int(http.get_statuscode() or 0) if http else 0
     return ArchivedResponse(
         url=record.rec_headers.get_header("WARC-Target-URI"),
         status=status,
         headers=list(http.headers) if http else [],
-        body=_body(record),
+        body=read_payload(record, max_size) if record.rec_type != "revisit" and max_size is not None else b"",
         warc_date=record.rec_headers.get_header("WARC-Date"),
         record_id=record.rec_headers.get_header("WARC-Record-ID"),
         payload_digest=record.rec_headers.get_header("WARC-Payload-Digest"),
@@ -147,12 +144,20 @@ def iter_records(path: str | os.PathLike[str], on_problem: Callable[[Problem], N
                 start = None
             except Exception as e:  # ArchiveLoadFailed, zlib.error, EOFError, bad headers …
                 damaged = True
-                report(Problem(str(path), failed, f"unreadable record ({type(e).__name__}: {e}); skipped"))
+                report(Problem(str(path), failed, f"unreadable record ({type(e).__name__}: {printable(e)}); "
+                               "skipped to the next record"))
                 start = next_member(fh, failed + 1)
                 end = start if start is not None else size
         if not damaged and end < size and any(_tail(fh, end)):
             report(Problem(str(path), end, f"{size - end} trailing bytes are not a complete "
                            "record (truncated file?)"))
+
+
+def printable(error: BaseException, limit: int = 100) -> str:
+    """An error message fit for one log line: damaged bytes escaped, and cut short."""
+    text = str(error).encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace")
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _tail(fh: Any, offset: int) -> bytes:
@@ -226,13 +231,14 @@ class RevisitResolver:
                 continue
         return None
 
-    def resolve(self, revisit: ArchivedResponse, record: Any) -> ArchivedResponse:
+    def resolve(self, revisit: ArchivedResponse, record: Any,
+                max_size: int | None = READ_MAXSIZE) -> ArchivedResponse:
         """The revisit with the original's body (and, for a 304, its status and headers)."""
         found = self.find(record)
         if found is None:
             raise RecordNotFound(f"original of revisit {revisit.url} ({revisit.record_id}) not found")
         path, entry = found
-        original = read_record_at(path, entry.offset, _to_response)
+        original = read_record_at(path, entry.offset, lambda r: _to_response(r, max_size=max_size))
         if original is None or original.rec_type != "response":
             raise RecordNotFound(f"no response at {entry.filename}@{entry.offset} for revisit {revisit.url}")
         refers_to = RecordLocation(entry.filename, entry.offset, entry.length)
@@ -242,27 +248,33 @@ class RevisitResolver:
         return replace(revisit, body=original.body, refers_to=refers_to)
 
 
-def read_response(warc_dir: str | os.PathLike[str], location: RecordLocation) -> ArchivedResponse:
-    """The response (or resolved revisit) record at a catalogue location."""
+def read_response(warc_dir: str | os.PathLike[str], location: RecordLocation,
+                  max_size: int | None = READ_MAXSIZE) -> ArchivedResponse:
+    """The response (or resolved revisit) record at a catalogue location.
+
+    Raises `TooLarge` when its payload (decoded) is over `max_size` bytes; with
+    `max_size=None` the body is left unread (b"").
+    """
     path = resolve_path(warc_dir, location.filename)
     with open(path, "rb") as fh:
         fh.seek(location.offset)
         for record in ArchiveIterator(fh):
             if record.rec_type == "response":
-                return _to_response(record, location)
+                return _to_response(record, location, max_size)
             if record.rec_type == "revisit":
                 revisit = _to_response(record, location)
-                return RevisitResolver([Path(warc_dir)]).resolve(revisit, record)
+                return RevisitResolver([Path(warc_dir)]).resolve(revisit, record, max_size)
             break
     raise RecordNotFound(f"no response record at {location}")
 
 
 def iter_responses(paths: list[str | os.PathLike[str]],
-                   on_problem: Callable[[Problem], None] | None = None) -> Iterator[ArchivedResponse]:
+                   on_problem: Callable[[Problem], None] | None = None,
+                   max_size: int = READ_MAXSIZE) -> Iterator[ArchivedResponse]:
     """Every response record in the given files, in file order; revisits resolved.
 
-    Damaged records and unresolvable revisits are reported (logged, or passed to
-    `on_problem`) and skipped.
+    Damaged records, unresolvable revisits and payloads over `max_size` are reported
+    (logged, or passed to `on_problem`) and skipped.
     """
     report = on_problem or (lambda p: logger.warning("%s", p))
     resolver = RevisitResolver([Path(p).parent for p in paths])
@@ -272,13 +284,15 @@ def iter_responses(paths: list[str | os.PathLike[str]],
         for record, offset, length in records:
             if record.rec_type not in ("response", "revisit"):
                 continue
-            response = _to_response(record)
-            location = RecordLocation(name, offset, length())
-            response = replace(response, location=location)
-            if record.rec_type == "revisit":
-                try:
-                    response = resolver.resolve(response, record)
-                except RecordNotFound as e:
-                    report(Problem(str(path), offset, str(e), "warning"))
-                    continue
+            try:
+                response = _to_response(record, max_size=max_size)
+                response = replace(response, location=RecordLocation(name, offset, length()))
+                if record.rec_type == "revisit":
+                    response = resolver.resolve(response, record, max_size)
+            except (RecordNotFound, TooLarge) as e:
+                report(Problem(str(path), offset, str(e), "warning"))
+                continue
+            except Exception as e:  # a damaged payload; iter_records resumes at the next record
+                report(Problem(str(path), offset, f"unreadable payload ({type(e).__name__}: {printable(e)})"))
+                continue
             yield response

@@ -1,6 +1,7 @@
 """CataloguePipeline: extract each captured page in worker processes, write catalogue rows.
 
 Settings: CATALOGUE_PATH, WARC_DIR, EXTRACT_WORKERS (0 = extract in-process), EXTRACT_FUNCTION,
+EXTRACT_MAXSIZE (larger payloads are catalogued as too large, not read),
 CATALOGUE_BATCH_ITEMS and CATALOGUE_BATCH_SECONDS (how often rows are committed),
 NIANBAO_COMMAND (recorded in crawl_runs).
 """
@@ -19,7 +20,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
 from archive.catalogue import Catalogue
-from crawler.extraction import DEFAULT_EXTRACTOR, extract_archived, warm_up
+from crawler.extraction import DEFAULT_EXTRACTOR, EXTRACT_MAXSIZE, extract_archived, warm_up
 from crawler.items import CaptureItem
 from crawler.rows import capture_row, report_row, verdict_fields
 
@@ -42,6 +43,7 @@ class CataloguePipeline:
         self.batch_items = crawler.settings.getint("CATALOGUE_BATCH_ITEMS", 100)
         self.batch_seconds = crawler.settings.getfloat("CATALOGUE_BATCH_SECONDS", 2.0)
         self.committer: Any = None
+        self.max_size = crawler.settings.getint("EXTRACT_MAXSIZE", EXTRACT_MAXSIZE)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CataloguePipeline:
@@ -79,8 +81,9 @@ class CataloguePipeline:
     async def _extract(self, item: CaptureItem) -> dict[str, Any]:
         hints = self._hints(item)
         if self.pool is None:
-            return extract_archived(self.warc_dir, item.location, hints, self.extractor)
-        future = self.pool.submit(extract_archived, self.warc_dir, item.location, hints, self.extractor)
+            return extract_archived(self.warc_dir, item.location, hints, self.extractor, self.max_size)
+        future = self.pool.submit(extract_archived, self.warc_dir, item.location, hints, self.extractor,
+                                  self.max_size)
         return await asyncio.wrap_future(future)
 
     def _hints(self, item: CaptureItem) -> dict[str, Any]:
@@ -131,6 +134,10 @@ class CataloguePipeline:
             self.catalogue.add_capture(capture_row(item, None, self.run_id, report_id, None))
             return
         assert result is not None
+        if result.get("too_large"):  # kept in the archive, catalogued as such, counted and logged
+            self.stats.inc_value("nianbao/errors/too_large")
+            logger.warning("%s: %s", item.url, result["error"])
+            result = {**result, "page": {"kind": "too_large", "title": item.link_title}}
         page = result.get("page")
         report_id = None
         if page and page["kind"] == "report":
@@ -141,7 +148,7 @@ class CataloguePipeline:
             self.stats.inc_value(f"catalogue/reports_{state}")
             if item.parent_url:
                 self.catalogue.link_page(report_id, item.parent_url, item.portal)
-        elif not result["ok"]:
+        elif not result["ok"] and not result.get("too_large"):
             self.stats.inc_value("extract/error")
         self.catalogue.add_capture(capture_row(item, page, self.run_id, report_id, result.get("error")))
         self.stats.inc_value("catalogue/captures")
