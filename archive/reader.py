@@ -148,7 +148,7 @@ def iter_records(path: str | os.PathLike[str], on_problem: Callable[[Problem], N
                                "skipped to the next record"))
                 start = next_member(fh, failed + 1)
                 end = start if start is not None else size
-        if not damaged and end < size and any(_tail(fh, end)):
+        if not damaged and end < size and _tail(fh, end).strip(b"\r\n\0"):
             report(Problem(str(path), end, f"{size - end} trailing bytes are not a complete "
                            "record (truncated file?)"))
 
