@@ -13,6 +13,12 @@ from typing import Any
 
 from warcio.bufferedreaders import ChunkedDataReader
 
+try:
+    from brotli import error as _BrotliError
+except ImportError:  # brotli is optional, as in warcio
+    _BrotliError = zlib.error
+_DECODE_ERRORS = (zlib.error, _BrotliError)
+
 READ_MAXSIZE = 200 * 1024 * 1024  # the downloader's DOWNLOAD_MAXSIZE (crawler/settings.py)
 _CHUNK = 1 << 16
 
@@ -108,7 +114,7 @@ def read_payload(record: Any, max_size: int = READ_MAXSIZE) -> bytes:
         if decoded is not None and inflate is not None:
             try:
                 pieces = inflate.feed(chunk, max_size - decoded_size)
-            except Exception:  # a body the server mis-encoded: keep the stored bytes
+            except _DECODE_ERRORS:  # a body the server mis-encoded: keep the stored bytes
                 decoded = None
                 continue
             decoded_size += sum(map(len, pieces))
