@@ -8,7 +8,9 @@ bounded (`max_length` per call) and counted; past `max_size` bytes reading stops
 
 from __future__ import annotations
 
+import logging
 import zlib
+from io import BytesIO
 from typing import Any
 
 from warcio.bufferedreaders import ChunkedDataReader
@@ -19,6 +21,7 @@ except ImportError:  # brotli is optional, as in warcio
     _BrotliError = zlib.error
 _DECODE_ERRORS = (zlib.error, _BrotliError)
 
+logger = logging.getLogger(__name__)
 READ_MAXSIZE = 200 * 1024 * 1024  # the downloader's DOWNLOAD_MAXSIZE (crawler/settings.py)
 _CHUNK = 1 << 16
 
@@ -77,11 +80,14 @@ class _Inflate:
         return out
 
     def _feed_br(self, data: bytes, limit: int) -> list[bytes]:
-        out, size = [self.obj.process(data, output_buffer_limit=_CHUNK)], 0
+        out = [self.obj.process(data, output_buffer_limit=_CHUNK)]
         size = len(out[0])
-        while not self.obj.can_accept_more_data() and size <= limit:
-            out.append(self.obj.process(b"", output_buffer_limit=_CHUNK))
-            size += len(out[-1])
+        while size <= limit and not self.obj.is_finished():  # drain what the input gave
+            piece = self.obj.process(b"", output_buffer_limit=_CHUNK)
+            if not piece and self.obj.can_accept_more_data():
+                break
+            out.append(piece)
+            size += len(piece)
         return out
 
 
@@ -103,22 +109,21 @@ def read_payload(record: Any, max_size: int = READ_MAXSIZE) -> bytes:
     encoding = {"x-gzip": "gzip"}.get(encoding, encoding)
     inflate = _Inflate(encoding) if encoding in ("gzip", "deflate", "br") else None
     stream = _raw_stream(record)
-    stored: list[bytes] = []
-    decoded: list[bytes] | None = [] if inflate else None
-    stored_size = decoded_size = 0
+    # BytesIO grows in place and getvalue() hands its buffer over: one copy of the payload.
+    stored, decoded = BytesIO(), BytesIO() if inflate else None
     while chunk := stream.read(_CHUNK):
-        stored_size += len(chunk)
-        if stored_size > max_size:
+        stored.write(chunk)
+        if stored.tell() > max_size:
             raise TooLarge(url, max_size, False)
-        stored.append(chunk)
         if decoded is not None and inflate is not None:
             try:
-                pieces = inflate.feed(chunk, max_size - decoded_size)
-            except _DECODE_ERRORS:  # a body the server mis-encoded: keep the stored bytes
+                pieces = inflate.feed(chunk, max_size - decoded.tell())
+            except _DECODE_ERRORS as e:  # a body the server mis-encoded: keep the stored bytes
+                logger.warning("cannot decode %s body of %s (%s); using the stored bytes", encoding, url, e)
                 decoded = None
                 continue
-            decoded_size += sum(map(len, pieces))
-            if decoded_size > max_size:
+            for piece in pieces:
+                decoded.write(piece)
+            if decoded.tell() > max_size:
                 raise TooLarge(url, max_size, True)
-            decoded.extend(pieces)
-    return b"".join(stored if decoded is None else decoded)
+    return (stored if decoded is None else decoded).getvalue()
