@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from archive.warcfile import fsync_dir
+
 _SIDE_FILES = ("-wal", "-shm")
 
 
@@ -56,14 +58,6 @@ def _checkpoint(path: Path) -> None:
         conn.close()
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _free(path: Path) -> Path:
     candidate, n = path, 1
     while candidate.exists():
@@ -98,5 +92,5 @@ def install_catalogue(built: Path, target: Path, force: bool = False) -> SwapRes
     for suffix in _SIDE_FILES:  # empty after the checkpoint; never let them meet the new file
         Path(str(target) + suffix).unlink(missing_ok=True)
     os.replace(built, target)
-    _fsync_dir(target.parent)
+    fsync_dir(target.parent)
     return result

@@ -20,6 +20,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
 from archive.catalogue import Catalogue
+from archive.crashpoint import crash_point
 from crawler.extraction import DEFAULT_EXTRACTOR, EXTRACT_MAXSIZE, extract_archived, warm_up
 from crawler.items import CaptureItem
 from crawler.rows import capture_row, report_row, verdict_fields
@@ -63,6 +64,7 @@ class CataloguePipeline:
         self.warc_capture = next((e for e in self.crawler.extensions.middlewares
                                   if isinstance(e, WarcCapture)), None)
         self.catalogue = Catalogue(self.catalogue_path, self.batch_items, self.batch_seconds)
+        self.catalogue.before_commit, self.catalogue.after_commit = self._checkpoint, self._committed
         # Readers (nianbao query, Datasette) see a quiet crawl's last rows within seconds.
         self.committer = create_looping_call(self.catalogue.commit)
         self.committer.start(self.batch_seconds, now=False)
@@ -77,6 +79,16 @@ class CataloguePipeline:
         if self.workers > 0:
             context = multiprocessing.get_context("spawn")  # never fork a running reactor
             self.pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=warm_up)
+
+    def _checkpoint(self) -> None:
+        """Before a batch commits: the WARC bytes its rows point at are on disk (fsync)."""
+        warc = self.warc_capture.warc if self.warc_capture is not None else None
+        if warc is not None:
+            warc.sync()
+        crash_point("after-fsync", warc)
+
+    def _committed(self) -> None:
+        crash_point("after-commit", self.warc_capture.warc if self.warc_capture is not None else None)
 
     async def _extract(self, item: CaptureItem) -> dict[str, Any]:
         hints = self._hints(item)
