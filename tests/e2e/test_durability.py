@@ -55,7 +55,7 @@ def test_crash_at_a_checkpoint_loses_nothing(tmp_path, point):
         data = tmp_path / "data"
         crash(registry, data, point)
         bad, rows = dangling_rows(data)
-        assert rows >= 20 and bad == []
+        assert bad == [] and rows >= 10
         run_nianbao("crawl", "--portals", str(registry), "--data", str(data))
     db = sqlite_utils.Database(data / "catalogue.db")
     assert [r["status"] for r in db["crawl_runs"].rows] == ["finished"]
