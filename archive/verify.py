@@ -20,6 +20,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archive.cdxj import index_path, index_records
 from archive.reader import Problem, iter_records, next_member
+from archive.runcheck import check_runs
 from archive.warcfile import OPEN_SUFFIX, host_label
 
 KNOWN_TYPES = {"warcinfo", "response", "resource", "request", "metadata", "revisit",
@@ -319,17 +320,17 @@ def _scan(path: Path) -> Iterator[tuple[Any, int, int]]:
 
 
 _CATALOGUE_QUERIES = {
-    "captures": "select url, warc_filename, warc_offset, warc_length, payload_digest from captures "
+    "captures": "select url, warc_filename, warc_offset, warc_length, payload_digest, run_id from captures "
                 "where warc_filename is not null",
-    "reports": "select url, warc_filename, warc_offset, warc_length, null from reports "
+    "reports": "select url, warc_filename, warc_offset, warc_length, null, last_seen_run from reports "
                "where warc_filename is not null",
-    "report_captures": "select url, warc_filename, warc_offset, null, null from report_captures "
+    "report_captures": "select url, warc_filename, warc_offset, null, null, null from report_captures "
                        "where warc_filename is not null",
 }
 
 
 def catalogue_rows(db_path: Path) -> Iterator[tuple[str, tuple]]:
-    """(table, (url, filename, offset, length, digest)) for every row that points into a WARC."""
+    """(table, (url, filename, offset, length, digest, run)) for every row that points into a WARC."""
     import sqlite_utils
 
     db = sqlite_utils.Database(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True))
@@ -346,16 +347,19 @@ def catalogue_rows(db_path: Path) -> Iterator[tuple[str, tuple]]:
 def check_catalogue(db_path: Path, files: dict[str, FileResult], report: Report) -> int:
     """Every catalogue pointer must land on a response for its URL with its digest."""
     count = 0
-    for table, (url, filename, offset, length, digest) in catalogue_rows(db_path):
+    for table, (url, filename, offset, length, digest, run) in catalogue_rows(db_path):
         count += 1
-        where = f"{table} row {url}"
+        where = f"{table} row {url}" + (f" (run {run})" if run is not None else "")
         result = files.get(filename)
         if result is None:
             report(Problem(str(db_path), None, f"{where}: WARC {filename} does not exist"))
             continue
         record = result.records.get(int(offset))
-        if record is None:
-            report(Problem(str(db_path), None, f"{where}: no record starts at {filename}@{offset}"))
+        if record is None and int(offset) >= result.path.stat().st_size:
+            report(Problem(str(db_path), None, f"{where}: {filename}@{offset} is past the end of the file "
+                           f"({result.path.stat().st_size} bytes): the archived bytes are missing"))
+        elif record is None:
+            report(Problem(str(db_path), None, f"{where}: no record starts at {filename}@{offset} (damaged, or not a record boundary)"))
         elif record.rec_type not in ("response", "revisit"):
             report(Problem(str(db_path), None, f"{where}: {filename}@{offset} is a {record.rec_type} record"))
         elif record.url != url:
@@ -417,4 +421,5 @@ def verify(data_dir: str | os.PathLike[str], *, do_seal: bool = False,
     catalogue = data / "catalogue.db"
     if catalogue.exists():
         result.rows = check_catalogue(catalogue, files, add)
+        check_runs(catalogue, data, add)
     return result
