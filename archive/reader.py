@@ -9,41 +9,27 @@ from __future__ import annotations
 
 import logging
 import os
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.limitreader import LimitReader
 from warcio.timeutils import iso_date_to_timestamp
 
 from archive.cdxj import CdxjEntry, index_path, read_index, url_key
 from archive.location import RecordLocation
+from archive.members import Problem, iter_members, next_member
 from archive.payload import READ_MAXSIZE, TooLarge, read_payload
 from archive.warcfile import OPEN_SUFFIX
 
 logger = logging.getLogger(__name__)
 
-GZIP_MAGIC = b"\x1f\x8b\x08"
 
 
 class RecordNotFound(Exception):
     """No response record at that location."""
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Something wrong in an archive file, at a byte offset when known."""
-
-    path: str
-    offset: int | None
-    message: str
-    severity: str = "error"  # or "warning"
-
-    def __str__(self) -> str:
-        where = self.path if self.offset is None else f"{self.path}@{self.offset}"
-        return f"{self.severity.upper()} {where}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -96,45 +82,49 @@ def _to_response(record: Any, location: RecordLocation | None = None,
     )
 
 
-def next_member(fh: Any, start: int) -> int | None:
-    """Offset of the next gzip member at or after `start` that holds a WARC record start."""
-    fh.seek(start)
-    data, base = fh.read(1 << 20), start
-    while data:
-        pos = data.find(GZIP_MAGIC)
-        while pos >= 0:
-            fh.seek(base + pos)
-            try:
-                head = zlib.decompressobj(31).decompress(fh.read(4096), 16)
-            except zlib.error:
-                head = b""
-            if head.startswith(b"WARC/"):
-                return base + pos
-            pos = data.find(GZIP_MAGIC, pos + 1)
-        base += max(len(data) - 2, 1)
-        fh.seek(base)
-        data = fh.read(1 << 20)
-        if len(data) <= 2:
-            break
-    return None
-
-
 def iter_records(path: str | os.PathLike[str], on_problem: Callable[[Problem], None] | None = None,
                  check_digests: bool = False) -> Iterator[tuple[Any, int, Callable[[], int]]]:
     """(record, offset, length()) for every readable record; damage is reported and skipped.
 
-    Read the record's body before calling `length()` (which consumes the rest of it).
+    In a gzipped WARC each member is read in isolation, so a damaged one can never swallow
+    the members after it. Read the record's body before calling `length()` (which consumes
+    the rest of it).
     """
     report = on_problem or (lambda p: logger.warning("%s", p))
     path = Path(path)
+    if path.name.removesuffix(OPEN_SUFFIX).endswith(".gz"):
+        yield from _gzip_records(path, report, check_digests)
+    else:
+        yield from _plain_records(path, report, check_digests)
+
+
+def _gzip_records(path: Path, report: Callable[[Problem], None],
+                  check_digests: bool) -> Iterator[tuple[Any, int, Callable[[], int]]]:
+    with open(path, "rb") as fh:
+        for member in iter_members(path, report):
+            fh.seek(member.offset)
+            records = ArchiveIterator(LimitReader(fh, member.length), check_digests=check_digests)
+            offset = member.offset
+            try:  # one record per member in our files; other tools may put several in one
+                for record in records:
+                    offset = member.offset + records.offset
+                    yield record, offset, records.get_record_length
+                    records.get_record_length()
+            except Exception as e:  # a record that does not parse inside an intact member
+                report(Problem(str(path), offset, f"unreadable record ({type(e).__name__}: {printable(e)}); "
+                               "skipped to the next record"))
+
+
+def _plain_records(path: Path, report: Callable[[Problem], None],
+                   check_digests: bool) -> Iterator[tuple[Any, int, Callable[[], int]]]:
     size = path.stat().st_size
     with open(path, "rb") as fh:
         start: int | None = 0
-        end = 0
+        end, damaged = 0, False
         while start is not None and start < size:
             fh.seek(start)
             records = ArchiveIterator(fh, check_digests=check_digests)
-            failed, damaged = start, False
+            failed = start
             try:
                 for record in records:
                     failed = offset = records.offset
@@ -142,11 +132,11 @@ def iter_records(path: str | os.PathLike[str], on_problem: Callable[[Problem], N
                     end = offset + records.get_record_length()
                     failed = end
                 start = None
-            except Exception as e:  # ArchiveLoadFailed, zlib.error, EOFError, bad headers …
+            except Exception as e:  # ArchiveLoadFailed, EOFError, bad headers …
                 damaged = True
                 report(Problem(str(path), failed, f"unreadable record ({type(e).__name__}: {printable(e)}); "
                                "skipped to the next record"))
-                start = next_member(fh, failed + 1)
+                start = next_member(fh, failed + 1, raw=True)
                 end = start if start is not None else size
         if not damaged and end < size and _tail(fh, end).strip(b"\r\n\0"):
             report(Problem(str(path), end, f"{size - end} trailing bytes are not a complete "
