@@ -43,7 +43,10 @@ def parse_html(text: str) -> HtmlElement:
     text = _XML_DECLARATION.sub("", text)
     if not text.strip():
         text = "<html><body></body></html>"
-    return lxml_html.document_fromstring(text, parser=_PARSER)
+    try:
+        return lxml_html.document_fromstring(text, parser=_PARSER)
+    except etree.ParserError:  # nothing lxml calls a document (`<!`, a lone comment): empty page
+        return lxml_html.document_fromstring("<html><body></body></html>", parser=_PARSER)
 
 
 def _body_blocks(container: HtmlElement, how: str, title: str | None,
