@@ -119,6 +119,6 @@ def test_verify_under_a_memory_limit_and_export(bombed, tmp_path):
     verify = run_nianbao("verify", "--data", str(data), check=False, preexec_fn=limited)
     assert verify.returncode == 0, verify.stdout[-2000:] + verify.stderr[-2000:]
     # `wacz validate` (frictionless) needs more address space than the limit for itself, so
-    # export runs unlimited here; its peak memory is in benchmarks/RESULTS.md (bench_hostile).
+    # export runs unlimited here; its peak memory is in benchmarks/RESULTS.md (bench_hostile_archive).
     run_nianbao("export", "--data", str(data), "--wacz", str(tmp_path / "bombs.wacz"))
     assert (tmp_path / "bombs.wacz").stat().st_size < 16 * 1024 * 1024
