@@ -104,7 +104,10 @@ def demo(data_dir: str, scale: int) -> None:
     with serve_testbed(build_testbed(scale=scale)) as running:
         registry.write_text(running.registry_toml(), encoding="utf-8")
         click.echo(f"simulated portals up; registry written to {registry}")
-        stats = run_crawl(registry, data_dir, {"NIANBAO_COMMAND": "demo"})
+        try:
+            stats = run_crawl(registry, data_dir, {"NIANBAO_COMMAND": "demo"})
+        except DataDirLocked as e:
+            raise click.ClickException(str(e)) from e
     print_summary(data_dir, stats, time.monotonic() - started, demo=True)
 
 
