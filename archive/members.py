@@ -34,7 +34,6 @@ class Problem:
         return f"{self.severity.upper()} {where}: {self.message}"
 
 
-
 Report = Callable[[Problem], None]
 
 
