@@ -61,7 +61,10 @@ class ArchiveIndex:
         index = cls()
         names = sorted(p for p in Path(warc_dir).iterdir() if p.name.endswith(_WARC_SUFFIXES))
         for path in sorted(names, key=lambda p: p.name.endswith(OPEN_SUFFIX)):
-            index._add_file(path)
+            try:
+                index._add_file(path)
+            except OSError as e:  # unreadable file: named, and the rest replays
+                index.problems.append(Problem(str(path), None, f"cannot read: {e}"))
         return index
 
     def _add_file(self, path: Path) -> None:
