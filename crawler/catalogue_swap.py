@@ -8,6 +8,7 @@ forced) when the new one holds fewer reports than the old (issue 11).
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -88,7 +89,10 @@ def install_catalogue(built: Path, target: Path, force: bool = False) -> SwapRes
                 f"{target} ({result.old_reports}); {target.name} is unchanged, the replayed one is "
                 f"{kept}; run again with --force to replace it anyway")
         result.backup = _free(target.with_name(f"{target.name}.bak-{stamp()}"))
-        os.link(target, result.backup)
+        try:
+            os.link(target, result.backup)
+        except OSError:  # a file system without hard links
+            shutil.copy2(target, result.backup)
     for suffix in _SIDE_FILES:  # empty after the checkpoint; never let them meet the new file
         Path(str(target) + suffix).unlink(missing_ok=True)
     os.replace(built, target)
