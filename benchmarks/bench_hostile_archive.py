@@ -32,7 +32,7 @@ from simportals.hostile import write_bomb_warc  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 START, END = "<!-- bench:hostile-archive:start -->", "<!-- bench:hostile-archive:end -->"
-NOTE = ("Before this work: replay, resume and extraction read the bomb whole (the warcio baseline row: MemoryError at 4 GiB); a corrupt member hid the records after it; `export` peaked at 8,318 MB (`wacz validate`'s frictionless check inflates each WARC whole; now the descriptor only). The bombed rows' time is inflating the 4 GiB member in full (member walk, then warcio), on a machine shared with other builds (load in the header).")
+NOTE = ("Before this work: replay, resume and extraction read the bomb whole (the warcio baseline row: MemoryError at 4 GiB); a damaged gzip header could hide every record after it (found by the property test); `export` peaked at 8,318 MB (`wacz validate`'s frictionless check inflates each WARC whole; now the descriptor only). The bombed rows' time is inflating the 4 GiB member in full (member walk, then warcio), on a machine shared with other builds (load in the header).")
 MEASURE = """
 import json, resource, subprocess, sys, time
 t = time.monotonic()
