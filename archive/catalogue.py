@@ -12,7 +12,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -55,6 +55,10 @@ class Catalogue(ReportVersions):
         self.batch_items, self.batch_seconds = max(1, batch_items), batch_seconds
         self._depth = self._pending = 0
         self._batch_started = 0.0
+        # Checkpoint hooks: the crawl makes the WARC and CDXJ durable before a batch whose
+        # rows point at them commits (issue 11).
+        self.before_commit: Callable[[], None] | None = None
+        self.after_commit: Callable[[], None] | None = None
 
     @classmethod
     def read_only(cls, path: str | os.PathLike[str]) -> Catalogue:
@@ -107,7 +111,11 @@ class Catalogue(ReportVersions):
     def commit(self) -> None:
         """Commit the open batch (the crawl calls this on a timer and when it closes)."""
         if self.db.conn.in_transaction:
+            if self.before_commit is not None:
+                self.before_commit()
             self.db.conn.commit()
+            if self.after_commit is not None:
+                self.after_commit()
         self._pending = 0
 
     # -- crawl runs ----------------------------------------------------------------------------

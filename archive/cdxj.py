@@ -109,8 +109,14 @@ class CdxjWriter:
             self._fh.write(line)
             self._fh.flush()
 
+    def sync(self) -> int:
+        """Force the lines written so far to disk; returns the size that is now durable."""
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+        return self._fh.tell()
+
     def close(self) -> None:
-        """Close and sort the file in place, as pywb's binary search needs."""
+        """Close and sort the file in place (durably), as pywb's binary search needs."""
         self._fh.close()
         sort_index(self.path)
 
@@ -123,6 +129,8 @@ def sort_index(path: str | os.PathLike[str], keep: Any = None) -> None:
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "w", encoding="utf-8") as out:
         out.writelines(sorted(lines))
+        out.flush()
+        os.fsync(out.fileno())
     os.replace(tmp, path)
 
 

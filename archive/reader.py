@@ -9,40 +9,27 @@ from __future__ import annotations
 
 import logging
 import os
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.limitreader import LimitReader
 from warcio.timeutils import iso_date_to_timestamp
 
 from archive.cdxj import CdxjEntry, index_path, read_index, url_key
 from archive.location import RecordLocation
+from archive.members import Problem, iter_members, next_member
+from archive.payload import READ_MAXSIZE, TooLarge, read_payload
 from archive.warcfile import OPEN_SUFFIX
 
 logger = logging.getLogger(__name__)
 
-GZIP_MAGIC = b"\x1f\x8b\x08"
 
 
 class RecordNotFound(Exception):
     """No response record at that location."""
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Something wrong in an archive file, at a byte offset when known."""
-
-    path: str
-    offset: int | None
-    message: str
-    severity: str = "error"  # or "warning"
-
-    def __str__(self) -> str:
-        where = self.path if self.offset is None else f"{self.path}@{self.offset}"
-        return f"{self.severity.upper()} {where}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -74,23 +61,19 @@ def resolve_path(warc_dir: str | os.PathLike[str], filename: str) -> Path:
     raise RecordNotFound(f"{filename} is not in {warc_dir}")
 
 
-def _body(record: Any) -> bytes:
-    try:
-        return record.content_stream().read()
-    except Exception as e:  # a body the server mis-encoded: keep going with what is stored
-        logger.warning("cannot decode body of %s (%s); using the stored bytes",
-                       record.rec_headers.get_header("WARC-Target-URI"), e)
-        return record.raw_stream.read()
+def _to_response(record: Any, location: RecordLocation | None = None,
+                 max_size: int | None = READ_MAXSIZE) -> ArchivedResponse:
+    """The record as a response; raises `TooLarge` past `max_size` bytes of payload.
 
-
-def _to_response(record: Any, location: RecordLocation | None = None) -> ArchivedResponse:
+    `max_size=None` reads no payload at all (status and headers only).
+    """
     http = record.http_headers
     status = int(http.get_statuscode() or 0) if http else 0
     return ArchivedResponse(
         url=record.rec_headers.get_header("WARC-Target-URI"),
         status=status,
         headers=list(http.headers) if http else [],
-        body=_body(record),
+        body=read_payload(record, max_size) if record.rec_type != "revisit" and max_size is not None else b"",
         warc_date=record.rec_headers.get_header("WARC-Date"),
         record_id=record.rec_headers.get_header("WARC-Record-ID"),
         payload_digest=record.rec_headers.get_header("WARC-Payload-Digest"),
@@ -99,45 +82,49 @@ def _to_response(record: Any, location: RecordLocation | None = None) -> Archive
     )
 
 
-def next_member(fh: Any, start: int) -> int | None:
-    """Offset of the next gzip member at or after `start` that holds a WARC record start."""
-    fh.seek(start)
-    data, base = fh.read(1 << 20), start
-    while data:
-        pos = data.find(GZIP_MAGIC)
-        while pos >= 0:
-            fh.seek(base + pos)
-            try:
-                head = zlib.decompressobj(31).decompress(fh.read(4096), 16)
-            except zlib.error:
-                head = b""
-            if head.startswith(b"WARC/"):
-                return base + pos
-            pos = data.find(GZIP_MAGIC, pos + 1)
-        base += max(len(data) - 2, 1)
-        fh.seek(base)
-        data = fh.read(1 << 20)
-        if len(data) <= 2:
-            break
-    return None
-
-
 def iter_records(path: str | os.PathLike[str], on_problem: Callable[[Problem], None] | None = None,
                  check_digests: bool = False) -> Iterator[tuple[Any, int, Callable[[], int]]]:
     """(record, offset, length()) for every readable record; damage is reported and skipped.
 
-    Read the record's body before calling `length()` (which consumes the rest of it).
+    In a gzipped WARC each member is read in isolation, so a damaged one can never swallow
+    the members after it. Read the record's body before calling `length()` (which consumes
+    the rest of it).
     """
     report = on_problem or (lambda p: logger.warning("%s", p))
     path = Path(path)
+    if path.name.removesuffix(OPEN_SUFFIX).endswith(".gz"):
+        yield from _gzip_records(path, report, check_digests)
+    else:
+        yield from _plain_records(path, report, check_digests)
+
+
+def _gzip_records(path: Path, report: Callable[[Problem], None],
+                  check_digests: bool) -> Iterator[tuple[Any, int, Callable[[], int]]]:
+    with open(path, "rb") as fh:
+        for member in iter_members(path, report):
+            fh.seek(member.offset)
+            records = ArchiveIterator(LimitReader(fh, member.length), check_digests=check_digests)
+            offset = member.offset
+            try:  # one record per member in our files; other tools may put several in one
+                for record in records:
+                    offset = member.offset + records.offset
+                    yield record, offset, records.get_record_length
+                    records.get_record_length()
+            except Exception as e:  # a record that does not parse inside an intact member
+                report(Problem(str(path), offset, f"unreadable record ({type(e).__name__}: {printable(e)}); "
+                               "skipped to the next record"))
+
+
+def _plain_records(path: Path, report: Callable[[Problem], None],
+                   check_digests: bool) -> Iterator[tuple[Any, int, Callable[[], int]]]:
     size = path.stat().st_size
     with open(path, "rb") as fh:
         start: int | None = 0
-        end = 0
+        end, damaged = 0, False
         while start is not None and start < size:
             fh.seek(start)
             records = ArchiveIterator(fh, check_digests=check_digests)
-            failed, damaged = start, False
+            failed = start
             try:
                 for record in records:
                     failed = offset = records.offset
@@ -145,14 +132,22 @@ def iter_records(path: str | os.PathLike[str], on_problem: Callable[[Problem], N
                     end = offset + records.get_record_length()
                     failed = end
                 start = None
-            except Exception as e:  # ArchiveLoadFailed, zlib.error, EOFError, bad headers …
+            except Exception as e:  # ArchiveLoadFailed, EOFError, bad headers …
                 damaged = True
-                report(Problem(str(path), failed, f"unreadable record ({type(e).__name__}: {e}); skipped"))
-                start = next_member(fh, failed + 1)
+                report(Problem(str(path), failed, f"unreadable record ({type(e).__name__}: {printable(e)}); "
+                               "skipped to the next record"))
+                start = next_member(fh, failed + 1, raw=True)
                 end = start if start is not None else size
-        if not damaged and end < size and any(_tail(fh, end)):
+        if not damaged and end < size and _tail(fh, end).strip(b"\r\n\0"):
             report(Problem(str(path), end, f"{size - end} trailing bytes are not a complete "
                            "record (truncated file?)"))
+
+
+def printable(error: BaseException, limit: int = 100) -> str:
+    """An error message fit for one log line: damaged bytes escaped, and cut short."""
+    text = str(error).encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace")
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _tail(fh: Any, offset: int) -> bytes:
@@ -226,13 +221,14 @@ class RevisitResolver:
                 continue
         return None
 
-    def resolve(self, revisit: ArchivedResponse, record: Any) -> ArchivedResponse:
+    def resolve(self, revisit: ArchivedResponse, record: Any,
+                max_size: int | None = READ_MAXSIZE) -> ArchivedResponse:
         """The revisit with the original's body (and, for a 304, its status and headers)."""
         found = self.find(record)
         if found is None:
             raise RecordNotFound(f"original of revisit {revisit.url} ({revisit.record_id}) not found")
         path, entry = found
-        original = read_record_at(path, entry.offset, _to_response)
+        original = read_record_at(path, entry.offset, lambda r: _to_response(r, max_size=max_size))
         if original is None or original.rec_type != "response":
             raise RecordNotFound(f"no response at {entry.filename}@{entry.offset} for revisit {revisit.url}")
         refers_to = RecordLocation(entry.filename, entry.offset, entry.length)
@@ -242,27 +238,33 @@ class RevisitResolver:
         return replace(revisit, body=original.body, refers_to=refers_to)
 
 
-def read_response(warc_dir: str | os.PathLike[str], location: RecordLocation) -> ArchivedResponse:
-    """The response (or resolved revisit) record at a catalogue location."""
+def read_response(warc_dir: str | os.PathLike[str], location: RecordLocation,
+                  max_size: int | None = READ_MAXSIZE) -> ArchivedResponse:
+    """The response (or resolved revisit) record at a catalogue location.
+
+    Raises `TooLarge` when its payload (decoded) is over `max_size` bytes; with
+    `max_size=None` the body is left unread (b"").
+    """
     path = resolve_path(warc_dir, location.filename)
     with open(path, "rb") as fh:
         fh.seek(location.offset)
         for record in ArchiveIterator(fh):
             if record.rec_type == "response":
-                return _to_response(record, location)
+                return _to_response(record, location, max_size)
             if record.rec_type == "revisit":
                 revisit = _to_response(record, location)
-                return RevisitResolver([Path(warc_dir)]).resolve(revisit, record)
+                return RevisitResolver([Path(warc_dir)]).resolve(revisit, record, max_size)
             break
     raise RecordNotFound(f"no response record at {location}")
 
 
 def iter_responses(paths: list[str | os.PathLike[str]],
-                   on_problem: Callable[[Problem], None] | None = None) -> Iterator[ArchivedResponse]:
+                   on_problem: Callable[[Problem], None] | None = None,
+                   max_size: int = READ_MAXSIZE) -> Iterator[ArchivedResponse]:
     """Every response record in the given files, in file order; revisits resolved.
 
-    Damaged records and unresolvable revisits are reported (logged, or passed to
-    `on_problem`) and skipped.
+    Damaged records, unresolvable revisits and payloads over `max_size` are reported
+    (logged, or passed to `on_problem`) and skipped.
     """
     report = on_problem or (lambda p: logger.warning("%s", p))
     resolver = RevisitResolver([Path(p).parent for p in paths])
@@ -272,13 +274,15 @@ def iter_responses(paths: list[str | os.PathLike[str]],
         for record, offset, length in records:
             if record.rec_type not in ("response", "revisit"):
                 continue
-            response = _to_response(record)
-            location = RecordLocation(name, offset, length())
-            response = replace(response, location=location)
-            if record.rec_type == "revisit":
-                try:
-                    response = resolver.resolve(response, record)
-                except RecordNotFound as e:
-                    report(Problem(str(path), offset, str(e), "warning"))
-                    continue
+            try:
+                response = _to_response(record, max_size=max_size)
+                response = replace(response, location=RecordLocation(name, offset, length()))
+                if record.rec_type == "revisit":
+                    response = resolver.resolve(response, record, max_size)
+            except (RecordNotFound, TooLarge) as e:
+                report(Problem(str(path), offset, str(e), "warning"))
+                continue
+            except Exception as e:  # a damaged payload; iter_records resumes at the next record
+                report(Problem(str(path), offset, f"unreadable payload ({type(e).__name__}: {printable(e)})"))
+                continue
             yield response

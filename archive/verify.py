@@ -10,7 +10,6 @@ import os
 import re
 import shutil
 import sqlite3
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +18,9 @@ from typing import Any
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.cdxj import index_path, index_records
-from archive.reader import Problem, iter_records, next_member
+from archive.members import gzip_members
+from archive.reader import Problem, iter_records
+from archive.runcheck import check_runs
 from archive.warcfile import OPEN_SUFFIX, host_label
 
 KNOWN_TYPES = {"warcinfo", "response", "resource", "request", "metadata", "revisit",
@@ -30,15 +31,6 @@ _CHUNK = 1 << 20
 _WRITER_RE = re.compile(r"-\d{17}-\d{5}-(\d+)-(.+)\.warc(\.gz)?\.open$")
 
 Report = Callable[[Problem], None]
-
-
-@dataclass
-class Member:
-    """One gzip member: where it lies and whether its record's framing adds up."""
-
-    offset: int
-    length: int
-    framing_error: str | None = None
 
 
 @dataclass
@@ -75,75 +67,6 @@ class VerifyResult:
     @property
     def warnings(self) -> int:
         return sum(p.severity != "error" for p in self.problems)
-
-
-# -- gzip members -----------------------------------------------------------------------------
-
-
-class _MemberState:
-    def __init__(self, offset: int) -> None:
-        self.offset = offset
-        self.inflate = zlib.decompressobj(31)
-        self.head = b""
-        self.size = 0
-        self.tail = b""
-
-    def feed(self, out: bytes) -> None:
-        if len(self.head) < 65536 and b"\r\n\r\n" not in self.head:
-            self.head += out[:65536]
-        self.size += len(out)
-        self.tail = (self.tail + out[-4:])[-4:]
-
-    def framing_error(self) -> str | None:
-        if not self.head.startswith(b"WARC/"):
-            return "gzip member does not start with a WARC record"
-        end = self.head.find(b"\r\n\r\n")
-        match = re.search(rb"\r\ncontent-length:\s*(\d+)", self.head[:end + 2], re.I)
-        if end < 0 or not match:
-            return "WARC header has no Content-Length"
-        expected = end + 4 + int(match.group(1)) + 4
-        if self.size != expected or self.tail != b"\r\n\r\n":
-            return (f"WARC Content-Length {int(match.group(1))} does not match the record's "
-                    f"{self.size - end - 8} bytes in its gzip member")
-        return None
-
-
-def gzip_members(path: str | os.PathLike[str], report: Report) -> list[Member]:
-    """Walk the gzip members of a file; corrupt or truncated ones are reported and skipped."""
-    members: list[Member] = []
-    size = os.path.getsize(path)
-    with open(path, "rb") as fh:
-        pos: int | None = 0
-        while pos is not None and pos < size:
-            fh.seek(pos)
-            state, buf, start = _MemberState(pos), b"", pos  # start: file offset of buf
-            try:
-                while True:
-                    if not buf:
-                        buf = fh.read(_CHUNK)
-                        if not buf:
-                            report(Problem(str(path), state.offset, "truncated gzip member: the file "
-                                           f"ends {size - state.offset} bytes into it"))
-                            return members
-                    data = buf
-                    while data and not state.inflate.eof:
-                        state.feed(state.inflate.decompress(data, 1 << 22))
-                        data = state.inflate.unconsumed_tail
-                    if not state.inflate.eof:
-                        start, buf = start + len(buf), b""
-                        continue
-                    unused = state.inflate.unused_data
-                    end = start + len(buf) - len(unused)
-                    members.append(Member(state.offset, end - state.offset, state.framing_error()))
-                    if end >= size:
-                        return members
-                    state, buf, start = _MemberState(end), unused, end
-            except zlib.error as e:
-                report(Problem(str(path), state.offset, f"corrupt gzip member ({e}); skipped"))
-                pos = next_member(fh, state.offset + 1)
-                if pos is None:
-                    report(Problem(str(path), state.offset, "no readable record after this point"))
-    return members
 
 
 # -- one WARC file ----------------------------------------------------------------------------
@@ -319,17 +242,17 @@ def _scan(path: Path) -> Iterator[tuple[Any, int, int]]:
 
 
 _CATALOGUE_QUERIES = {
-    "captures": "select url, warc_filename, warc_offset, warc_length, payload_digest from captures "
+    "captures": "select url, warc_filename, warc_offset, warc_length, payload_digest, run_id from captures "
                 "where warc_filename is not null",
-    "reports": "select url, warc_filename, warc_offset, warc_length, null from reports "
+    "reports": "select url, warc_filename, warc_offset, warc_length, null, last_seen_run from reports "
                "where warc_filename is not null",
-    "report_captures": "select url, warc_filename, warc_offset, null, null from report_captures "
+    "report_captures": "select url, warc_filename, warc_offset, null, null, null from report_captures "
                        "where warc_filename is not null",
 }
 
 
 def catalogue_rows(db_path: Path) -> Iterator[tuple[str, tuple]]:
-    """(table, (url, filename, offset, length, digest)) for every row that points into a WARC."""
+    """(table, (url, filename, offset, length, digest, run)) for every row that points into a WARC."""
     import sqlite_utils
 
     db = sqlite_utils.Database(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True))
@@ -346,16 +269,19 @@ def catalogue_rows(db_path: Path) -> Iterator[tuple[str, tuple]]:
 def check_catalogue(db_path: Path, files: dict[str, FileResult], report: Report) -> int:
     """Every catalogue pointer must land on a response for its URL with its digest."""
     count = 0
-    for table, (url, filename, offset, length, digest) in catalogue_rows(db_path):
+    for table, (url, filename, offset, length, digest, run) in catalogue_rows(db_path):
         count += 1
-        where = f"{table} row {url}"
+        where = f"{table} row {url}" + (f" (run {run})" if run is not None else "")
         result = files.get(filename)
         if result is None:
             report(Problem(str(db_path), None, f"{where}: WARC {filename} does not exist"))
             continue
         record = result.records.get(int(offset))
-        if record is None:
-            report(Problem(str(db_path), None, f"{where}: no record starts at {filename}@{offset}"))
+        if record is None and int(offset) >= result.path.stat().st_size:
+            report(Problem(str(db_path), None, f"{where}: {filename}@{offset} is past the end of the file "
+                           f"({result.path.stat().st_size} bytes): the archived bytes are missing"))
+        elif record is None:
+            report(Problem(str(db_path), None, f"{where}: no record starts at {filename}@{offset} (damaged, or not a record boundary)"))
         elif record.rec_type not in ("response", "revisit"):
             report(Problem(str(db_path), None, f"{where}: {filename}@{offset} is a {record.rec_type} record"))
         elif record.url != url:
@@ -460,4 +386,5 @@ def verify(data_dir: str | os.PathLike[str], *, do_seal: bool = False,
     if catalogue.exists():
         result.rows = check_catalogue(catalogue, files, add)
         check_orphans(catalogue, add)
+        check_runs(catalogue, data, add)
     return result

@@ -51,6 +51,7 @@ class WarcFile:
         self._name: str | None = None
         self._writer: WARCWriter | None = None
         self._index: CdxjWriter | None = None
+        self._synced: tuple[int, int] = (0, 0)  # WARC and CDXJ sizes known to be on disk
 
     @property
     def current_name(self) -> str | None:
@@ -69,6 +70,8 @@ class WarcFile:
         self._fh = open(self.directory / (self._name + OPEN_SUFFIX), "xb")
         self._writer = WARCWriter(self._fh, gzip=True, warc_version=WARC_VERSION)
         self._index = CdxjWriter(index_path(self.directory / self._name), self._name)
+        self._synced = (0, 0)
+        fsync_dir(self.directory)  # the new names survive a power cut
         self._append(warcinfo_record(self._writer, self._name, self.info))
 
     def _append(self, record: Any) -> RecordLocation:
@@ -98,12 +101,38 @@ class WarcFile:
             self.close()
         return locations
 
-    def close(self) -> None:
-        """Close the current file and give it its final name."""
+    def sync(self) -> None:
+        """Force the current WARC and its CDXJ to disk: the catalogue commits rows pointing
+        at these bytes only after this returns (a checkpoint, issue 11)."""
         if self._fh is None:
             return
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+        self._synced = (self._fh.tell(), self._index.sync())
+
+    def lose_unsynced(self) -> None:
+        """What a power cut does: drop every byte written since the last `sync` (test hook)."""
+        if self._fh is not None:
+            os.truncate(self.directory / (self._name + OPEN_SUFFIX), self._synced[0])
+            os.truncate(self._index.path, self._synced[1])
+
+    def close(self) -> None:
+        """Close the current file (on disk) and give it its final name."""
+        if self._fh is None:
+            return
+        self.sync()
         self._fh.close()
         self._index.close()
         os.replace(self.directory / (self._name + OPEN_SUFFIX), self.directory / self._name)
+        fsync_dir(self.directory)
         self.files_closed.append(self._name)
         self._fh = self._writer = self._name = self._index = None
+
+
+def fsync_dir(directory: str | os.PathLike[str]) -> None:
+    """Make a directory's entries (new, renamed files) durable."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from archive.lock import DataDirLocked
 from crawler.registry import RegistryError
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
@@ -88,6 +89,8 @@ def crawl(registry: str, data_dir: str, overrides: tuple[str, ...], only: tuple[
         stats = run_crawl(registry, data_dir, settings, only=only)
     except RegistryError as e:
         raise BadRegistry(str(e)) from e
+    except DataDirLocked as e:
+        raise click.ClickException(str(e)) from e
     print_summary(data_dir, stats, time.monotonic() - started)
 
 
@@ -144,7 +147,10 @@ def demo(data_dir: str, scale: int) -> None:
     with serve_testbed(build_testbed(scale=scale)) as running:
         registry.write_text(running.registry_toml(), encoding="utf-8")
         click.echo(f"simulated portals up; registry written to {registry}")
-        stats = run_crawl(registry, data_dir, {"NIANBAO_COMMAND": "demo"})
+        try:
+            stats = run_crawl(registry, data_dir, {"NIANBAO_COMMAND": "demo"})
+        except DataDirLocked as e:
+            raise click.ClickException(str(e)) from e
     print_summary(data_dir, stats, time.monotonic() - started, demo=True)
 
 
@@ -156,27 +162,50 @@ def demo(data_dir: str, scale: int) -> None:
               help="Registry to replay (default: the one kept in DATA by the last crawl)")
 @click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
               help="Override a setting, e.g. EXTRACT_FUNCTION=my.module:extract_page")
-def replay(data_dir: str, to_db: str | None, registry: str | None, overrides: tuple[str, ...]) -> None:
+@click.option("--force", is_flag=True,
+              help="Replace the catalogue even if the rebuilt one has fewer reports (the old one is kept)")
+def replay(data_dir: str, to_db: str | None, registry: str | None, overrides: tuple[str, ...],
+           force: bool) -> None:
     """Rebuild the catalogue from the WARCs alone, with no network.
 
     Runs the same spider callbacks and pipelines as a live crawl over responses rebuilt from
-    the archive, so an extractor improvement can be applied to old captures.
+    the archive, so an extractor improvement can be applied to old captures. The new
+    catalogue is swapped in atomically and the old one kept as catalogue.db.bak-<time>; one
+    with fewer reports replaces it only with --force. Damaged records are named and skipped.
 
     Example: nianbao replay --data ./nianbao-data --to /tmp/replayed.db
     """
+    from crawler.catalogue_swap import CatalogueShrinks
     from crawler.run import replay as run_replay
 
     started = time.monotonic()
     try:
-        stats = run_replay(data_dir, to_db, registry, dict(item.split("=", 1) for item in overrides))
+        stats = run_replay(data_dir, to_db, registry, dict(item.split("=", 1) for item in overrides), force)
     except RegistryError as e:
         raise BadRegistry(str(e)) from e
-    target = to_db or str(Path(data_dir) / "catalogue.db")
+    except DataDirLocked as e:
+        raise click.ClickException(str(e)) from e
+    except CatalogueShrinks as e:
+        _replay_summary(e.stats, started)  # type: ignore[attr-defined]
+        raise click.ClickException(str(e)) from e
+    _replay_summary(stats, started)
+
+
+def _replay_summary(stats: dict, started: float) -> None:
+    swap = stats.get("replay/catalogue")
+    target = f" → {swap.target}" if swap else ""
     click.echo(f"replayed {stats.get('replay/responses', 0)} archived responses in "
-               f"{time.monotonic() - started:.1f}s → {target}")
-    missing, damaged = stats.get("replay/not_in_archive", 0), stats.get("replay/damaged_files", 0)
-    if missing or damaged:
-        click.echo(f"  not in archive: {missing}; damaged WARC files skipped: {damaged} (see logs/replay.log)")
+               f"{time.monotonic() - started:.1f}s{target}")
+    for line in stats.get("replay/damaged", []):
+        click.echo(f"  damaged: {line}")
+    missing, too_large = stats.get("replay/not_in_archive", 0), stats.get("replay/too_large", 0)
+    if missing or too_large or stats.get("replay/damaged"):
+        click.echo(f"  not in archive: {missing}; damaged records skipped: {len(stats.get('replay/damaged', []))}; "
+                   f"too large to read: {too_large} (see logs/replay.log)")
+    if swap and swap.backup:
+        click.echo(f"  {swap.reports} reports (was {swap.old_reports}); previous catalogue kept as {swap.backup}")
+    if swap and swap.fewer:
+        click.echo(f"  --force: {swap.fewer} fewer reports than before; missing: " + ", ".join(swap.missing[:20]))
 
 
 @cli.command()

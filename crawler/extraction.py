@@ -12,30 +12,33 @@ from typing import Any
 from scrapy.utils.misc import load_object
 
 from archive.location import RecordLocation
+from archive.payload import TooLarge
 from archive.reader import read_response
 
 logger = logging.getLogger(__name__)
 
 
 DEFAULT_EXTRACTOR = "extract.extract_page"
+EXTRACT_MAXSIZE = 64 * 1024 * 1024  # setting EXTRACT_MAXSIZE: larger payloads are archived, not extracted
 _NOT_CATALOGUED = ("cells", "tables", "removed")  # cells go as `details`; tables etc. re-derive from the WARC
 
 
 def extract_archived(warc_dir: str, location: RecordLocation, hints: dict[str, Any],
-                     extractor: str = DEFAULT_EXTRACTOR) -> dict[str, Any]:
+                     extractor: str = DEFAULT_EXTRACTOR, max_size: int = EXTRACT_MAXSIZE) -> dict[str, Any]:
     """Read one response record back and extract it; errors come back as data, not exceptions.
 
     `extractor` names the extraction function by import path (setting EXTRACT_FUNCTION), so
-    an improved extractor can be run over old captures with `nianbao replay -s`.
+    an improved extractor can be run over old captures with `nianbao replay -s`. A payload
+    over `max_size` bytes (decoded) is not read: `{"ok": False, "too_large": True, ...}`.
     """
     try:
         extract_page = load_object(extractor)
 
-        response = read_response(warc_dir, location)
+        response = read_response(warc_dir, location, max_size)
         page = extract_page(response.body, url=response.url, headers=response.headers, hints=hints)
         parent_location = hints.get("parent_location")
         if parent_location is not None and page.kind == "report":
-            parent = read_response(warc_dir, parent_location)
+            parent = read_response(warc_dir, parent_location, max_size)
             merge_parent(page, extract_page(parent.body, url=parent.url, headers=parent.headers, hints=hints))
         data = page.to_json()
         details = {"cells": [dict(vars(c)) for c in page.cells], "checks": data.pop("checks"),
@@ -43,6 +46,9 @@ def extract_archived(warc_dir: str, location: RecordLocation, hints: dict[str, A
         for bulky in _NOT_CATALOGUED:  # pickled back to the crawl process: only what it writes
             data.pop(bulky, None)
         return {"ok": True, "page": data, "details": details, "warnings": list(page.warnings)}
+    except TooLarge as e:
+        logger.warning("not extracted: %s (%s)", e, location)
+        return {"ok": False, "too_large": True, "error": f"too large: {e}"}
     except Exception as e:  # one bad page must never stop the crawl
         logger.warning("extraction failed for %s", location, exc_info=True)
         return {"ok": False, "error": f"{type(e).__name__}: {e}"}

@@ -1,6 +1,7 @@
 """CataloguePipeline: extract each captured page in worker processes, write catalogue rows.
 
 Settings: CATALOGUE_PATH, WARC_DIR, EXTRACT_WORKERS (0 = extract in-process), EXTRACT_FUNCTION,
+EXTRACT_MAXSIZE (larger payloads are catalogued as too large, not read),
 CATALOGUE_BATCH_ITEMS and CATALOGUE_BATCH_SECONDS (how often rows are committed),
 NIANBAO_COMMAND (recorded in crawl_runs).
 """
@@ -19,8 +20,9 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
 from archive.catalogue import Catalogue
+from archive.crashpoint import crash_point
 from crawler.alerts import OTHER, TOO_DEEP, run_warnings
-from crawler.extraction import DEFAULT_EXTRACTOR, extract_archived, warm_up
+from crawler.extraction import DEFAULT_EXTRACTOR, EXTRACT_MAXSIZE, extract_archived, warm_up
 from crawler.items import CaptureItem
 from crawler.rows import capture_row, report_row, verdict_fields
 
@@ -43,6 +45,7 @@ class CataloguePipeline:
         self.batch_items = crawler.settings.getint("CATALOGUE_BATCH_ITEMS", 100)
         self.batch_seconds = crawler.settings.getfloat("CATALOGUE_BATCH_SECONDS", 2.0)
         self.committer: Any = None
+        self.max_size = crawler.settings.getint("EXTRACT_MAXSIZE", EXTRACT_MAXSIZE)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CataloguePipeline:
@@ -62,6 +65,7 @@ class CataloguePipeline:
         self.warc_capture = next((e for e in self.crawler.extensions.middlewares
                                   if isinstance(e, WarcCapture)), None)
         self.catalogue = Catalogue(self.catalogue_path, self.batch_items, self.batch_seconds)
+        self.catalogue.before_commit, self.catalogue.after_commit = self._checkpoint, self._committed
         # Readers (nianbao query, Datasette) see a quiet crawl's last rows within seconds.
         self.committer = create_looping_call(self.catalogue.commit)
         self.committer.start(self.batch_seconds, now=False)
@@ -77,11 +81,22 @@ class CataloguePipeline:
             context = multiprocessing.get_context("spawn")  # never fork a running reactor
             self.pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=warm_up)
 
+    def _checkpoint(self) -> None:
+        """Before a batch commits: the WARC bytes its rows point at are on disk (fsync)."""
+        warc = self.warc_capture.warc if self.warc_capture is not None else None
+        if warc is not None:
+            warc.sync()
+        crash_point("after-fsync", warc)
+
+    def _committed(self) -> None:
+        crash_point("after-commit", self.warc_capture.warc if self.warc_capture is not None else None)
+
     async def _extract(self, item: CaptureItem) -> dict[str, Any]:
         hints = self._hints(item)
         if self.pool is None:
-            return extract_archived(self.warc_dir, item.location, hints, self.extractor)
-        future = self.pool.submit(extract_archived, self.warc_dir, item.location, hints, self.extractor)
+            return extract_archived(self.warc_dir, item.location, hints, self.extractor, self.max_size)
+        future = self.pool.submit(extract_archived, self.warc_dir, item.location, hints, self.extractor,
+                                  self.max_size)
         return await asyncio.wrap_future(future)
 
     def _hints(self, item: CaptureItem) -> dict[str, Any]:
@@ -135,6 +150,10 @@ class CataloguePipeline:
             self.catalogue.add_capture(capture_row(item, None, self.run_id, report_id, None))
             return
         assert result is not None
+        if result.get("too_large"):  # kept in the archive, catalogued as such, counted and logged
+            self.stats.inc_value("nianbao/errors/too_large")
+            logger.warning("%s: %s", item.url, result["error"])
+            result = {**result, "page": {"kind": "too_large", "title": item.link_title}}
         page = result.get("page")
         report_id = None
         if page and page["kind"] == "report":
@@ -145,7 +164,7 @@ class CataloguePipeline:
             self.stats.inc_value(f"catalogue/reports_{state}")
             if item.parent_url:
                 self.catalogue.link_page(report_id, item.parent_url, item.portal)
-        elif not result["ok"]:
+        elif not result["ok"] and not result.get("too_large"):
             self.stats.inc_value("extract/error")
         self.catalogue.add_capture(capture_row(item, page, self.run_id, report_id, result.get("error")))
         self.stats.inc_value("catalogue/captures")

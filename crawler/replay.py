@@ -23,13 +23,15 @@ from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
 
 from archive.location import RecordLocation
-from archive.reader import iter_records, read_response
+from archive.payload import READ_MAXSIZE, TooLarge, read_payload
+from archive.reader import Problem, iter_records, printable, read_response
 from archive.warcfile import OPEN_SUFFIX
 
 logger = logging.getLogger(__name__)
 
 # The body handed to the spider is already decoded, so these no longer describe it.
 _DROP_HEADERS = {"content-encoding", "content-length", "transfer-encoding"}
+_WARC_SUFFIXES = (".warc.gz", ".warc", ".warc.gz" + OPEN_SUFFIX, ".warc" + OPEN_SUFFIX)
 
 
 def request_key(method: str, url: str, body: bytes = b"") -> str:
@@ -55,14 +57,14 @@ class ArchiveIndex:
 
     @classmethod
     def build(cls, warc_dir: str | Path) -> ArchiveIndex:
+        """Gzipped and plain WARCs, closed ones first (an `.open` one is the newest)."""
         index = cls()
-        paths = sorted(Path(warc_dir).glob("*.warc.gz")) + sorted(Path(warc_dir).glob("*.warc.gz" + OPEN_SUFFIX))
-        for path in paths:
+        names = sorted(p for p in Path(warc_dir).iterdir() if p.name.endswith(_WARC_SUFFIXES))
+        for path in sorted(names, key=lambda p: p.name.endswith(OPEN_SUFFIX)):
             try:
                 index._add_file(path)
-            except Exception as e:  # a damaged file is reported and skipped; the rest replays
-                index.problems.append(f"{path.name}: {type(e).__name__}: {e}")
-                logger.warning("skipping damaged WARC %s: %s", path, e)
+            except OSError as e:  # unreadable file: named, and the rest replays
+                index.problems.append(Problem(str(path), None, f"cannot read: {e}"))
         return index
 
     def _add_file(self, path: Path) -> None:
@@ -72,24 +74,11 @@ class ArchiveIndex:
         requests: list[tuple[str, str]] = []
         # Damaged records are reported and skipped; the rest of the file still replays.
         for record, offset, length in iter_records(path, self.problems.append):
-            headers = record.rec_headers
-            if record.rec_type == "request":
-                http = record.http_headers
-                body = record.content_stream().read()
-                method = http.protocol if http else "GET"
-                requests.append((request_key(method, headers.get_header("WARC-Target-URI"), body),
-                                 headers.get_header("WARC-Concurrent-To")))
-                continue
-            if record.rec_type not in ("response", "revisit"):
-                continue
-            capture = Capture(RecordLocation(name, offset, length()), record.rec_type,
-                              headers.get_header("WARC-Payload-Digest"), headers.get_header("WARC-Date"),
-                              headers.get_header("WARC-Refers-To-Target-URI"))
-            record_id = headers.get_header("WARC-Record-ID")
-            captures[record_id] = capture
-            urls[record_id] = headers.get_header("WARC-Target-URI")
-            if record.rec_type == "response" and capture.digest:
-                self.by_digest[capture.digest] = capture
+            try:
+                self._add_record(record, name, offset, length, captures, urls, requests)
+            except Exception as e:  # damaged bytes inside a record: iter_records resyncs past it
+                self.problems.append(Problem(str(path), offset, f"unreadable record ({type(e).__name__}: "
+                                             f"{printable(e)}); skipped"))
         paired = set()
         for key, response_id in requests:
             if response_id in captures:
@@ -98,6 +87,27 @@ class ArchiveIndex:
         for record_id, capture in captures.items():
             if record_id not in paired:  # revisits without request records, other tools' WARCs
                 self._put(request_key("GET", urls[record_id]), capture)
+
+    def _add_record(self, record: Any, name: str, offset: int, length: Any, captures: dict[str, Capture],
+                    urls: dict[str, str], requests: list[tuple[str, str]]) -> None:
+        headers = record.rec_headers
+        if record.rec_type == "request":
+            http = record.http_headers
+            body = read_payload(record)
+            method = http.protocol if http else "GET"
+            requests.append((request_key(method, headers.get_header("WARC-Target-URI"), body),
+                             headers.get_header("WARC-Concurrent-To")))
+            return
+        if record.rec_type not in ("response", "revisit"):
+            return
+        capture = Capture(RecordLocation(name, offset, length()), record.rec_type,
+                          headers.get_header("WARC-Payload-Digest"), headers.get_header("WARC-Date"),
+                          headers.get_header("WARC-Refers-To-Target-URI"))
+        record_id = headers.get_header("WARC-Record-ID")
+        captures[record_id] = capture
+        urls[record_id] = headers.get_header("WARC-Target-URI")
+        if record.rec_type == "response" and capture.digest:
+            self.by_digest[capture.digest] = capture
 
     def _put(self, key: str, capture: Capture) -> None:
         current = self.by_request.get(key)
@@ -114,10 +124,12 @@ class ArchiveIndex:
 class ReplayMiddleware:
     """Downloader middleware: serve responses from the archive, never from the network."""
 
-    def __init__(self, index: ArchiveIndex | None, warc_dir: str, stats: Any) -> None:
+    def __init__(self, index: ArchiveIndex | None, warc_dir: str, stats: Any,
+                 max_size: int = READ_MAXSIZE) -> None:
         self.index = index
         self.warc_dir = warc_dir
         self.stats = stats
+        self.max_size = max_size
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ReplayMiddleware:
@@ -128,9 +140,11 @@ class ReplayMiddleware:
         if crawler.settings.getbool("REPLAY_ENABLED"):
             index = ArchiveIndex.build(warc_dir)
             for problem in index.problems:
-                crawler.stats.inc_value("replay/damaged_files")
+                crawler.stats.inc_value("replay/damaged_records")
                 logger.warning("replay: %s", problem)
-        return cls(index, warc_dir, crawler.stats)
+            crawler.stats.set_value("replay/damaged", [str(p) for p in index.problems])
+        # The downloader's bound (DOWNLOAD_MAXSIZE) holds for answers from the archive too.
+        return cls(index, warc_dir, crawler.stats, crawler.settings.getint("DOWNLOAD_MAXSIZE") or READ_MAXSIZE)
 
     def process_request(self, request: Request) -> Any:
         location = request.meta.get("replay_location")
@@ -144,7 +158,7 @@ class ReplayMiddleware:
             self.stats.inc_value("replay/not_in_archive")
             raise IgnoreRequest(f"not in archive: {request.method} {request.url}")
         try:
-            archived = read_response(self.warc_dir, capture.location)
+            archived = self._read(capture.location)
         except Exception as e:
             self.stats.inc_value("replay/unreadable")
             raise IgnoreRequest(f"unreadable record for {request.url}: {e}") from e
@@ -160,7 +174,7 @@ class ReplayMiddleware:
         if response.status != 304 or location is None:
             return response
         try:
-            archived = read_response(self.warc_dir, location)
+            archived = self._read(location)
         except Exception:
             self.stats.inc_value("replay/unreadable")
             logger.warning("cannot rebuild %s from the archive", request.url, exc_info=True)
@@ -168,6 +182,15 @@ class ReplayMiddleware:
         request.meta["rebuilt_from_archive"] = True
         self.stats.inc_value("replay/rebuilt_304")
         return self._response(request, archived)
+
+    def _read(self, location: RecordLocation) -> Any:
+        """The archived response; one over the read limit comes with no body."""
+        try:
+            return read_response(self.warc_dir, location, self.max_size)
+        except TooLarge as e:
+            self.stats.inc_value("replay/too_large")
+            logger.warning("replay: %s (%s)", e, location)
+            return read_response(self.warc_dir, location, None)  # the pipeline catalogues it as too large
 
     @staticmethod
     def _response(request: Request, archived: Any) -> Any:

@@ -12,6 +12,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from archive.lock import DataLock
 from crawler.registry import Portal, RegistryError, is_loopback, load_registry
 
 
@@ -89,14 +90,21 @@ def crawl(registry: str | os.PathLike[str], data_dir: str | os.PathLike[str],
         if unknown:
             raise RegistryError(f"no portal named {', '.join(sorted(unknown))} in {registry}")
         portals = [p for p in portals if p.name in only]
-    settings = crawl_settings(data_dir, portals, overrides)
-    # Keep the registry beside the archive: replay re-runs the same spider over the WARCs.
-    kept = data_paths(data_dir)["registry"]
-    if Path(registry).resolve() != kept.resolve():
-        shutil.copyfile(registry, kept)
-    seal_crashed(data_paths(data_dir)["warc"])
-    settings.set("LOG_INSTALL_ROOT_HANDLER", True)
-    return run_portal_spider(settings, portals)
+    # One writer per DATA: a second crawl, replay or worker is refused before it writes anything.
+    with DataLock(data_dir, lock_command(overrides, "crawl")).acquire():
+        settings = crawl_settings(data_dir, portals, overrides)
+        # Keep the registry beside the archive: replay re-runs the same spider over the WARCs.
+        kept = data_paths(data_dir)["registry"]
+        if Path(registry).resolve() != kept.resolve():
+            shutil.copyfile(registry, kept)
+        seal_crashed(data_paths(data_dir)["warc"])
+        settings.set("LOG_INSTALL_ROOT_HANDLER", True)
+        return run_portal_spider(settings, portals)
+
+
+def lock_command(overrides: dict[str, Any] | None, default: str) -> str:
+    """What the lock file says holds DATA: the nianbao command line, as far as it is known."""
+    return "nianbao " + str((overrides or {}).get("NIANBAO_COMMAND") or default)
 
 
 REPLAY_SETTINGS: dict[str, Any] = {
@@ -113,21 +121,33 @@ REPLAY_SETTINGS: dict[str, Any] = {
 
 def replay(data_dir: str | os.PathLike[str], to_db: str | os.PathLike[str] | None = None,
            registry: str | os.PathLike[str] | None = None,
-           overrides: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Rebuild a catalogue from DATA's WARCs alone, through the live spider and pipelines."""
+           overrides: dict[str, Any] | None = None, force: bool = False) -> dict[str, Any]:
+    """Rebuild a catalogue from DATA's WARCs alone, through the live spider and pipelines.
+
+    The new catalogue is built in a new file and swapped in (`install_catalogue`): the old
+    one is kept, and one with fewer reports replaces it only with `force`. Stats carry
+    `replay/catalogue` (a `SwapResult`) and `replay/damaged` (each damaged file and offset).
+    """
+    from crawler.catalogue_swap import CatalogueShrinks, install_catalogue
+
     paths = data_paths(data_dir)
     registry = registry or paths["registry"]
+    if not Path(registry).exists():
+        raise RegistryError(f"no registry kept in {paths['data']} (no crawl has written "
+                            f"{paths['registry'].name} there); name one with --portals FILE")
     portals = load_registry(registry)
     target = Path(to_db) if to_db else paths["catalogue"]
-    fd, building = tempfile.mkstemp(prefix=".replay-", suffix=".db", dir=target.parent)
-    os.close(fd)
-    os.unlink(building)
-    settings = crawl_settings(data_dir, portals, {**REPLAY_SETTINGS, **(overrides or {})})
-    settings.setdict({"CATALOGUE_PATH": building, "LOG_FILE": str(paths["logs"] / "replay.log"),
-                      "LOG_INSTALL_ROOT_HANDLER": True}, priority="cmdline")
-    stats = run_portal_spider(settings, portals)
-    for suffix in ("", "-wal", "-shm"):
-        if Path(str(target) + suffix).exists():
-            os.unlink(str(target) + suffix)
-    os.replace(building, target)
-    return stats
+    with DataLock(data_dir, lock_command(overrides, "replay")).acquire():
+        fd, building = tempfile.mkstemp(prefix=".replay-", suffix=".db", dir=target.parent)
+        os.close(fd)
+        os.unlink(building)
+        settings = crawl_settings(data_dir, portals, {**REPLAY_SETTINGS, **(overrides or {})})
+        settings.setdict({"CATALOGUE_PATH": building, "LOG_FILE": str(paths["logs"] / "replay.log"),
+                          "LOG_INSTALL_ROOT_HANDLER": True}, priority="cmdline")
+        stats = run_portal_spider(settings, portals)
+        try:
+            stats["replay/catalogue"] = install_catalogue(Path(building), target, force)
+        except CatalogueShrinks as e:
+            e.stats = stats  # type: ignore[attr-defined]
+            raise
+        return stats

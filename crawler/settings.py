@@ -74,6 +74,7 @@ CATALOGUE_PATH = None  # set by `nianbao crawl` to DATA/catalogue.db
 EXTRACT_WORKERS = 2
 CATALOGUE_BATCH_ITEMS = 100  # items per catalogue transaction (a killed run re-catalogues the rest)
 CATALOGUE_BATCH_SECONDS = 2.0  # and at least this often, so readers see a running crawl
+EXTRACT_MAXSIZE = 64 * 1024 * 1024  # payloads larger than this (decoded) are archived, not extracted
 EXTRACT_FUNCTION = "extract.extract_page"  # import path of the extractor (swap to re-extract)
 WITHDRAW_AFTER_RUNS = 2  # runs a report may be missing from its listing before it is withdrawn
 BACKOFF_MAX_DELAY = 120.0  # seconds, the most a host is slowed down to

@@ -73,15 +73,22 @@ def parse_html(text: str, warnings: list[str] | None = None) -> HtmlElement:
     text = _XML_DECLARATION.sub("", text)
     if not text.strip():
         text = "<html><body></body></html>"
-    root = lxml_html.document_fromstring(text, parser=_PARSER)
+    root = _document(text)
     if not _too_deep():
         return root
-    root = lxml_html.document_fromstring(flatten_html(text), parser=_PARSER)
+    root = _document(flatten_html(text))
     lost = "; text may be incomplete" if _too_deep() else ", no text lost"
     if warnings is not None:
         warnings.append(f"{TOO_DEEP}: nested beyond the HTML parser's limit; tags below level "
                         f"{FLATTEN_DEPTH} flattened{lost}")
     return root
+
+
+def _document(text: str) -> HtmlElement:
+    try:
+        return lxml_html.document_fromstring(text, parser=_PARSER)
+    except etree.ParserError:  # nothing lxml calls a document (`<!`, a lone comment): empty page
+        return lxml_html.document_fromstring("<html><body></body></html>", parser=_PARSER)
 
 
 def _body_blocks(container: HtmlElement, how: str, title: str | None,

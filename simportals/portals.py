@@ -24,6 +24,7 @@ class PortalSpec:
     col_id: int = 0  # Hanweb column id
     gzip: bool = False  # gzip when the client accepts it
     chunked: bool = False  # Transfer-Encoding: chunked
+    validators: bool = True  # ETag / Last-Modified; without them a re-crawl gets 200s (identical-payload revisits)
     owner: str = ""  # the body that runs the site
     family: str = ""  # for the extra hosts of `build_testbed(hosts=N)`: the portal it copies
 
@@ -53,7 +54,7 @@ PORTALS = (
     PortalSpec("xinqi", "北仑区新碶街道", "浙江省宁波市北仑区新碶街道", "330206", "platform", "utf-8",
                "/xxgk/ndbg/list.html", "年度报告", "xq.bl.gov.cn", "3302060021",
                "浙ICP备05010512号-3", "33020602000231号", per_page=8,
-               owner="宁波市北仑区新碶街道办事处"),
+               owner="宁波市北仑区新碶街道办事处", validators=False),
 )
 
 def portal_set(hosts: int = len(PORTALS), weights: dict[str, float] | None = None) -> list[PortalSpec]:

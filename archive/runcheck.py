@@ -1,0 +1,57 @@
+"""Check the catalogue's crawl runs: none left `running` by a dead crawl, none that lost
+reports without withdrawals to explain it (issue 11). Called by `archive.verify.verify`."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from archive.lock import holder
+from archive.reader import Problem
+
+Report = Callable[[Problem], None]
+
+
+def _runs(db_path: Path) -> list[dict]:
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    try:
+        if not conn.execute("select 1 from sqlite_master where name = 'crawl_runs'").fetchone():
+            return []
+        return [dict(r) for r in conn.execute("select * from crawl_runs order by id")]
+    finally:
+        conn.close()
+
+
+def check_runs(db_path: str | os.PathLike[str], data_dir: str | os.PathLike[str], report: Report) -> None:
+    """One ERROR per run left `running` with no live lock holder, and per run that saw fewer
+    reports than the last finished run over the same portals, beyond its withdrawals."""
+    db_path = Path(db_path)
+    runs = _runs(db_path)
+    live = holder(data_dir)
+    last_finished: dict[str, dict] = {}
+    for run in runs:
+        where = f"crawl run {run['id']} (`{run['command']}`, started {run['started']})"
+        if run["status"] == "running":
+            if live is None:
+                report(Problem(str(db_path), None, f"{where} was left running and no process holds "
+                               f"{Path(data_dir) / '.lock'}: it was killed; run the same command again "
+                               "to resume it"))
+            else:
+                report(Problem(str(db_path), None, f"{where} is running ({live})", "warning"))
+            continue
+        if run["status"] != "finished":
+            continue
+        previous = last_finished.get(run["portals"])
+        last_finished[run["portals"]] = run
+        if previous is None:
+            continue
+        seen, before = run["reports_seen"] or 0, previous["reports_seen"] or 0
+        withdrawn = run["reports_withdrawn"] or 0
+        if seen + withdrawn < before:
+            report(Problem(str(db_path), None, f"{where} saw {seen} reports of {json.loads(run['portals'])}, "
+                           f"{before - seen} fewer than run {previous['id']} ({before}), and withdrew "
+                           f"only {withdrawn}: reports were lost (see its errors: {run['errors']})"))
