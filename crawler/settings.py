@@ -73,6 +73,7 @@ WITHDRAW_AFTER_RUNS = 2  # runs a report may be missing from its listing before 
 BACKOFF_MAX_DELAY = 120.0  # seconds, the most a host is slowed down to
 REVALIDATE_ENABLED = True  # conditional requests from the archive's last capture of each URL
 REPLAY_ENABLED = False  # answer every request from the archive (nianbao replay)
+CRAWL_STATE = "crawler.state.LocalCrawlState"  # budget, listed links, captures (distributed: in Redis)
 
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False

@@ -1,0 +1,153 @@
+"""LeasedQueue: scrapy-redis' priority queue, with leases so a dead worker loses nothing.
+
+scrapy-redis' `PriorityQueue.pop` removes a request from Redis: a worker killed before the
+request is archived loses it. Here `pop` moves it, in one Lua script, to a sorted set of
+leases scored by a deadline (Redis time); the worker renews its leases while it lives
+(`renew`), acknowledges a request when Scrapy is done with it (`ack`, called by
+`distributed.scheduler.LeasedScheduler`), and any worker puts expired leases back in the
+queue (`requeue`). Members carry their portal's name before a NUL byte, so the scripts keep
+per-portal counts (`nianbao status`) without unpickling anything.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy import Request
+from scrapy_redis.queue import PriorityQueue
+
+from distributed import store
+
+LEASE_META = "nianbao_lease"  # request.meta: the queue member this request was leased as
+
+_LUA_HEAD = """
+local function portal(member) return string.sub(member, 1, string.find(member, '\\0', 1, true) - 1) end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+"""
+
+# KEYS: queue leases lease_info queued leased   ARGV: worker ttl
+_POP = _LUA_HEAD + """
+local item = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+if #item == 0 then return false end
+redis.call('ZREM', KEYS[1], item[1])
+redis.call('ZADD', KEYS[2], now + tonumber(ARGV[2]), item[1])
+redis.call('HSET', KEYS[3], item[1], ARGV[1] .. '|' .. item[2])
+redis.call('HINCRBY', KEYS[4], portal(item[1]), -1)
+redis.call('HINCRBY', KEYS[5], portal(item[1]), 1)
+return item[1]
+"""
+
+# KEYS: queue queued leases lease_info leased done   ARGV: score member previous-lease-or-empty
+_PUSH = _LUA_HEAD + """
+if redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2]) == 1 then redis.call('HINCRBY', KEYS[2], portal(ARGV[2]), 1) end
+if ARGV[3] ~= '' and redis.call('ZREM', KEYS[3], ARGV[3]) == 1 then
+  redis.call('HDEL', KEYS[4], ARGV[3])
+  redis.call('HINCRBY', KEYS[5], portal(ARGV[3]), -1)
+end
+return 1
+"""
+
+# KEYS: leases lease_info leased done   ARGV: member
+_ACK = _LUA_HEAD + """
+if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('HINCRBY', KEYS[3], portal(ARGV[1]), -1)
+redis.call('HINCRBY', KEYS[4], portal(ARGV[1]), 1)
+return 1
+"""
+
+# KEYS: leases   ARGV: ttl member...
+_RENEW = _LUA_HEAD + """
+local n = 0
+for i = 2, #ARGV do n = n + redis.call('ZADD', KEYS[1], 'XX', 'CH', now + tonumber(ARGV[1]), ARGV[i]) end
+return n
+"""
+
+# KEYS: queue leases lease_info queued leased requeued   ARGV: member... (none: every expired lease)
+_REQUEUE = _LUA_HEAD + """
+local members = ARGV
+if #members == 0 then members = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, 1000) end
+local n = 0
+for _, m in ipairs(members) do
+  if redis.call('ZREM', KEYS[2], m) == 1 then
+    local info = redis.call('HGET', KEYS[3], m) or '?|0'
+    local bar = string.find(info, '|', 1, true)
+    redis.call('HDEL', KEYS[3], m)
+    redis.call('HINCRBY', KEYS[5], portal(m), -1)
+    redis.call('HINCRBY', KEYS[6], string.sub(info, 1, bar - 1), 1)
+    if redis.call('ZADD', KEYS[1], string.sub(info, bar + 1), m) == 1 then redis.call('HINCRBY', KEYS[4], portal(m), 1) end
+    n = n + 1
+  end
+end
+return n
+"""
+
+
+class LeasedQueue(PriorityQueue):
+    """SCHEDULER_QUEUE_CLASS for workers: pop leases, push transfers a retry's lease."""
+
+    worker = "worker"
+    lease_seconds = 60.0
+
+    def __init__(self, server: Any, spider: Any, key: str, serializer: Any = None) -> None:
+        super().__init__(server, spider, key, serializer)
+        self.held: set[bytes] = set()  # members this worker holds leases on
+        self._scripts = {name: server.register_script(lua) for name, lua in (
+            ("pop", _POP), ("push", _PUSH), ("ack", _ACK), ("renew", _RENEW), ("requeue", _REQUEUE))}
+
+    def _encode_request(self, request: Request) -> bytes:
+        portal = str(request.meta.get("portal") or "?").encode("utf-8").replace(b"\0", b"")
+        lease = request.meta.pop(LEASE_META, None)  # a lease is this process's, never queued
+        try:
+            return portal + b"\0" + super()._encode_request(request)
+        finally:
+            if lease is not None:
+                request.meta[LEASE_META] = lease
+
+    def _decode_request(self, encoded: bytes) -> Request:
+        return super()._decode_request(encoded.split(b"\0", 1)[1])
+
+    def push(self, request: Request) -> None:
+        """Queue a request; a retry or redirect of a leased one takes over its lease (the old
+        lease ends in the same script, so the request is never in neither place)."""
+        previous = request.meta.get(LEASE_META) or b""
+        self._scripts["push"](keys=[self.key, store.QUEUED, store.LEASES, store.LEASE_INFO, store.LEASED,
+                                    store.DONE], args=[-request.priority, self._encode_request(request), previous])
+        if previous:
+            self.held.discard(previous)
+            request.meta.pop(LEASE_META, None)
+
+    def pop(self, timeout: int = 0) -> Request | None:
+        member = self._scripts["pop"](keys=[self.key, store.LEASES, store.LEASE_INFO, store.QUEUED, store.LEASED],
+                                      args=[self.worker, self.lease_seconds])
+        if not member:
+            return None
+        self.held.add(member)
+        request = self._decode_request(member)
+        request.meta[LEASE_META] = member
+        return request
+
+    def ack(self, request: Request) -> None:
+        """Scrapy is done with this request (archived and parsed, failed, or dropped)."""
+        member = request.meta.pop(LEASE_META, None)
+        if member is None:
+            return
+        self.held.discard(member)
+        self._scripts["ack"](keys=[store.LEASES, store.LEASE_INFO, store.LEASED, store.DONE], args=[member])
+
+    def renew(self) -> int:
+        if not self.held:
+            return 0
+        return self._scripts["renew"](keys=[store.LEASES], args=[self.lease_seconds, *self.held])
+
+    def requeue(self, members: list[bytes] | None = None) -> int:
+        """Put back expired leases (anyone's), or the given members (this worker's, on a stop)."""
+        return self._scripts["requeue"](keys=[self.key, store.LEASES, store.LEASE_INFO, store.QUEUED,
+                                              store.LEASED, store.REQUEUED], args=list(members or []))
+
+    def leases(self) -> int:
+        return self.server.zcard(store.LEASES)
+
+    def clear(self) -> None:
+        self.server.delete(self.key, store.LEASES, store.LEASE_INFO, store.QUEUED, store.LEASED)
