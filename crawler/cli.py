@@ -37,8 +37,9 @@ def cli() -> None:
               help="Distributed: frontier and crawl state in this Redis; workers join with `nianbao worker`")
 @click.option("--merge-from", "sources", multiple=True, type=click.Path(file_okay=False), metavar="DIR",
               help="With --redis: workers' data directories to merge into DATA when the crawl is done")
+@click.option("--no-merge", is_flag=True, help="With --redis: leave the merge to `nianbao merge`")
 def crawl(registry: str, data_dir: str, overrides: tuple[str, ...], only: tuple[str, ...],
-          redis_url: str | None, sources: tuple[str, ...]) -> None:
+          redis_url: str | None, sources: tuple[str, ...], no_merge: bool) -> None:
     """Crawl every portal of a registry into DATA (WARCs + catalogue).
 
     With --redis URL the crawl is distributed: this process seeds it, works in it, and
@@ -49,7 +50,7 @@ def crawl(registry: str, data_dir: str, overrides: tuple[str, ...], only: tuple[
     if redis_url:
         from distributed.cli import crawl_distributed
 
-        return crawl_distributed(registry, data_dir, redis_url, overrides, only, sources)
+        return crawl_distributed(registry, data_dir, redis_url, overrides, only, sources, not no_merge)
     from crawler.run import crawl as run_crawl
     from crawler.summary import print_summary
 

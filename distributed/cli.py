@@ -85,7 +85,7 @@ COMMANDS = [worker, status, merge]
 
 
 def crawl_distributed(registry: str, data_dir: str, redis_url: str, overrides: tuple[str, ...],
-                      only: tuple[str, ...], sources: tuple[str, ...]) -> None:
+                      only: tuple[str, ...], sources: tuple[str, ...], merge: bool = True) -> None:
     """`nianbao crawl --redis`: the coordinator (distributed.coordinator)."""
     from crawler.registry import RegistryError
     from distributed.coordinator import crawl
@@ -95,7 +95,7 @@ def crawl_distributed(registry: str, data_dir: str, redis_url: str, overrides: t
     started = time.monotonic()
     settings = dict(o.split("=", 1) for o in overrides)
     try:
-        stats = crawl(registry, data_dir, redis_url, settings, sources)
+        stats = crawl(registry, data_dir, redis_url, settings, sources, merge)
     except RegistryError as e:
         raise click.ClickException(str(e)) from e
     click.echo(f"distributed crawl {stats.get('distributed/crawl_id')} {stats.get('finish_reason', '?')} in "
