@@ -38,9 +38,11 @@ def crawl(registry: str | os.PathLike[str], data_dir: str | os.PathLike[str], re
     if stats.get("finish_reason") != "finished":
         return stats  # stopped early: the crawl stays running in Redis; run the command again
     server.hset(store.CRAWL, mapping={"status": "finished", "finished": f"{store.server_time(server):.3f}"})
+    # Other workers close their WARC files and leave; a silent one (killed) is not waited for.
+    silent = float((overrides or {}).get("LEASE_SECONDS", 60.0))
     deadline = time.monotonic() + wait_workers
-    while store.workers(server) and time.monotonic() < deadline:
-        time.sleep(0.2)  # other workers close their WARC files and leave
+    while store.workers(server, alive_within=silent) and time.monotonic() < deadline:
+        time.sleep(0.2)
     if merge:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).resolve().parents[1]),
                                                                             os.environ.get("PYTHONPATH")]))}

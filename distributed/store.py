@@ -93,5 +93,10 @@ def heartbeat(server: redis.Redis, worker: str, fields: dict[str, Any]) -> None:
     server.hset(WORKERS, worker, json.dumps({**fields, "beat": server_time(server)}))
 
 
-def workers(server: redis.Redis) -> dict[str, dict[str, Any]]:
-    return {k.decode(): json.loads(v) for k, v in server.hgetall(WORKERS).items()}
+def workers(server: redis.Redis, alive_within: float | None = None) -> dict[str, dict[str, Any]]:
+    """Workers' last heartbeats; with `alive_within`, only those heard from that recently."""
+    found = {k.decode(): json.loads(v) for k, v in server.hgetall(WORKERS).items()}
+    if alive_within is not None:
+        now = server_time(server)
+        found = {k: v for k, v in found.items() if now - v["beat"] < alive_within}
+    return found
