@@ -50,7 +50,7 @@ def served():
         yield running
 
 
-def test_two_workers_build_the_catalogue_one_machine_builds(tmp_path, served, redis_server):
+def test_two_workers_build_the_catalogue_one_machine_builds_and_stay_incremental(tmp_path, served, redis_server):
     registry = tmp_path / "portals.toml"
     registry.write_text(served.registry_toml(), encoding="utf-8")
     run_nianbao("crawl", "--portals", str(registry), "--data", str(tmp_path / "single"))
@@ -68,6 +68,20 @@ def test_two_workers_build_the_catalogue_one_machine_builds(tmp_path, served, re
     for table in single:
         assert merged[table] == single[table], table
     assert redis_server.client().zcard("nianbao:leases") == 0
+    status = run_nianbao("status", "--redis", redis_server.url).stdout
+    assert "finished" in status and "0 leased" in status and "beilun" in status, status
+
+    # The next crawl is incremental whichever worker captured a page: a new worker (w2) asks
+    # conditionally from the captures w1 and the coordinator made, and archives revisits.
+    coordinator, (worker,) = start_crawl(redis_server, registry, tmp_path / "central", [tmp_path / "w2"],
+                                         "--merge-from", str(tmp_path / "w2"))
+    finish(worker, tmp_path / "w2.out")
+    out = finish(coordinator, tmp_path / "central.out")
+    assert "0 new, 0 changed, 91 unchanged, 0 withdrawn" in out, out
+    revisits = [line for p in (tmp_path / "w2" / "warc").glob("*.cdxj") for line in p.read_text().splitlines()
+                if '"warc/revisit"' in line]
+    assert revisits, "w2 archived no revisit"
+    assert rows(tmp_path / "central" / "catalogue.db", "select count(*) from reports where status = 'current'") == [(91,)]
 
 
 def test_a_killed_worker_loses_no_report(tmp_path, redis_server):
