@@ -5,8 +5,13 @@ request is archived loses it. Here `pop` moves it, in one Lua script, to a sorte
 leases scored by a deadline (Redis time); the worker renews its leases while it lives
 (`renew`), acknowledges a request when Scrapy is done with it (`ack`, called by
 `distributed.scheduler.LeasedScheduler`), and any worker puts expired leases back in the
-queue (`requeue`). Members carry their portal's name before a NUL byte, so the scripts keep
-per-portal counts (`nianbao status`) without unpickling anything.
+queue (`requeue`). Each portal has its own queue (`<SCHEDULER_QUEUE_KEY>:<portal>`), and a
+worker pops from the portals its downloader is least busy with and skips those it already has
+enough of (`pop(portals)`), as Scrapy's DownloaderAwarePriorityQueue does in one process: one
+queue in priority order would fill a worker's downloader with one host's requests while the
+other hosts wait, and hoard them from the other workers. Members carry their portal's name
+before a NUL byte, so the scripts find their queue and keep per-portal counts (`nianbao
+status`) without unpickling anything.
 """
 
 from __future__ import annotations
@@ -26,19 +31,24 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 """
 
-# KEYS: queue leases lease_info queued leased   ARGV: worker ttl
+# KEYS: leases lease_info queued leased   ARGV: worker ttl queue-prefix portal...
 _POP = _LUA_HEAD + """
-local item = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+local item, queue = {}, nil
+for i = 4, #ARGV do
+  queue = ARGV[3] .. ':' .. ARGV[i]
+  item = redis.call('ZRANGE', queue, 0, 0, 'WITHSCORES')
+  if #item > 0 then break end
+end
 if #item == 0 then return false end
-redis.call('ZREM', KEYS[1], item[1])
-redis.call('ZADD', KEYS[2], now + tonumber(ARGV[2]), item[1])
-redis.call('HSET', KEYS[3], item[1], ARGV[1] .. '|' .. item[2])
-redis.call('HINCRBY', KEYS[4], portal(item[1]), -1)
-redis.call('HINCRBY', KEYS[5], portal(item[1]), 1)
+redis.call('ZREM', queue, item[1])
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), item[1])
+redis.call('HSET', KEYS[2], item[1], ARGV[1] .. '|' .. item[2])
+redis.call('HINCRBY', KEYS[3], portal(item[1]), -1)
+redis.call('HINCRBY', KEYS[4], portal(item[1]), 1)
 return item[1]
 """
 
-# KEYS: queue queued leases lease_info leased done   ARGV: score member previous-lease-or-empty
+# KEYS: portal-queue queued leases lease_info leased done   ARGV: score member previous-lease-or-empty
 _PUSH = _LUA_HEAD + """
 if redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2]) == 1 then redis.call('HINCRBY', KEYS[2], portal(ARGV[2]), 1) end
 if ARGV[3] ~= '' and redis.call('ZREM', KEYS[3], ARGV[3]) == 1 then
@@ -64,19 +74,19 @@ for i = 2, #ARGV do n = n + redis.call('ZADD', KEYS[1], 'XX', 'CH', now + tonumb
 return n
 """
 
-# KEYS: queue leases lease_info queued leased requeued   ARGV: member... (none: every expired lease)
+# KEYS: leases lease_info queued leased requeued   ARGV: queue-prefix member... (none: every expired lease)
 _REQUEUE = _LUA_HEAD + """
-local members = ARGV
-if #members == 0 then members = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, 1000) end
+local members = {unpack(ARGV, 2)}
+if #members == 0 then members = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, 1000) end
 local n = 0
 for _, m in ipairs(members) do
-  if redis.call('ZREM', KEYS[2], m) == 1 then
-    local info = redis.call('HGET', KEYS[3], m) or '?|0'
+  if redis.call('ZREM', KEYS[1], m) == 1 then
+    local info = redis.call('HGET', KEYS[2], m) or '?|0'
     local bar = string.find(info, '|', 1, true)
-    redis.call('HDEL', KEYS[3], m)
-    redis.call('HINCRBY', KEYS[5], portal(m), -1)
-    redis.call('HINCRBY', KEYS[6], string.sub(info, 1, bar - 1), 1)
-    if redis.call('ZADD', KEYS[1], string.sub(info, bar + 1), m) == 1 then redis.call('HINCRBY', KEYS[4], portal(m), 1) end
+    redis.call('HDEL', KEYS[2], m)
+    redis.call('HINCRBY', KEYS[4], portal(m), -1)
+    redis.call('HINCRBY', KEYS[5], string.sub(info, 1, bar - 1), 1)
+    if redis.call('ZADD', ARGV[1] .. ':' .. portal(m), string.sub(info, bar + 1), m) == 1 then redis.call('HINCRBY', KEYS[3], portal(m), 1) end
     n = n + 1
   end
 end
@@ -96,8 +106,12 @@ class LeasedQueue(PriorityQueue):
         self._scripts = {name: server.register_script(lua) for name, lua in (
             ("pop", _POP), ("push", _PUSH), ("ack", _ACK), ("renew", _RENEW), ("requeue", _REQUEUE))}
 
+    @staticmethod
+    def portal_of(request: Request) -> str:
+        return str(request.meta.get("portal") or "?").replace("\0", "")
+
     def _encode_request(self, request: Request) -> bytes:
-        portal = str(request.meta.get("portal") or "?").encode("utf-8").replace(b"\0", b"")
+        portal = self.portal_of(request).encode("utf-8")
         lease = request.meta.pop(LEASE_META, None)  # a lease is this process's, never queued
         try:
             return portal + b"\0" + super()._encode_request(request)
@@ -112,15 +126,23 @@ class LeasedQueue(PriorityQueue):
         """Queue a request; a retry or redirect of a leased one takes over its lease (the old
         lease ends in the same script, so the request is never in neither place)."""
         previous = request.meta.get(LEASE_META) or b""
-        self._scripts["push"](keys=[self.key, store.QUEUED, store.LEASES, store.LEASE_INFO, store.LEASED,
+        self._scripts["push"](keys=[f"{self.key}:{self.portal_of(request)}", store.QUEUED, store.LEASES, store.LEASE_INFO, store.LEASED,
                                     store.DONE], args=[-request.priority, self._encode_request(request), previous])
         if previous:
             self.held.discard(previous)
             request.meta.pop(LEASE_META, None)
 
-    def pop(self, timeout: int = 0) -> Request | None:
-        member = self._scripts["pop"](keys=[self.key, store.LEASES, store.LEASE_INFO, store.QUEUED, store.LEASED],
-                                      args=[self.worker, self.lease_seconds])
+    def __len__(self) -> int:
+        return sum(max(0, int(n)) for n in self.server.hvals(store.QUEUED))
+
+    def pop(self, timeout: int = 0, portals: list[str] | None = None) -> Request | None:
+        """Lease the first request of the first non-empty queue among `portals` (in order)."""
+        if portals is None:
+            portals = [k.decode("utf-8") for k, n in self.server.hgetall(store.QUEUED).items() if int(n) > 0]
+        if not portals:
+            return None
+        member = self._scripts["pop"](keys=[store.LEASES, store.LEASE_INFO, store.QUEUED, store.LEASED],
+                                      args=[self.worker, self.lease_seconds, self.key, *portals])
         if not member:
             return None
         self.held.add(member)
@@ -143,11 +165,12 @@ class LeasedQueue(PriorityQueue):
 
     def requeue(self, members: list[bytes] | None = None) -> int:
         """Put back expired leases (anyone's), or the given members (this worker's, on a stop)."""
-        return self._scripts["requeue"](keys=[self.key, store.LEASES, store.LEASE_INFO, store.QUEUED,
-                                              store.LEASED, store.REQUEUED], args=list(members or []))
+        return self._scripts["requeue"](keys=[store.LEASES, store.LEASE_INFO, store.QUEUED, store.LEASED,
+                                              store.REQUEUED], args=[self.key, *(members or [])])
 
     def leases(self) -> int:
         return self.server.zcard(store.LEASES)
 
     def clear(self) -> None:
-        self.server.delete(self.key, store.LEASES, store.LEASE_INFO, store.QUEUED, store.LEASED)
+        keys = [*self.server.scan_iter(self.key + ":*"), store.LEASES, store.LEASE_INFO, store.QUEUED, store.LEASED]
+        self.server.delete(*keys)

@@ -59,6 +59,8 @@ class LeasedScheduler(Scheduler):
         scheduler.lease_seconds = settings.getfloat("LEASE_SECONDS", 60.0)
         scheduler.data_dir = settings.get("NIANBAO_DATA", "")
         scheduler.ticker = None
+        scheduler.waiting: list[str] = []  # portals with queued requests, as of the last look
+        scheduler.turn = 0
         crawler.signals.connect(scheduler.request_dropped, signal=signals.request_dropped)
         crawler.signals.connect(scheduler.spider_idle, signal=signals.spider_idle)
         return scheduler
@@ -77,6 +79,33 @@ class LeasedScheduler(Scheduler):
         self.ticker = create_looping_call(self._tick)
         self.ticker.start(min(0.5, self.lease_seconds / 3), now=False)
 
+    def next_request(self) -> Request | None:
+        """Lease a request for the portal this worker's downloader is least busy with."""
+        order = self._portal_order()
+        request = self.queue.pop(portals=order) if order else None
+        if request is None:
+            self.waiting = [k.decode("utf-8") for k, n in self.server.hgetall(store.QUEUED).items() if int(n) > 0]
+            return None
+        self.stats.inc_value("scheduler/dequeued/redis")
+        return request
+
+    def _portal_order(self) -> list[str]:
+        """Portals with queued requests, least loaded here first; those with twice their
+        concurrency already here are left to other workers."""
+        downloader = self.crawler.engine.downloader
+        portals = getattr(self.spider, "portals", {})
+        default = self.crawler.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
+        loads = []
+        self.turn += 1
+        for k, name in enumerate(self.waiting):
+            portal = portals.get(name)
+            domains = portal.allowed_domains if portal else ()
+            load = sum(len(downloader.slots[d].active) for d in domains if d in downloader.slots)
+            limit = sum(downloader.per_slot_settings.get(d, {}).get("concurrency", default) for d in domains)
+            if not domains or load < 2 * limit:
+                loads.append((load, (k + self.turn) % len(self.waiting), name))
+        return [name for *_, name in sorted(loads)]
+
     def _tick(self) -> None:
         """Renew, beat, requeue the dead's leases, and wake the engine for others' requests."""
         try:
@@ -93,9 +122,10 @@ class LeasedScheduler(Scheduler):
             if requeued:
                 logger.warning("requeued %d requests whose worker stopped renewing its leases", requeued)
                 stats.inc_value("lease/requeued", requeued)
+            self.waiting = [k.decode("utf-8") for k, n in self.server.hgetall(store.QUEUED).items() if int(n) > 0]
             slot = getattr(self.crawler.engine, "_slot", None)
-            if slot is not None and len(self.queue) and not self.crawler.engine.needs_backout():
-                slot.nextcall.schedule()
+            if slot is not None and not self.crawler.engine.needs_backout():
+                slot.nextcall.schedule()  # others' requests, or the crawl's end, seen now, not at the 5 s heartbeat
         except Exception:  # Redis away (restart): the client retried; the next tick tries again
             logger.warning("lease upkeep failed", exc_info=True)
 

@@ -17,7 +17,7 @@ from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
 PREFIX = "nianbao"
-QUEUE_KEY = PREFIX + ":%(spider)s:requests"  # scrapy-redis' priority queue (a sorted set)
+QUEUE_KEY = PREFIX + ":%(spider)s:requests"  # + ":<portal>": a priority queue (sorted set) per portal
 DUPEFILTER_KEY = PREFIX + ":%(spider)s:dupefilter"
 
 # Keys of one crawl, dropped when the next crawl starts (`captures` is kept).
@@ -79,7 +79,7 @@ def new_crawl(server: redis.Redis, registry_text: str, command: str) -> str:
     crawl_id = time.strftime("%Y%m%d%H%M%S", time.gmtime())
     pipe = server.pipeline()
     pipe.delete(*CRAWL_KEYS)
-    for pattern in (PREFIX + ":*:requests", PREFIX + ":*:dupefilter", GATE + "*", GATE_NEXT + "*",
+    for pattern in (PREFIX + ":*:requests:*", PREFIX + ":*:dupefilter", GATE + "*", GATE_NEXT + "*",
                     ROBOTS_CLAIM + "*"):
         for key in server.scan_iter(pattern):
             pipe.delete(key)
