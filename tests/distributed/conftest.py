@@ -114,3 +114,11 @@ def start_crawl(server: RedisServer, registry: Path, data: Path, workers: list[P
 def records_in(data: Path) -> int:
     """CDXJ lines written so far under DATA/warc (a worker's progress)."""
     return sum(len(p.read_text().splitlines()) for p in (data / "warc").glob("*.cdxj")) if (data / "warc").exists() else 0
+
+
+def write_registry(tmp_path: Path, running, *keys: str) -> Path:
+    """The served testbed's registry, with `keys` (TOML lines) added to every portal."""
+    registry = tmp_path / "portals.toml"
+    registry.write_text(running.registry_toml().replace("[[portal]]\n", "[[portal]]\n" + "".join(k + "\n" for k in keys)),
+                        encoding="utf-8")
+    return registry

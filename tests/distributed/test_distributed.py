@@ -16,7 +16,7 @@ import pytest
 
 from simportals import build_testbed, serve_testbed
 from tests.conftest import run_nianbao
-from tests.distributed.conftest import finish, records_in, start_crawl
+from tests.distributed.conftest import finish, records_in, start_crawl, write_registry
 
 REPORT_COLUMNS_SKIPPED = {"warc_filename", "warc_offset", "warc_length", "fetched_at", "last_seen", "first_seen_run",
                           "last_seen_run", "last_listed_run", "withdrawn_on", "withdrawn_run"}
@@ -51,8 +51,7 @@ def served():
 
 
 def test_two_workers_build_the_catalogue_one_machine_builds_and_stay_incremental(tmp_path, served, redis_server):
-    registry = tmp_path / "portals.toml"
-    registry.write_text(served.registry_toml(), encoding="utf-8")
+    registry = write_registry(tmp_path, served)
     run_nianbao("crawl", "--portals", str(registry), "--data", str(tmp_path / "single"))
     coordinator, (worker,) = start_crawl(redis_server, registry, tmp_path / "central", [tmp_path / "w1"],
                                          "--merge-from", str(tmp_path / "w1"))
@@ -86,9 +85,7 @@ def test_two_workers_build_the_catalogue_one_machine_builds_and_stay_incremental
 
 def test_a_killed_worker_loses_no_report(tmp_path, redis_server):
     with serve_testbed(build_testbed(), latency=0.1) as running:
-        registry = tmp_path / "portals.toml"
-        registry.write_text(running.registry_toml().replace("[[portal]]\n", "[[portal]]\nconcurrency = 2\n"),
-                            encoding="utf-8")
+        registry = write_registry(tmp_path, running, "concurrency = 2")
         coordinator, (doomed, survivor) = start_crawl(redis_server, registry, tmp_path / "central",
                                                       [tmp_path / "w1", tmp_path / "w2"], "--merge-from",
                                                       str(tmp_path / "w1"), "--merge-from", str(tmp_path / "w2"))
@@ -114,9 +111,7 @@ def test_a_killed_worker_loses_no_report(tmp_path, redis_server):
 
 def test_the_crawl_survives_a_redis_restart(tmp_path, redis_server):
     with serve_testbed(build_testbed(), latency=0.1) as running:
-        registry = tmp_path / "portals.toml"
-        registry.write_text(running.registry_toml().replace("[[portal]]\n", "[[portal]]\nconcurrency = 2\n"),
-                            encoding="utf-8")
+        registry = write_registry(tmp_path, running, "concurrency = 2")
         coordinator, (worker,) = start_crawl(redis_server, registry, tmp_path / "central", [tmp_path / "w1"],
                                              "--merge-from", str(tmp_path / "w1"))
         deadline = time.monotonic() + 60
@@ -134,9 +129,7 @@ def test_the_crawl_survives_a_redis_restart(tmp_path, redis_server):
 
 def test_politeness_holds_across_four_workers(tmp_path, redis_server):
     with serve_testbed(build_testbed(), latency=0.1) as running:
-        registry = tmp_path / "portals.toml"
-        registry.write_text(running.registry_toml().replace("[[portal]]\n", "[[portal]]\nconcurrency = 2\ndownload_delay = 0\n"),
-                            encoding="utf-8")
+        registry = write_registry(tmp_path, running, "concurrency = 2", "download_delay = 0")
         coordinator, workers = start_crawl(redis_server, registry, tmp_path / "central",
                                            [tmp_path / f"w{k}" for k in (1, 2, 3)], "--no-merge",
                                            "-s", "AUTOTHROTTLE_ENABLED=False")
