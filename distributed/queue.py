@@ -48,8 +48,10 @@ redis.call('HINCRBY', KEYS[4], portal(item[1]), 1)
 return item[1]
 """
 
-# KEYS: portal-queue queued leases lease_info leased done   ARGV: score member previous-lease-or-empty
+# KEYS: portal-queue queued leases lease_info leased done dupefilter
+# ARGV: score member previous-lease-or-empty fingerprint-or-empty → 0 when already seen
 _PUSH = _LUA_HEAD + """
+if ARGV[4] ~= '' and redis.call('SADD', KEYS[7], ARGV[4]) == 0 then return 0 end
 if redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2]) == 1 then redis.call('HINCRBY', KEYS[2], portal(ARGV[2]), 1) end
 if ARGV[3] ~= '' and redis.call('ZREM', KEYS[3], ARGV[3]) == 1 then
   redis.call('HDEL', KEYS[4], ARGV[3])
@@ -122,15 +124,20 @@ class LeasedQueue(PriorityQueue):
     def _decode_request(self, encoded: bytes) -> Request:
         return super()._decode_request(encoded.split(b"\0", 1)[1])
 
-    def push(self, request: Request) -> None:
-        """Queue a request; a retry or redirect of a leased one takes over its lease (the old
-        lease ends in the same script, so the request is never in neither place)."""
+    def push(self, request: Request, fingerprint: str = "", seen_key: str = "") -> bool:
+        """Queue a request unless its fingerprint is in `seen_key` (the duplicate filter's
+        set, checked and filled in the same script: a worker killed in between would
+        otherwise leave a request marked seen and never queued). A retry or redirect of a
+        leased request takes over its lease, which ends in the same script too."""
         previous = request.meta.get(LEASE_META) or b""
-        self._scripts["push"](keys=[f"{self.key}:{self.portal_of(request)}", store.QUEUED, store.LEASES, store.LEASE_INFO, store.LEASED,
-                                    store.DONE], args=[-request.priority, self._encode_request(request), previous])
-        if previous:
+        queued = self._scripts["push"](
+            keys=[f"{self.key}:{self.portal_of(request)}", store.QUEUED, store.LEASES, store.LEASE_INFO,
+                  store.LEASED, store.DONE, seen_key or store.PREFIX + ":unused"],
+            args=[-request.priority, self._encode_request(request), previous, fingerprint])
+        if previous and queued:
             self.held.discard(previous)
             request.meta.pop(LEASE_META, None)
+        return bool(queued)
 
     def __len__(self) -> int:
         return sum(max(0, int(n)) for n in self.server.hvals(store.QUEUED))

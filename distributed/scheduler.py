@@ -79,6 +79,15 @@ class LeasedScheduler(Scheduler):
         self.ticker = create_looping_call(self._tick)
         self.ticker.start(min(0.5, self.lease_seconds / 3), now=False)
 
+    def enqueue_request(self, request: Request) -> bool:
+        """scrapy-redis' enqueue, with the duplicate filter's mark and the push in one script."""
+        fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
+        if not self.queue.push(request, fingerprint, self.df.key):
+            self.df.log(request, self.spider)
+            return False
+        self.stats.inc_value("scheduler/enqueued/redis")
+        return True
+
     def next_request(self) -> Request | None:
         """Lease a request for the portal this worker's downloader is least busy with."""
         order = self._portal_order()

@@ -74,3 +74,12 @@ def test_host_gate_holds_concurrency_and_delay_across_clients(redis_server):
     d1, _ = one.acquire("slow:1", limit=5, delay=0.3)
     d2, wait = two.acquire("slow:1", limit=5, delay=0.3)
     assert d1 and d2 is None and 0.1 < wait <= 0.3
+
+
+def test_the_duplicate_filter_mark_and_the_push_are_one_step(redis_server):
+    server = store.connect(redis_server.url)
+    q = queue(server, "w")
+    first = Request("http://x.test/1", meta={"portal": "x"})
+    assert q.push(first, "fp1", "nianbao:portal:dupefilter")
+    assert not q.push(first.replace(), "fp1", "nianbao:portal:dupefilter")  # seen: not queued twice
+    assert len(q) == 1 and server.sismember("nianbao:portal:dupefilter", "fp1")
