@@ -18,6 +18,7 @@ host had in flight at once.
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import socket
 import subprocess
@@ -74,13 +75,27 @@ def redis_server(work: Path) -> tuple[subprocess.Popen, str]:
     return proc, f"redis://127.0.0.1:{port}/0"
 
 
-def distributed_run(registry: Path, work: Path, url: str, n: int) -> tuple[float, int, list[str]]:
-    """Coordinator + n-1 workers; returns (seconds, responses of all workers, coordinator command)."""
+def archived_urls(dirs: list[Path]) -> set[str]:
+    """Every URL with an archived response or revisit in these DATA directories (CDXJ)."""
+    found = set()
+    for d in dirs:
+        for index in (d / "warc").glob("*.cdxj"):
+            for line in index.read_text(encoding="utf-8").splitlines():
+                fields = json.loads(line.split(" ", 2)[2])
+                if "status" in fields:
+                    found.add(fields["url"])
+    return found
+
+
+def distributed_run(registry: Path, work: Path, url: str, n: int) -> tuple[float, int, list[str], set[str]]:
+    """Coordinator + n-1 workers from a fresh Redis database; returns (seconds, responses of
+    all workers, coordinator command, URLs archived)."""
     import redis
 
     dirs = [work / f"d{n}-{k}" for k in range(n)]
     for d in dirs:
         shutil.rmtree(d, ignore_errors=True)
+    redis.Redis.from_url(url).flushdb()  # a first crawl each time, as the single-machine run
     sets = [x for k, v in SETTINGS.items() for x in ("-s", f"{k}={v}")]
     cmd = [NIANBAO, "crawl", "--portals", str(registry), "--data", str(dirs[0]), "--redis", url, "--no-merge", *sets]
     started = time.monotonic()
@@ -103,7 +118,7 @@ def distributed_run(registry: Path, work: Path, url: str, n: int) -> tuple[float
             ends.append(stats.get("finish_time"))
     # first spider open → last spider close, as the single-machine figure (Scrapy's elapsed time)
     elapsed = (max(ends) - min(starts)).total_seconds() if starts and None not in starts + ends else wall
-    return elapsed, responses, cmd
+    return elapsed, responses, cmd, archived_urls(dirs)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -126,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     redis_proc, url = redis_server(work)
     rates: dict[str, list[float]] = {"single machine": [], **{f"{n} worker{'s' if n > 1 else ''}": [] for n in (1, 2, 4)}}
     peaks: dict[str, int] = {}
+    missing: dict[str, int] = {}  # URLs the single machine archived and the workers did not
     commands: list[str] = []
     try:
         with Served(scale, latency=args.latency, hosts=args.hosts, workdir=work, concurrency=args.per_host,
@@ -143,10 +159,12 @@ def main(argv: list[str] | None = None) -> int:
                 log(f"round {k + 1}: single machine {r.responses} responses = {r.pages_per_s:.1f}/s")
                 if k == 0:
                     commands.append(quote(r.command))
+                expected = archived_urls([work / "single"])
                 for n in (1, 2, 4):
                     label = f"{n} worker{'s' if n > 1 else ''}"
-                    secs, responses, cmd = distributed_run(served.registry, work, url, n)
+                    secs, responses, cmd, urls = distributed_run(served.registry, work, url, n)
                     rates[label].append(responses / secs)
+                    missing[label] = max(missing.get(label, 0), len(expected - urls))
                     peaks[label] = max(peaks.get(label, 0), peak())
                     log(f"round {k + 1}: {label}: {responses} responses in {secs:.1f}s = {responses / secs:.1f}/s")
                     if k == 0 and n == 4:
@@ -162,10 +180,11 @@ def main(argv: list[str] | None = None) -> int:
                         f"ceiling {args.hosts}×{args.per_host}÷{args.latency}s", [ceiling], ratio, "report", None,
                         f"{med(values) / bound:.2f}× the testbed bound {bound:.0f} p/s; "
                         f"{med(values) / single:.2f}× the single machine; peak {peaks[label]} in flight on one host "
-                        f"(allowed {args.per_host})"))
+                        f"(allowed {args.per_host}); URLs the single machine archived and these did not: "
+                        f"{missing.get(label, 0)}"))
     print_table(rows)
     save("distributed", rows, {"scale": scale, "hosts": args.hosts, "latency": args.latency, "ceiling": ceiling,
-                               "testbed_bound": bound, "peak_in_flight": peaks}, commands)
+                               "testbed_bound": bound, "peak_in_flight": peaks, "missing_urls": missing}, commands)
     cleanup(work)
     return 0
 

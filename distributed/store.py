@@ -2,8 +2,9 @@
 
 One crawl per Redis database. Its keys all start with `nianbao:`; scrapy-redis' own keys
 (frontier, duplicate filter) are named through SCHEDULER_QUEUE_KEY / SCHEDULER_DUPEFILTER_KEY
-under the same prefix. Known captures (`nianbao:captures`) outlive a crawl: the next crawl's
-conditional requests come from them. See docs/distributed.md.
+under the same prefix. Everything is dropped when the next crawl starts, the known captures
+too: they are filled again from the coordinator's DATA, so a crawl never skips what that
+DATA's archive does not hold. See docs/distributed.md.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ PREFIX = "nianbao"
 QUEUE_KEY = PREFIX + ":%(spider)s:requests"  # + ":<portal>": a priority queue (sorted set) per portal
 DUPEFILTER_KEY = PREFIX + ":%(spider)s:dupefilter"
 
-# Keys of one crawl, dropped when the next crawl starts (`captures` is kept).
+# Keys of one crawl, dropped when the next crawl starts.
 CRAWL = PREFIX + ":crawl"  # hash: id, status, seeded, started, registry, command
 WORKERS = PREFIX + ":workers"  # hash: worker id → JSON heartbeat
 LEASES = PREFIX + ":leases"  # sorted set: queue member → lease deadline (Redis time)
@@ -36,10 +37,10 @@ ROBOTS = PREFIX + ":robots"  # hash: netloc → robots.txt body fetched by one w
 ROBOTS_CLAIM = PREFIX + ":robots_claim:"  # + netloc: the worker fetching it
 GATE = PREFIX + ":gate:"  # + slot key: sorted set of download tokens → deadline
 GATE_NEXT = PREFIX + ":gate_next:"  # + slot key: Redis time the next download may start
-CAPTURES = PREFIX + ":captures"  # hash: URL → JSON of its latest archived 200 (kept)
+CAPTURES = PREFIX + ":captures"  # hash: URL → JSON of its latest archived 200
 
 CRAWL_KEYS = (CRAWL, LEASES, LEASE_INFO, QUEUED, LEASED, DONE, REQUEUED, BUDGET, LISTED,
-              NON_REPORTS, ROBOTS)
+              NON_REPORTS, ROBOTS, CAPTURES)
 
 
 class NoCrawl(Exception):
@@ -75,7 +76,7 @@ def crawl_record(server: redis.Redis) -> dict[str, str]:
 
 
 def new_crawl(server: redis.Redis, registry_text: str, command: str) -> str:
-    """Drop the last crawl's state (not the known captures) and record a new crawl."""
+    """Drop the last crawl's state and record a new crawl."""
     crawl_id = time.strftime("%Y%m%d%H%M%S", time.gmtime())
     pipe = server.pipeline()
     pipe.delete(*CRAWL_KEYS)
