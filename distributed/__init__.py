@@ -1,10 +1,21 @@
 """Distributed crawling on Redis (scrapy-redis): many workers, one frontier with leases,
 politeness held across workers, shared crawl state, one catalogue merged from every
-worker's WARCs. See docs/distributed.md."""
+worker's WARCs. See docs/distributed.md.
 
-from distributed.coordinator import crawl
-from distributed.merge import merge
-from distributed.status import crawl_status
-from distributed.worker import run_worker
+Names load on first use, so `nianbao --help` does not import Scrapy and redis.
+"""
 
-__all__ = ["crawl", "crawl_status", "merge", "run_worker"]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {"crawl": "distributed.coordinator", "run_worker": "distributed.worker",
+            "merge": "distributed.merge", "crawl_status": "distributed.status"}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'distributed' has no attribute {name!r}")
+    return getattr(importlib.import_module(_EXPORTS[name]), name)

@@ -21,12 +21,12 @@ def worker(redis_url: str, data_dir: str, worker_id: str | None, overrides: tupl
     Example: nianbao worker --redis redis://crawl-host:6379/0 --data /srv/nianbao-worker
     """
     from distributed.store import NoCrawl
-    from distributed.worker import run_worker
+    from distributed.worker import LOCK_ERRORS, run_worker
 
     started = time.monotonic()
     try:
         stats = run_worker(redis_url, data_dir, worker_id, dict(o.split("=", 1) for o in overrides))
-    except NoCrawl as e:
+    except (NoCrawl, *LOCK_ERRORS) as e:
         raise click.ClickException(str(e)) from e
     click.echo(f"worker {stats.get('finish_reason', '?')} after {time.monotonic() - started:.1f}s: "
                f"{stats.get('downloader/response_count', 0)} responses, "
@@ -68,11 +68,12 @@ def merge(data_dir: str, sources: tuple[str, ...]) -> None:
     from crawler.registry import RegistryError
     from distributed.merge import MergeConflict
     from distributed.merge import merge as run_merge
+    from distributed.worker import LOCK_ERRORS
 
     started = time.monotonic()
     try:
         stats = run_merge(data_dir, list(sources))
-    except (RegistryError, MergeConflict) as e:
+    except (RegistryError, MergeConflict, *LOCK_ERRORS) as e:
         raise click.ClickException(str(e)) from e
     run = stats.get("nianbao/run") or {}
     click.echo(f"merged {stats['merge/copied_files']} files; catalogued {stats.get('replay/responses', 0)} archived "
@@ -89,6 +90,7 @@ def crawl_distributed(registry: str, data_dir: str, redis_url: str, overrides: t
     """`nianbao crawl --redis`: the coordinator (distributed.coordinator)."""
     from crawler.registry import RegistryError
     from distributed.coordinator import crawl
+    from distributed.worker import LOCK_ERRORS
 
     if only:
         raise click.UsageError("--only cannot be combined with --redis: a distributed crawl covers its registry")
@@ -96,7 +98,7 @@ def crawl_distributed(registry: str, data_dir: str, redis_url: str, overrides: t
     settings = dict(o.split("=", 1) for o in overrides)
     try:
         stats = crawl(registry, data_dir, redis_url, settings, sources, merge)
-    except RegistryError as e:
+    except (RegistryError, *LOCK_ERRORS) as e:
         raise click.ClickException(str(e)) from e
     click.echo(f"distributed crawl {stats.get('distributed/crawl_id')} {stats.get('finish_reason', '?')} in "
                f"{time.monotonic() - started:.1f}s; this worker: {stats.get('downloader/response_count', 0)} "

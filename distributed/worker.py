@@ -82,6 +82,14 @@ class WorkerInfo:
                                       "nianbao-crawl": settings.get("NIANBAO_CRAWL_ID", "")})
 
 
+try:  # the one-writer lock of a data directory (archive/lock.py, from the integrity work)
+    from archive.lock import DataDirLocked
+
+    LOCK_ERRORS: tuple[type[Exception], ...] = (DataDirLocked,)
+except ModuleNotFoundError:
+    LOCK_ERRORS = ()
+
+
 def data_lock(data_dir: str | os.PathLike[str], command: str) -> Any:
     """DATA's one-writer lock (archive.lock, from the integrity work) when this build has it."""
     try:

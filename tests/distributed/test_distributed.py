@@ -143,3 +143,17 @@ def test_politeness_holds_across_four_workers(tmp_path, redis_server):
     assert len(working) >= 3, working  # the load was shared
     assert peaks == dict.fromkeys(peaks, 2), peaks  # 2 per portal across all four workers, used and held
     assert robots == dict.fromkeys(robots, 1), robots  # fetched once per host for the whole crawl
+
+
+def test_the_page_budget_is_one_for_all_workers(tmp_path, redis_server):
+    with serve_testbed(build_testbed(), latency=0.05) as running:
+        registry = write_registry(tmp_path, running, "max_pages = 12", "concurrency = 2")
+        coordinator, (worker,) = start_crawl(redis_server, registry, tmp_path / "central", [tmp_path / "w1"],
+                                             "--no-merge")
+        finish(worker, tmp_path / "w1.out")
+        finish(coordinator, tmp_path / "central.out")
+        served = {p.name: sum(1 for _, path, _ in running.request_log(p.name) if path != "/robots.txt")
+                  for p in running.tb.portals}
+    spent = {k.decode(): int(v) for k, v in redis_server.client().hgetall("nianbao:budget").items()}
+    assert spent == dict.fromkeys(served, 12), spent
+    assert all(0 < n <= 12 for n in served.values()), served  # never more than the budget, together
