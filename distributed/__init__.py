@@ -10,8 +10,10 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+# (`merge` is `distributed.merge.merge`: a package attribute named like its module would be
+# replaced by the module on import)
 _EXPORTS = {"crawl": "distributed.coordinator", "run_worker": "distributed.worker",
-            "merge": "distributed.merge", "crawl_status": "distributed.status"}
+            "crawl_status": "distributed.status"}
 __all__ = sorted(_EXPORTS)
 
 
