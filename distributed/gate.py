@@ -45,7 +45,8 @@ return 1
 
 
 class HostGate:
-    """Tokens per slot key: `acquire` → token or seconds to wait, `release`, `renew`."""
+    """Tokens per slot key: `acquire` → (token, 0) or (None, seconds until the delay has passed,
+    or -1 while the concurrency is in use), `release`, `renew`."""
 
     def __init__(self, server: Any, ttl: float = 60.0, poll: float = 0.05) -> None:
         self.server, self.ttl, self.poll = server, ttl, poll
@@ -60,7 +61,7 @@ class HostGate:
         if wait == 0:
             self.held.setdefault(key, set()).add(token)
             return token, 0.0
-        return None, self.poll if wait < 0 else max(wait, 0.001)
+        return None, -1.0 if wait < 0 else max(wait, 0.001)  # -1: the allowance is in use
 
     def release(self, key: str, token: str) -> None:
         self.held.get(key, set()).discard(token)
@@ -85,6 +86,7 @@ class GlobalSlotDownloader(SlotBoundDownloader):
         self.gate = HostGate(get_redis_from_settings(settings), settings.getfloat("LEASE_SECONDS", 60.0),
                              settings.getfloat("GATE_POLL_SECONDS", 0.05))
         self._tokens: dict[int, dict[Request, str]] = {}  # id(slot) → its requests' tokens
+        self._refused: dict[int, int] = {}  # id(slot) → refusals in a row (the poll backs off)
 
     def _slot_key(self, slot: Slot) -> str:
         return next((k for k, s in self.slots.items() if s is slot), "?")
@@ -99,8 +101,14 @@ class GlobalSlotDownloader(SlotBoundDownloader):
         while slot.queue and slot.free_transfer_slots() > 0:
             token, wait = self.gate.acquire(key, slot.concurrency, slot.download_delay())
             if token is None:
+                # Other workers hold the host's allowance: ask again soon, then less often
+                # (every worker polling every waiting host at once would cost Redis and CPU).
+                if wait < 0:
+                    refused = self._refused[id(slot)] = self._refused.get(id(slot), 0) + 1
+                    wait = self.gate.poll * min(2 ** (refused - 1), 8)
                 slot.latercall = call_later(wait, self._latercall, slot)
                 return
+            self._refused.pop(id(slot), None)
             request, queue_dfd = slot.queue.popleft()
             tokens[request] = token
             _schedule_coro(self._wait_for_download(slot, request, queue_dfd))

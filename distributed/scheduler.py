@@ -85,6 +85,9 @@ class LeasedScheduler(Scheduler):
         if not self.queue.push(request, fingerprint, self.df.key):
             self.df.log(request, self.spider)
             return False
+        portal = self.queue.portal_of(request)
+        if portal not in self.waiting:  # poppable at once, not after the next look at Redis
+            self.waiting.append(portal)
         self.stats.inc_value("scheduler/enqueued/redis")
         return True
 
