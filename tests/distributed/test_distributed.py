@@ -152,8 +152,9 @@ def test_the_page_budget_is_one_for_all_workers(tmp_path, redis_server):
                                              "--no-merge")
         finish(worker, tmp_path / "w1.out")
         finish(coordinator, tmp_path / "central.out")
-        served = {p.name: sum(1 for _, path, _ in running.request_log(p.name) if path != "/robots.txt")
-                  for p in running.tb.portals}
+        # Hanweb's pager POSTs are not spent from the budget (spiders/portal.py, on one machine too)
+        served = {p.name: sum(1 for method, path, _ in running.request_log(p.name)
+                              if path != "/robots.txt" and method != "POST") for p in running.tb.portals}
     spent = {k.decode(): int(v) for k, v in redis_server.client().hgetall("nianbao:budget").items()}
     assert spent == dict.fromkeys(served, 12), spent
     assert all(0 < n <= 12 for n in served.values()), served  # never more than the budget, together
