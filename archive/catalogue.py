@@ -56,6 +56,20 @@ class Catalogue(ReportVersions):
         self._depth = self._pending = 0
         self._batch_started = 0.0
 
+    @classmethod
+    def read_only(cls, path: str | os.PathLike[str]) -> Catalogue:
+        """A catalogue for readers (search, changes): no statement through it can change the file."""
+        from publish.sql import connect
+
+        self = cls.__new__(cls)
+        self.path = str(path)
+        self.db = sqlite_utils.Database(connect(path))
+        self._sql = {}
+        self.batch_items, self.batch_seconds = 1, 0.0
+        self._depth = self._pending = 0
+        self._batch_started = 0.0
+        return self
+
     # -- transactions --------------------------------------------------------------------------
 
     @contextmanager

@@ -12,6 +12,7 @@ import contextlib
 import fcntl
 import logging
 import os
+import re
 import socket
 import sqlite3
 import subprocess
@@ -173,6 +174,11 @@ def serve(data_dir: str | os.PathLike[str], *, port: int = 0, collection: str = 
         yield server
     finally:
         server.stop()
+
+
+def pywb_timestamp(when: str | None) -> str:
+    """An ISO capture time as pywb's 14-digit timestamp (pywb replays the nearest capture)."""
+    return re.sub(r"\D", "", when or "")[:14]
 
 
 def example_url(data_dir: str | os.PathLike[str]) -> str | None:

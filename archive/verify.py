@@ -369,6 +369,45 @@ def check_catalogue(db_path: Path, files: dict[str, FileResult], report: Report)
     return count
 
 
+_ORPHAN_QUERIES = {
+    # (table, what is missing): rows whose report (or capture) is gone
+    ("report_stats", "report"): "select report_id, count(*) from report_stats where report_id not in "
+                                "(select id from reports) group by report_id",
+    ("report_checks", "report"): "select report_id, count(*) from report_checks where report_id not in "
+                                 "(select id from reports) group by report_id",
+    ("report_sections", "report"): "select report_id, count(*) from report_sections where report_id not in "
+                                   "(select id from reports) group by report_id",
+    ("report_versions", "report"): "select report_id, count(*) from report_versions where report_id not in "
+                                   "(select id from reports) group by report_id",
+    ("report_captures", "report"): "select report_id, count(*) from report_captures where report_id not in "
+                                   "(select id from reports) group by report_id",
+    ("report_captures", "capture"): "select report_id || ' ' || url, count(*) from report_captures rc "
+                                    "where not exists (select 1 from captures c where c.url = rc.url) "
+                                    "group by rc.report_id, rc.url",
+    ("captures", "report"): "select report_id, count(*) from captures where report_id is not null and "
+                            "report_id not in (select id from reports) group by report_id",
+}
+
+
+def check_orphans(db_path: Path, report: Report) -> int:
+    """Rows that lost the report or capture they belong to (e.g. a report deleted by hand)."""
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    found = 0
+    try:
+        tables = {name for (name,) in conn.execute("select name from sqlite_master where type = 'table'")}
+        for (table, parent), sql in _ORPHAN_QUERIES.items():
+            if table not in tables or not {"reports", "captures"} <= tables:
+                continue
+            for key, count in conn.execute(sql):
+                found += 1
+                report(Problem(str(db_path), None, f"{table}: {count} row(s) for {key} whose {parent} "
+                               f"is not in the catalogue ({'reports' if parent == 'report' else 'captures'}); "
+                               "`nianbao replay` rebuilds the catalogue from the WARCs"))
+    finally:
+        conn.close()
+    return found
+
+
 # -- the whole data directory -----------------------------------------------------------------
 
 
@@ -378,8 +417,11 @@ def warc_files(warc_dir: Path) -> list[Path]:
 
 
 def verify(data_dir: str | os.PathLike[str], *, do_seal: bool = False,
-           report: Report | None = None) -> VerifyResult:
-    """Check every WARC under DATA/warc and every catalogue row of DATA/catalogue.db."""
+           report: Report | None = None,
+           progress: Callable[[list[Path]], Iterator[Path]] | None = None) -> VerifyResult:
+    """Check every WARC under DATA/warc and every catalogue row of DATA/catalogue.db.
+
+    `progress` wraps the list of WARC files (the CLI passes a progress bar)."""
     result = VerifyResult()
 
     def add(problem: Problem) -> None:
@@ -390,7 +432,7 @@ def verify(data_dir: str | os.PathLike[str], *, do_seal: bool = False,
     data = Path(data_dir)
     warc_dir = data / "warc"
     files: dict[str, FileResult] = {}
-    for path in warc_files(warc_dir):
+    for path in (progress or iter)(warc_files(warc_dir)):
         if path.name.endswith(OPEN_SUFFIX):
             if writer_alive(path):
                 add(Problem(str(path), None, "still being written by a running crawl; skipped", "warning"))
@@ -417,4 +459,5 @@ def verify(data_dir: str | os.PathLike[str], *, do_seal: bool = False,
     catalogue = data / "catalogue.db"
     if catalogue.exists():
         result.rows = check_catalogue(catalogue, files, add)
+        check_orphans(catalogue, add)
     return result

@@ -4,7 +4,8 @@ the same pages.
     python benchmarks/bench_extract_speed.py [--scale 2] [--rounds 5] [--quick]
 
 Pages: every HTML report page of the simulated portals (`Testbed.page(...)`, the bytes the
-server would send), and the real pages in `../shared/realworld/pages/` when present.
+server would send), every report in each new layout family (simportals/layouts.py), and the
+real pages in `../shared/realworld/pages/` when present.
 Each round extracts every page with both extractors, alternating page by page (so both see
 the same cache and CPU state); ms/page = round time ÷ pages. trafilatura is called as in
 benchmarks/extract_quality.py (`include_tables=True, deduplicate=False`, bytes in).
@@ -37,6 +38,24 @@ def sim_pages(scale: int) -> list[tuple[bytes, str, list[tuple[str, str]]]]:
             status, headers, body = tb.page(portal, path)
             if status == 200 and any(k == "Content-Type" and "html" in v for k, v in headers):
                 out.append((body, tb.url(portal, path), headers))
+    return out
+
+
+def family_pages() -> list[tuple[bytes, str, list[tuple[str, str]]]]:
+    """Every HTML report of the scale-1 testbed in each layout family of issue 12 (forced)."""
+    from simportals import build_testbed, layouts
+
+    tb, chosen, out = build_testbed(), layouts.family, []
+    try:
+        for family, _ in layouts.FAMILIES[1:]:
+            layouts.family = lambda *a, f=family, **k: f
+            for t in tb.reports:
+                if t.published_as == "html":
+                    portal, path = t.locations[0]
+                    _status, headers, body = tb.page(portal, path)
+                    out.append((body, tb.url(portal, path), headers))
+    finally:
+        layouts.family = chosen
     return out
 
 
@@ -85,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     n = args.rounds or (3 if args.quick else 5)
     rows = []
-    sets = [("simulated portals", sim_pages(args.scale)), ("real pages", real_pages())]
+    sets = [("simulated portals", sim_pages(args.scale)), ("layout families", family_pages()),
+            ("real pages", real_pages())]
     for name, pages in sets:
         if not pages:
             log(f"{name}: none found ({REAL} absent) — skipped")

@@ -143,20 +143,30 @@ def simulated_cases() -> Iterator[Case]:
 
 
 def _testbed_cases(testbed) -> Iterator[Case]:
-    """HTML report pages; the gold is the report text the generator rendered into the page."""
+    """HTML report pages; the gold is the report text the generator rendered into the page.
+
+    The CMS families (trs, hanweb, platform) as the testbed serves them, then every report
+    rendered in each layout family of issue 12 (simportals/layouts.py), forced one at a time."""
+    from simportals import layouts
     from simportals.render_report import report_text
 
     specs = {spec.key: spec for spec in testbed.specs}
     cms = {portal.name: portal.cms for portal in testbed.portals}
-    for truth in testbed.reports:
-        if truth.published_as != "html":
-            continue
-        gold = report_text(specs[truth.key])
-        for portal, path in truth.locations:
-            status, headers, body = testbed.page(portal, path)
-            if status == 200:
-                yield Case(f"{portal}{path}", f"sim: {cms[portal]} ({portal})", body,
-                           testbed.url(portal, path), gold, headers)
+    html = [(t, report_text(specs[t.key])) for t in testbed.reports if t.published_as == "html"]
+    chosen = layouts.family
+    for family, _share in layouts.FAMILIES:
+        layouts.family = lambda *a, f=family, **k: f
+        try:
+            for truth, gold in html:
+                for portal, path in truth.locations:
+                    status, headers, body = testbed.page(portal, path)
+                    klass = (f"sim: {cms[portal]} ({portal})" if family == "cms"
+                             else f"sim layout: {family}")
+                    if status == 200:
+                        yield Case(f"{family}:{portal}{path}", klass, body,
+                                   testbed.url(portal, path), gold, headers)
+        finally:
+            layouts.family = chosen
 
 
 def run(cases: list[Case], repeat: int) -> dict[tuple[str, str], dict]:

@@ -20,7 +20,41 @@ def data_option(fn):
                         show_default=True, help="Data directory (WARCs, catalogue, logs)")(fn)
 
 
-@click.group(context_settings=CONTEXT_SETTINGS)
+class NianbaoGroup(click.Group):
+    """Ends quietly with exit 0 when the reader of stdout goes away (`nianbao changes | head -1`)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            from publish.textout import silence_broken_pipe
+
+            silence_broken_pipe()
+            ctx.exit(0)
+
+
+def _existing_data(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if not Path(value).is_dir():
+        raise click.BadParameter(f"directory {value} does not exist; give the --data directory of a "
+                                 "crawl (`nianbao crawl` or `nianbao demo` create one)", ctx, param)
+    return value
+
+
+def existing_data_option(fn):
+    """--data for commands that read what a crawl wrote: it must exist (checked before any work)."""
+    return click.option("--data", "data_dir", type=click.Path(file_okay=False), default=DEFAULT_DATA,
+                        show_default=True, callback=_existing_data,
+                        help="Data directory written by a crawl (WARCs, catalogue, logs)")(fn)
+
+
+def format_option(fn):
+    from publish.textout import FORMATS
+
+    return click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+                        help="table (aligned, CJK-aware), csv, jsonl (one JSON object a line) or json")(fn)
+
+
+@click.group(context_settings=CONTEXT_SETTINGS, cls=NianbaoGroup)
 @click.version_option(package_name="nianbao")
 def cli() -> None:
     """nianbao (年报): archive and catalogue government information-disclosure annual reports."""
@@ -168,57 +202,83 @@ def extract(page: str, url: str | None, content_type: str | None) -> None:
 
 
 @cli.command()
-@data_option
+@existing_data_option
 @click.argument("sql")
-@click.option("--json", "as_json", is_flag=True, help="Print rows as JSON instead of a table")
-def query(data_dir: str, sql: str, as_json: bool) -> None:
-    """Run SQL against DATA/catalogue.db and print the result as a table.
+@format_option
+@click.option("--json", "as_json", is_flag=True, help="Print rows as one JSON array (same as --format json)")
+def query(data_dir: str, sql: str, fmt: str, as_json: bool) -> None:
+    """Run read-only SQL against DATA/catalogue.db and print the result.
+
+    The catalogue is opened read-only: statements that would change it fail.
 
     Example: nianbao query --data ./nianbao-data "select year, count(*) from reports group by year"
     """
     import sqlite3
 
-    from tabulate import tabulate
+    from publish.sql import CatalogueMissing, connect, rows
+    from publish.textout import write_rows
 
-    catalogue = _open_catalogue(data_dir)
     try:
-        columns, rows = catalogue.query(sql)
+        conn = connect(Path(data_dir) / "catalogue.db")
+    except CatalogueMissing as e:
+        raise click.ClickException(f"{e}; run `nianbao crawl` or `nianbao demo` first") from e
+    try:
+        columns, found = rows(conn, sql)
     except sqlite3.Error as e:
+        if "readonly" in str(e) or "not authorized" in str(e):
+            raise click.ClickException(f"the catalogue is read-only: `query` runs SELECT statements only ({e})") from e
         raise click.ClickException(f"SQL error: {e}") from e
-    if as_json:
-        click.echo(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], ensure_ascii=False, indent=2))
-    else:
-        click.echo(tabulate(rows, headers=columns, tablefmt="simple", maxcolwidths=60))
+    except sqlite3.Warning as e:
+        raise click.ClickException(f"SQL error: {e}; run one statement at a time") from e
+    write_rows(columns, found, "json" if as_json else fmt, maxcolwidths=60 if fmt == "table" else None)
 
 
 @cli.command()
-@data_option
+@existing_data_option
 @click.argument("terms", nargs=-1, required=True)
 @click.option("--year", type=int, help="Report year")
 @click.option("--province", help="e.g. 浙江省")
 @click.option("--level", type=click.Choice(["province", "prefecture", "county", "township", "department"]))
 @click.option("--limit", default=20, show_default=True)
 @click.option("--rank", is_flag=True, help="Order by relevance (bm25) instead of newest first")
+@format_option
 def search(data_dir: str, terms: tuple[str, ...], year: int | None, province: str | None,
-           level: str | None, limit: int, rank: bool) -> None:
+           level: str | None, limit: int, rank: bool, fmt: str) -> None:
     """Full-text search of the catalogue's reports (Chinese works: trigram index).
 
     Example: nianbao search 过程性信息 --year 2022 --province 浙江省
     """
-    from tabulate import tabulate
+    words = " ".join(terms).split()
+    if not words:
+        raise click.UsageError("search needs a word or phrase, e.g. `nianbao search 过程性信息`")
+    from publish.textout import write_rows
 
     catalogue = _open_catalogue(data_dir)
-    rows = catalogue.search(" ".join(terms), year=year, province=province, level=level, limit=limit, rank=rank)
-    if not rows:
+    found = catalogue.search(" ".join(words), year=year, province=province, level=level, limit=limit, rank=rank)
+    if not found and fmt == "table":
         click.echo("no matching reports")
         return
-    click.echo(tabulate([(r["year"], r["agency"], r["title"], r["snippet"]) for r in rows],
-                        headers=["year", "agency", "title", "snippet"], maxcolwidths=[6, 24, 40, 50]))
+    if fmt == "table":
+        write_rows(["year", "agency", "title", "snippet"],
+                   [(r["year"], r["agency"], r["title"], r["snippet"]) for r in found], maxcolwidths=[6, 24, 40, 50])
+    else:
+        columns = list(found[0]) if found else ["id", "title", "agency", "year", "province", "level", "url", "snippet"]
+        write_rows(columns, [tuple(r.values()) for r in found], fmt)
+
+
+def _parse_since(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    from datetime import date, datetime
+
+    try:
+        return (date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD, e.g. --since 2026-02-01",
+                                 ctx, param) from None
 
 
 @cli.command()
-@data_option
-@click.option("--since", required=True, help="ISO date, e.g. 2026-02-01")
+@existing_data_option
+@click.option("--since", required=True, callback=_parse_since, help="ISO date, e.g. 2026-02-01")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text")
 def changes(data_dir: str, since: str, as_json: bool) -> None:
     """List reports new, changed (with a text diff) and withdrawn since a date.
@@ -247,14 +307,14 @@ def _open_catalogue(data_dir: str):
     path = data_paths(data_dir)["catalogue"]
     if not path.exists():
         raise click.ClickException(f"no catalogue at {path}; run `nianbao crawl` or `nianbao demo` first")
-    return Catalogue(path)
+    return Catalogue.read_only(path)
 
 
 def _register_plugins() -> None:
     """Commands that live beside the library code they front."""
     import importlib
 
-    for module in ("crawler.cli_archive", "distributed.cli"):
+    for module in ("crawler.cli_archive", "crawler.cli_catalogue", "crawler.cli_discover", "distributed.cli"):
         try:
             commands = importlib.import_module(module).COMMANDS
         except ModuleNotFoundError as e:

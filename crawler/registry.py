@@ -47,6 +47,7 @@ class Portal:
     allowed_domains: tuple[str, ...]
     title: str | None = None
     cms: str | None = None  # hint only: trs, hanweb, platform
+    pagination: str | None = None  # as `nianbao discover` found it (spiders/cms.py); informative
     link_xpath: str | None = None  # where report links are on a listing page
     title_pattern: str | None = None  # overrides the default report-title regex
     max_pages: int = 2000  # budget: listing + detail + attachment requests per run

@@ -45,6 +45,7 @@ EXTENSIONS = {
     "scrapy.extensions.throttle.AutoThrottle": None,
     "crawler.throttle.PortalAutoThrottle": 0,
     "scrapy.extensions.telnet.TelnetConsole": None,
+    "crawler.progress.CrawlProgress": 900,
 }
 DOWNLOADER_MIDDLEWARES = {
     # Slow a host down on 429/503 (Retry-After) and dropped connections; RetryMiddleware retries.

@@ -1,12 +1,14 @@
 """The template's own cross-checks (ogi-format §1.6), recorded per report, never used to reject it.
 
-For the arithmetic a blank cell counts as 0 (Shanghai 2019 leaves zeros blank); a cell marked
-not applicable (`/`, `—`, `不适用`) or holding text makes its equation unevaluable, and a check
-whose equations are all unevaluable has `passed` None.
+For the arithmetic a blank cell counts as 0 (Shanghai 2019 leaves zeros blank), and so does a
+cell printed `/`, `—` or `-` (officials write those for "none", issue 12; the cell's value stays
+None); `不适用` or other text makes its equation unevaluable, and a check whose equations are
+all unevaluable has `passed` None.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +18,7 @@ from extract.model import Cell, Check
 if TYPE_CHECKING:
     from extract.stats import Statistics
 
+_NONE_MARK = re.compile(r"^\s*(?:[/／\\—–－-]+)?\s*$")  # blank, `/`, `—`, `--`: counted as 0
 _APPLICANTS = [name for name, _ in cb.T3_COLS if name != "total"]
 _T4_PARTS = ["upheld", "corrected", "other", "pending"]
 
@@ -25,7 +28,8 @@ def _values(cells: Iterable[Cell]) -> dict[tuple[str, str], float | int | None]:
     out: dict[tuple[str, str], float | int | None] = {}
     for c in cells:
         if c.row_key and c.col_key and (c.row_key, c.col_key) not in out:
-            out[(c.row_key, c.col_key)] = 0 if c.value is None and not c.raw.strip() else c.value
+            none = c.value is None and _NONE_MARK.match(c.raw)
+            out[(c.row_key, c.col_key)] = 0 if none else c.value
     return out
 
 

@@ -32,7 +32,9 @@ LINE_KINDS: dict[str, tuple[re.Pattern[str], int]] = {
         r"打印本页|打印文章|打印此页|打印该页|[【\[]\s*打印\s*[】\]]|^打印$|关闭窗口|关闭本页"
         r"|[【\[]\s*关闭\s*[】\]]|^关闭$|返回顶部|^返回$|^[【\[]?\s*打印\s*[】\]]?\s*[【\[]?\s*关闭"),
         60),
-    "prev_next": (re.compile(r"^(上一篇|下一篇|上一条|下一条|上一页|下一页)|上一页.*下一页|^首页.*尾页$"), 120),
+    "prev_next": (re.compile(r"^(上一篇|下一篇|上一条|下一条|上一页|下一页)|上一页.*下一页|^首页.*尾页$"
+                             r"|^(?=.*(第\s*\d+\s*页|上一页|下一页))(共\s*\d+\s*页\s*)?((第\s*\d+\s*页|\[?\d+\]?|上一页|下一页|首页|尾页|末页)\s*)+$"),
+                  120),
     "related": (re.compile(
         r"^(相关信息|相关链接|相关阅读|相关文章|相关文件|相关新闻|相关稿件|相关推荐|相关解读)\s*[:：]?"), 80),
     "panel": (re.compile(
@@ -177,19 +179,62 @@ def strip_navigation(container: HtmlElement, removed: dict[str, list[str]]) -> N
         _drop_keep_tail(el, el.getparent())
 
 
-def strip_lines(blocks: list[Block], removed: dict[str, list[str]]) -> list[Block]:
-    """Drop chrome lines and pasted markup from paragraph blocks; tables are left alone."""
+_PROSE = re.compile(r"[。！？；!?;]")
+_SQUASH = re.compile(r"\s+")
+
+
+def is_prose(text: str) -> bool:
+    """A sentence of the body (ends a clause with 。！？；), as opposed to a label or a widget."""
+    return bool(_PROSE.search(text))
+
+
+def template_key(text: str) -> str:
+    """The form template lines are compared in: no whitespace."""
+    return _SQUASH.sub("", text)
+
+
+def _only_page_links(block: Block, text: str) -> bool:
+    """A line that is nothing but links to other pages (no document files)."""
+    if not block.links or not text:
+        return False
+    linked = sum(len(template_key(t)) for _, t in block.links)
+    return linked >= 0.9 * len(template_key(text)) and \
+        not any(_ATTACHMENT_HREF.search(href) for href, _ in block.links)
+
+
+def strip_lines(blocks: list[Block], removed: dict[str, list[str]],
+                template: frozenset[str] = frozenset()) -> list[Block]:
+    """Drop chrome lines and pasted markup from paragraph blocks; tables are left alone.
+
+    Recall first (issue 12): inside the body a word list never decides alone. A line goes only
+    when structure says so and the chrome patterns (or its shape) confirm: it sits in the edge
+    zone (before the first or after the last sentence or table of the body) and is no sentence
+    itself, or it is one of the portal's `template` lines (shared by its sibling pages); and
+    the chrome patterns confirm it, or it is both shared and in the edge zone. A body sentence
+    that merely mentions 扫码 or 纠错, or a heading every report of the portal prints, stays.
+    """
+    texts = [None if b.kind == "table" else MARKUP.sub("", b.text).strip() for b in blocks]
+    keys = [template_key(t) if t else "" for t in texts]
+    anchors = [i for i, (b, t) in enumerate(zip(blocks, texts, strict=True))
+               if b.kind == "table" or (t and is_prose(t))]
+    first, last = (anchors[0], anchors[-1]) if anchors else (len(blocks), -1)
     kept = []
-    for block in blocks:
-        if block.kind == "table":
+    for i, block in enumerate(blocks):
+        text = texts[i]
+        if text is None:
             kept.append(block)
             continue
-        text = MARKUP.sub("", block.text).strip()
         if text != block.text:
             record(removed, "markup", block.text)
         kind = line_kind(text) if text else None
-        if kind:
-            record(removed, kind, text)
+        prose = is_prose(text)
+        edge = not prose and (i < first or i > last)
+        shared = bool(text) and keys[i] in template
+        if (kind and (edge or shared)) or (shared and edge):
+            record(removed, kind or "template", text)
+            continue
+        if edge and _only_page_links(block, text):  # 相关链接 lists the CMS put in the editor
+            record(removed, "navigation", text)
             continue
         if text or block.links:
             block.text = text

@@ -7,7 +7,9 @@ Report columns also carry news, 一图读懂 graphics, 解读 and letters (share
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin
+from urllib.parse import parse_qs, urljoin, urlsplit
+
+from lxml.html import HtmlElement
 
 from extract.text import Block
 
@@ -32,6 +34,40 @@ def attachment_links(blocks: list[Block], base_url: str | None) -> list[dict[str
                 absolute = urljoin(base_url or "", href.strip())
                 if all(a["url"] != absolute for a in found):
                     found.append({"url": absolute, "text": text})
+    return found
+
+
+_EMBEDS = ("iframe", "frame", "embed", "object")
+_DOCUMENT_PARAMS = ("file", "filename", "fileName", "url", "src")
+_DOCUMENT_TYPES = ("application/pdf", "application/msword", "application/vnd.")
+
+
+def document_url(src: str | None, mime: str | None = None) -> str | None:
+    """The document an embedding points at: `src` itself, or a viewer's `file=` target
+    (pdf.js `viewer.html?file=…`); None when it is a page, a counter or a map."""
+    if not src or src.strip().lower().startswith(("javascript:", "about:", "data:")):
+        return None
+    src = src.strip()
+    parts = urlsplit(src)
+    for values in (parse_qs(parts.query).get(k, []) for k in _DOCUMENT_PARAMS):
+        for value in values:
+            if ATTACHMENT_EXT.search(urlsplit(value).path or value):
+                return value
+    if ATTACHMENT_EXT.search(parts.path) or (mime or "").lower().startswith(_DOCUMENT_TYPES):
+        return src
+    return None
+
+
+def embedded_documents(root: HtmlElement, base_url: str | None) -> list[tuple[HtmlElement, str]]:
+    """(element, absolute URL) of every document shown in the page through an iframe, embed,
+    object or a pdf.js viewer: an attachment the page does not link (issue 12)."""
+    found: list[tuple[HtmlElement, str]] = []
+    for el in root.iter(*_EMBEDS):
+        target = document_url(el.get("src") or el.get("data"), el.get("type"))
+        if target:
+            absolute = urljoin(base_url or "", target)
+            if all(url != absolute for _, url in found):
+                found.append((el, absolute))
     return found
 
 

@@ -201,6 +201,14 @@ def labelled_fields(root: HtmlElement) -> Fields:
     return fields
 
 
+def fields_from_lines(lines: list[str]) -> Fields:
+    """Label → value pairs of loose lines (an info bar cut from the body, not an element)."""
+    fields = Fields()
+    for line in lines:
+        _pairs_in_line(line, fields)
+    return fields
+
+
 def clean_title(text: str) -> str:
     """One line, no padding, no gaps between Chinese characters."""
     return _CJK_GAP.sub("", clean_line(text))

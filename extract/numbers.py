@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import cn2an
 
+# A cell that says "none" (issue 12): the count is zero, printed as a word.
+_NONE_WORDS = {"无", "未", "没有", "暂无", "无此项", "零"}
 _NOT_APPLICABLE = {"/", "／", "-", "—", "——", "--", "－", "–", "空", "不适用", "无数据", "\\", "×", "x", "X"}
 _UNITS = ("万元", "元", "件", "条", "项", "个", "次", "人次", "份", "篇", "%")
 _ARABIC = re.compile(
@@ -75,6 +77,8 @@ def parse_value(raw: str) -> Parsed:
         return Parsed(None, None, "blank")
     if text in _NOT_APPLICABLE:
         return Parsed(None, None, "na")
+    if text in _NONE_WORDS:
+        return Parsed(0, None, "number")
     match = _ARABIC.match(text)
     if match:
         value = to_number(match.group("num"))

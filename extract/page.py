@@ -15,7 +15,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
-from extract import chrome, classify, metadata
+from extract import chrome, classify, metadata, second_opinion
 from extract.charset import decode_html, header_value
 from extract.container import find_container
 from extract.model import Page, Section
@@ -47,12 +47,12 @@ def parse_html(text: str) -> HtmlElement:
 
 
 def _body_blocks(container: HtmlElement, how: str, title: str | None,
-                 removed: dict[str, list[str]]) -> list[Block]:
+                 removed: dict[str, list[str]], template: frozenset[str] = frozenset()) -> list[Block]:
     """Container → clean blocks: widgets cut, chrome lines dropped, copies dropped."""
     chrome.strip_elements(container, removed)
     if how != "cms":
         chrome.strip_navigation(container, removed)
-    blocks = chrome.strip_lines(blocks_of(container), removed)
+    blocks = chrome.strip_lines(blocks_of(container), removed, template)
     blocks = drop_repeats(blocks, removed)
     # The CMS template prints the title as a heading above the body; it is `title`, not text.
     norm = metadata.clean_title
@@ -60,6 +60,12 @@ def _body_blocks(container: HtmlElement, how: str, title: str | None,
             and norm(blocks[0].text) == norm(title):
         removed.setdefault("title", []).append(blocks.pop(0).text)
     return blocks
+
+
+def _embed_container(el: HtmlElement) -> HtmlElement:
+    """The nearest block around an embedded document viewer."""
+    return next((a for a in el.iterancestors("div", "td", "article", "section", "main", "body")),
+                el.getparent())
 
 
 def _record_outside(root: HtmlElement, container: HtmlElement,
@@ -106,6 +112,19 @@ def _fill_fields(page: Page, root: HtmlElement, url: str | None) -> dict[str, An
             "source": source if source and source != site and "网" not in source else None}
 
 
+def _fill_from_removed(page: Page) -> None:
+    """Fields an info bar inside the body states (old pages print 发布时间 in the body cell),
+    read from the lines cut as chrome, where the page's elements gave none."""
+    lines = [line for kind in ("info_bar", "metadata") for line in page.removed.get(kind, ())]
+    if not lines or all((page.published, page.index_no, page.doc_no, page.publisher)):
+        return
+    values = metadata.fields_from_lines(lines).values
+    page.published = page.published or metadata.iso_date(values.get("published"))
+    page.index_no = page.index_no or values.get("index_no")
+    page.doc_no = page.doc_no or values.get("doc_no")
+    page.publisher = page.publisher or values.get("publisher")
+
+
 def _fill_report_fields(page: Page, blocks: list[Block], fallbacks: tuple) -> None:
     """year, signed and the issuing body, from the title, the body and the 落款."""
     issuer, signed, _ = metadata.signature(blocks)
@@ -120,7 +139,10 @@ def extract_page(body: bytes, url: str | None = None, headers: Headers = None,
 
     `headers` may be a Mapping or a list of (name, value) pairs; its Content-Type charset is
     used when the bytes do not settle the encoding. `hints` may carry `registry_region` and
-    `portal_name` for the region resolver.
+    `portal_name` for the region resolver, and `template_lines`: lines the portal's sibling
+    pages share (`extract.template.template_lines`), removed from the body where a sentence
+    is not at stake. The caller computes them from other archived captures, so the page stays
+    a function of its record and of what the caller passes.
     """
     hints = dict(hints or {})
     content_type = header_value(headers, "content-type")
@@ -132,14 +154,27 @@ def extract_page(body: bytes, url: str | None = None, headers: Headers = None,
     page = Page(url=url, encoding=encoding)
     region_hints = _fill_fields(page, root, url)
     container, how = find_container(root)
+    embeds = classify.embedded_documents(root, url)
+    if embeds and how != "cms":  # a page that shows its document: the block around the viewer
+        container, how = _embed_container(embeds[0][0]), "embed"
+    elif how == "scored":  # no known container: trafilatura reads the page too (recall)
+        missed = second_opinion.missed_sentences(text, container, url)
+        if missed:
+            container = second_opinion.widen(root, container, missed, page.warnings)
     extra = _attachment_blocks(root, container)
     _record_outside(root, container, page.removed)
-    blocks = _body_blocks(container, how, page.title, page.removed)
+    # The title is on every listing that links the page: never template.
+    template = frozenset(map(chrome.template_key, hints.get("template_lines") or ())) \
+        - {chrome.template_key(page.title or "")}
+    blocks = _body_blocks(container, how, page.title, page.removed, template)
     page.text = render(blocks)
+    _fill_from_removed(page)
     page.tables = [b.grid for b in blocks if b.kind == "table" and b.grid]
     page.sections = [Section(h, t) for h, t in sections_of(blocks)]
     _fill_report_fields(page, blocks, fallbacks=(page.publisher, region_hints.pop("source")))
     page.attachments = classify.attachment_links(blocks + extra, url)
+    page.attachments += [{"url": doc, "text": page.title or ""} for _, doc in embeds
+                         if all(a["url"] != doc for a in page.attachments)]
     page.kind = classify.page_kind(page.title, page.text, blocks, page.attachments)
     _finish(page, {**hints, **region_hints})
     return page

@@ -1,8 +1,10 @@
 """Headline figures stated in sentences (pre-2019 prose reports, §2.3 of ogi-format), and scope.
 
-Every figure keeps its sentence as provenance (`Cell.raw`). `无/未收到/没有` give 0; a figure that
-is approximate (`755多条`) or stated jointly (`予以公开及部分公开258件`) is ambiguous and stays None.
-Sub-figures after `其中` and cumulative totals (`累计`) are not the year's headline figure.
+Every figure keeps its sentence as provenance (`Cell.raw`). `无/未收到/没有` (and `：无`, `：—`,
+`：/`, `：0` after a label) give 0; a figure that is approximate (`755多条`) or stated jointly
+(`予以公开及部分公开258件`) is ambiguous and stays None. Sub-figures after `其中` and cumulative
+totals (`累计`) are not the year's headline figure, except the outcomes of the replies
+(`答复15件，其中同意公开12件、部分公开2件、不予公开1件`, issue 12).
 """
 
 from __future__ import annotations
@@ -18,11 +20,23 @@ _ITEMS = r"(?P<unit>条|件|项|篇|个)"
 _CASES = r"(?P<unit>件|条|起|宗|次|份|个)"
 
 # (stats key, pattern, value when it is a "none" statement); patterns with a NUM group give it.
+_NONE = r"(?:无|没有|未发生|未收到|—+|－+|/|／|0\s*[件条起宗次个]?)\s*[。；;，,]?$"
 PATTERNS: list[tuple[str, str, int | None]] = [
     ("proactive_disclosed",
-     rf"主动公开(?:了)?{_NOT}{{0,16}}?(?:信息|文件){_NOT}{{0,6}}?{NUM}{_ITEMS}", None),
+     rf"主动(?:公开|发布)(?:了)?{_NOT}{{0,16}}?(?:信息|文件){_NOT}{{0,6}}?{NUM}{_ITEMS}", None),
+    # `公开政府信息1236条` (no 主动): not 依申请公开/不予公开/部分公开/同意公开/予以公开.
+    ("proactive_disclosed",
+     rf"(?<![请予分意])(?:公开|发布)(?:了)?(?:各类|各项)?政府信息{NUM}{_ITEMS}", None),
     ("applications_received",
      rf"(?:收到|受理|接到|接收|新收){_NOT}{{0,14}}?(?:申请|依申请公开){_NOT}{{0,8}}?{NUM}{_CASES}", None),
+    # `收到15件信息公开申请`: the number before the noun.
+    ("applications_received",
+     rf"(?:收到|受理|接到|接收|新收)(?:了|各类)?{_NOT}{{0,4}}?{NUM}{_CASES}{_NOT}{{0,10}}?"
+     r"(?:信息公开申请|公开申请|依申请公开申请|申请)", None),
+    # `依申请公开：无` / `行政复议：0` — a label, then a none value.
+    ("applications_received", r"(?:依申请公开|政府信息公开申请)(?:情况)?\s*[：:]\s*" + _NONE, 0),
+    ("reconsideration_total", r"行政复议(?:情况|案件|申请)?\s*[：:]\s*" + _NONE, 0),
+    ("litigation_total", r"行政诉讼(?:情况|案件)?\s*[：:]\s*" + _NONE, 0),
     ("applications_received",
      rf"(?:未|没有|尚未|无)(?:收到|受理|接到|发生)?{_NOT}{{0,12}}?"
      r"(?:依申请公开|信息公开申请|政府信息公开的?申请|公开申请)", 0),
@@ -46,7 +60,7 @@ PATTERNS: list[tuple[str, str, int | None]] = [
 # Every pattern (and _JOINT) needs one of these words: 主动公开/予以公开/部分公开 … contain 公开,
 # the application patterns 申请, then 行政复议, 诉讼, and the fee patterns 收 (收取/收费) or 费
 # (处理费/免费). A sentence with none of them states no figure; about half of a report's do not.
-_MAY_STATE = re.compile("公开|申请|行政复议|诉讼|收|费")
+_MAY_STATE = re.compile("公开|申请|行政复议|诉讼|收|费|发布")
 _COMPILED = [(key, re.compile(pattern), none_value) for key, pattern, none_value in PATTERNS]
 _EXCLUDE = {
     "applications_received": re.compile(r"复议|诉讼"),
@@ -56,6 +70,8 @@ _EXCLUDE = {
 _CONTEXT = {"fees_collected": re.compile(r"信息公开|依申请|信息处理费|政府信息")}
 _JOINT = re.compile(r"(?:予以|同意)公开(?:及|和|与|、|或)部分公开")
 _SUBORDINATE = re.compile(r"其中|累计|占")
+_CUMULATIVE = re.compile(r"累计|历年")
+_OUTCOMES = frozenset({"granted", "partially_granted", "refused"})
 _THIS_YEAR = re.compile(r"本年度?(?:新增|新公开|共)?$")  # `其中，本年度新增主动公开…` is the year's figure
 _LOOK_BACK = 200  # characters before a figure searched for 其中/累计 (keeps matching linear)
 MAX_SENTENCE = 2000  # longer "sentences" are not prose a report states figures in
@@ -83,9 +99,14 @@ def _candidates(sentence: str) -> list[tuple[str, int | float | None, str | None
             else:
                 value, unit = none_value, None
             before = sentence[max(0, match.start() - _LOOK_BACK): match.start()]
+            clause = before.rsplit("，", 1)[-1]
             if _THIS_YEAR.search(before):
                 pass
-            elif _SUBORDINATE.search(before.rsplit("，", 1)[-1]) or "其中" in before:
+            elif key in _OUTCOMES:
+                # `答复15件，其中同意公开12件、部分公开2件`: after 其中 come the outcomes.
+                if _CUMULATIVE.search(clause):
+                    continue
+            elif _SUBORDINATE.search(clause) or "其中" in before:
                 continue
             found.append((key, value, unit, match.start()))
     if _JOINT.search(sentence):

@@ -6,7 +6,9 @@
         running.set_epoch(1)   # same portals and ports, the sites as they are one run later
         running.tb.evolution() # what changed: report keys, URLs, 404/410, flaky host, trap
 
-`build_testbed(hosts=20)` spreads the reports over 20 portals (copies of the four CMS
+Report pages come in their portal's CMS template or in one of the layout families of
+`simportals.layouts` (old table layout, split articles, generic container, metadata lists,
+embedded PDF). `build_testbed(hosts=20)` spreads the reports over 20 portals (copies of the four CMS
 families); `serve_testbed(tb, ports={"beilun": 8001})` pins ports. Truth cells follow
 extract/codebook.py: `[table, row label, column label, value]`.
 """

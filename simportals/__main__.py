@@ -1,5 +1,5 @@
 """`python -m simportals serve [--scale N] [--epoch E] [--hosts N] [--ports name=port,...]
-[--latency S] [--registry-out FILE]`: serve the testbed until SIGTERM/SIGINT; print the
+[--latency S] [--registry-out FILE] [--world prefecture]`: serve the testbed until SIGTERM/SIGINT; print the
 registry TOML (or write it) and one JSON ready-line. Switch epochs while serving with
 `GET http://127.0.0.1:PORT/__simportals__/epoch?set=N` on any portal's port."""
 
@@ -33,6 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--registry-out", help="write the registry TOML here instead of stdout")
     s.add_argument("--truth-out", help="also write the ground truth JSON here")
     s.add_argument("--quiet", action="store_true", help="print only the ready line")
+    s.add_argument("--world", choices=("testbed", "prefecture"), default="testbed",
+                   help="prefecture: the navigable county portals of simportals.prefecture "
+                        "(home pages for `nianbao discover`)")
     args = ap.parse_args(argv)
 
     def opt(v: str) -> bool | None:
@@ -42,13 +45,18 @@ def main(argv: list[str] | None = None) -> int:
     for part in filter(None, args.ports.split(",")):
         name, _, port = part.partition("=")
         ports[name.strip()] = int(port)
-    tb = build_testbed(seed=args.seed, scale=args.scale, epoch=args.epoch, hosts=args.hosts)
+    if args.world == "prefecture":
+        from .prefecture import build_prefecture
+
+        tb = build_prefecture(seed=args.seed)
+    else:
+        tb = build_testbed(seed=args.seed, scale=args.scale, epoch=args.epoch, hosts=args.hosts)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     servers, threads = start_servers(tb, args.latency, opt(args.gzip), opt(args.chunked), ports)
     try:
-        toml = registry_toml(tb)
+        toml = tb.registry_toml() if args.world == "prefecture" else registry_toml(tb)
         if args.registry_out:
             with open(args.registry_out, "w", encoding="utf-8") as f:
                 f.write(toml)

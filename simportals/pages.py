@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
-from . import attachments
+from . import attachments, homepages, layouts
 from .chrome import Detail
 from .portals import CASINO_BRANDS
 from .render_report import report_html
@@ -42,12 +42,13 @@ _OTHER_TEXT = {
 }
 
 
-def _html(tb: Testbed, portal: str, html: str, when: str, quirk: str = "") -> Rendered:
+def _html(tb: Testbed, portal: str, html: str, when: str, quirk: str = "",
+          encoding: str | None = None) -> Rendered:
     p = tb.by_name[portal]
     if tb.epoch:  # bytes change between runs, text does not
         html = html.replace("<head>\n", f"<head>\n<!-- 页面生成时间：epoch {tb.epoch} -->\n", 1)
-    body = html.encode(p.encoding, errors="xmlcharrefreplace")
-    if quirk:
+    body = html.encode(encoding or p.encoding, errors="xmlcharrefreplace")
+    if quirk or encoding:  # a page-level charset (old templates): declared in <meta> only
         ctype = "text/html"
     else:
         ctype = "text/html; charset=" + ("GBK" if p.encoding == "gbk" else "UTF-8")
@@ -79,6 +80,9 @@ def render(tb: Testbed, portal: str, path: str, method: str, form: dict) -> Rend
         return 200, "image/png", PNG, _ASSET_WHEN
     if bare.startswith("/search/"):
         return _search(tb, portal)
+    nav = homepages.render(tb, portal, bare)
+    if nav is not None:
+        return _html(tb, portal, nav, "")
     if tb.epoch and portal == "xinqi" and bare == TRAP:
         return _trap(tb, portal, query)
     if p.cms == "hanweb" and bare == hanweb.PROXY:
@@ -175,20 +179,20 @@ def _detail(tb: Testbed, it: Item) -> Rendered:
     nxt = (col[pos + 1].title, _href(tb, col[pos + 1])) if pos + 1 < len(col) else None
     spec = it.spec
     if spec is not None:
+        quirk = spec.charset_quirk if p.encoding == "gbk" else ""
+        fam = layouts.family(spec.key, p.base, spec.published_as, quirk, p.encoding)
         if spec.published_as == "html":
             body = report_html(spec)
         else:
-            name = f"{spec.title}.{spec.published_as}"
-            body = (f'<p style="text-indent:2em">附件：<a href="{escape(it.attachment)}" '
-                    f'target="_blank">{escape(name)}</a></p>')
+            body = layouts.attachment_body(fam, it.attachment, f"{spec.title}.{spec.published_as}")
         own = spec.body.portal == it.portal
         related = [(o.title, _href(tb, o)) for o in tb.same_body[(it.portal, spec.body)] if o is not it][:4]
         d = Detail(spec.title, it.when, spec.body.name if own else p.owner, spec.body.name,
                    spec.index_no, spec.doc_no, (spec.signed or spec.published).isoformat(), body,
                    it.path, prev, nxt, related, meta=p.base != "xinqi",
                    print_copy=spec.idx % 2 == 0, article_id=it.id)
-        quirk = spec.charset_quirk if p.encoding == "gbk" else ""
     else:
+        fam = "cms"
         paras = _OTHER_TEXT[it.other_kind]
         body = "".join(f'<p style="text-indent:2em">{escape(t)}</p>' for t in paras)
         if it.other_kind == "graphic":
@@ -199,7 +203,8 @@ def _detail(tb: Testbed, it: Item) -> Rendered:
                    article_id=it.id)
         quirk = ""
     tpl = {"trs": trs, "hanweb": hanweb, "platform": platform}[p.cms]
-    return _html(tb, it.portal, tpl.detail(p, d, quirk), it.when, quirk)
+    html, encoding = layouts.render(fam, p, d, quirk, tpl)
+    return _html(tb, it.portal, html, it.when, quirk, encoding)
 
 
 def _attachment(it: Item) -> Rendered:

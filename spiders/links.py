@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
+
+from lxml import html as lxml_html
 
 # `YYYY年(度)?…(政府信息公开|政务公开)…(年度)?报告`, Chinese-numeral years included.
 REPORT_TITLE = re.compile(
@@ -53,5 +55,37 @@ def may_link_attachments(body: bytes) -> bool:
     return b"downfile" in lowered or b"download" in lowered or bool(_ATTACHMENT_SUFFIX.search(lowered))
 
 
+def embedded_documents(text: str, base: str) -> list[tuple[str, str]]:
+    """(absolute URL, "") of the documents a page shows in an iframe, embed, object or pdf.js
+    viewer (`viewer.html?file=…`): attachments the page may never link (issue 12)."""
+    from lxml import html as lxml_html
+
+    from extract.classify import embedded_documents as embedded
+
+    try:
+        root = lxml_html.fromstring(text)
+    except Exception:  # an unparsable page shows nothing
+        return []
+    return [(url, "") for _, url in embedded(root, base)]
+
+
 def is_pagination_link(url: str, text: str | None) -> bool:
     return bool(PAGINATION_URL.search(url)) or bool(text and PAGINATION_TEXT.match(text))
+
+
+def anchors(text: str, base: str, xpath: str | None = None) -> list[tuple[str, str]]:
+    """(absolute URL, label without whitespace) of a page's links (or of those `xpath` picks),
+    skipping javascript:, mailto: and in-page anchors; the label is the title attribute if any."""
+    try:
+        root = lxml_html.fromstring(text)
+    except Exception:
+        return []
+    elements = root.xpath(xpath) if xpath else root.iter("a")
+    out = []
+    for a in elements:
+        href = (a.get("href") or "").strip()
+        if not href or href.startswith(("javascript:", "#", "mailto:")):
+            continue
+        label = a.get("title") or a.text_content()
+        out.append((urljoin(base, href), re.sub(r"\s+", "", label or "")))
+    return out

@@ -10,10 +10,9 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import scrapy
-from lxml import html as lxml_html
 from scrapy.http import Response, TextResponse
 
 from archive.location import RecordLocation
@@ -169,19 +168,7 @@ class PortalSpider(scrapy.Spider):
                     yield request
 
     def _anchors(self, text: str, base: str, xpath: str | None = None) -> list[tuple[str, str]]:
-        try:
-            root = lxml_html.fromstring(text)
-        except Exception:
-            return []
-        elements = root.xpath(xpath) if xpath else root.iter("a")
-        out = []
-        for a in elements:
-            href = (a.get("href") or "").strip()
-            if not href or href.startswith(("javascript:", "#", "mailto:")):
-                continue
-            label = a.get("title") or a.text_content()
-            out.append((urljoin(base, href), re.sub(r"\s+", "", label or "")))
-        return out
+        return links.anchors(text, base, xpath)
 
     def _listing_links(self, portal: Portal, response: TextResponse) -> list[tuple[str, str]]:
         found = self._anchors(response.text, response.url, portal.link_xpath)
@@ -242,8 +229,9 @@ class PortalSpider(scrapy.Spider):
         yield self._item(response, "page")
         if not links.may_link_attachments(response.body):
             return  # most report pages: no second parse just to find no attachment
-        for url, text in self._anchors(response.text, response.url):
-            if links.attachment_extension(url) and portal.allows(url):
+        embedded = links.embedded_documents(response.text, response.url)
+        for url, text in self._anchors(response.text, response.url) + embedded:
+            if (links.attachment_extension(url) or (url, "") in embedded) and portal.allows(url):
                 request = self._request(portal, url, self.parse_attachment,
                                         link_title=text or response.meta.get("link_title"),
                                         referer_url=response.url, parent_url=response.url,

@@ -36,7 +36,7 @@ class RedisServer:
 
     def start(self) -> None:
         binary = shutil.which("redis-server")
-        if binary is None:  # never skipped: CI installs it (.ci/run)
+        if binary is None:  # never skipped: .ci/deps installs it (.ci/debian-packages.txt)
             pytest.fail(f"redis-server is not installed: {APT}")
         self.proc = subprocess.Popen(
             [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.directory),

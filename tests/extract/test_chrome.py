@@ -13,10 +13,10 @@ CHROME = {
                  "文字大小：[ 大 中 小 ] 背景色：", "发布日期：2023-01-18"],
     "share": ["分享到：微信 微博 QQ空间", "分享："],
     "print_close": ["【打印本页】", "【关闭窗口】", "打印本页 关闭窗口", "关闭", "返回顶部"],
-    "prev_next": ["上一篇：关于开展政务公开培训的通知", "下一篇：没有了"],
+    "prev_next": ["上一篇：关于开展政务公开培训的通知", "下一篇：没有了", "第1页 第2页 第3页 下一页",
+                  "共3页 首页 上一页 1 2 3 下一页 尾页"],
     "related": ["相关信息", "相关链接：", "相关阅读"],
-    "panel": ["文件下载", "附件下载：", "政策咨询",
-              "如果您对该政策文件有疑问，请点击此处进行咨询。"],
+    "panel": ["文件下载", "附件下载：", "政策咨询"],
     "favourite": ["收藏", "【收藏】", "加入收藏"],
     "tabs": ["全真版 文字版", "文字版"],
     "qrcode": ["扫一扫在手机上查看当前页面", "扫一扫在手机打开当前页"],
@@ -45,6 +45,29 @@ def test_chrome_inside_container_is_stripped(kind, line, make_page, report_body)
     assert line not in page.text.splitlines()
     assert "主动公开政府信息1234条" in page.text
     assert kind in page.removed
+
+
+def test_chrome_sentence_needs_template_evidence(make_page, report_body):
+    """A sentence-shaped notice inside the body is only cut when the portal's other pages
+    print it too (hints), never on its words alone (issue 12: recall first)."""
+    notice = "如果您对该政策文件有疑问，请点击此处进行咨询。"
+    body = f'<div class="TRS_Editor">{report_body}<p>{notice}</p></div>'
+    assert notice in extract_page(make_page(body)).text
+    page = extract_page(make_page(body), hints={"template_lines": [notice, "网站地图"]})
+    assert notice not in page.text and notice in page.removed["panel"]
+    assert "主动公开政府信息1234条" in page.text
+
+
+def test_template_lines_never_take_body_sentences(make_page, report_body):
+    """A sentence or a heading all reports of a portal share (本机关无其他需要报告的事项。) is
+    content even when the caller's template lines hold it: no chrome pattern confirms it."""
+    line = "本机关无其他需要报告的事项。"
+    body = (f'<div class="TRS_Editor"><p>欢迎访问示例县</p>{report_body}<p>六、其他需要报告的事项</p>'
+            f"<p>{line}</p></div>")
+    page = extract_page(make_page(body), hints={"template_lines": [
+        line, "六、其他需要报告的事项", "欢迎访问示例县"]})
+    assert line in page.text and "六、其他需要报告的事项" in page.text
+    assert page.removed["template"] == ["欢迎访问示例县"]  # shared, and before the body
 
 
 @pytest.mark.parametrize("line", [
@@ -85,3 +108,18 @@ def test_word_conditional_comments_pasted_as_text_are_dropped(make_page, report_
     page = extract_page(make_page(body))
     assert "7、公共监管信息公开情况" in page.text.splitlines()
     assert "markup" in page.removed
+
+
+def test_link_list_after_the_body_is_navigation(make_page, report_body):
+    """A 相关链接 list the CMS put inside the editor, after the 落款: lines that are only links to
+    other pages go (by position and shape); an attachment link and the 落款 stay."""
+    body = ('<div class="TRS_Editor">' + report_body + "<p>示例县人民政府</p><p>2023年1月20日</p>"
+            '<p>附件：<a href="/a/tjb.xls">统计表.xls</a></p><p>相关链接：</p><ul>'
+            '<li><a href="/r/1.html">示例县2021年政府信息公开工作年度报告</a></li>'
+            '<li><a href="/r/2.html">示例县2020年政府信息公开工作年度报告</a></li></ul></div>')
+    page = extract_page(make_page(body))
+    lines = page.text.splitlines()
+    assert "示例县2021年政府信息公开工作年度报告" not in lines and "相关链接：" not in lines
+    assert lines[-3:] == ["示例县人民政府", "2023年1月20日", "附件：统计表.xls"]
+    assert page.removed["navigation"] == ["示例县2021年政府信息公开工作年度报告",
+                                          "示例县2020年政府信息公开工作年度报告"]

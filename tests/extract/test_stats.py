@@ -222,3 +222,40 @@ def test_in_force_year_over_year():
     assert in_force_check(prev, _t2_2021(("/", "/", "/"), ("", "", ""))).passed in (None, False)
     names = [c.name for c in year_over_year_checks(prev, prev)]
     assert names == ["carry_over", "in_force"]
+
+
+@pytest.mark.parametrize("sentence,key,value", [
+    ("2022年，本机关共收到15件信息公开申请，均已按时办结。", "applications_received", 15),
+    ("全年新收到政府信息公开申请件数为0。", "applications_received", None),
+    ("2022年，共公开政府信息1236条，其中规范性文件12件。", "proactive_disclosed", 1236),
+    ("全年主动发布各类政府信息2428条。", "proactive_disclosed", 2428),
+    ("本年度依申请公开政府信息5条。", "proactive_disclosed", None),
+    ("答复15件，其中同意公开12件、部分公开2件、不予公开1件。", "granted", 12),
+    ("答复15件，其中同意公开12件、部分公开2件、不予公开1件。", "partially_granted", 2),
+    ("答复15件，其中同意公开12件、部分公开2件、不予公开1件。", "refused", 1),
+    ("收到申请20件，其中网上申请15件。", "applications_received", 20),
+    ("（四）行政复议情况：无。", "reconsideration_total", 0),
+    ("行政诉讼：—", "litigation_total", 0),
+    ("依申请公开情况：无", "applications_received", 0),
+    ("行政复议：0件。", "reconsideration_total", 0),
+], ids=lambda v: str(v)[:14])
+def test_prose_as_officials_write(sentence, key, value):
+    """Issue 12: figures where officials put them (number before the noun, no 主动, outcomes
+    after 其中, none written as 无/—/0)."""
+    assert extract_statistics(sentence, [], 2017).headline[key] == value
+
+
+def test_none_cells_let_the_checks_run():
+    """`无` is 0; `/` and `—` stay None as values but count as 0 in the cross-checks."""
+    head = ["", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+    grid = [head, ["一、本年新收政府信息公开申请数量", "3", "无", "/", "—", "0", "", "3"],
+            ["二、上年结转政府信息公开申请数量", "0", "0", "0", "0", "0", "0", "0"],
+            ["（一）予以公开", "3", "未", "—", "/", "0", "0", "3"],
+            ["（七）总计", "3", "0", "0", "0", "0", "0", "3"],
+            ["四、结转下年度继续办理", "0", "0", "0", "0", "0", "0", "0"]]
+    stats = extract_statistics("", [grid], 2021)
+    cells = {(c.row_key, c.col_key): c for c in stats.cells}
+    assert cells[("t3_v2021.new", "legal_commercial")].value == 0
+    assert cells[("t3_v2021.new", "legal_research")].value is None
+    checks = {c.name: c for c in stats.checks}
+    assert checks["t3_balance"].passed is True and checks["t3_row_sums"].passed is True

@@ -50,3 +50,22 @@ def test_attachment_prefilter():
     assert may_link_attachments('<a href="P020200302.PDF">附件</a>'.encode())
     assert may_link_attachments(b'<a href="/module/download/downfile.jsp?filename=a">x</a>')
     assert not may_link_attachments("<p>政府信息公开工作年度报告</p>".encode("gbk"))
+
+
+def test_embedded_documents_are_attachments():
+    """Issue 12: a document shown in the page (iframe, embed, object, pdf.js viewer) is an
+    attachment; counters, maps and viewer shells without a file are not."""
+    from spiders.links import embedded_documents
+
+    page = """<html><body>
+    <iframe src="/upload/2023nb.pdf"></iframe>
+    <embed src="../files/report.PDF" type="application/pdf">
+    <object data="/download?id=7" type="application/pdf"></object>
+    <iframe src="/pdfjs/web/viewer.html?file=%2Fgroup1%2FM00%2Fnb2022.pdf"></iframe>
+    <iframe src="/module/visitcount/visit.jsp?type=3&amp;i_webid=15"></iframe>
+    <iframe src="/generic/web/viewer.html?file={{qzbFile}}"></iframe>
+    <iframe src="https://map.example.com/embed?x=1"></iframe>
+    </body></html>"""
+    found = [url for url, _ in embedded_documents(page, "http://x.gov.cn/xxgk/ndbg/t1.html")]
+    assert found == ["http://x.gov.cn/upload/2023nb.pdf", "http://x.gov.cn/xxgk/files/report.PDF",
+                     "http://x.gov.cn/download?id=7", "http://x.gov.cn/group1/M00/nb2022.pdf"]
