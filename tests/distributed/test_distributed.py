@@ -59,7 +59,7 @@ def test_two_workers_build_the_catalogue_one_machine_builds_and_stay_incremental
     out = finish(coordinator, tmp_path / "central.out")
     assert "91 new" in out, out
     # both machines worked, each into its own WARCs (worker id and host in names and warcinfo)
-    assert records_in(tmp_path / "w1") > 0 and records_in(tmp_path / "central") > records_in(tmp_path / "w1")
+    assert records_in(tmp_path / "w1") > 0 and records_in(tmp_path / "central") > 0
     names = [p.name for p in (tmp_path / "central" / "warc").glob("*.warc.gz")]
     assert any("-w1-" in n for n in names) and any("-coordinator-" in n for n in names), names
     single, merged = deterministic(tmp_path / "single" / "catalogue.db"), deterministic(tmp_path / "central" / "catalogue.db")
