@@ -46,12 +46,12 @@ def deterministic(db_path) -> dict[str, list[tuple]]:
 
 @pytest.fixture(scope="module")
 def served():
-    with serve_testbed(build_testbed(), latency=0.02) as running:
+    with serve_testbed(build_testbed(), latency=0.2) as running:  # a crawl long enough for two
         yield running
 
 
 def test_two_workers_build_the_catalogue_one_machine_builds_and_stay_incremental(tmp_path, served, redis_server):
-    registry = write_registry(tmp_path, served)
+    registry = write_registry(tmp_path, served, "concurrency = 2")
     run_nianbao("crawl", "--portals", str(registry), "--data", str(tmp_path / "single"))
     coordinator, (worker,) = start_crawl(redis_server, registry, tmp_path / "central", [tmp_path / "w1"],
                                          "--merge-from", str(tmp_path / "w1"))
