@@ -73,7 +73,7 @@ def test_host_gate_holds_concurrency_and_delay_across_clients(redis_server):
     assert t4
     d1, _ = one.acquire("slow:1", limit=5, delay=0.3)
     d2, wait = two.acquire("slow:1", limit=5, delay=0.3)
-    assert d1 and d2 is None and 0.1 < wait <= 0.3
+    assert d1 and d2 is None and 0 < wait <= 0.3  # the rest of the delay, whoever started last
 
 
 def test_the_duplicate_filter_mark_and_the_push_are_one_step(redis_server):
