@@ -4,7 +4,8 @@ The budget is charged here, after the scheduler's duplicate filter, not when the
 a request: a resumed or unchanged re-crawl yields every known page twice (revalidation and its
 listing), and charging both spent the budget on requests the dupefilter then dropped (issue 11).
 Retries (`retry_times` in meta) are not charged again; each redirect hop is a request and is.
-A request over budget is dropped with `BudgetSpent`, counted per portal in
+The count lives in the crawl state (`crawler.state`), so the workers of a distributed crawl
+share one budget per portal. A request over budget is dropped with `BudgetSpent`, counted per portal in
 `nianbao/budget_hit/<portal>`, logged once per portal, and reported in `crawl_runs.warnings`.
 Ordered after RobotsTxtMiddleware: a request robots.txt forbids costs nothing.
 """
@@ -12,13 +13,13 @@ Ordered after RobotsTxtMiddleware: a request robots.txt forbids costs nothing.
 from __future__ import annotations
 
 import logging
-from collections import Counter
 
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 
 from crawler.alerts import BUDGET
+from crawler.state import crawl_state
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +32,6 @@ class PageBudgetMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
-        self.spent: Counter[str] = Counter()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PageBudgetMiddleware:
@@ -42,8 +42,7 @@ class PageBudgetMiddleware:
         portal = portals.get(request.meta.get("portal"))
         if portal is None or request.meta.get("retry_times"):
             return
-        if self.spent[portal.name] < portal.max_pages:
-            self.spent[portal.name] += 1
+        if crawl_state(self.crawler).take_budget(portal.name, portal.max_pages):
             return
         key = BUDGET + portal.name
         if not self.stats.get_value(key):

@@ -74,11 +74,24 @@ def cli() -> None:
 @click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
               help="Override a Scrapy/nianbao setting")
 @click.option("--only", multiple=True, metavar="PORTAL", help="Crawl only these portals (by name)")
-def crawl(registry: str, data_dir: str, overrides: tuple[str, ...], only: tuple[str, ...]) -> None:
+@click.option("--redis", "redis_url", default=None, metavar="URL",
+              help="Distributed: frontier and crawl state in this Redis; workers join with `nianbao worker`")
+@click.option("--merge-from", "sources", multiple=True, type=click.Path(file_okay=False), metavar="DIR",
+              help="With --redis: workers' data directories to merge into DATA when the crawl is done")
+@click.option("--no-merge", is_flag=True, help="With --redis: leave the merge to `nianbao merge`")
+def crawl(registry: str, data_dir: str, overrides: tuple[str, ...], only: tuple[str, ...],
+          redis_url: str | None, sources: tuple[str, ...], no_merge: bool) -> None:
     """Crawl every portal of a registry into DATA (WARCs + catalogue).
+
+    With --redis URL the crawl is distributed: this process seeds it, works in it, and
+    merges every worker's WARCs into DATA's catalogue when it is done (docs/distributed.md).
 
     Example: nianbao crawl --portals portals.toml --data ./nianbao-data
     """
+    if redis_url:
+        from distributed.cli import crawl_distributed
+
+        return crawl_distributed(registry, data_dir, redis_url, overrides, only, sources, not no_merge)
     from crawler.run import crawl as run_crawl
     from crawler.summary import print_summary
 
@@ -337,7 +350,7 @@ def _register_plugins() -> None:
     """Commands that live beside the library code they front."""
     import importlib
 
-    for module in ("crawler.cli_archive", "crawler.cli_catalogue", "crawler.cli_discover"):
+    for module in ("crawler.cli_archive", "crawler.cli_catalogue", "crawler.cli_discover", "distributed.cli"):
         try:
             commands = importlib.import_module(module).COMMANDS
         except ModuleNotFoundError as e:

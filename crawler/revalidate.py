@@ -21,8 +21,6 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from archive.cdxj import read_index
-from archive.location import RecordLocation
-from archive.reader import read_record_at, resolve_path
 
 logger = logging.getLogger(__name__)
 
@@ -56,50 +54,41 @@ class _Headers:
         return next((v for k, v in self.headers if k.lower() == name.lower()), None)
 
 
-def _headers_of(record: Any) -> _Headers:
+def headers_of(record: Any) -> _Headers:
     http = record.http_headers
     return _Headers(int(http.get_statuscode() or 0), list(http.headers),
                     record.rec_headers.get_header("WARC-Date"), record.rec_headers.get_header("WARC-Record-ID"))
 
 
 class RevalidateMiddleware:
-    def __init__(self, warc_dir: str, stats: Any) -> None:
-        self.warc_dir = warc_dir
+    def __init__(self, state: Any, stats: Any) -> None:
+        self.state = state  # crawler.state: where the last capture of each URL is known
         self.stats = stats
-        self.captures: dict[str, Any] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RevalidateMiddleware:
+        from crawler.state import crawl_state
+
         settings = crawler.settings
         if not settings.getbool("REVALIDATE_ENABLED", True) or settings.getbool("REPLAY_ENABLED"):
             raise NotConfigured
         if not settings.get("WARC_DIR"):
             raise NotConfigured("WARC_DIR is not set")
-        return cls(settings.get("WARC_DIR"), crawler.stats)
+        return cls(crawl_state(crawler), crawler.stats)
 
     def process_request(self, request: Request) -> None:
         if request.meta.get("dont_revalidate") or request.meta.get("replay_location"):
             return
-        if self.captures is None:  # built once, when the first request of the run goes out
-            self.captures = latest_captures(self.warc_dir)
-        entry = self.captures.get(request.url)
-        if entry is None:
+        known = self.state.known_capture(request.url)
+        if known is None:
             return
-        location = RecordLocation(entry.filename, entry.offset, entry.length)
-        try:  # headers only: the body stays compressed on disk
-            archived = read_record_at(resolve_path(self.warc_dir, entry.filename), entry.offset, _headers_of)
-        except Exception:
-            archived = None
-        if archived is None:
-            self.stats.inc_value("revalidate/unreadable")
-            return
-        etag, modified = archived.header("ETag"), archived.header("Last-Modified")
-        if etag:
-            request.headers.setdefault("If-None-Match", etag)
-        if modified:
-            request.headers.setdefault("If-Modified-Since", modified)
-        request.meta["warc_refers_to"] = {"uri": request.url, "date": archived.warc_date,
-                                          "record_id": archived.record_id, "digest": entry.digest,
-                                          "status": archived.status, "headers": archived.headers}
-        request.meta["rebuild_on_304"] = location
+        if known.location is None and 304 not in request.meta.get("handle_httpstatus_list", ()):
+            return  # captured elsewhere: a 304 could not be rebuilt here for the spider to parse
+        if known.etag:
+            request.headers.setdefault("If-None-Match", known.etag)
+        if known.last_modified:
+            request.headers.setdefault("If-Modified-Since", known.last_modified)
+        request.meta["warc_refers_to"] = known.refers_to
+        if known.location is not None:
+            request.meta["rebuild_on_304"] = known.location
         self.stats.inc_value("revalidate/conditional")

@@ -81,6 +81,7 @@ BACKOFF_MAX_DELAY = 120.0  # seconds, the most a host is slowed down to
 REVALIDATE_ENABLED = True  # conditional requests from the archive's last capture of each URL
 REPLAY_ENABLED = False  # answer every request from the archive (nianbao replay)
 LISTING_TRAP_PAGES = 10  # listing pages in a row with no new link but more pages: a spider trap
+CRAWL_STATE = "crawler.state.LocalCrawlState"  # budget, listed links, captures (distributed: in Redis)
 
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False

@@ -23,6 +23,7 @@ from crawler.guard import RequestRefused
 from crawler.items import CaptureItem
 from crawler.registry import Portal, is_loopback, load_registry
 from crawler.revalidate import latest_captures
+from crawler.state import crawl_state
 from spiders import links, pagination
 
 
@@ -42,9 +43,18 @@ class PortalSpider(scrapy.Spider):
         self.listing_pages: Counter[str] = Counter()
         self.listing_links: dict[str, set[str]] = {name: set() for name in self.portals}  # trap detection
         self.dead_listings: Counter[str] = Counter()  # listing pages in a row with no new link
-        self.listed_urls: set[str] = set()  # report links seen on a listing this run
         self.known: dict[str, dict[str, Any]] = {}  # url → last capture of a report page or attachment
         self.archived_this_run: dict[str, Any] = {}  # a resumed run's archived URLs → their records
+
+    @property
+    def state(self) -> Any:
+        """Budget, listed links, known captures: this process's, or a distributed crawl's."""
+        return crawl_state(self.crawler)
+
+    @property
+    def listed_urls(self) -> set[str]:
+        """Report links seen on a listing this run (CataloguePipeline marks them listed)."""
+        return self.state.listed
 
     # -- requests ---------------------------------------------------------------------------
 
@@ -94,6 +104,8 @@ class PortalSpider(scrapy.Spider):
 
     async def start(self) -> Any:
         self._load_catalogue_state()
+        if not self.state.seeds():
+            return  # a distributed crawl's worker: the frontier is seeded once, by the crawl
         for portal in self.portals.values():
             for url in portal.start_urls:
                 request = self._request(portal, url, self.parse_listing)
@@ -109,6 +121,7 @@ class PortalSpider(scrapy.Spider):
             request = self._request(portal, url, callback, priority=-1, **self._known_parent(known))
             if request is not None:
                 yield request
+        self.state.seeded()
 
     def _known_parent(self, known: dict[str, Any]) -> dict[str, Any]:
         """An attachment's linking page, so a changed (or resumed) attachment report is read
@@ -130,7 +143,7 @@ class PortalSpider(scrapy.Spider):
     def _known_non_report(self, url: str) -> bool:
         """Fetched before and found not to be a report (一图读懂, 解读, a letter): not again."""
         known = self.known.get(url)
-        if known and known.get("page_kind") == "other":
+        if (known and known.get("page_kind") == "other") or self.state.is_non_report(url):
             self.crawler.stats.inc_value("nianbao/known_non_report_skipped")
             return True
         return False
@@ -207,7 +220,7 @@ class PortalSpider(scrapy.Spider):
                 self.crawler.stats.inc_value("nianbao/offsite_dropped")
                 continue
             callback = self.parse_attachment if links.attachment_extension(url) else self.parse_detail
-            self.listed_urls.add(url)
+            self.state.add_listed(url)
             request = self._request(portal, url, callback, link_title=text, referer_url=response.url)
             if request is not None:
                 yield request

@@ -1,0 +1,193 @@
+"""Benchmark 7: a distributed crawl (scrapy-redis) with 1, 2 and 4 workers on the latency testbed.
+
+    python benchmarks/bench_distributed.py [--scale 20] [--hosts 20] [--latency 0.2] [--rounds 2] [--quick]
+
+The latency testbed (benchmarks/bench_latency.py): every response takes `latency` seconds and
+the registry allows each host `concurrency = 2` and no delay, so the politeness ceiling is
+hosts × 2 ÷ latency pages/s, and the testbed bound (the largest host alone) lower still.
+Latency, not the two cores, sets the pace, so the figures measure the design: the shared
+frontier, the leases and the HostGate that holds each host to 2 requests in flight across all
+workers together. More workers cannot beat the politeness bound, and should not fall below
+what one worker reaches. Baseline in the same run: the single-machine `nianbao crawl` (crawl
+and archive; workers do not extract, `nianbao merge` catalogues afterwards and is timed apart).
+Each worker is its own process with its own data directory; redis-server runs on 127.0.0.1
+(`apt-get install -y redis-server`). After every run the servers report the most requests any
+host had in flight at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench_latency import pages_per_host  # noqa: E402
+from common import (  # noqa: E402
+    NIANBAO,
+    ROOT,
+    Row,
+    Served,
+    cleanup,
+    env,
+    log,
+    med,
+    nianbao_crawl,
+    print_table,
+    quote,
+    save,
+    scrapy_stats,
+)
+
+from simportals.server import peak_concurrency  # noqa: E402
+
+SETTINGS = {"AUTOTHROTTLE_ENABLED": "False", "EXTRACT_WORKERS": "0", "ITEM_PIPELINES": "{}"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def redis_server(work: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    (work / "redis").mkdir(parents=True, exist_ok=True)
+    proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--dir", str(work / "redis"),
+                             "--appendonly", "yes", "--save", ""], stdout=subprocess.DEVNULL)
+    import redis
+
+    client = redis.Redis(port=port)
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    return proc, f"redis://127.0.0.1:{port}/0"
+
+
+def archived_urls(dirs: list[Path]) -> set[str]:
+    """Every URL with an archived response or revisit in these DATA directories (CDXJ)."""
+    found = set()
+    for d in dirs:
+        for index in (d / "warc").glob("*.cdxj"):
+            for line in index.read_text(encoding="utf-8").splitlines():
+                fields = json.loads(line.split(" ", 2)[2])
+                if "status" in fields:
+                    found.add(fields["url"])
+    return found
+
+
+def distributed_run(registry: Path, work: Path, url: str, n: int) -> tuple[float, int, list[str], set[str]]:
+    """Coordinator + n-1 workers from a fresh Redis database; returns (seconds, responses of
+    all workers, coordinator command, URLs archived)."""
+    import redis
+
+    dirs = [work / f"d{n}-{k}" for k in range(n)]
+    for d in dirs:
+        shutil.rmtree(d, ignore_errors=True)
+    redis.Redis.from_url(url).flushdb()  # a first crawl each time, as the single-machine run
+    sets = [x for k, v in SETTINGS.items() for x in ("-s", f"{k}={v}")]
+    cmd = [NIANBAO, "crawl", "--portals", str(registry), "--data", str(dirs[0]), "--redis", url, "--no-merge", *sets]
+    started = time.monotonic()
+    procs = [subprocess.Popen(cmd, cwd=ROOT, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)]
+    client = redis.Redis.from_url(url)
+    while client.hget("nianbao:crawl", "status") != b"running":
+        time.sleep(0.01)
+    for k, d in enumerate(dirs[1:], 1):
+        procs.append(subprocess.Popen([NIANBAO, "worker", "--redis", url, "--data", str(d), "--id", f"w{k}", *sets],
+                                      cwd=ROOT, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT))
+    for p in procs:
+        p.wait(timeout=3600)
+    wall = time.monotonic() - started
+    responses, starts, ends = 0, [], []
+    for d in dirs:
+        for logfile in (d / "logs").glob("worker-*.log"):
+            stats = scrapy_stats(logfile.read_text(errors="replace"))
+            responses += int(stats.get("downloader/response_count", 0))
+            starts.append(stats.get("start_time"))
+            ends.append(stats.get("finish_time"))
+    # first spider open → last spider close, as the single-machine figure (Scrapy's elapsed time)
+    elapsed = (max(ends) - min(starts)).total_seconds() if starts and None not in starts + ends else wall
+    return elapsed, responses, cmd, archived_urls(dirs)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--scale", type=int, default=None, help="simportals scale (default 20; quick 8)")
+    ap.add_argument("--hosts", type=int, default=20)
+    ap.add_argument("--latency", type=float, default=0.2)
+    ap.add_argument("--per-host", type=int, default=2)
+    ap.add_argument("--rounds", type=int, default=None)
+    ap.add_argument("--quick", action="store_true")
+    args = ap.parse_args(argv)
+    scale = args.scale or (8 if args.quick else 20)
+    n_rounds = args.rounds or (1 if args.quick else 2)
+    ceiling = args.hosts * args.per_host / args.latency
+    per_host = pages_per_host(scale, args.hosts)
+    bound = sum(per_host.values()) / (max(per_host.values()) * args.latency / args.per_host)
+    log(f"latency testbed: scale {scale}, {args.hosts} hosts, {args.latency * 1000:.0f} ms, {args.per_host}/host; "
+        f"ceiling {ceiling:.0f} p/s; testbed bound {bound:.0f} p/s")
+    work = Path(tempfile.mkdtemp(prefix="nianbao-bench-dist-"))
+    redis_proc, url = redis_server(work)
+    rates: dict[str, list[float]] = {"single machine": [], **{f"{n} worker{'s' if n > 1 else ''}": [] for n in (1, 2, 4)}}
+    peaks: dict[str, int] = {}
+    missing: dict[str, int] = {}  # URLs the single machine archived and the workers did not
+    commands: list[str] = []
+    try:
+        with Served(scale, latency=args.latency, hosts=args.hosts, workdir=work, concurrency=args.per_host,
+                    download_delay=0) as served:
+            commands.append(served.command + f"  # registry: concurrency = {args.per_host}, download_delay = 0")
+
+            def peak() -> int:
+                return max(peak_concurrency(h, reset=True) for h in served.hosts)
+
+            for k in range(n_rounds):
+                peak()
+                r = nianbao_crawl(served.registry, work / "single", SETTINGS)
+                rates["single machine"].append(r.pages_per_s)
+                peaks["single machine"] = max(peaks.get("single machine", 0), peak())
+                log(f"round {k + 1}: single machine {r.responses} responses = {r.pages_per_s:.1f}/s")
+                if k == 0:
+                    commands.append(quote(r.command))
+                expected = archived_urls([work / "single"])
+                for n in (1, 2, 4):
+                    label = f"{n} worker{'s' if n > 1 else ''}"
+                    secs, responses, cmd, urls = distributed_run(served.registry, work, url, n)
+                    rates[label].append(responses / secs)
+                    missing[label] = max(missing.get(label, 0), len(expected - urls))
+                    peaks[label] = max(peaks.get(label, 0), peak())
+                    log(f"round {k + 1}: {label}: {responses} responses in {secs:.1f}s = {responses / secs:.1f}/s")
+                    if k == 0 and n == 4:
+                        commands.append(quote(cmd) + "   # + `nianbao worker --redis URL --data DIR` ×3")
+    finally:
+        redis_proc.terminate()
+        redis_proc.wait()
+    single = med(rates["single machine"])
+    rows = []
+    for label, values in rates.items():
+        ratio = med(values) / ceiling
+        rows.append(Row("7 distributed", f"{label} vs ceiling", values, "p/s",
+                        f"ceiling {args.hosts}×{args.per_host}÷{args.latency}s", [ceiling], ratio, "report", None,
+                        f"{med(values) / bound:.2f}× the testbed bound {bound:.0f} p/s; "
+                        f"{med(values) / single:.2f}× the single machine; peak {peaks[label]} in flight on one host "
+                        f"(allowed {args.per_host}); URLs the single machine archived and these did not: "
+                        f"{missing.get(label, 0)}"))
+    print_table(rows)
+    save("distributed", rows, {"scale": scale, "hosts": args.hosts, "latency": args.latency, "ceiling": ceiling,
+                               "testbed_bound": bound, "peak_in_flight": peaks, "missing_urls": missing}, commands)
+    cleanup(work)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

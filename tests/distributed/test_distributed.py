@@ -1,0 +1,160 @@
+"""Distributed crawls against the simulated portals, each worker a separate process with its
+own data directory, as on separate machines, and one real redis-server.
+
+Counts are asserted, never only exit codes: a broken scrapy-redis crawls nothing and exits 0
+(../shared/docs/compat.md §5).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import time
+
+import pytest
+
+from simportals import build_testbed, serve_testbed
+from tests.conftest import run_nianbao
+from tests.distributed.conftest import finish, records_in, start_crawl, write_registry
+
+REPORT_COLUMNS_SKIPPED = {"warc_filename", "warc_offset", "warc_length", "fetched_at", "last_seen", "first_seen_run",
+                          "last_seen_run", "last_listed_run", "withdrawn_on", "withdrawn_run"}
+CAPTURE_COLUMNS = ("url", "kind", "page_kind", "status", "content_type", "title", "report_id", "payload_digest",
+                   "record_type", "etag", "last_modified", "error")
+
+
+def rows(db_path, sql: str) -> list[tuple]:
+    with sqlite3.connect(db_path) as db:
+        return sorted(db.execute(sql).fetchall(), key=repr)
+
+
+def deterministic(db_path) -> dict[str, list[tuple]]:
+    """The catalogue's rows that do not depend on when or by which process a page was fetched."""
+    with sqlite3.connect(db_path) as db:
+        columns = [r[1] for r in db.execute("pragma table_info(reports)") if r[1] not in REPORT_COLUMNS_SKIPPED]
+    return {
+        "reports": rows(db_path, f"select {', '.join(columns)} from reports"),
+        "report_stats": rows(db_path, "select * from report_stats"),
+        "report_sections": rows(db_path, "select * from report_sections"),
+        "report_checks": rows(db_path, "select * from report_checks"),
+        "report_captures": rows(db_path, "select report_id, url, portal from report_captures"),
+        "report_versions": rows(db_path, "select report_id, version, content_hash, url, title, text from report_versions"),
+        "captures": rows(db_path, f"select {', '.join(CAPTURE_COLUMNS)} from captures"),
+    }
+
+
+@pytest.fixture(scope="module")
+def served():
+    with serve_testbed(build_testbed(), latency=0.2) as running:  # a crawl long enough for two
+        yield running
+
+
+def test_two_workers_build_the_catalogue_one_machine_builds_and_stay_incremental(tmp_path, served, redis_server):
+    registry = write_registry(tmp_path, served, "concurrency = 2")
+    run_nianbao("crawl", "--portals", str(registry), "--data", str(tmp_path / "single"))
+    coordinator, (worker,) = start_crawl(redis_server, registry, tmp_path / "central", [tmp_path / "w1"],
+                                         "--merge-from", str(tmp_path / "w1"))
+    finish(worker, tmp_path / "w1.out")
+    out = finish(coordinator, tmp_path / "central.out")
+    assert "91 new" in out, out
+    # both machines worked, each into its own WARCs (worker id and host in names and warcinfo)
+    assert records_in(tmp_path / "w1") > 0 and records_in(tmp_path / "central") > 0
+    names = [p.name for p in (tmp_path / "central" / "warc").glob("*.warc.gz")]
+    assert any("-w1-" in n for n in names) and any("-coordinator-" in n for n in names), names
+    single, merged = deterministic(tmp_path / "single" / "catalogue.db"), deterministic(tmp_path / "central" / "catalogue.db")
+    assert len(single["reports"]) == 91
+    for table in single:
+        assert merged[table] == single[table], table
+    assert redis_server.client().zcard("nianbao:leases") == 0
+    status = run_nianbao("status", "--redis", redis_server.url).stdout
+    assert "finished" in status and "0 leased" in status and "beilun" in status, status
+
+    # The next crawl is incremental whichever worker captured a page: a new worker (w2) asks
+    # conditionally from the captures w1 and the coordinator made, and archives revisits.
+    coordinator, (worker,) = start_crawl(redis_server, registry, tmp_path / "central", [tmp_path / "w2"],
+                                         "--merge-from", str(tmp_path / "w2"))
+    finish(worker, tmp_path / "w2.out")
+    out = finish(coordinator, tmp_path / "central.out")
+    assert "0 new, 0 changed, 91 unchanged, 0 withdrawn" in out, out
+    revisits = [line for p in (tmp_path / "w2" / "warc").glob("*.cdxj") for line in p.read_text().splitlines()
+                if '"warc/revisit"' in line]
+    assert revisits, "w2 archived no revisit"
+    assert rows(tmp_path / "central" / "catalogue.db", "select count(*) from reports where status = 'current'") == [(91,)]
+
+
+def test_a_killed_worker_loses_no_report(tmp_path, redis_server):
+    with serve_testbed(build_testbed(), latency=0.1) as running:
+        registry = write_registry(tmp_path, running, "concurrency = 2")
+        coordinator, (doomed, survivor) = start_crawl(redis_server, registry, tmp_path / "central",
+                                                      [tmp_path / "w1", tmp_path / "w2"], "--merge-from",
+                                                      str(tmp_path / "w1"), "--merge-from", str(tmp_path / "w2"))
+        deadline = time.monotonic() + 60
+        while records_in(tmp_path / "w1") < 6:
+            assert time.monotonic() < deadline and doomed.poll() is None, (tmp_path / "w1.out").read_text()
+            time.sleep(0.02)
+        held = redis_server.client().hlen("nianbao:lease_info")
+        os.kill(doomed.pid, signal.SIGKILL)
+        doomed.wait()
+        finish(survivor, tmp_path / "w2.out")
+        out = finish(coordinator, tmp_path / "central.out")
+    client = redis_server.client()
+    assert held > 0 and int(client.hget("nianbao:requeued", "w1") or 0) > 0  # w1's leases went back
+    assert client.zcard("nianbao:leases") == 0 and sum(map(int, client.hvals("nianbao:queued"))) == 0
+    assert "91 new" in out, out
+    db = tmp_path / "central" / "catalogue.db"
+    truth = {t.key for t in running.tb.reports}
+    assert len(truth) == 91
+    assert rows(db, "select count(*), count(distinct id) from reports") == [(91, 91)]
+    assert rows(db, "select count(*) from captures group by url having count(*) > 1") == []  # once each
+
+
+def test_the_crawl_survives_a_redis_restart(tmp_path, redis_server):
+    with serve_testbed(build_testbed(), latency=0.1) as running:
+        registry = write_registry(tmp_path, running, "concurrency = 2")
+        coordinator, (worker,) = start_crawl(redis_server, registry, tmp_path / "central", [tmp_path / "w1"],
+                                             "--merge-from", str(tmp_path / "w1"))
+        deadline = time.monotonic() + 60
+        while records_in(tmp_path / "central") + records_in(tmp_path / "w1") < 30:
+            assert time.monotonic() < deadline, (tmp_path / "central.out").read_text()
+            time.sleep(0.02)
+        redis_server.stop()  # appendonly: the frontier, leases and state are on disk
+        time.sleep(1.0)
+        redis_server.start()
+        finish(worker, tmp_path / "w1.out")
+        out = finish(coordinator, tmp_path / "central.out")
+    assert "91 new" in out, out
+    assert rows(tmp_path / "central" / "catalogue.db", "select count(*) from reports") == [(91,)]
+
+
+def test_politeness_holds_across_four_workers(tmp_path, redis_server):
+    with serve_testbed(build_testbed(), latency=0.1) as running:
+        registry = write_registry(tmp_path, running, "concurrency = 2", "download_delay = 0")
+        coordinator, workers = start_crawl(redis_server, registry, tmp_path / "central",
+                                           [tmp_path / f"w{k}" for k in (1, 2, 3)], "--no-merge",
+                                           "-s", "AUTOTHROTTLE_ENABLED=False")
+        for k, proc in enumerate(workers, 1):
+            finish(proc, tmp_path / f"w{k}.out")
+        finish(coordinator, tmp_path / "central.out")
+        peaks = {p.name: running.peak_concurrency(p.name) for p in running.tb.portals}
+        robots = {p.name: sum(1 for _, path, _ in running.request_log(p.name) if path == "/robots.txt")
+                  for p in running.tb.portals}
+    working = [d for d in ("central", "w1", "w2", "w3") if records_in(tmp_path / d) > 0]
+    assert len(working) >= 3, working  # the load was shared
+    assert peaks == dict.fromkeys(peaks, 2), peaks  # 2 per portal across all four workers, used and held
+    assert robots == dict.fromkeys(robots, 1), robots  # fetched once per host for the whole crawl
+
+
+def test_the_page_budget_is_one_for_all_workers(tmp_path, redis_server):
+    with serve_testbed(build_testbed(), latency=0.05) as running:
+        registry = write_registry(tmp_path, running, "max_pages = 12", "concurrency = 2")
+        coordinator, (worker,) = start_crawl(redis_server, registry, tmp_path / "central", [tmp_path / "w1"],
+                                             "--no-merge")
+        finish(worker, tmp_path / "w1.out")
+        finish(coordinator, tmp_path / "central.out")
+        # Hanweb's pager POSTs are not spent from the budget (spiders/portal.py, on one machine too)
+        served = {p.name: sum(1 for method, path, _ in running.request_log(p.name)
+                              if path != "/robots.txt" and method != "POST") for p in running.tb.portals}
+    spent = {k.decode(): int(v) for k, v in redis_server.client().hgetall("nianbao:budget").items()}
+    assert spent == dict.fromkeys(served, 12), spent
+    assert all(0 < n <= 12 for n in served.values()), served  # never more than the budget, together

@@ -1,0 +1,85 @@
+"""LeasedQueue and HostGate against a real Redis: leases, requeue, per-portal counts, tokens."""
+
+from __future__ import annotations
+
+import time
+
+from scrapy import Request, Spider
+
+from distributed import store
+from distributed.gate import HostGate
+from distributed.queue import LEASE_META, LeasedQueue
+
+
+def queue(server, worker: str, ttl: float = 0.3) -> LeasedQueue:
+    q = LeasedQueue(server, Spider(name="portal"), store.QUEUE_KEY)
+    q.worker, q.lease_seconds = worker, ttl
+    return q
+
+
+def counts(server, key: str) -> dict[str, int]:
+    return {k.decode(): int(v) for k, v in server.hgetall(key).items() if int(v)}
+
+
+def test_a_popped_request_is_leased_until_acknowledged(redis_server):
+    server = store.connect(redis_server.url)
+    a = queue(server, "a")
+    a.push(Request("http://x.test/1", meta={"portal": "x"}, priority=1))
+    a.push(Request("http://y.test/1", meta={"portal": "y"}))
+    assert len(a) == 2 and counts(server, store.QUEUED) == {"x": 1, "y": 1}
+    request = a.pop(portals=["y", "x"])  # the scheduler's order: least busy portal first
+    assert request.url == "http://y.test/1" and request.meta[LEASE_META]
+    assert a.leases() == 1 and counts(server, store.LEASED) == {"y": 1}
+    a.ack(request)
+    assert a.leases() == 0 and counts(server, store.DONE) == {"y": 1} and LEASE_META not in request.meta
+
+
+def test_a_silent_workers_lease_goes_back_to_its_queue(redis_server):
+    server = store.connect(redis_server.url)
+    dead, alive = queue(server, "dead"), queue(server, "alive")
+    dead.push(Request("http://x.test/1", meta={"portal": "x"}, priority=5))
+    assert dead.pop(portals=["x"]) is not None
+    assert alive.pop(portals=["x"]) is None and alive.requeue() == 0  # leased, not expired
+    time.sleep(0.4)
+    assert alive.requeue() == 1
+    assert counts(server, store.REQUEUED) == {"dead": 1} and counts(server, store.QUEUED) == {"x": 1}
+    again = alive.pop(portals=["x"])
+    assert again.url == "http://x.test/1" and again.priority == 5
+
+
+def test_renewed_leases_do_not_expire_and_a_retry_takes_the_lease_over(redis_server):
+    server = store.connect(redis_server.url)
+    q = queue(server, "w")
+    q.push(Request("http://x.test/1", meta={"portal": "x"}))
+    request = q.pop(portals=["x"])
+    for _ in range(4):
+        time.sleep(0.15)
+        q.renew()
+    assert q.requeue() == 0 and q.leases() == 1
+    retry = request.replace(dont_filter=True)  # RetryMiddleware: the same meta, queued again
+    q.push(retry)
+    assert q.leases() == 0 and counts(server, store.QUEUED) == {"x": 1} and not counts(server, store.LEASED)
+    assert LEASE_META not in retry.meta and q.pop(portals=["x"]).meta[LEASE_META]  # a lease of its own
+
+
+def test_host_gate_holds_concurrency_and_delay_across_clients(redis_server):
+    one, two = HostGate(store.connect(redis_server.url)), HostGate(store.connect(redis_server.url))
+    t1, _ = one.acquire("h:1", limit=2, delay=0)
+    t2, _ = two.acquire("h:1", limit=2, delay=0)
+    t3, wait = one.acquire("h:1", limit=2, delay=0)
+    assert t1 and t2 and t3 is None and wait < 0  # the allowance is in use
+    two.release("h:1", t2)
+    t4, _ = one.acquire("h:1", limit=2, delay=0)
+    assert t4
+    d1, _ = one.acquire("slow:1", limit=5, delay=0.3)
+    d2, wait = two.acquire("slow:1", limit=5, delay=0.3)
+    assert d1 and d2 is None and 0 < wait <= 0.3  # the rest of the delay, whoever started last
+
+
+def test_the_duplicate_filter_mark_and_the_push_are_one_step(redis_server):
+    server = store.connect(redis_server.url)
+    q = queue(server, "w")
+    first = Request("http://x.test/1", meta={"portal": "x"})
+    assert q.push(first, "fp1", "nianbao:portal:dupefilter")
+    assert not q.push(first.replace(), "fp1", "nianbao:portal:dupefilter")  # seen: not queued twice
+    assert len(q) == 1 and server.sismember("nianbao:portal:dupefilter", "fp1")
