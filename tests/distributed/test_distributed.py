@@ -84,8 +84,9 @@ def test_two_workers_build_the_catalogue_one_machine_builds_and_stay_incremental
 
 
 def test_a_killed_worker_loses_no_report(tmp_path, redis_server):
-    with serve_testbed(build_testbed(), latency=0.1) as running:
-        registry = write_registry(tmp_path, running, "concurrency = 2")
+    # slow enough (about 9 s of politeness) that the doomed worker takes leases on a busy machine
+    with serve_testbed(build_testbed(), latency=0.3) as running:
+        registry = write_registry(tmp_path, running, "concurrency = 1")
         coordinator, (doomed, survivor) = start_crawl(redis_server, registry, tmp_path / "central",
                                                       [tmp_path / "w1", tmp_path / "w2"], "--merge-from",
                                                       str(tmp_path / "w1"), "--merge-from", str(tmp_path / "w2"))

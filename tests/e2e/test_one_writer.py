@@ -91,7 +91,8 @@ def test_kill_9_releases_the_lock_and_the_next_crawl_resumes(portals, tmp_path):
     data = tmp_path / "data"
     proc = start_crawl(registry, data)
     wait_for_holder(proc, data)
-    while not (data / "catalogue.db").exists() or sqlite_utils.Database(data / "catalogue.db")["captures"].count < 5:
+    while not (data / "catalogue.db").exists() or not sqlite_utils.Database(data / "catalogue.db")["captures"].exists() \
+            or sqlite_utils.Database(data / "catalogue.db")["captures"].count < 5:
         assert proc.poll() is None
         time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGKILL)
