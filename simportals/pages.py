@@ -178,7 +178,7 @@ def _detail(tb: Testbed, it: Item) -> Rendered:
         if spec.published_as == "html":
             body = report_html(spec)
         else:
-            name = f"{spec.title}.{spec.published_as}"
+            name = f"{spec.title}.{attachments.extension(spec.published_as)}"
             body = (f'<p style="text-indent:2em">附件：<a href="{escape(it.attachment)}" '
                     f'target="_blank">{escape(name)}</a></p>')
         own = spec.body.portal == it.portal
@@ -204,10 +204,8 @@ def _detail(tb: Testbed, it: Item) -> Rendered:
 
 def _attachment(it: Item) -> Rendered:
     assert it.spec is not None
-    if it.spec.published_as == "pdf":
-        return 200, "application/pdf", attachments.pdf_bytes(it.spec), it.when
-    ctype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    return 200, ctype, attachments.docx_bytes(it.spec), it.when
+    ctype, body = attachments.attachment(it.spec)
+    return 200, ctype, body, it.when
 
 
 def _search(tb: Testbed, portal: str) -> Rendered:

@@ -1,0 +1,250 @@
+"""Positioned lines of printed pages (a PDF's text layer or OCR) → the text a reader sees.
+
+Running headers, footers and page numbers are found by position and repetition across pages
+and removed; lines are reflowed into paragraphs (a line ending short of the right margin or with
+。；： ends one, so does an indented or differently sized next line); headings stay lines; tables
+sit in reading order. Coordinates are top-down (y grows down the page), in any unit.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass, field
+
+from extract.model import Grid
+
+_END = "。；：！？;:!?"
+_CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’、]")
+_HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十]{1,3}[）)]|"
+                      r"第[一二三四五六七八九十\d]{1,3}[章节部分]|附件\s*\d*[:：]?$|附表)")
+# `- 2 -`, `— 2 —`, `第2页`, `第 2 页 共 5 页`, `2/5`, `2`, `Page 2 of 5`, `·2·`
+PAGE_NUMBER = re.compile(
+    r"^[\s\-—–_·•.]*(?:第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4}|"
+    r"\d{1,4}|[Pp]age\s*\d{1,4}(?:\s*of\s*\d{1,4})?|共\s*\d{1,4}\s*页\s*第\s*\d{1,4}\s*页)[\s\-—–_·•.]*$")
+_SPACE = re.compile(r"[\s\u3000\xa0]+")
+_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff（）、])\s+(?=[\u4e00-\u9fff（）、])")
+_ZONE = 0.1  # the top and bottom tenth of a page is where running heads and page numbers sit
+
+
+def clean(text: str) -> str:
+    """One line of text: whitespace runs to one space, none between CJK characters."""
+    return _CJK_GAP.sub("", _SPACE.sub(" ", text or "").strip())
+
+
+@dataclass(frozen=True)
+class Line:
+    """One printed line: its box (top-down), text, character size and OCR confidence."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    text: str
+    size: float
+    confidence: float | None = None
+
+
+@dataclass(frozen=True)
+class PlacedTable:
+    """A table on a page: its box, grid, and per-slot OCR confidence (None: text layer)."""
+
+    top: float
+    bottom: float
+    grid: Grid
+    confidence: list[list[float | None]] | None = None
+    xs: list[float] | None = None  # column boundaries, to join a table broken by a page break
+
+
+def join_tables(a: PlacedTable, b: PlacedTable) -> PlacedTable | None:
+    """The two pieces of a table a page break split (same outer edges), as one table; the
+    columns are the union of both pieces' boundaries, a wider cell copied into each."""
+    if not a.xs or not b.xs or abs(a.xs[0] - b.xs[0]) > 3 or abs(a.xs[-1] - b.xs[-1]) > 3:
+        return None
+    xs: list[float] = []
+    for x in sorted(a.xs + b.xs):
+        if not xs or x - xs[-1] > 3:
+            xs.append(x)
+
+    def spread(t: PlacedTable) -> tuple[Grid, list]:
+        cols = [max(0, min(len(t.xs) - 2, sum(1 for e in t.xs if e <= (lo + hi) / 2) - 1))  # type: ignore[arg-type]
+                for lo, hi in zip(xs, xs[1:], strict=False)]
+        conf = t.confidence or [[None] * len(row) for row in t.grid]
+        return [[row[c] for c in cols] for row in t.grid], [[row[c] for c in cols] for row in conf]
+
+    (ga, ca), (gb, cb) = spread(a), spread(b)
+    both_ocr = a.confidence is not None or b.confidence is not None
+    return PlacedTable(a.top, b.bottom, ga + gb, ca + cb if both_ocr else None, xs)
+
+
+@dataclass
+class PrintedPage:
+    width: float
+    height: float
+    lines: list[Line] = field(default_factory=list)
+    tables: list[PlacedTable] = field(default_factory=list)
+
+
+@dataclass
+class Flow:
+    """The document in reading order: ("title"|"h"|"p", text) and ("table", PlacedTable)."""
+
+    blocks: list[tuple[str, object]]
+    removed: dict[str, list[str]]
+    confidence: dict[str, float] = field(default_factory=dict)  # OCR'd text → lowest line score
+
+
+def rows_of(lines: list[Line]) -> list[Line]:
+    """Pieces sharing a baseline band → one line each (a PDF or OCR may split a printed line)."""
+    out: list[Line] = []
+    for line in sorted(lines, key=lambda s: (round(s.top), s.x0)):
+        prev = out[-1] if out else None
+        mid = (line.top + line.bottom) / 2
+        if prev is not None and prev.top <= mid <= prev.bottom and line.x0 >= prev.x1 - prev.size:
+            gap = line.x0 - prev.x1
+            sep = " " if gap > prev.size * 1.5 or not (_cjk_end(prev.text) or _cjk_start(line.text)) else ""
+            confs = [c for c in (prev.confidence, line.confidence) if c is not None]
+            out[-1] = Line(prev.x0, min(prev.top, line.top), line.x1, max(prev.bottom, line.bottom),
+                           prev.text + sep + line.text, max(prev.size, line.size),
+                           min(confs) if confs else None)
+        else:
+            out.append(line)
+    return out
+
+
+def _cjk_end(text: str) -> bool:
+    return bool(text) and bool(_CJK.match(text[-1]))
+
+
+def _cjk_start(text: str) -> bool:
+    return bool(text) and bool(_CJK.match(text[0]))
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
+
+
+def strip_running(pages: list[PrintedPage], removed: dict[str, list[str]]) -> None:
+    """Drop page numbers and lines repeated at the same place in the top/bottom zone of pages."""
+    def zone(page: PrintedPage, line: Line) -> bool:
+        return line.bottom <= page.height * _ZONE or line.top >= page.height * (1 - _ZONE)
+
+    counts: dict[str, int] = {}
+    for page in pages:
+        for key in {_norm(s.text) for s in page.lines if zone(page, s)}:
+            counts[key] = counts.get(key, 0) + 1
+    need = max(2, (len(pages) + 1) // 2)
+    for page in pages:
+        kept = []
+        # only the outermost lines of a page can be page numbers (a table's last row is not)
+        edge = [s for s in page.lines if zone(page, s)]
+        for line in page.lines:
+            if line in edge and PAGE_NUMBER.match(line.text):
+                removed.setdefault("page_number", []).append(line.text)
+            elif line in edge and len(pages) > 1 and counts.get(_norm(line.text), 0) >= need:
+                removed.setdefault("running_header", []).append(line.text)
+            else:
+                kept.append(line)
+        page.lines = kept
+
+
+def _margins(pages: list[PrintedPage]) -> tuple[float, float]:
+    """(left, right) body margins: the common start and the far end of long lines."""
+    lines = [s for p in pages for s in p.lines if len(s.text) >= 8]
+    if not lines:
+        return 0.0, max((p.width for p in pages), default=0.0)
+    lefts = sorted(round(s.x0) for s in lines)
+    left = statistics.median_low(lefts[: max(1, len(lefts) // 2)])
+    rights = sorted(s.x1 for s in lines)
+    right = rights[int(len(rights) * 0.9) - 1 if len(rights) > 1 else 0]
+    return float(left), right
+
+
+def _joins(a: Line, b: Line, left: float, right: float, gap: float, centred: bool) -> bool:
+    """Does line b continue the paragraph of line a?"""
+    size = max(a.size, 1.0)
+    if not a.text or a.text[-1] in _END or centred:
+        return False
+    if a.x1 < right - 1.6 * size:  # ended short of the margin
+        return False
+    if _HEADING.match(b.text) or abs(a.size - b.size) > 0.2 * size:
+        return False
+    if b.x0 > left + 1.2 * size:  # an indented first line starts a new paragraph
+        return False
+    return gap <= 1.2 * size
+
+
+def _join(text: str, more: str) -> str:
+    if _cjk_end(text) or _cjk_start(more) or text.endswith("-"):
+        return text + more
+    return text + " " + more
+
+
+def _centred(line: Line, page: PrintedPage, left: float, right: float) -> bool:
+    mid = (line.x0 + line.x1) / 2
+    body_mid = (left + right) / 2
+    return line.x0 > left + 2 * line.size and abs(mid - body_mid) < 1.5 * line.size
+
+
+def reflow(pages: list[PrintedPage]) -> Flow:
+    """Pages → paragraphs, headings and tables in reading order, running lines removed."""
+    removed: dict[str, list[str]] = {}
+    for page in pages:
+        page.lines = rows_of(page.lines)
+    strip_running(pages, removed)
+    left, right = _margins(pages)
+    blocks: list[tuple[str, object]] = []
+    current: Line | None = None  # the last line of the open paragraph
+    text = ""
+    confidence: dict[str, float] = {}
+    scores: list[float] = []
+    body_size = statistics.median([s.size for p in pages for s in p.lines] or [1.0])
+
+    def emit(kind: str, line_text: str, line_scores: list[float]) -> None:
+        blocks.append((kind, line_text))
+        if line_scores:
+            confidence[line_text] = min(line_scores + [confidence.get(line_text, 1.0)])
+
+    def close() -> None:
+        nonlocal current, text, scores
+        if current is not None and text:
+            heading = bool(_HEADING.match(text)) and len(text) <= 40
+            emit("h" if heading else "p", text, scores)
+        current, text, scores = None, "", []
+
+    for page in pages:
+        items: list[tuple[float, int, object]] = [(s.top, 0, s) for s in page.lines]
+        items += [(t.top, 1, t) for t in page.tables]
+        prev_bottom = None
+        for n, (_top, kind, item) in enumerate(sorted(items, key=lambda i: (i[0], i[1]))):
+            if kind == 1:
+                close()
+                joined = join_tables(blocks[-1][1], item) if n == 0 and blocks and \
+                    blocks[-1][0] == "table" else None  # type: ignore[arg-type]
+                if joined is not None:
+                    blocks[-1] = ("table", joined)
+                else:
+                    blocks.append(("table", item))
+                prev_bottom = None
+                continue
+            line: Line = item  # type: ignore[assignment]
+            centred = _centred(line, page, left, right)
+            # a page break is no gap: the paragraph may go on at the next page's first line
+            gap = 0.0 if prev_bottom is None else line.top - prev_bottom
+            if current is not None and _joins(current, line, left, right, gap, False) \
+                    and not centred:
+                text = _join(text, line.text)
+                current = line
+            else:
+                close()
+                if centred or line.size > body_size * 1.15:
+                    emit("title" if centred else "h", line.text,
+                         [] if line.confidence is None else [line.confidence])
+                    prev_bottom = line.bottom
+                    continue
+                current, text = line, line.text
+            if line.confidence is not None:
+                scores.append(line.confidence)
+            prev_bottom = line.bottom
+    close()
+    return Flow(blocks, removed, confidence)
