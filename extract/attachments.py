@@ -16,7 +16,7 @@ import zipfile
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
-from extract.layout import Flow, clean, reflow
+from extract.layout import Flow, clean, reflow, table_lines
 from extract.model import Grid
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -124,8 +124,7 @@ def from_flow(flow: Flow, kind: str, warnings: list[str]) -> Document:
             blocks.append(("table", len(tables)))
             tables.append(table.grid)  # type: ignore[attr-defined]
             confidence.append(table.confidence)  # type: ignore[attr-defined]
-            lines.extend("\t".join(dict.fromkeys(c for c in row if c))
-                         for row in table.grid)  # type: ignore[attr-defined]
+            lines.extend(table_lines(table.grid))  # type: ignore[attr-defined]
         else:
             blocks.append((block_kind, payload))
             lines.append(str(payload))
@@ -220,7 +219,7 @@ def _xls(body: bytes) -> tuple[str, list[Grid], str | None, list[str]]:
 
 
 def _sheets_lines(tables: list[Grid]) -> list[str]:
-    return [" ".join(dict.fromkeys(c for c in row if c)) for grid in tables for row in grid]
+    return [line for grid in tables for line in table_lines(grid)]
 
 
 def _sheets_text(tables: list[Grid]) -> str:

@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import Any
 
 from extract import classify, metadata
+from extract.layout import table_lines
 from extract.model import Cell, Page, Section
 from extract.text import Block, sections_of
 
@@ -88,7 +89,7 @@ def document_page(document: Any, url: str | None, hints: dict[str, Any]) -> Page
             continue
         if kind == "table":
             grid = document.tables[payload] if isinstance(payload, int) else payload
-            text = "\n".join("\t".join(dict.fromkeys(c for c in row if c)) for row in grid)
+            text = "\n".join(table_lines(grid))
             blocks.append(Block("table", text, grid))
         else:
             blocks.append(Block("h" if kind == "h" else "p", str(payload)))
@@ -99,11 +100,42 @@ def document_page(document: Any, url: str | None, hints: dict[str, Any]) -> Page
     _fill_report_fields(page, blocks, fallbacks=())
     page.kind = "report" if classify.is_report(page.title, page.text) else "other"
     page.warnings.extend(document.warnings)
-    _finish(page, hints)
     if document.ocr:
         page.ocr = True
+        _correct_places(page, hints)
+    _finish(page, hints)
+    if document.ocr:
         page.cells = mark_ocr(page.cells, document)
     return page
+
+
+_PLACE = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:自治县|县|区|市|旗)")
+
+
+def _correct_places(page: Page, hints: dict[str, Any]) -> None:
+    """OCR misreads rare characters of place names (沭阳县 → 沈阳县): a county-level name in
+    the title or issuer that is no division is replaced by the one division that differs from
+    it by one character, inside the registry's region when one is known."""
+    from extract import region
+
+    context = region._context_code(hints)
+    for field_name in ("title", "agency"):
+        value = getattr(page, field_name)
+        if not value:
+            continue
+        for match in _PLACE.finditer(value):
+            name = match.group()
+            if name in region.NAMES or any(name.endswith(n) for n in region.NAMES if len(n) >= 3):
+                continue
+            near = [n for n in region.NAMES if len(n) == len(name) and n[-1] == name[-1]
+                    and sum(a != b for a, b in zip(n, name, strict=True)) == 1
+                    and (context is None or any(c[:len(context.rstrip("0")) or 2]
+                                                == context[:len(context.rstrip("0")) or 2]
+                                                for c in region.NAMES[n]))]
+            if len(near) == 1:
+                value = value.replace(name, near[0])
+                page.warnings.append(f"ocr: {name} corrected to the division {near[0]}")
+        setattr(page, field_name, value)
 
 
 def mark_ocr(cells: list[Cell], document: Any) -> list[Cell]:
@@ -148,3 +180,20 @@ def _prose_confidence(cell: Cell, document: Any) -> float | None | bool:
     scores = [score for text, score in document.line_confidence.items()
               if sentence and (sentence in text or text in sentence)]
     return min(scores) if scores else None
+
+
+def prefer_text_layer(document: Page, linking: Page) -> None:
+    """An OCR'd title or issuer that differs from the linking page's by a character or two is
+    a misreading: the linking page's text (a text layer) is taken, the disagreement stays
+    listed in `disagreements`."""
+    if not document.ocr:
+        return
+    for name in ("title", "agency"):
+        mine, theirs = getattr(document, name), getattr(linking, name)
+        if not mine or not theirs or mine == theirs or len(mine) != len(theirs):
+            continue
+        if sum(a != b for a, b in zip(mine, theirs, strict=True)) <= max(1, len(mine) // 8):
+            setattr(document, name, theirs)
+            if name == "agency" and linking.region.code:
+                document.region = linking.region
+            document.warnings.append(f"ocr: {name} {mine} taken as {theirs} from the linking page")

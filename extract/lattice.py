@@ -54,11 +54,9 @@ class Lattice:
             horizontal.setdefault(len(self.ys) - 1 - _nearest(ys_up, y), []).append((a, b))
         return vertical, horizontal
 
-    def cells(self) -> tuple[Grid, list[list[float | None]]]:
-        """The grid (merged cells copied into every slot) and each slot's lowest confidence."""
+    def _slots(self) -> list[list[int]]:
+        """The merged cell (a representative slot) each grid slot belongs to."""
         n_rows, n_cols = len(self.ys) - 1, len(self.xs) - 1
-        if n_rows < 1 or n_cols < 1 or n_rows * n_cols > 200_000:
-            return [], []
         parent = list(range(n_rows * n_cols))
 
         def find(i: int) -> int:
@@ -76,19 +74,43 @@ class Lattice:
                     parent[find(r * n_cols + c + 1)] = find(r * n_cols + c)
                 if r + 1 < n_rows and not self._covers(horizontal.get(r + 1, ()), (left + right) / 2):
                     parent[find((r + 1) * n_cols + c)] = find(r * n_cols + c)
+        return [[find(r * n_cols + c) for c in range(n_cols)] for r in range(n_rows)]
+
+    def regions(self) -> list[tuple[float, float, float, float]]:
+        """Each merged cell's box (x0, y0, x1, y1; y up)."""
+        if not self._fits():
+            return []
+        boxes: dict[int, tuple[float, float, float, float]] = {}
+        for r, row in enumerate(self._slots()):
+            for c, root in enumerate(row):
+                box = (self.xs[c], self.ys[r + 1], self.xs[c + 1], self.ys[r])
+                old = boxes.get(root, box)
+                boxes[root] = (min(old[0], box[0]), min(old[1], box[1]), max(old[2], box[2]),
+                               max(old[3], box[3]))
+        return list(boxes.values())
+
+    def _fits(self) -> bool:
+        n_rows, n_cols = len(self.ys) - 1, len(self.xs) - 1
+        return n_rows >= 1 and n_cols >= 1 and n_rows * n_cols <= 200_000
+
+    def cells(self) -> tuple[Grid, list[list[float | None]]]:
+        """The grid (merged cells copied into every slot) and each slot's lowest confidence."""
+        if not self._fits():
+            return [], []
+        n_rows, n_cols = len(self.ys) - 1, len(self.xs) - 1
+        slots = self._slots()
         texts: dict[int, list[Piece]] = {}
         ys_up = self.ys[::-1]
         for piece in self.pieces:
             x, y = piece[0], piece[1]
             c = min(max(bisect.bisect_right(self.xs, x) - 1, 0), n_cols - 1)
             r = n_rows - 1 - min(max(bisect.bisect_right(ys_up, y) - 1, 0), n_rows - 1)
-            texts.setdefault(find(r * n_cols + c), []).append(piece)
+            texts.setdefault(slots[r][c], []).append(piece)
         cell_text = {root: cell_text_of(pieces, self.line_gap) for root, pieces in texts.items()}
         confs = {root: min((p[3] for p in pieces if p[3] is not None), default=None)
                  for root, pieces in texts.items()}
-        grid = [[cell_text.get(find(r * n_cols + c), "") for c in range(n_cols)]
-                for r in range(n_rows)]
-        conf = [[confs.get(find(r * n_cols + c)) for c in range(n_cols)] for r in range(n_rows)]
+        grid = [[cell_text.get(root, "") for root in row] for row in slots]
+        conf = [[confs.get(root) for root in row] for row in slots]
         return grid, conf
 
     def grid(self) -> Grid:

@@ -32,6 +32,24 @@ def clean(text: str) -> str:
     return _CJK_GAP.sub("", _SPACE.sub(" ", text or "").strip())
 
 
+def table_lines(grid: Grid) -> list[str]:
+    """A table as text, one line per row, as HTML prints it: span copies (the same label as
+    the slot above or to the left) once, every figure kept."""
+    out = []
+    for r, row in enumerate(grid):
+        cells = []
+        for c, text in enumerate(row):
+            if not text:
+                continue
+            copy = (c > 0 and row[c - 1] == text) or (r > 0 and c < len(grid[r - 1])
+                                                      and grid[r - 1][c] == text)
+            if not copy or re.fullmatch(r"[\d.,+\-/—%]+", text):
+                cells.append(text)
+        if cells:
+            out.append("\t".join(cells))
+    return out
+
+
 @dataclass(frozen=True)
 class Line:
     """One printed line: its box (top-down), text, character size and OCR confidence."""

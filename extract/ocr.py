@@ -9,15 +9,30 @@ one in to share it across documents you extract in a row.
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
-from extract.lattice import Lattice, inside, lattices
+from extract.lattice import lattices
 from extract.layout import Line, PlacedTable, PrintedPage, clean
 
 _INK = 160  # grey level below which a pixel is ink
 _DET_SCALE = 0.6  # text is found on a reduced page (5x faster), read at full resolution
 _PAGE_RATIO = 1.5  # an image taller than this many widths is pages stacked (a 长图): cut it
 MAX_PIXELS = 60_000_000  # a larger image is refused (a decompression bomb, not a report)
+
+
+_CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
+_HALF = str.maketrans({",": "，", ":": "：", ";": "；", "?": "？", "!": "！"})
+
+
+def ocr_text(text: str) -> str:
+    """Recognised text, punctuation in a Chinese line full-width as it was printed."""
+    text = clean(text)
+    if not re.search(f"[{_CJK}]", text):
+        return text
+    text = text.replace("(", "（").replace(")", "）")
+    text = re.sub(r"(?<!\d)[,:;?!]|[,:;?!](?!\d)", lambda m: m.group().translate(_HALF), text)
+    return re.sub(r'"(?=[^"“]*$)', "”", text) if "“" in text else text
 
 
 class OcrUnavailable(RuntimeError):
@@ -130,26 +145,35 @@ def _ocr_gray(gray: Any, scale: float, engine: Any) -> PrintedPage:
         box = clean_img[max(0, y0):y1, max(0, x0):x1]
         box[rules[max(0, y0):y1, max(0, x0):x1] > 0] = 255
     bgr = cv2.cvtColor(clean_img, cv2.COLOR_GRAY2BGR)
-    small = cv2.resize(bgr, None, fx=_DET_SCALE, fy=_DET_SCALE, interpolation=cv2.INTER_AREA)
+    # Cells are read one text line at a time, cut by ink rows; the rest of the page (tables
+    # blanked) goes through the text detector.
+    crops: list[Any] = []
+    places: list[tuple[Any, tuple[int, int, int, int]]] = []  # (lattice or None, box y down)
+    outside = bgr.copy()
+    for lat in found:
+        for x0, y0_up, x1, y1_up in lat.regions():
+            box = (int(x0), int(height - y1_up), int(x1), int(height - y0_up))
+            for line in _ink_lines(clean_img, box):
+                places.append((lat, line))
+        x0, x1 = int(lat.bbox[0]) - 3, int(lat.bbox[2]) + 4
+        y0, y1 = int(height - lat.bbox[3]) - 3, int(height - lat.bbox[1]) + 4
+        outside[max(0, y0):y1, max(0, x0):x1] = 255
+    small = cv2.resize(outside, None, fx=_DET_SCALE, fy=_DET_SCALE, interpolation=cv2.INTER_AREA)
     boxes, _ = engine.text_det(small)
-    pieces: list[tuple[int, int, int, int]] = []  # x0, y0, x1, y1 (y down)
     for box in [] if boxes is None else boxes / _DET_SCALE:
         x0, y0 = int(max(0, box[:, 0].min())), int(max(0, box[:, 1].min()))
         x1, y1 = int(min(width, box[:, 0].max())), int(min(height, box[:, 1].max()))
-        if x1 - x0 < 3 or y1 - y0 < 3:
-            continue
-        pieces += _split_at_columns((x0, y0, x1, y1), found, height)
-    crops = [bgr[y0:y1, x0:x1] for x0, y0, x1, y1 in pieces]
+        if x1 - x0 >= 3 and y1 - y0 >= 3:
+            places.append((None, (x0, y0, x1, y1)))
+    crops = [bgr[y0:y1, x0:x1] for _lat, (x0, y0, x1, y1) in places]
     results, _ = engine.text_rec(crops) if crops else ([], 0)
     page = PrintedPage(width * scale, height * scale)
-    for (x0, y0, x1, y1), (text, score) in zip(pieces, results, strict=True):
-        text = clean(text)
+    for (lat, (x0, y0, x1, y1)), (text, score) in zip(places, results, strict=True):
+        text = ocr_text(text)
         if not text:
             continue
-        cx, cy = (x0 + x1) / 2, height - (y0 + y1) / 2
-        lat = next((lat for lat in found if inside(cx, cy, lat.bbox, 0)), None)
         if lat is not None:
-            lat.pieces.append((cx, cy, text, round(float(score), 3)))
+            lat.pieces.append(((x0 + x1) / 2, height - (y0 + y1) / 2, text, round(float(score), 3)))
         else:
             size = (y1 - y0) / 1.25 * scale
             page.lines.append(Line(x0 * scale, y0 * scale, x1 * scale, y1 * scale, text, size,
@@ -164,14 +188,26 @@ def _ocr_gray(gray: Any, scale: float, engine: Any) -> PrintedPage:
     return page
 
 
-def _split_at_columns(box: tuple[int, int, int, int], found: list[Lattice],
-                      height: int) -> list[tuple[int, int, int, int]]:
-    """A text box running over a table's column rules → one box per cell it covers."""
-    x0, y0, x1, y1 = box
-    cy = height - (y0 + y1) / 2
-    for lat in found:
-        if lat.bbox[1] <= cy <= lat.bbox[3] and x1 > lat.bbox[0] and x0 < lat.bbox[2]:
-            cuts = [int(x) for x in lat.xs if x0 + 4 < x < x1 - 4]
-            edges = [x0, *cuts, x1]
-            return [(a, y0, b, y1) for a, b in zip(edges, edges[1:], strict=False) if b - a >= 3]
-    return [box]
+def _ink_lines(gray: Any, box: tuple[int, int, int, int]) -> list[tuple[int, int, int, int]]:
+    """Text lines inside one table cell: runs of rows holding ink, cut to the ink's width."""
+    import numpy as np
+
+    x0, y0, x1, y1 = box[0] + 4, box[1] + 4, box[2] - 3, box[3] - 3
+    if x1 - x0 < 4 or y1 - y0 < 4:
+        return []
+    ink = gray[y0:y1, x0:x1] < _INK
+    rows = np.flatnonzero(ink.any(axis=1))
+    if not len(rows):
+        return []
+    lines, start, prev = [], rows[0], rows[0]
+    for r in [*rows[1:], None]:
+        if r is None or r - prev > 2:
+            cols = np.flatnonzero(ink[start:prev + 1].any(axis=0))
+            if prev - start >= 3:  # specks are not text
+                lines.append((x0 + max(0, cols[0] - 4), y0 + max(0, start - 4),
+                              x0 + min(x1 - x0, cols[-1] + 5), y0 + min(y1 - y0, prev + 5)))
+            if r is not None:
+                start = r
+        if r is not None:
+            prev = r
+    return lines
