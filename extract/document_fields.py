@@ -39,8 +39,8 @@ def document_title(blocks: list[tuple[str, object]]) -> tuple[str | None, list[i
         joined = "".join(texts[j] for j in usable[: k + 1])
         if "报告" in joined or "统计表" in joined:
             picked = usable[max(0, k - MAX_TITLE_LINES + 1): k + 1]
-            while picked and "报告" not in "".join(texts[j] for j in picked[1:]) \
-                    and len(picked) > 1 and not _names_body(texts[picked[0]]):
+            while len(picked) > 1 and not _names_body(texts[picked[0]]) \
+                    and "报告" in "".join(texts[j] for j in picked[1:]):
                 picked = picked[1:]
             return metadata.clean_title("".join(texts[j] for j in picked)), picked
     for i, (kind, text) in enumerate(blocks[:6]):
@@ -136,6 +136,26 @@ def _correct_places(page: Page, hints: dict[str, Any]) -> None:
                 value = value.replace(name, near[0])
                 page.warnings.append(f"ocr: {name} corrected to the division {near[0]}")
         setattr(page, field_name, value)
+    _correct_text(page, region.NAMES)
+
+
+def _correct_text(page: Page, names: dict) -> None:
+    """The issuer's place names misread in the body (沈阳县 for the issuer's 沭阳县) are set
+    right: same length, one character apart, and no division of their own."""
+    places = {m.group() for value in (page.title, page.agency) if value
+              for m in _PLACE.finditer(value) if m.group() in names}
+    fixes: dict[str, str] = {}
+    for place in places:
+        pattern = re.compile(f"(?=([\u4e00-\u9fff]{{{len(place) - 1}}}{place[-1]}))")
+        for match in pattern.finditer(page.text):
+            seen = match.group(1)
+            if seen != place and seen not in names and \
+                    sum(a != b for a, b in zip(seen, place, strict=True)) == 1:
+                fixes[seen] = place
+    for seen, place in fixes.items():
+        page.text = page.text.replace(seen, place)
+        page.sections = [Section(sec.heading, sec.text.replace(seen, place)) for sec in page.sections]
+        page.warnings.append(f"ocr: {seen} in the text corrected to the issuer's {place}")
 
 
 def mark_ocr(cells: list[Cell], document: Any) -> list[Cell]:
