@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 from typing import Any
 
 from extract.lattice import lattices
@@ -18,10 +19,12 @@ from extract.layout import Line, PlacedTable, PrintedPage, clean
 _INK = 160  # grey level below which a pixel is ink
 _DET_SCALE = 0.6  # text is found on a reduced page (5x faster), read at full resolution
 _PAGE_RATIO = 1.5  # an image taller than this many widths is pages stacked (a 长图): cut it
+_PDFIUM = threading.Lock()  # pdfium is not thread-safe (a lock, not a cache: extract stays pure)
 MAX_PIXELS = 60_000_000  # a larger image is refused (a decompression bomb, not a report)
 
 
 _CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
+_DIGITS = str.maketrans({"o": "0", "O": "0", "l": "1", "I": "1", "|": "1"})
 _HALF = str.maketrans({",": "，", ":": "：", ";": "；", "?": "？", "!": "！"})
 
 
@@ -57,11 +60,12 @@ def render_pdf_pages(body: bytes, numbers: list[int], dpi: int) -> list[Any]:
     """Pages of a PDF as greyscale PIL images (pypdfium2 renders any image codec a scan uses)."""
     import pypdfium2
 
-    pdf = pypdfium2.PdfDocument(body)
-    try:
-        return [pdf[n].render(scale=dpi / 72, grayscale=True).to_pil() for n in numbers]
-    finally:
-        pdf.close()
+    with _PDFIUM:
+        pdf = pypdfium2.PdfDocument(body)
+        try:
+            return [pdf[n].render(scale=dpi / 72, grayscale=True).to_pil() for n in numbers]
+        finally:
+            pdf.close()
 
 
 def load_image(body: bytes) -> Any:
@@ -173,6 +177,8 @@ def _ocr_gray(gray: Any, scale: float, engine: Any) -> PrintedPage:
         if not text:
             continue
         if lat is not None:
+            if re.fullmatch(r"[\doOlI|.,%\-]+", text) and re.search(r"[oOlI|]", text):
+                text = text.translate(_DIGITS)  # a figure cell: o is 0, l is 1
             lat.pieces.append(((x0 + x1) / 2, height - (y0 + y1) / 2, text, round(float(score), 3)))
         else:
             size = (y1 - y0) / 1.25 * scale

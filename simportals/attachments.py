@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 from functools import lru_cache
 from html import escape
 from pathlib import Path
@@ -29,6 +30,9 @@ FORMS: dict[str, tuple[str, str]] = {
     "xls": ("xls", "application/vnd.ms-excel"),
 }
 SCAN_DPI = 200
+# pdfium is not thread-safe: the portals' server threads render scans one at a time (two at
+# once crashed the server process and changed the bytes).
+_PDFIUM = threading.Lock()
 
 
 def extension(published_as: str) -> str:
@@ -148,11 +152,13 @@ def _page_images(spec: ReportSpec) -> list:
     """The text PDF's pages as greyscale images, as a scanner at SCAN_DPI would give them."""
     import pypdfium2
 
-    pdf = pypdfium2.PdfDocument(pdf_bytes(spec))
-    try:
-        return [pdf[i].render(scale=SCAN_DPI / 72, grayscale=True).to_pil() for i in range(len(pdf))]
-    finally:
-        pdf.close()
+    with _PDFIUM:
+        pdf = pypdfium2.PdfDocument(pdf_bytes(spec))
+        try:
+            return [pdf[i].render(scale=SCAN_DPI / 72, grayscale=True).to_pil()
+                    for i in range(len(pdf))]
+        finally:
+            pdf.close()
 
 
 @lru_cache(maxsize=4)
