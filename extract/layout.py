@@ -152,18 +152,31 @@ def strip_running(pages: list[PrintedPage], removed: dict[str, list[str]]) -> No
         for key in {_norm(s.text) for s in page.lines if zone(page, s)}:
             counts[key] = counts.get(key, 0) + 1
     need = max(2, (len(pages) + 1) // 2)
-    for page in pages:
+    # A running head that repeats the title is one on page 2 already (short documents)
+    head = "".join(_norm(s.text) for s in pages[0].lines if s.top < pages[0].height * 0.3) \
+        if pages else ""
+    body_size = statistics.median([s.size for p in pages for s in p.lines] or [1.0])
+    for number, page in enumerate(pages):
         kept = []
         # only the outermost lines of a page can be page numbers (a table's last row is not)
         edge = [s for s in page.lines if zone(page, s)]
         for line in page.lines:
             if line in edge and PAGE_NUMBER.match(line.text):
                 removed.setdefault("page_number", []).append(line.text)
-            elif line in edge and len(pages) > 1 and counts.get(_norm(line.text), 0) >= need:
+            elif line in edge and len(pages) > 1 and (counts.get(_norm(line.text), 0) >= need or (
+                    number > 0 and (_norm(line.text) in head or _small_head(line, page, body_size)))):
                 removed.setdefault("running_header", []).append(line.text)
             else:
                 kept.append(line)
         page.lines = kept
+
+
+def _small_head(line: Line, page: PrintedPage, body_size: float) -> bool:
+    """A line above everything else of a later page, in a smaller type, and not a sentence:
+    the running head of a document too short to show it repeated."""
+    first = min((s.top for s in page.lines if s is not line), default=page.height)
+    first = min([first, *(t.top for t in page.tables)])
+    return line.bottom < first and line.size < 0.85 * body_size and not re.search("[。；，]", line.text)
 
 
 def _margins(pages: list[PrintedPage]) -> tuple[float, float]:
@@ -199,9 +212,10 @@ def _join(text: str, more: str) -> str:
 
 
 def _centred(line: Line, page: PrintedPage, left: float, right: float) -> bool:
-    mid = (line.x0 + line.x1) / 2
-    body_mid = (left + right) / 2
-    return line.x0 > left + 2 * line.size and abs(mid - body_mid) < 1.5 * line.size
+    """Set in the middle: room on both sides, about as much left as right."""
+    before, after = line.x0 - left, right - line.x1
+    return before > 1.5 * line.size and after > 1.5 * line.size and \
+        abs(before - after) < 2 * line.size
 
 
 def reflow(pages: list[PrintedPage]) -> Flow:
@@ -255,7 +269,7 @@ def reflow(pages: list[PrintedPage]) -> Flow:
                 current = line
             else:
                 close()
-                if centred or line.size > body_size * 1.15:
+                if centred or line.size > body_size * 1.3:
                     emit("title" if centred else "h", line.text,
                          [] if line.confidence is None else [line.confidence])
                     prev_bottom = line.bottom
