@@ -182,11 +182,12 @@ def _table_confidence(cell: Cell, document: Any) -> float | None | bool:
             continue
         ocr_tables = True
         for r, row in enumerate(grid):
-            if cell.row_label not in row:
+            if cell.row_label and cell.row_label not in row:
                 continue
             for c, text in enumerate(row):
+                heads = {grid[h][c] for h in range(r)}
                 if text == cell.raw and conf[r][c] is not None and \
-                        (not cell.col_label or any(cell.col_label == grid[h][c] for h in range(r))):
+                        all(part in heads for part in cell.col_label.split()):
                     found.append(conf[r][c])
     if not ocr_tables:
         return False

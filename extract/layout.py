@@ -198,7 +198,8 @@ def _joins(a: Line, b: Line, left: float, right: float, gap: float, centred: boo
         return False
     if a.x1 < right - 1.6 * size:  # ended short of the margin
         return False
-    if _HEADING.match(b.text) or abs(a.size - b.size) > 0.2 * size:
+    ocr = a.confidence is not None  # OCR box heights vary with the glyphs: no size evidence
+    if _HEADING.match(b.text) or (not ocr and abs(a.size - b.size) > 0.2 * size):
         return False
     if b.x0 > left + 1.2 * size:  # an indented first line starts a new paragraph
         return False

@@ -34,6 +34,9 @@ def ocr_text(text: str) -> str:
     if not re.search(f"[{_CJK}]", text):
         return text
     text = text.replace("(", "（").replace(")", "）")
+    # 〇 in a Chinese-numeral date is read as the letter O (二O二四年)
+    text = re.sub(r"(?<=[〇一二三四五六七八九])[oOＯ0](?=[〇一二三四五六七八九oOＯ0]*年)", "〇", text)
+    text = re.sub(r"[oOＯ0](?=[〇一二三四五六七八九]+年)", "〇", text)
     text = re.sub(r"(?<!\d)[,:;?!]|[,:;?!](?!\d)", lambda m: m.group().translate(_HALF), text)
     return re.sub(r'"(?=[^"“]*$)', "”", text) if "“" in text else text
 
