@@ -191,10 +191,24 @@ def _margins(pages: list[PrintedPage]) -> tuple[float, float]:
     return float(left), right
 
 
-def _joins(a: Line, b: Line, left: float, right: float, gap: float, centred: bool) -> bool:
-    """Does line b continue the paragraph of line a?"""
+def _wrapped_word(a: Line, b: Line, right: float) -> bool:
+    """b starts with a run of Latin letters or digits too long for the room a left: the
+    run was pushed down whole (0564-82626913), so a ended short without ending a paragraph."""
+    run = re.match(r"[A-Za-z0-9.\-/@:_]+", b.text)
+    return bool(run) and a.x1 + 0.5 * a.size * len(run.group()) > right
+
+
+def _joins(a: Line, b: Line, left: float, right: float, gap: float, paragraph: str) -> bool:
+    """Does line b continue the paragraph (so far `paragraph`) whose last line is a?"""
     size = max(a.size, 1.0)
-    if not a.text or a.text[-1] in _END or centred:
+    if _HEADING.match(b.text) or gap > 1.2 * size or not a.text:
+        return False
+    tail = a.text  # an open bracket on the last line: the paragraph runs on
+    opened = tail.count("（") + tail.count("(") > tail.count("）") + tail.count(")") and \
+        paragraph.count("（") + paragraph.count("(") > paragraph.count("）") + paragraph.count(")")
+    if opened or _wrapped_word(a, b, right):  # a bracket or a long number runs on
+        return b.x0 <= left + 1.2 * size
+    if a.text[-1] in _END:
         return False
     if a.x1 < right - 1.6 * size:  # ended short of the margin
         return False
@@ -264,7 +278,7 @@ def reflow(pages: list[PrintedPage]) -> Flow:
             centred = _centred(line, page, left, right)
             # a page break is no gap: the paragraph may go on at the next page's first line
             gap = 0.0 if prev_bottom is None else line.top - prev_bottom
-            if current is not None and _joins(current, line, left, right, gap, False) \
+            if current is not None and _joins(current, line, left, right, gap, text) \
                     and not centred:
                 text = _join(text, line.text)
                 current = line
