@@ -221,7 +221,9 @@ def _joins(a: Line, b: Line, left: float, right: float, gap: float, paragraph: s
 
 
 def _join(text: str, more: str) -> str:
-    if _cjk_end(text) or _cjk_start(more) or text.endswith("-"):
+    """Lines of a Chinese paragraph join with no space: CJK typesetting breaks lines anywhere,
+    inside a Latin word or a number too; Latin text keeps a space between words."""
+    if _cjk_end(text) or _cjk_start(more) or text.endswith("-") or _CJK.search(text[-30:]):
         return text + more
     return text + " " + more
 
