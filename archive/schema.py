@@ -73,9 +73,9 @@ INDEXES = {
 def create_schema(db: sqlite_utils.Database) -> None:
     for name, (columns, pk) in TABLES.items():
         db[name].create(columns, pk=pk, if_not_exists=True)
-        have = db[name].columns_dict
-        for column, kind in columns.items():  # a catalogue from before a column was added
-            if column not in have:
+        present = db[name].columns_dict
+        for column, kind in columns.items():  # a catalogue from an older nianbao gains new columns
+            if column not in present:
                 db[name].add_column(column, kind)
     if "reports_fts" not in db.table_names():
         # trigram: Chinese has no spaces, so word tokenizers would index whole sentences.

@@ -178,7 +178,7 @@ def _detail(tb: Testbed, it: Item) -> Rendered:
         if spec.published_as == "html":
             body = report_html(spec)
         else:
-            name = f"{spec.title}.{attachments.extension(spec.published_as)}"
+            name = f"{spec.title}.{spec.published_as}"
             body = (f'<p style="text-indent:2em">附件：<a href="{escape(it.attachment)}" '
                     f'target="_blank">{escape(name)}</a></p>')
         own = spec.body.portal == it.portal
