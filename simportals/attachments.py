@@ -5,6 +5,7 @@ rasterised), DOCX (python-docx, merged cells), and DOC, WPS and XLS converted by
 from __future__ import annotations
 
 import io
+import os
 import random
 import re
 import shutil
@@ -262,7 +263,24 @@ class ConverterMissing(RuntimeError):
 
 
 def convert(data: bytes, source_ext: str, target: str) -> bytes:
-    """LibreOffice headless conversion (e.g. docx → doc); a private profile per call."""
+    """LibreOffice headless conversion (e.g. docx → doc); a private profile per call. The
+    result is kept in the temp directory by the input's digest: every test server process
+    would otherwise convert again (seconds each)."""
+    import hashlib
+
+    key = hashlib.sha256(data + target.encode()).hexdigest()[:32]
+    cached = Path(tempfile.gettempdir()) / "nianbao-simportals" / f"{key}.{target.split(':')[0]}"
+    if cached.exists():
+        return cached.read_bytes()
+    out = _convert(data, source_ext, target)
+    cached.parent.mkdir(exist_ok=True)
+    partial = cached.with_suffix(f".{os.getpid()}.part")
+    partial.write_bytes(out)
+    partial.replace(cached)  # atomic: a parallel server never reads half a file
+    return out
+
+
+def _convert(data: bytes, source_ext: str, target: str) -> bytes:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if not soffice:
         raise ConverterMissing("simportals needs LibreOffice (apt-get install "
