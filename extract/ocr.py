@@ -38,7 +38,19 @@ def ocr_text(text: str) -> str:
     text = re.sub(r"(?<=[〇一二三四五六七八九])[oOＯ0](?=[〇一二三四五六七八九oOＯ0]*年)", "〇", text)
     text = re.sub(r"[oOＯ0](?=[〇一二三四五六七八九]+年)", "〇", text)
     text = re.sub(r"(?<!\d)[,:;?!]|[,:;?!](?!\d)", lambda m: m.group().translate(_HALF), text)
-    return re.sub(r'"(?=[^"“]*$)', "”", text) if "“" in text else text
+    return pair_quotes(text)
+
+
+def pair_quotes(text: str) -> str:
+    """ASCII double quotes in Chinese text as the curly pair they print as: “ opens, ” closes."""
+    out, opened = [], False
+    for ch in text:
+        if ch == '"':
+            ch = "”" if opened else "“"
+        if ch in "“”":
+            opened = ch == "“"
+        out.append(ch)
+    return "".join(out)
 
 
 class OcrUnavailable(RuntimeError):
@@ -190,6 +202,7 @@ def _ocr_gray(gray: Any, scale: float, engine: Any) -> PrintedPage:
     for lat in found:
         lat.line_gap = 8.0
         grid, conf = lat.cells()
+        grid = [[pair_quotes(text) for text in row] for row in grid]  # a label read in pieces
         if grid:
             page.tables.append(PlacedTable((height - lat.bbox[3]) * scale,
                                            (height - lat.bbox[1]) * scale, grid, conf,
