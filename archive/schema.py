@@ -18,6 +18,8 @@ REPORT_COLUMNS: dict[str, type] = {
     # change tracking (issue 6): content versions and withdrawal, never deletion
     "content_hash": str, "version": int, "status": str, "withdrawn_on": str, "withdrawn_run": int,
     "issuer_copy": int,  # 1 when the primary capture is on the issuing body's own portal
+    "ocr": int,  # some of the report was read by OCR (a scan or an image)
+    "disagreements": str,  # fields where the linking page and the document differ (JSON)
     "last_seen": str, "first_seen_run": int, "last_seen_run": int, "last_listed_run": int,
     **{key: float for key in STATS_KEYS},
 }
@@ -56,6 +58,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...]]] = {
     "report_stats": ({
         "report_id": str, "ordinal": int, "table_no": str, "row_key": str, "col_key": str,
         "row_label": str, "col_label": str, "raw": str, "value": float, "unit": str, "origin": str,
+        "ocr": int, "confidence": float,  # read by OCR, and the engine's score (issue 14)
     }, ("report_id", "ordinal")),
     "report_checks": ({"report_id": str, "name": str, "passed": int, "detail": str}, ("report_id", "name")),
     "report_sections": ({"report_id": str, "ordinal": int, "heading": str, "text": str},

@@ -164,9 +164,10 @@ class ReportVersions:
             conn.execute(f"delete from {table} where report_id = ?", [rid])
         conn.executemany(
             "insert into report_stats (report_id, ordinal, table_no, row_key, col_key, row_label, col_label, "
-            "raw, value, unit, origin) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "raw, value, unit, origin, ocr, confidence) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(rid, i, c["table"], c.get("row_key"), c.get("col_key"), c["row_label"], c["col_label"],
-              c.get("raw"), c.get("value"), c.get("unit"), c.get("origin"))
+              c.get("raw"), c.get("value"), c.get("unit"), c.get("origin"), int(bool(c.get("ocr"))),
+              c.get("confidence"))
              for i, c in enumerate(details.get("cells", []))])
         conn.executemany(
             "insert or replace into report_checks (report_id, name, passed, detail) values (?, ?, ?, ?)",

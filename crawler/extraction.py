@@ -54,9 +54,21 @@ def extract_archived(warc_dir: str, location: RecordLocation, hints: dict[str, A
         return {"ok": False, "error": f"{type(e).__name__}: {e}"}
 
 
+_LINKED = ("title", "agency", "year", "published", "signed", "index_no", "doc_no", "publisher")
+
+
 def merge_parent(document: Any, parent: Any) -> None:
     """An attachment's report takes what only its linking page states: the page's metadata
-    table (索引号, 发布机构, dates) and the issuer's full name where the file says less."""
+    table (索引号, 发布机构, dates) and the issuer's full name where the file says less. Both
+    sides are kept (`linking_page`), and the fields where they differ are listed."""
+    from extract.document_fields import prefer_text_layer
+
+    document.linking_page = {f: getattr(parent, f) for f in _LINKED
+                             if getattr(parent, f) not in (None, "")}
+    document.disagreements = [f for f in ("title", "agency", "year", "signed")
+                              if getattr(document, f) not in (None, "") and f in document.linking_page
+                              and not _agrees(getattr(document, f), document.linking_page[f])]
+    prefer_text_layer(document, parent)
     for field in ("published", "index_no", "doc_no", "publisher", "year", "signed"):
         if getattr(document, field) in (None, "") and getattr(parent, field) not in (None, ""):
             setattr(document, field, getattr(parent, field))
@@ -66,6 +78,13 @@ def merge_parent(document: Any, parent: Any) -> None:
         document.agency = full_name or parent.agency
         if parent.region.code and (not document.region.code or full_name):
             document.region = parent.region
+
+
+def _agrees(mine: Any, theirs: Any) -> bool:
+    """Equal, or one name the fuller form of the other (城关镇 / 舒城县城关镇人民政府)."""
+    if isinstance(mine, str) and isinstance(theirs, str):
+        return mine == theirs or mine in theirs or theirs in mine
+    return mine == theirs
 
 
 def warm_up() -> None:

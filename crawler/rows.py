@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from functools import cache
 from importlib.metadata import version
 from typing import Any
@@ -26,6 +27,9 @@ def report_row(item: CaptureItem, page: dict[str, Any]) -> dict[str, Any]:
         "region_code": region.get("code"),
         **{k: stats.get(k) for k in STATS_KEYS},
         "fetched_at": item.warc_date,
+        "ocr": int(bool(page.get("ocr"))),
+        "disagreements": json.dumps(page["disagreements"], ensure_ascii=False)
+        if page.get("disagreements") else None,
     }
     row.update(item.location.as_dict())
     return row

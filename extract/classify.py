@@ -21,7 +21,7 @@ NOT_REPORT_TITLE = re.compile(
     r"|目录$|列表|汇总表|工作要点|网站.*年度报表")
 REPORT_BODY = re.compile(
     r"主动公开|依申请|政府信息公开申请|行政复议|行政诉讼|总体情况|统计期限|统计时限|信息公开工作")
-ATTACHMENT_EXT = re.compile(r"\.(pdf|docx?|xlsx?|wps|et|ofd|zip|rar|7z|txt|csv)(\?.*)?$", re.I)
+ATTACHMENT_EXT = re.compile(r"\.(pdf|docx?|xlsx?|wps|et|ofd|zip|rar|7z|txt|csv|jpe?g|png)(\?.*)?$", re.I)
 _ATTACHMENT_WORDS = re.compile(r"^(附件|附件下载|文件下载|下载|相关附件|点击下载|全文下载)?\s*\d*\s*[:：.、]?\s*")
 
 

@@ -48,6 +48,8 @@ class Cell:
     col_key: str | None = None
     unit: str | None = None
     origin: str = "table"  # "table" or "prose"
+    ocr: bool = False  # read by OCR from a scan or an image (extract/ocr.py)
+    confidence: float | None = None  # the OCR engine's lowest score over the value's text
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,9 @@ class Page:
     attachments: list[dict[str, str]] = field(default_factory=list)  # {"url", "text"}
     encoding: str | None = None
     warnings: list[str] = field(default_factory=list)
+    ocr: bool = False  # some of the text or tables were read by OCR
+    linking_page: dict[str, Any] = field(default_factory=dict)  # fields the linking page states
+    disagreements: list[str] = field(default_factory=list)  # fields where it and the file differ
 
     def to_json(self) -> dict[str, Any]:
         """The `nianbao extract` contract; key names are relied on by acceptance checks."""
@@ -118,4 +123,8 @@ class Page:
             "attachments": self.attachments,
             "encoding": self.encoding,
             "text": self.text,
+            "ocr": self.ocr,
+            "cell_confidence": [c.confidence if c.ocr else None for c in self.cells],
+            "linking_page": self.linking_page,
+            "disagreements": self.disagreements,
         }

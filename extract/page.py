@@ -193,7 +193,9 @@ def extract_page(body: bytes, url: str | None = None, headers: Headers = None,
     content_type = header_value(headers, "content-type")
     document = _attachment_document(body, content_type, url)
     if document is not None:
-        return _document_page(document, url, hints)
+        from extract.document_fields import document_page
+
+        return document_page(document, url, hints)
     text, encoding = decode_html(body, headers)
     page = Page(url=url, encoding=encoding)
     root = parse_html(text, page.warnings)
@@ -222,25 +224,6 @@ def extract_page(body: bytes, url: str | None = None, headers: Headers = None,
                          if all(a["url"] != doc for a in page.attachments)]
     page.kind = classify.page_kind(page.title, page.text, blocks, page.attachments)
     _finish(page, {**hints, **region_hints})
-    return page
-
-
-def _document_page(document: Any, url: str | None, hints: dict[str, Any]) -> Page:
-    """A PDF/DOC/XLS body: the same field extraction on the document's text and tables."""
-    page = Page(url=url, encoding=None)
-    lines = [line.strip() for line in (document.text or "").splitlines() if line.strip()]
-    blocks = [Block("p", line) for line in lines]
-    page.text = "\n".join(lines)
-    page.tables = list(document.tables or [])
-    page.title = metadata.clean_title(document.title) if getattr(document, "title", None) \
-        else next((b.text for b in blocks[:5] if "报告" in b.text), None)
-    page.published = metadata.url_date(url)
-    page.sections = [Section(h, t) for h, t in sections_of(
-        [Block("h" if b.text and len(b.text) <= 40 and re.match(r"^[一二三四五六七八九十]{1,3}、", b.text)
-               else "p", b.text) for b in blocks])]
-    _fill_report_fields(page, blocks, fallbacks=())
-    page.kind = "report" if classify.is_report(page.title, page.text) else "other"
-    _finish(page, hints)
     return page
 
 

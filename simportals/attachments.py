@@ -1,16 +1,50 @@
-"""Reports published only as attachments: a PDF (reportlab, built-in CID font STSong-Light, so
-no font file is needed) and a DOCX with real Word tables (python-docx, merged cells)."""
+"""Reports published only as attachments, in every form portals use: a text PDF (two-line title,
+running header, page numbers; layout varied per report), a scanned PDF and a JPG (the PDF's pages
+rasterised), DOCX (python-docx, merged cells), and DOC, WPS and XLS converted by LibreOffice."""
 
 from __future__ import annotations
 
 import io
+import os
+import random
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
 from functools import lru_cache
 from html import escape
+from pathlib import Path
 
 from .document import Block, build
 from .reports import ReportSpec
 
 _FONT = "STSong-Light"
+# published_as → (file extension, Content-Type)
+FORMS: dict[str, tuple[str, str]] = {
+    "pdf": ("pdf", "application/pdf"),
+    "scan": ("pdf", "application/pdf"),
+    "jpg": ("jpg", "image/jpeg"),
+    "docx": ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "doc": ("doc", "application/msword"),
+    "wps": ("wps", "application/kswps"),
+    "xls": ("xls", "application/vnd.ms-excel"),
+}
+SCAN_DPI = 200
+# pdfium is not thread-safe: the portals' server threads render scans one at a time (two at
+# once crashed the server process and changed the bytes).
+_PDFIUM = threading.Lock()
+
+
+def extension(published_as: str) -> str:
+    return FORMS[published_as][0]
+
+
+def attachment(spec: ReportSpec) -> tuple[str, bytes]:
+    """(Content-Type, body) of a report published only as an attachment."""
+    render = {"pdf": pdf_bytes, "scan": scan_pdf_bytes, "jpg": jpg_bytes, "docx": docx_bytes,
+              "doc": doc_bytes, "wps": wps_bytes, "xls": xls_bytes}[spec.published_as]
+    return FORMS[spec.published_as][1], render(spec)
 
 
 def _grid(rows: list[list[tuple]]) -> tuple[list[list[str]], list[tuple[int, int, int, int]]]:
@@ -34,6 +68,22 @@ def _grid(rows: list[list[tuple]]) -> tuple[list[list[str]], list[tuple[int, int
     return out, spans
 
 
+def title_lines(spec: ReportSpec) -> list[str]:
+    """The title as printed on a document's first page: issuer line + title line."""
+    match = re.search(r"(?:19|20)\d{2}年", spec.title)
+    if match and match.start() >= 2:
+        return [spec.title[:match.start()], spec.title[match.start():]]
+    return [spec.title]
+
+
+def _layout(spec: ReportSpec) -> dict:
+    """Page layout of a report's PDF (margins, sizes, alignment, page-number style)."""
+    rng = random.Random(spec.rng_seed + ":pdf")
+    return {"margin": rng.choice((40, 56, 72, 80)), "size": rng.choice((10.5, 11, 12, 14)),
+            "justify": rng.random() < 0.5, "number": rng.choice(("- {} -", "第{}页", "— {} —")),
+            "header": rng.random() < 0.7}
+
+
 @lru_cache(maxsize=8)
 def pdf_bytes(spec: ReportSpec) -> bytes:
     from reportlab.lib import colors
@@ -47,49 +97,106 @@ def pdf_bytes(spec: ReportSpec) -> bytes:
         pdfmetrics.getFont(_FONT)
     except KeyError:
         pdfmetrics.registerFont(UnicodeCIDFont(_FONT))
-    body = ParagraphStyle("b", fontName=_FONT, fontSize=11, leading=17, wordWrap="CJK",
-                          firstLineIndent=22)
+    lay = _layout(spec)
+    size = lay["size"]
+    body = ParagraphStyle("b", fontName=_FONT, fontSize=size, leading=size * 1.6, wordWrap="CJK",
+                          firstLineIndent=2 * size, alignment=4 if lay["justify"] else 0)
     cell = ParagraphStyle("c", fontName=_FONT, fontSize=7, leading=9, wordWrap="CJK")
-    head = ParagraphStyle("h", parent=body, fontSize=12, firstLineIndent=0)
-    title = ParagraphStyle("t", parent=body, fontSize=15, leading=22, alignment=1,
-                           firstLineIndent=0)
-    right = ParagraphStyle("r", parent=body, alignment=2)
-    story: list = []
+    head = ParagraphStyle("h", parent=body, fontSize=size + 1, firstLineIndent=0, alignment=0)
+    title = ParagraphStyle("t", parent=body, fontSize=size + 6, leading=(size + 6) * 1.5,
+                           alignment=1, firstLineIndent=0)
+    right = ParagraphStyle("r", parent=body, alignment=2, firstLineIndent=0)
+    story: list = [Paragraph(escape(line), title) for line in title_lines(spec)]
+    story.append(Spacer(1, size))
     blocks: list[Block] = build(spec)
-    if blocks[0][0] != "title":
-        story.append(Paragraph(escape(spec.title), title))
     for kind, payload in blocks:
+        if kind == "title":
+            continue
         if kind == "table":
             grid, spans = _grid(payload)
             data = [[Paragraph(escape(t), cell) for t in row] for row in grid]
-            t = Table(data, repeatRows=0)
+            width = A4[0] - 2 * lay["margin"]
+            t = Table(data, colWidths=[width / len(grid[0])] * len(grid[0]), repeatRows=0)
             style = [("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-                     ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+                     ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                     ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2)]
             style += [("SPAN", (c0, r0), (c1, r1)) for r0, c0, r1, c1 in spans]
             t.setStyle(TableStyle(style))
             story += [t, Spacer(1, 6)]
         elif kind == "sign":
             story += [Paragraph(escape(line), right) for line in payload]
         else:
-            st = {"title": title, "h": head, "sub": head}.get(kind, body)
+            st = {"h": head, "sub": head}.get(kind, body)
             story.append(Paragraph(escape(payload), st))
+    running = f"{spec.body.name}{spec.year}年政府信息公开工作年度报告"
+
+    def furniture(canvas, doc) -> None:
+        canvas.saveState()
+        canvas.setFont(_FONT, 9)
+        width, height = A4
+        if lay["header"] and doc.page > 1:
+            canvas.drawCentredString(width / 2, height - 30, running)
+            canvas.setLineWidth(0.5)
+            canvas.line(lay["margin"], height - 34, width - lay["margin"], height - 34)
+        canvas.drawCentredString(width / 2, 24, lay["number"].format(doc.page))
+        canvas.restoreState()
+
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=A4, title=spec.title, author=spec.body.name,
-                            leftMargin=40, rightMargin=40, invariant=1)
-    doc.build(story)
+                            leftMargin=lay["margin"], rightMargin=lay["margin"], topMargin=60,
+                            bottomMargin=54, invariant=1)
+    doc.build(story, onFirstPage=furniture, onLaterPages=furniture)
+    return buf.getvalue()
+
+
+def _page_images(spec: ReportSpec) -> list:
+    """The text PDF's pages as greyscale images, as a scanner at SCAN_DPI would give them."""
+    import pypdfium2
+
+    with _PDFIUM:
+        pdf = pypdfium2.PdfDocument(pdf_bytes(spec))
+        try:
+            return [pdf[i].render(scale=SCAN_DPI / 72, grayscale=True).to_pil()
+                    for i in range(len(pdf))]
+        finally:
+            pdf.close()
+
+
+@lru_cache(maxsize=4)
+def scan_pdf_bytes(spec: ReportSpec) -> bytes:
+    """A scanned report: one JPEG image per page and no text layer."""
+    images = [im.convert("L") for im in _page_images(spec)]
+    buf = io.BytesIO()
+    images[0].save(buf, "PDF", resolution=SCAN_DPI, save_all=True, append_images=images[1:])
+    return buf.getvalue()
+
+
+@lru_cache(maxsize=4)
+def jpg_bytes(spec: ReportSpec) -> bytes:
+    """The report as one long JPG, its pages stacked (a 长图, as portals post them)."""
+    from PIL import Image
+
+    images = _page_images(spec)
+    sheet = Image.new("L", (images[0].width, sum(im.height for im in images)), 255)
+    y = 0
+    for im in images:
+        sheet.paste(im.convert("L"), (0, y))
+        y += im.height
+    buf = io.BytesIO()
+    sheet.save(buf, "JPEG", quality=85, dpi=(SCAN_DPI, SCAN_DPI))
     return buf.getvalue()
 
 
 @lru_cache(maxsize=8)
 def docx_bytes(spec: ReportSpec) -> bytes:
+    import datetime as dt
+
     import docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     d = docx.Document()
     d.core_properties.title = spec.title
     d.core_properties.author = spec.body.name
-    import datetime as dt
-
     stamp = dt.datetime(spec.published.year, spec.published.month, spec.published.day)
     d.core_properties.created = stamp
     d.core_properties.modified = stamp
@@ -118,6 +225,89 @@ def docx_bytes(spec: ReportSpec) -> bytes:
     buf = io.BytesIO()
     d.save(buf)
     return _stable_zip(buf.getvalue())
+
+
+def xlsx_bytes(spec: ReportSpec) -> bytes:
+    """The report as a workbook: a 正文 sheet (one paragraph a row) and one sheet per table."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    text = book.active
+    text.title = "正文"
+    tables = 0
+    for kind, payload in build(spec):
+        if kind == "table":
+            tables += 1
+            sheet = book.create_sheet(f"表{tables}")
+            grid, spans = _grid(payload)
+            for row in grid:
+                sheet.append([int(t) if t.isdigit() else t for t in row])
+            for r0, c0, r1, c1 in spans:
+                sheet.merge_cells(start_row=r0 + 1, start_column=c0 + 1, end_row=r1 + 1,
+                                  end_column=c1 + 1)
+        elif kind == "sign":
+            for line in payload:
+                text.append([line])
+        else:
+            text.append([payload])
+    if text["A1"].value != spec.title:
+        text.insert_rows(1)
+        text["A1"] = spec.title
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+class ConverterMissing(RuntimeError):
+    """LibreOffice (soffice) is needed to write DOC, WPS and XLS; CI installs it."""
+
+
+def convert(data: bytes, source_ext: str, target: str) -> bytes:
+    """LibreOffice headless conversion (e.g. docx → doc); a private profile per call. The
+    result is kept in the temp directory by the input's digest: every test server process
+    would otherwise convert again (seconds each)."""
+    import hashlib
+
+    key = hashlib.sha256(data + target.encode()).hexdigest()[:32]
+    cached = Path(tempfile.gettempdir()) / "nianbao-simportals" / f"{key}.{target.split(':')[0]}"
+    if cached.exists():
+        return cached.read_bytes()
+    out = _convert(data, source_ext, target)
+    cached.parent.mkdir(exist_ok=True)
+    partial = cached.with_suffix(f".{os.getpid()}.part")
+    partial.write_bytes(out)
+    partial.replace(cached)  # atomic: a parallel server never reads half a file
+    return out
+
+
+def _convert(data: bytes, source_ext: str, target: str) -> bytes:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        raise ConverterMissing("simportals needs LibreOffice (apt-get install "
+                               "libreoffice-writer-nogui libreoffice-calc-nogui) for DOC/WPS/XLS")
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / f"report.{source_ext}"
+        src.write_bytes(data)
+        subprocess.run([soffice, f"-env:UserInstallation=file://{tmp}/profile", "--headless",
+                        "--convert-to", target, "--outdir", tmp, str(src)],
+                       check=True, capture_output=True, timeout=180)
+        return (Path(tmp) / f"report.{target.split(':')[0]}").read_bytes()
+
+
+@lru_cache(maxsize=4)
+def doc_bytes(spec: ReportSpec) -> bytes:
+    return convert(docx_bytes(spec), "docx", "doc:MS Word 97")
+
+
+@lru_cache(maxsize=4)
+def wps_bytes(spec: ReportSpec) -> bytes:
+    """A .wps file: WPS Office writes Word 97 compound documents under its own extension."""
+    return convert(docx_bytes(spec), "docx", "doc:MS Word 97")
+
+
+@lru_cache(maxsize=4)
+def xls_bytes(spec: ReportSpec) -> bytes:
+    return convert(xlsx_bytes(spec), "xlsx", "xls:MS Excel 97")
 
 
 def _stable_zip(data: bytes) -> bytes:

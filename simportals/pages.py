@@ -221,10 +221,8 @@ def _detail(tb: Testbed, it: Item) -> Rendered:
 
 def _attachment(it: Item) -> Rendered:
     assert it.spec is not None
-    if it.spec.published_as == "pdf":
-        return 200, "application/pdf", attachments.pdf_bytes(it.spec), it.when
-    ctype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    return 200, ctype, attachments.docx_bytes(it.spec), it.when
+    ctype, body = attachments.attachment(it.spec)
+    return 200, ctype, body, it.when
 
 
 def _draft_source(tb: Testbed, portal: str) -> Item | None:

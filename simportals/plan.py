@@ -12,6 +12,13 @@ from .reports import ReportSpec
 SPECIAL: dict[tuple[str, int], dict] = {
     ("舒城县城关镇人民政府", 2020): {"published_as": "pdf"},
     ("沭阳县沭城街道办事处", 2022): {"published_as": "docx"},
+    # report documents of every form (simportals/attachments.py FORMS)
+    ("宁波市北仑区人民政府办公室", 2023): {"published_as": "pdf"},
+    ("沭阳县人民政府", 2023): {"published_as": "scan"},
+    ("舒城县城关镇人民政府", 2017): {"published_as": "jpg"},  # a short pre-2019 report: OCR is slow
+    ("宁波市北仑区发展和改革局", 2022): {"published_as": "doc"},
+    ("舒城县人民政府", 2022): {"published_as": "wps"},
+    ("沭阳县发展和改革局", 2023): {"published_as": "xls"},
     ("宁波市北仑区发展和改革局", 2020): {"inconsistent": True},
     ("沭阳县人民政府", 2019): {"blank_zeros": True},
     ("沭阳县发展和改革局", 2021): {"template": "2019"},  # a 2021 report keeping the 2019 format

@@ -38,7 +38,7 @@ class ReportSpec:
     sign_fmt: str  # arabic | chinese | dot | none
     index_no: str
     doc_no: str | None
-    published_as: str = "html"  # html | pdf | docx
+    published_as: str = "html"  # html or a form of attachments.FORMS
     inconsistent: bool = False
     blank_zeros: bool = False
     word: int = 0  # 0 clean, 1 MsoNormal paste, 2 labels split per character/paragraph

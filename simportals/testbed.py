@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import parse_qs, urlsplit
 
 from . import pages
+from .attachments import extension
 from .geography import Body
 from .plan import bodies, changes_until, make_spec, plan
 from .portals import MIRROR, PORTALS, PortalSpec, portal_set
@@ -158,7 +159,7 @@ class Testbed:
                 when = f"{(spec.published + dt.timedelta(days=3 * k)).isoformat()} {spec.pub_time}"
                 self.gone[(portal, detail_path(p, id_, when))] = status
                 if spec.published_as != "html":
-                    self.gone[(portal, attachment_path(p, id_, when, spec.published_as))] = status
+                    self.gone[(portal, attachment_path(p, id_, when, extension(spec.published_as)))] = status
 
     # ---- layout -------------------------------------------------------------------
     def _layout(self) -> None:
@@ -177,7 +178,7 @@ class Testbed:
                           spec.body.portal != portal)
                 it.path = detail_path(p, it.id, when)
                 if spec.published_as != "html":
-                    it.attachment = attachment_path(p, it.id, when, spec.published_as)
+                    it.attachment = attachment_path(p, it.id, when, extension(spec.published_as))
                     self.paths[(portal, it.attachment)] = it
                 self.columns[portal].append(it)
                 self.locations.setdefault(spec.idx, []).append(it)

@@ -27,7 +27,7 @@ class ReportTruth:
     stats: dict
     cells: list
     consistent: bool
-    published_as: str  # html | pdf | docx
+    published_as: str  # html or a form of simportals.attachments.FORMS
     locations: list  # [[portal, path], ...]; the issuer's own portal first when it has one
     issuer_portal: str | None
     attachments: list  # [[portal, path], ...] of attachment-only representations

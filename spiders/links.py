@@ -13,7 +13,8 @@ REPORT_TITLE = re.compile(
     r"(?:政府信息公开|政务信息公开|政务公开|信息公开).{0,20}?报告"
 )
 
-ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".et", ".ofd")
+ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".et", ".ofd",
+                         ".jpg", ".jpeg", ".png")  # image reports (图片版) are OCR'd
 
 # Hanweb and TRS download endpoints carry the file name in the query string.
 _DOWNLOAD_PARAMS = ("filename", "fileName", "file", "name")
@@ -46,7 +47,7 @@ def attachment_extension(url: str) -> str | None:
 
 # Matched against the lowered bytes: a pattern with a literal first byte is scanned for fast,
 # where re.IGNORECASE and a leading alternation try every position (10x slower on a page).
-_ATTACHMENT_SUFFIX = re.compile(rb"\.(?:pdf|docx?|xlsx?|wps|et|ofd)\b")
+_ATTACHMENT_SUFFIX = re.compile(rb"\.(?:pdf|docx?|xlsx?|wps|et|ofd|jpe?g|png)\b")
 
 
 def may_link_attachments(body: bytes) -> bool:

@@ -1,4 +1,4 @@
-"""Attachment-only reports: text and figures extract back from the PDF and the DOCX."""
+"""Reports published only as attachments, in every form (simportals/attachments.py FORMS)."""
 
 from __future__ import annotations
 
@@ -6,16 +6,22 @@ import io
 from urllib.parse import quote
 
 import docx
+import pytest
 from pdfminer.high_level import extract_text
 
 from simportals import build_testbed
+from simportals.attachments import FORMS, title_lines
+
+TB = build_testbed()
 
 
-def _only(tb, kind):
-    [r] = [r for r in tb.reports if r.published_as == kind]
+def _served(kind):
+    found = [r for r in TB.reports if r.published_as == kind]
+    assert found, f"the testbed publishes no report as {kind}"
+    r = found[0]
     [(portal, path)] = r.attachments
-    status, headers, body = tb.page(portal, path)
-    assert status == 200
+    status, headers, body = TB.page(portal, path)
+    assert status == 200 and path.endswith("." + FORMS[kind][0])
     return r, dict(headers)["Content-Type"], body
 
 
@@ -23,24 +29,36 @@ def _compact(s: str) -> str:
     return "".join(s.split())
 
 
-def test_pdf_extracts_back():
-    tb = build_testbed()
-    r, ctype, body = _only(tb, "pdf")
-    assert ctype == "application/pdf" and body.startswith(b"%PDF")
-    text = _compact(extract_text(io.BytesIO(body)))
-    assert _compact(r.title) in text
-    assert "三、收到和处理政府信息公开申请情况" in text
-    assert "本年新收政府信息公开申请数量" in text
-    if r.stats["proactive_disclosed"] is not None:
-        assert f"主动公开政府信息{r.stats['proactive_disclosed']}条" in text
-    for _t, _row, _col, value in r.cells:
-        if isinstance(value, int) and value >= 10:
-            assert str(value) in text
+def test_every_form_is_published():
+    assert {r.published_as for r in TB.reports} >= set(FORMS)
+
+
+def test_pdf_two_line_title_running_header_and_page_numbers():
+    for r in [r for r in TB.reports if r.published_as == "pdf"]:
+        [(portal, path)] = r.attachments
+        body = TB.page(portal, path)[2]
+        text = extract_text(io.BytesIO(body))
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        assert lines[:2] == title_lines(TB.specs[[s.key for s in TB.specs].index(r.key)])
+        assert any(line in ("- 2 -", "第2页", "— 2 —") for line in lines)
+        assert "三、收到和处理政府信息公开申请情况" in _compact(text)
+        for _t, _row, _col, value in r.cells:
+            if isinstance(value, int) and value >= 10:
+                assert str(value) in text
+
+
+@pytest.mark.parametrize("kind,magic", [("scan", b"%PDF"), ("jpg", b"\xff\xd8\xff"),
+                                        ("doc", b"\xd0\xcf\x11\xe0"), ("wps", b"\xd0\xcf\x11\xe0"),
+                                        ("xls", b"\xd0\xcf\x11\xe0")])
+def test_binary_forms(kind, magic):
+    _r, ctype, body = _served(kind)
+    assert body.startswith(magic) and ctype == FORMS[kind][1]
+    if kind == "scan":
+        assert extract_text(io.BytesIO(body)).strip() == ""  # no text layer: OCR or nothing
 
 
 def test_docx_has_word_tables():
-    tb = build_testbed()
-    r, ctype, body = _only(tb, "docx")
+    r, ctype, body = _served("docx")
     assert "wordprocessingml" in ctype
     d = docx.Document(io.BytesIO(body))
     paras = "".join(p.text for p in d.paragraphs)
@@ -56,11 +74,10 @@ def test_docx_has_word_tables():
 
 
 def test_attachment_pages_link_the_file():
-    tb = build_testbed()
-    for kind in ("pdf", "docx"):
-        [r] = [r for r in tb.reports if r.published_as == kind]
+    for kind in FORMS:
+        r = next(r for r in TB.reports if r.published_as == kind)
         portal, path = r.locations[0]
-        _s, headers, body = tb.page(portal, path)
+        _s, headers, body = TB.page(portal, path)
         enc = "gbk" if "GBK" in dict(headers)["Content-Type"] else "utf-8"
         html = body.decode(enc)
         href = r.attachments[0][1].replace("&", "&amp;")

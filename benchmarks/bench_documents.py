@@ -1,0 +1,200 @@
+"""Report documents: extraction quality per form, OCR engines, PDF engines.
+
+    .venv/bin/python benchmarks/bench_documents.py [--forms pdf scan ...] [--pages N]
+
+1. Every attachment-only report of the simulated portals (text PDF, scan, JPG, DOCX, DOC, WPS,
+   XLS) extracted with `extract_page` and scored against the same report's HTML rendering
+   extracted the same way (statistics by codebook key) and against the ground truth (fields).
+2. OCR engines on the scanned pages (rendered at 200 dpi from the reports' text PDFs):
+   RapidOCR (rapidocr-onnxruntime, the models in its wheel) and Tesseract 5 (Debian
+   tesseract-ocr + tesseract-ocr-chi-sim), whole page, characters against the text layer.
+3. PDF engines on the text PDFs: pdfminer.six (what extract/pdf.py uses), pdfplumber and
+   PyMuPDF, each giving its tables to extract_statistics: cells kept and seconds.
+Writes benchmarks/results/documents.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import io
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from extract import extract_page  # noqa: E402
+from extract.layout import PAGE_NUMBER  # noqa: E402
+from extract.stats import extract_statistics  # noqa: E402
+from simportals import build_testbed  # noqa: E402
+from simportals.attachments import _page_images, pdf_bytes  # noqa: E402
+from simportals.render_report import report_html  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "results" / "documents.json"
+
+
+def keyed(cells) -> dict:
+    return {(c.table, c.row_key, c.col_key): c.value for c in cells if c.row_key}
+
+
+def reference(spec) -> dict:
+    html = f"<html><body><div class='TRS_Editor'>{report_html(spec)}</div></body></html>"
+    return keyed(extract_page(html.encode(), url="http://x.gov.cn/a.html").cells)
+
+
+def quality(tb, forms: list[str]) -> list[dict]:
+    specs = {s.key: s for s in tb.specs}
+    rows = []
+    for truth in tb.reports:
+        if truth.published_as not in forms:
+            continue
+        spec = specs[truth.key]
+        portal, path = truth.attachments[0]
+        _status, headers, body = tb.page(portal, path)
+        start = time.perf_counter()
+        page = extract_page(body, url=tb.url(portal, path), headers=headers)
+        seconds = time.perf_counter() - start
+        want, got = reference(spec), keyed(page.cells)
+        right = sum(1 for k, v in want.items() if got.get(k) == v)
+        fields = {f: getattr(page, f) == getattr(truth, f) for f in ("title", "year")}
+        fields["agency"] = page.agency == truth.agency
+        fields["region"] = page.region.code == truth.region.get("code")
+        fields["level"] = page.region.level == truth.region.get("level")
+        headline = sum(1 for k, v in truth.stats.items() if page.stats.get(k) == v)
+        rows.append({"form": truth.published_as, "report": truth.key, "seconds": round(seconds, 1),
+                     "cells": len(want), "cells_right": right,
+                     "headline_right": f"{headline}/{len(truth.stats)}",
+                     "fields_wrong": [f for f, ok in fields.items() if not ok],
+                     "page_number_lines": sum(1 for line in page.text.splitlines()
+                                              if PAGE_NUMBER.match(line)),
+                     "ocr_cells": sum(1 for c in page.cells if c.ocr),
+                     "min_confidence": min((c.confidence for c in page.cells
+                                            if c.ocr and c.confidence is not None), default=None)})
+        print(rows[-1], flush=True)
+    return rows
+
+
+def _similarity(a: str, b: str) -> float:
+    a, b = re.sub(r"\s+", "", a), re.sub(r"\s+", "", b)
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def ocr_engines(tb, n_pages: int) -> list[dict]:
+    """The prose at the top of first pages (title, preamble, section 一; no table), rendered
+    at 200 dpi from the text PDFs, OCR'd whole by each engine and compared, characters in
+    reading order, with the text layer's lines in the same region."""
+    import numpy as np
+
+    from extract.ocr import new_engine
+    from extract.pdf import read_pdf
+
+    specs = [s for s in tb.specs if s.published_as in ("pdf", "scan", "jpg")][:n_pages]
+    crops, truths = [], []
+    for spec in specs:
+        image = _page_images(spec)[0]
+        page = read_pdf(pdf_bytes(spec))[0][0]
+        cut = 0.4 * page.height
+        truths.append("".join(s.text for s in sorted(page.lines, key=lambda s: (s.top, s.x0))
+                              if s.bottom < cut))
+        crops.append(image.crop((0, 0, image.width, int(image.height * 0.4 - 4))))
+    out = []
+    engine = new_engine()
+    for name in ("rapidocr", "tesseract"):
+        if name == "tesseract" and not shutil.which("tesseract"):
+            out.append({"engine": name, "error": "tesseract not installed"})
+            continue
+        scores, seconds = [], []
+        for image, truth in zip(crops, truths, strict=True):
+            start = time.perf_counter()
+            if name == "rapidocr":
+                result, _ = engine(np.asarray(image.convert("RGB"))[:, :, ::-1])
+                text = "".join(r[1] for r in result or [])
+            else:
+                with tempfile.NamedTemporaryFile(suffix=".png") as tmp:
+                    image.save(tmp.name)
+                    text = subprocess.run(["tesseract", tmp.name, "-", "-l", "chi_sim", "--psm", "6"],
+                                          capture_output=True, text=True, check=True).stdout
+            seconds.append(time.perf_counter() - start)
+            scores.append(_similarity(text, truth))
+        out.append({"engine": name, "crops": len(crops),
+                    "char_similarity": round(sum(scores) / len(scores), 4),
+                    "seconds_per_crop": round(sum(seconds) / len(seconds), 2)})
+        print(out[-1], flush=True)
+    return out
+
+
+def pdf_engines(tb) -> list[dict]:
+    """Text PDFs: each engine's tables through extract_statistics, cells kept and seconds."""
+    import fitz  # PyMuPDF
+    import pdfplumber
+
+    from extract.attachments import extract_document
+
+    specs = [s for s in tb.specs if s.published_as == "pdf"]
+
+    def ours(body: bytes):
+        doc = extract_document(body, "application/pdf", None)
+        return doc.text, doc.tables
+
+    def plumber(body: bytes):
+        with pdfplumber.open(io.BytesIO(body)) as pdf:
+            text = "\n".join(p.extract_text() or "" for p in pdf.pages)
+            tables = [[[c or "" for c in row] for row in t] for p in pdf.pages
+                      for t in p.extract_tables()]
+        return text, tables
+
+    def mupdf(body: bytes):
+        doc = fitz.open(stream=body, filetype="pdf")
+        text = "\n".join(p.get_text() for p in doc)
+        tables = [[[re.sub(r"\s+", "", c or "") for c in row] for row in t.extract()]
+                  for p in doc for t in p.find_tables().tables]
+        return text, tables
+
+    out = []
+    for name, read in (("pdfminer.six (extract/pdf.py)", ours), ("pdfplumber", plumber),
+                       ("PyMuPDF", mupdf)):
+        kept = total = 0
+        seconds = 0.0
+        for spec in specs:
+            body = pdf_bytes(spec)
+            want = reference(spec)
+            start = time.perf_counter()
+            for _ in range(3):
+                text, tables = read(body)
+            seconds += (time.perf_counter() - start) / 3
+            got = keyed(extract_statistics(text, tables, spec.year).cells)
+            kept += sum(1 for k, v in want.items() if got.get(k) == v)
+            total += len(want)
+        out.append({"engine": name, "cells_kept": f"{kept}/{total}",
+                    "seconds_per_pdf": round(seconds / len(specs), 3)})
+        print(out[-1], flush=True)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--forms", nargs="*", default=["pdf", "scan", "jpg", "docx", "doc", "wps", "xls"])
+    parser.add_argument("--pages", type=int, default=4, help="page tops OCR'd per engine")
+    parser.add_argument("--skip", nargs="*", default=[], choices=["quality", "ocr", "pdf"])
+    args = parser.parse_args()
+    tb = build_testbed()
+    result = {}
+    if "pdf" not in args.skip:
+        result["pdf_engines"] = pdf_engines(tb)
+    if "ocr" not in args.skip:
+        result["ocr_engines"] = ocr_engines(tb, args.pages)
+    if "quality" not in args.skip:
+        result["quality"] = quality(tb, args.forms)
+    RESULTS.parent.mkdir(exist_ok=True)
+    old = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    RESULTS.write_text(json.dumps({**old, **result}, ensure_ascii=False, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()

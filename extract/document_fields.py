@@ -1,0 +1,220 @@
+"""A report document (PDF, scan, image, Word, WPS, spreadsheet) → a filled `Page`: the title
+printed over two or three lines at the top (issuer line + title line), the issuer from the
+title or the 落款, the signing date from the 落款, region and level from the issuer as for HTML
+pages, and every statistic read by OCR flagged with its confidence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any
+
+from extract import classify, metadata
+from extract.layout import table_lines
+from extract.model import Cell, Page, Section
+from extract.text import Block, sections_of
+
+_HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十]{1,3}[）)])")
+_SENTENCE = re.compile(r"[。；，,;！？]")
+_NOT_TITLE = re.compile(r"^(?:附件|附表)\s*\d*\s*[:：]?$|〔\d{4}〕|\[\d{4}\]|^\d{4}\s*年\s*\d{1,2}\s*月")
+MAX_TITLE_LINES = 3
+
+
+def document_title(blocks: list[tuple[str, object]]) -> tuple[str | None, list[int]]:
+    """The title and the indexes of the blocks it was printed on.
+
+    Titles are the centred or larger lines before the body; the line naming the report
+    (…报告) takes up to two lines before it that are not sentences (the issuer line) and
+    the line after it when the title wraps."""
+    lead: list[int] = []
+    for i, (kind, text) in enumerate(blocks[:8]):
+        if kind == "title" or (kind == "h" and not _HEADING.match(str(text))):
+            lead.append(i)
+        elif lead or kind == "table" or i >= 3:
+            break
+    texts = {i: str(blocks[i][1]) for i in lead}
+    usable = [i for i in lead if not _NOT_TITLE.search(texts[i]) and not _SENTENCE.search(texts[i])]
+    for k in range(len(usable)):
+        joined = "".join(texts[j] for j in usable[: k + 1])
+        if "报告" in joined or "统计表" in joined:
+            picked = usable[max(0, k - MAX_TITLE_LINES + 1): k + 1]
+            while len(picked) > 1 and not _names_body(texts[picked[0]]) \
+                    and "报告" in "".join(texts[j] for j in picked[1:]):
+                picked = picked[1:]
+            return metadata.clean_title("".join(texts[j] for j in picked)), picked
+    for i, (kind, text) in enumerate(blocks[:6]):
+        if kind != "table" and "报告" in str(text) and len(str(text)) <= 60:
+            return metadata.clean_title(str(text)), [i]
+    return None, []
+
+
+def _names_body(text: str) -> bool:
+    """An issuer line: a body or a place, or the start of a title (year first)."""
+    return metadata.is_org(text) or bool(re.search(r"(省|市|区|县|州|旗|镇|乡|街道|\d{4}年度?)$", text)) \
+        or bool(re.match(r"^\d{4}\s*年", text))
+
+
+def _blocks(document: Any) -> list[tuple[str, object]]:
+    if document.blocks:
+        return list(document.blocks)
+    out: list[tuple[str, object]] = []
+    for line in (document.text or "").splitlines():
+        line = line.strip()
+        if line:
+            heading = len(line) <= 40 and bool(re.match(r"^[一二三四五六七八九十]{1,3}、", line))
+            out.append(("h" if heading else "p", line))
+    return out
+
+
+def document_page(document: Any, url: str | None, hints: dict[str, Any]) -> Page:
+    """The same fields as an HTML page, from a Document of extract/attachments.py."""
+    from extract.page import _fill_report_fields, _finish
+
+    page = Page(url=url, encoding=None)
+    raw = _blocks(document)
+    title, used = document_title(raw)
+    if document.title and not title:
+        title = metadata.clean_title(document.title)
+    page.title = title
+    page.removed = {k: list(v) for k, v in (document.removed or {}).items()}
+    if used:
+        page.removed.setdefault("title", []).extend(str(raw[i][1]) for i in used)
+    elif title and raw and metadata.clean_title(str(raw[0][1])) == title:
+        used = [0]
+        page.removed.setdefault("title", []).append(str(raw[0][1]))
+    blocks = []
+    for i, (kind, payload) in enumerate(raw):
+        if i in used:
+            continue
+        if kind == "table":
+            grid = document.tables[payload] if isinstance(payload, int) else payload
+            text = "\n".join(table_lines(grid))
+            blocks.append(Block("table", text, grid))
+        else:
+            blocks.append(Block("h" if kind == "h" else "p", str(payload)))
+    page.text = "\n".join(b.text for b in blocks if b.text)
+    page.tables = list(document.tables or [])
+    page.published = metadata.url_date(url)
+    page.sections = [Section(h, t) for h, t in sections_of(blocks)]
+    _fill_report_fields(page, blocks, fallbacks=())
+    page.kind = "report" if classify.is_report(page.title, page.text) else "other"
+    page.warnings.extend(document.warnings)
+    if document.ocr:
+        page.ocr = True
+        _correct_places(page, hints)
+    _finish(page, hints)
+    if document.ocr:
+        page.cells = mark_ocr(page.cells, document)
+    return page
+
+
+_PLACE = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:自治县|县|区|市|旗)")
+
+
+def _correct_places(page: Page, hints: dict[str, Any]) -> None:
+    """OCR misreads rare characters of place names (沭阳县 → 沈阳县): a county-level name in
+    the title or issuer that is no division is replaced by the one division that differs from
+    it by one character, inside the registry's region when one is known."""
+    from extract import region
+
+    context = region._context_code(hints)
+    for field_name in ("title", "agency"):
+        value = getattr(page, field_name)
+        if not value:
+            continue
+        for match in _PLACE.finditer(value):
+            name = match.group()
+            if name in region.NAMES or any(name.endswith(n) for n in region.NAMES if len(n) >= 3):
+                continue
+            near = [n for n in region.NAMES if len(n) == len(name) and n[-1] == name[-1]
+                    and sum(a != b for a, b in zip(n, name, strict=True)) == 1
+                    and (context is None or any(c[:len(context.rstrip("0")) or 2]
+                                                == context[:len(context.rstrip("0")) or 2]
+                                                for c in region.NAMES[n]))]
+            if len(near) == 1:
+                value = value.replace(name, near[0])
+                page.warnings.append(f"ocr: {name} corrected to the division {near[0]}")
+        setattr(page, field_name, value)
+    _correct_text(page, region.NAMES)
+
+
+def _correct_text(page: Page, names: dict) -> None:
+    """The issuer's place names misread in the body (沈阳县 for the issuer's 沭阳县) are set
+    right: same length, one character apart, and no division of their own."""
+    places = {m.group() for value in (page.title, page.agency) if value
+              for m in _PLACE.finditer(value) if m.group() in names}
+    fixes: dict[str, str] = {}
+    for place in places:
+        pattern = re.compile(f"(?=([\u4e00-\u9fff]{{{len(place) - 1}}}{place[-1]}))")
+        for match in pattern.finditer(page.text):
+            seen = match.group(1)
+            if seen != place and seen not in names and \
+                    sum(a != b for a, b in zip(seen, place, strict=True)) == 1:
+                fixes[seen] = place
+    for seen, place in fixes.items():
+        page.text = page.text.replace(seen, place)
+        page.sections = [Section(sec.heading, sec.text.replace(seen, place)) for sec in page.sections]
+        page.warnings.append(f"ocr: {seen} in the text corrected to the issuer's {place}")
+
+
+def mark_ocr(cells: list[Cell], document: Any) -> list[Cell]:
+    """Every cell read from an OCR'd table or paragraph, flagged with its confidence.
+
+    A table cell is found back by its row label and printed value in the OCR'd grid (header
+    rows above it naming its column); a prose figure by the paragraph holding its sentence."""
+    out = []
+    for cell in cells:
+        conf = _table_confidence(cell, document) if cell.origin == "table" else \
+            _prose_confidence(cell, document)
+        if conf is not False:
+            cell = replace(cell, ocr=True, confidence=conf)
+        out.append(cell)
+    return out
+
+
+def _table_confidence(cell: Cell, document: Any) -> float | None | bool:
+    """The cell's OCR confidence; False when it came from a table read off a text layer."""
+    found: list[float] = []
+    ocr_tables = False
+    for grid, conf in zip(document.tables, document.confidence, strict=False):
+        if conf is None:
+            continue
+        ocr_tables = True
+        for r, row in enumerate(grid):
+            if cell.row_label and cell.row_label not in row:
+                continue
+            for c, text in enumerate(row):
+                heads = {grid[h][c] for h in range(r)}
+                if text == cell.raw and conf[r][c] is not None and \
+                        all(part in heads for part in cell.col_label.split()):
+                    found.append(conf[r][c])
+    if not ocr_tables:
+        return False
+    return min(found) if found else None
+
+
+def _prose_confidence(cell: Cell, document: Any) -> float | None | bool:
+    if not document.line_confidence:
+        return False
+    sentence = cell.raw or ""
+    scores = [score for text, score in document.line_confidence.items()
+              if sentence and (sentence in text or text in sentence)]
+    return min(scores) if scores else None
+
+
+def prefer_text_layer(document: Page, linking: Page) -> None:
+    """An OCR'd title or issuer that differs from the linking page's by a character or two is
+    a misreading: the linking page's text (a text layer) is taken, the disagreement stays
+    listed in `disagreements`."""
+    if not document.ocr:
+        return
+    for name in ("title", "agency"):
+        mine, theirs = getattr(document, name), getattr(linking, name)
+        if not mine or not theirs or mine == theirs or len(mine) != len(theirs):
+            continue
+        if sum(a != b for a, b in zip(mine, theirs, strict=True)) <= max(1, len(mine) // 8):
+            setattr(document, name, theirs)
+            if name == "agency" and linking.region.code:
+                document.region = linking.region
+            document.warnings.append(f"ocr: {name} {mine} taken as {theirs} from the linking page")

@@ -1,0 +1,187 @@
+"""Ruled tables from their ruling segments and the text inside (PDF drawings or lines found
+on a page image): the cell boundaries give the grid, a missing boundary a merged cell whose text
+fills every slot it covers, and each piece of text goes to the cell holding its centre.
+
+Coordinates are y-up (PDF convention); a page image passes its height minus the row.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from extract.layout import clean
+from extract.model import Grid
+
+MAX_RULINGS = 5000  # per page; more is not a table a report prints
+Segment = tuple[float, float, float]  # vertical (x, y0, y1) or horizontal (y, x0, x1)
+Piece = tuple[float, float, str, "float | None"]  # (centre x, centre y, text, OCR confidence)
+
+
+def snap(values: list[float], tolerance: float) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > tolerance:
+            out.append(v)
+    return out
+
+
+def inside(x: float, y: float, bbox: tuple[float, float, float, float], pad: float = 1.0) -> bool:
+    return bbox[0] - pad <= x <= bbox[2] + pad and bbox[1] - pad <= y <= bbox[3] + pad
+
+
+@dataclass
+class Lattice:
+    """One ruled table: its grid lines, ruling segments and the text pieces inside it."""
+
+    bbox: tuple[float, float, float, float]  # x0, y0, x1, y1 (y up)
+    xs: list[float]
+    ys: list[float]  # top to bottom
+    vertical: list[Segment]
+    horizontal: list[Segment]
+    tolerance: float = 1.5
+    pieces: list[Piece] = field(default_factory=list)
+    line_gap: float = 2.0  # pieces whose centres are this close in y share a line
+
+    def _by_line(self) -> tuple[dict[int, list], dict[int, list]]:
+        """Ruling segments by the grid line they lie on (so each boundary test is local)."""
+        vertical: dict[int, list[tuple[float, float]]] = {}
+        horizontal: dict[int, list[tuple[float, float]]] = {}
+        ys_up = self.ys[::-1]
+        for x, a, b in self.vertical:
+            vertical.setdefault(_nearest(self.xs, x), []).append((a, b))
+        for y, a, b in self.horizontal:
+            horizontal.setdefault(len(self.ys) - 1 - _nearest(ys_up, y), []).append((a, b))
+        return vertical, horizontal
+
+    def _slots(self) -> list[list[int]]:
+        """The merged cell (a representative slot) each grid slot belongs to."""
+        n_rows, n_cols = len(self.ys) - 1, len(self.xs) - 1
+        parent = list(range(n_rows * n_cols))
+
+        def find(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        vertical, horizontal = self._by_line()
+        for r in range(n_rows):
+            top, bottom = self.ys[r], self.ys[r + 1]
+            for c in range(n_cols):
+                left, right = self.xs[c], self.xs[c + 1]
+                if c + 1 < n_cols and not self._covers(vertical.get(c + 1, ()), (bottom + top) / 2):
+                    parent[find(r * n_cols + c + 1)] = find(r * n_cols + c)
+                if r + 1 < n_rows and not self._covers(horizontal.get(r + 1, ()), (left + right) / 2):
+                    parent[find((r + 1) * n_cols + c)] = find(r * n_cols + c)
+        return [[find(r * n_cols + c) for c in range(n_cols)] for r in range(n_rows)]
+
+    def regions(self) -> list[tuple[float, float, float, float]]:
+        """Each merged cell's box (x0, y0, x1, y1; y up)."""
+        if not self._fits():
+            return []
+        boxes: dict[int, tuple[float, float, float, float]] = {}
+        for r, row in enumerate(self._slots()):
+            for c, root in enumerate(row):
+                box = (self.xs[c], self.ys[r + 1], self.xs[c + 1], self.ys[r])
+                old = boxes.get(root, box)
+                boxes[root] = (min(old[0], box[0]), min(old[1], box[1]), max(old[2], box[2]),
+                               max(old[3], box[3]))
+        return list(boxes.values())
+
+    def _fits(self) -> bool:
+        n_rows, n_cols = len(self.ys) - 1, len(self.xs) - 1
+        return n_rows >= 1 and n_cols >= 1 and n_rows * n_cols <= 200_000
+
+    def cells(self) -> tuple[Grid, list[list[float | None]]]:
+        """The grid (merged cells copied into every slot) and each slot's lowest confidence."""
+        if not self._fits():
+            return [], []
+        n_rows, n_cols = len(self.ys) - 1, len(self.xs) - 1
+        slots = self._slots()
+        texts: dict[int, list[Piece]] = {}
+        ys_up = self.ys[::-1]
+        for piece in self.pieces:
+            x, y = piece[0], piece[1]
+            c = min(max(bisect.bisect_right(self.xs, x) - 1, 0), n_cols - 1)
+            r = n_rows - 1 - min(max(bisect.bisect_right(ys_up, y) - 1, 0), n_rows - 1)
+            texts.setdefault(slots[r][c], []).append(piece)
+        cell_text = {root: cell_text_of(pieces, self.line_gap) for root, pieces in texts.items()}
+        confs = {root: min((p[3] for p in pieces if p[3] is not None), default=None)
+                 for root, pieces in texts.items()}
+        grid = [[cell_text.get(root, "") for root in row] for row in slots]
+        conf = [[confs.get(root) for root in row] for row in slots]
+        return grid, conf
+
+    def grid(self) -> Grid:
+        return self.cells()[0]
+
+    def _covers(self, segments, mid: float) -> bool:
+        return any(a - self.tolerance <= mid <= b + self.tolerance for a, b in segments)
+
+
+def _nearest(lines: list[float], value: float) -> int:
+    """Index of the grid line (sorted ascending) nearest to value."""
+    i = bisect.bisect_left(lines, value)
+    if i == len(lines) or (i > 0 and value - lines[i - 1] < lines[i] - value):
+        i -= 1
+    return i
+
+
+def cell_text_of(pieces: list[Piece], line_gap: float = 2.0) -> str:
+    """Pieces of one cell: lines top to bottom, wrapped lines joined without a space."""
+    rows: list[list[Piece]] = []
+    for piece in sorted(pieces, key=lambda c: (-c[1], c[0])):
+        if rows and abs(rows[-1][0][1] - piece[1]) <= line_gap:
+            rows[-1].append(piece)
+        else:
+            rows.append([piece])
+    parts = ["".join(c[2] for c in sorted(row, key=lambda c: c[0])) for row in rows]
+    text = ""
+    for part in parts:
+        part = part.strip()
+        if text and text[-1].isascii() and text[-1].isalnum() and part[:1].isascii() \
+                and part[:1].isalnum():
+            text += " "
+        text += part
+    return clean(text)
+
+
+def lattices(vertical: list[Segment], horizontal: list[Segment],
+             tolerance: float = 1.5) -> list[Lattice]:
+    """Connected groups of crossing or touching ruling segments, one Lattice per table."""
+    out = []
+    for vs, hs in _touching(vertical, horizontal, tolerance):
+        xs, ys = snap([v[0] for v in vs], tolerance), snap([h[0] for h in hs], tolerance)[::-1]
+        if len(xs) < 2 or len(ys) < 2:
+            continue
+        out.append(Lattice((xs[0], ys[-1], xs[-1], ys[0]), xs, ys, vs, hs, tolerance))
+    return out
+
+
+def _touching(vertical: list[Segment], horizontal: list[Segment],
+              tolerance: float) -> list[tuple[list, list]]:
+    n_v = len(vertical)
+    parent = list(range(n_v + len(horizontal)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    by_y = sorted(range(len(horizontal)), key=lambda j: horizontal[j][0])
+    ys = [horizontal[j][0] for j in by_y]
+    for i, (x, y0, y1) in enumerate(vertical):
+        lo, hi = bisect.bisect_left(ys, y0 - tolerance), bisect.bisect_right(ys, y1 + tolerance)
+        for k in range(lo, hi):
+            j = by_y[k]
+            _, a, b = horizontal[j]
+            if a - tolerance <= x <= b + tolerance:
+                parent[find(n_v + j)] = find(i)
+    groups: dict[int, tuple[list, list]] = {}
+    for i, v in enumerate(vertical):
+        groups.setdefault(find(i), ([], []))[0].append(v)
+    for j, h in enumerate(horizontal):
+        groups.setdefault(find(n_v + j), ([], []))[1].append(h)
+    return [g for g in groups.values() if g[0] and g[1]]

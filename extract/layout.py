@@ -1,0 +1,299 @@
+"""Positioned lines of printed pages (a PDF's text layer or OCR) → the text a reader sees.
+
+Running headers, footers and page numbers are found by position and repetition across pages
+and removed; lines are reflowed into paragraphs (a line ending short of the right margin or with
+。；： ends one, so does an indented or differently sized next line); headings stay lines; tables
+sit in reading order. Coordinates are top-down (y grows down the page), in any unit.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass, field
+
+from extract.model import Grid
+
+_END = "。；：！？;:!?"
+_CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’、]")
+_HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十]{1,3}[）)]|"
+                      r"第[一二三四五六七八九十\d]{1,3}[章节部分]|附件\s*\d*[:：]?$|附表)")
+# `- 2 -`, `— 2 —`, `第2页`, `第 2 页 共 5 页`, `2/5`, `2`, `Page 2 of 5`, `·2·`
+PAGE_NUMBER = re.compile(
+    r"^[\s\-—–_·•.]*(?:第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4}|"
+    r"\d{1,4}|[Pp]age\s*\d{1,4}(?:\s*of\s*\d{1,4})?|共\s*\d{1,4}\s*页\s*第\s*\d{1,4}\s*页)[\s\-—–_·•.]*$")
+_SPACE = re.compile(r"[\s\u3000\xa0]+")
+_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff（）、])\s+(?=[\u4e00-\u9fff（）、])")
+_ZONE = 0.1  # the top and bottom tenth of a page is where running heads and page numbers sit
+
+
+def clean(text: str) -> str:
+    """One line of text: whitespace runs to one space, none between CJK characters."""
+    return _CJK_GAP.sub("", _SPACE.sub(" ", text or "").strip())
+
+
+def table_lines(grid: Grid) -> list[str]:
+    """A table as text, one line per row, as HTML prints it: span copies (the same label as
+    the slot above or to the left) once, every figure kept."""
+    out = []
+    for r, row in enumerate(grid):
+        cells = []
+        for c, text in enumerate(row):
+            if not text:
+                continue
+            copy = (c > 0 and row[c - 1] == text) or (r > 0 and c < len(grid[r - 1])
+                                                      and grid[r - 1][c] == text)
+            if not copy or re.fullmatch(r"[\d.,+\-/—%]+", text):
+                cells.append(text)
+        if cells:
+            out.append("\t".join(cells))
+    return out
+
+
+@dataclass(frozen=True)
+class Line:
+    """One printed line: its box (top-down), text, character size and OCR confidence."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    text: str
+    size: float
+    confidence: float | None = None
+
+
+@dataclass(frozen=True)
+class PlacedTable:
+    """A table on a page: its box, grid, and per-slot OCR confidence (None: text layer)."""
+
+    top: float
+    bottom: float
+    grid: Grid
+    confidence: list[list[float | None]] | None = None
+    xs: list[float] | None = None  # column boundaries, to join a table broken by a page break
+
+
+def join_tables(a: PlacedTable, b: PlacedTable) -> PlacedTable | None:
+    """The two pieces of a table a page break split (same outer edges), as one table; the
+    columns are the union of both pieces' boundaries, a wider cell copied into each."""
+    if not a.xs or not b.xs or abs(a.xs[0] - b.xs[0]) > 3 or abs(a.xs[-1] - b.xs[-1]) > 3:
+        return None
+    xs: list[float] = []
+    for x in sorted(a.xs + b.xs):
+        if not xs or x - xs[-1] > 3:
+            xs.append(x)
+
+    def spread(t: PlacedTable) -> tuple[Grid, list]:
+        cols = [max(0, min(len(t.xs) - 2, sum(1 for e in t.xs if e <= (lo + hi) / 2) - 1))  # type: ignore[arg-type]
+                for lo, hi in zip(xs, xs[1:], strict=False)]
+        conf = t.confidence or [[None] * len(row) for row in t.grid]
+        return [[row[c] for c in cols] for row in t.grid], [[row[c] for c in cols] for row in conf]
+
+    (ga, ca), (gb, cb) = spread(a), spread(b)
+    both_ocr = a.confidence is not None or b.confidence is not None
+    return PlacedTable(a.top, b.bottom, ga + gb, ca + cb if both_ocr else None, xs)
+
+
+@dataclass
+class PrintedPage:
+    width: float
+    height: float
+    lines: list[Line] = field(default_factory=list)
+    tables: list[PlacedTable] = field(default_factory=list)
+
+
+@dataclass
+class Flow:
+    """The document in reading order: ("title"|"h"|"p", text) and ("table", PlacedTable)."""
+
+    blocks: list[tuple[str, object]]
+    removed: dict[str, list[str]]
+    confidence: dict[str, float] = field(default_factory=dict)  # OCR'd text → lowest line score
+
+
+def rows_of(lines: list[Line]) -> list[Line]:
+    """Pieces sharing a baseline band → one line each (a PDF or OCR may split a printed line)."""
+    out: list[Line] = []
+    for line in sorted(lines, key=lambda s: (round(s.top), s.x0)):
+        prev = out[-1] if out else None
+        mid = (line.top + line.bottom) / 2
+        if prev is not None and prev.top <= mid <= prev.bottom and line.x0 >= prev.x1 - prev.size:
+            gap = line.x0 - prev.x1
+            sep = " " if gap > prev.size * 1.5 or not (_cjk_end(prev.text) or _cjk_start(line.text)) else ""
+            confs = [c for c in (prev.confidence, line.confidence) if c is not None]
+            out[-1] = Line(prev.x0, min(prev.top, line.top), line.x1, max(prev.bottom, line.bottom),
+                           prev.text + sep + line.text, max(prev.size, line.size),
+                           min(confs) if confs else None)
+        else:
+            out.append(line)
+    return out
+
+
+def _cjk_end(text: str) -> bool:
+    return bool(text) and bool(_CJK.match(text[-1]))
+
+
+def _cjk_start(text: str) -> bool:
+    return bool(text) and bool(_CJK.match(text[0]))
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
+
+
+def strip_running(pages: list[PrintedPage], removed: dict[str, list[str]]) -> None:
+    """Drop page numbers and lines repeated at the same place in the top/bottom zone of pages."""
+    def zone(page: PrintedPage, line: Line) -> bool:
+        return line.bottom <= page.height * _ZONE or line.top >= page.height * (1 - _ZONE)
+
+    counts: dict[str, int] = {}
+    for page in pages:
+        for key in {_norm(s.text) for s in page.lines if zone(page, s)}:
+            counts[key] = counts.get(key, 0) + 1
+    need = max(2, (len(pages) + 1) // 2)
+    # A running head that repeats the title is one on page 2 already (short documents)
+    head = "".join(_norm(s.text) for s in pages[0].lines if s.top < pages[0].height * 0.3) \
+        if pages else ""
+    body_size = statistics.median([s.size for p in pages for s in p.lines] or [1.0])
+    for number, page in enumerate(pages):
+        kept = []
+        # only the outermost lines of a page can be page numbers (a table's last row is not)
+        edge = [s for s in page.lines if zone(page, s)]
+        for line in page.lines:
+            if line in edge and PAGE_NUMBER.match(line.text):
+                removed.setdefault("page_number", []).append(line.text)
+            elif line in edge and len(pages) > 1 and (counts.get(_norm(line.text), 0) >= need or (
+                    number > 0 and (_norm(line.text) in head or _small_head(line, page, body_size)))):
+                removed.setdefault("running_header", []).append(line.text)
+            else:
+                kept.append(line)
+        page.lines = kept
+
+
+def _small_head(line: Line, page: PrintedPage, body_size: float) -> bool:
+    """A line above everything else of a later page, in a smaller type, and not a sentence:
+    the running head of a document too short to show it repeated."""
+    first = min((s.top for s in page.lines if s is not line), default=page.height)
+    first = min([first, *(t.top for t in page.tables)])
+    return line.bottom < first and line.size < 0.85 * body_size and not re.search("[。；，]", line.text)
+
+
+def _margins(pages: list[PrintedPage]) -> tuple[float, float]:
+    """(left, right) body margins: the common start and the far end of long lines."""
+    lines = [s for p in pages for s in p.lines if len(s.text) >= 8]
+    if not lines:
+        return 0.0, max((p.width for p in pages), default=0.0)
+    lefts = sorted(round(s.x0) for s in lines)
+    left = statistics.median_low(lefts[: max(1, len(lefts) // 2)])
+    rights = sorted(s.x1 for s in lines)
+    right = rights[int(len(rights) * 0.9) - 1 if len(rights) > 1 else 0]
+    return float(left), right
+
+
+def _wrapped_word(a: Line, b: Line, right: float) -> bool:
+    """b starts with a run of Latin letters or digits too long for the room a left: the
+    run was pushed down whole (0564-82626913), so a ended short without ending a paragraph."""
+    run = re.match(r"[A-Za-z0-9.\-/@:_]+", b.text)
+    return bool(run) and a.x1 + 0.5 * a.size * len(run.group()) > right
+
+
+def _joins(a: Line, b: Line, left: float, right: float, gap: float, paragraph: str) -> bool:
+    """Does line b continue the paragraph (so far `paragraph`) whose last line is a?"""
+    size = max(a.size, 1.0)
+    if _HEADING.match(b.text) or gap > 1.2 * size or not a.text:
+        return False
+    tail = a.text  # an open bracket on the last line: the paragraph runs on
+    opened = tail.count("（") + tail.count("(") > tail.count("）") + tail.count(")") and \
+        paragraph.count("（") + paragraph.count("(") > paragraph.count("）") + paragraph.count(")")
+    if opened or _wrapped_word(a, b, right):  # a bracket or a long number runs on
+        return b.x0 <= left + 1.2 * size
+    if a.text[-1] in _END:
+        return False
+    if a.x1 < right - 1.6 * size:  # ended short of the margin
+        return False
+    ocr = a.confidence is not None  # OCR box heights vary with the glyphs: no size evidence
+    if _HEADING.match(b.text) or (not ocr and abs(a.size - b.size) > 0.2 * size):
+        return False
+    if b.x0 > left + 1.2 * size:  # an indented first line starts a new paragraph
+        return False
+    return gap <= 1.2 * size
+
+
+def _join(text: str, more: str) -> str:
+    """Lines of a Chinese paragraph join with no space: CJK typesetting breaks lines anywhere,
+    inside a Latin word or a number too; Latin text keeps a space between words."""
+    if _cjk_end(text) or _cjk_start(more) or text.endswith("-") or _CJK.search(text[-30:]):
+        return text + more
+    return text + " " + more
+
+
+def _centred(line: Line, page: PrintedPage, left: float, right: float) -> bool:
+    """Set in the middle: room on both sides, about as much left as right."""
+    before, after = line.x0 - left, right - line.x1
+    return before > 1.5 * line.size and after > 1.5 * line.size and \
+        abs(before - after) < 2 * line.size
+
+
+def reflow(pages: list[PrintedPage]) -> Flow:
+    """Pages → paragraphs, headings and tables in reading order, running lines removed."""
+    removed: dict[str, list[str]] = {}
+    for page in pages:
+        page.lines = rows_of(page.lines)
+    strip_running(pages, removed)
+    left, right = _margins(pages)
+    blocks: list[tuple[str, object]] = []
+    current: Line | None = None  # the last line of the open paragraph
+    text = ""
+    confidence: dict[str, float] = {}
+    scores: list[float] = []
+    body_size = statistics.median([s.size for p in pages for s in p.lines] or [1.0])
+
+    def emit(kind: str, line_text: str, line_scores: list[float]) -> None:
+        blocks.append((kind, line_text))
+        if line_scores:
+            confidence[line_text] = min(line_scores + [confidence.get(line_text, 1.0)])
+
+    def close() -> None:
+        nonlocal current, text, scores
+        if current is not None and text:
+            heading = bool(_HEADING.match(text)) and len(text) <= 40
+            emit("h" if heading else "p", text, scores)
+        current, text, scores = None, "", []
+
+    for page in pages:
+        items: list[tuple[float, int, object]] = [(s.top, 0, s) for s in page.lines]
+        items += [(t.top, 1, t) for t in page.tables]
+        prev_bottom = None
+        for n, (_top, kind, item) in enumerate(sorted(items, key=lambda i: (i[0], i[1]))):
+            if kind == 1:
+                close()
+                joined = join_tables(blocks[-1][1], item) if n == 0 and blocks and \
+                    blocks[-1][0] == "table" else None  # type: ignore[arg-type]
+                if joined is not None:
+                    blocks[-1] = ("table", joined)
+                else:
+                    blocks.append(("table", item))
+                prev_bottom = None
+                continue
+            line: Line = item  # type: ignore[assignment]
+            centred = _centred(line, page, left, right)
+            # a page break is no gap: the paragraph may go on at the next page's first line
+            gap = 0.0 if prev_bottom is None else line.top - prev_bottom
+            if current is not None and _joins(current, line, left, right, gap, text) \
+                    and not centred:
+                text = _join(text, line.text)
+                current = line
+            else:
+                close()
+                if centred or line.size > body_size * 1.3:
+                    emit("title" if centred else "h", line.text,
+                         [] if line.confidence is None else [line.confidence])
+                    prev_bottom = line.bottom
+                    continue
+                current, text = line, line.text
+            if line.confidence is not None:
+                scores.append(line.confidence)
+            prev_bottom = line.bottom
+    close()
+    return Flow(blocks, removed, confidence)

@@ -1,0 +1,235 @@
+"""Page images → printed pages by OCR: RapidOCR (PP-OCRv4 models shipped in the
+rapidocr-onnxruntime wheel, CPU, nothing downloaded) for text, OpenCV morphology for the ruling
+lines of tables, extract/lattice.py for the grid. Each value keeps its recognition confidence.
+
+The engine is built per document (extract stays a pure function: no module-level state); pass
+one in to share it across documents you extract in a row.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import threading
+from typing import Any
+
+from extract.lattice import lattices
+from extract.layout import Line, PlacedTable, PrintedPage, clean
+
+_INK = 160  # grey level below which a pixel is ink
+_DET_SCALE = 0.6  # text is found on a reduced page (5x faster), read at full resolution
+_PAGE_RATIO = 1.5  # an image taller than this many widths is pages stacked (a 长图): cut it
+_PDFIUM = threading.Lock()  # pdfium is not thread-safe (a lock, not a cache: extract stays pure)
+MAX_PIXELS = 60_000_000  # a larger image is refused (a decompression bomb, not a report)
+
+
+_CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
+_DIGITS = str.maketrans({"o": "0", "O": "0", "l": "1", "I": "1", "|": "1"})
+_HALF = str.maketrans({",": "，", ":": "：", ";": "；", "?": "？", "!": "！"})
+
+
+def ocr_text(text: str) -> str:
+    """Recognised text, punctuation in a Chinese line full-width as it was printed."""
+    text = clean(text)
+    if not re.search(f"[{_CJK}]", text):
+        return text
+    text = text.replace("(", "（").replace(")", "）")
+    # 〇 in a Chinese-numeral date is read as the letter O (二O二四年)
+    text = re.sub(r"(?<=[〇一二三四五六七八九])[oOＯ0](?=[〇一二三四五六七八九oOＯ0]*年)", "〇", text)
+    text = re.sub(r"[oOＯ0](?=[〇一二三四五六七八九]+年)", "〇", text)
+    text = re.sub(r"(?<!\d)[,:;?!]|[,:;?!](?!\d)", lambda m: m.group().translate(_HALF), text)
+    return pair_quotes(text)
+
+
+def pair_quotes(text: str) -> str:
+    """ASCII double quotes in Chinese text as the curly pair they print as: “ opens, ” closes."""
+    out, opened = [], False
+    for ch in text:
+        if ch == '"':
+            ch = "”" if opened else "“"
+        if ch in "“”":
+            opened = ch == "“"
+        out.append(ch)
+    return "".join(out)
+
+
+class OcrUnavailable(RuntimeError):
+    """rapidocr-onnxruntime or OpenCV is not installed (both are nianbao dependencies)."""
+
+
+def new_engine() -> Any:
+    """A RapidOCR engine (≈0.5 s to load the models)."""
+    try:
+        from rapidocr_onnxruntime import RapidOCR
+    except ImportError as exc:  # pragma: no cover - a dependency of nianbao
+        raise OcrUnavailable(f"OCR needs rapidocr-onnxruntime: {exc}") from exc
+    engine = RapidOCR()
+    # Table cells are short: the recogniser's default minimum width (320 px) pads every "0" to
+    # a full line; a narrow minimum and larger batches make a table page ~3x faster.
+    engine.text_rec.rec_image_shape = [3, 48, 48]
+    engine.text_rec.rec_batch_num = 16
+    return engine
+
+
+def render_pdf_pages(body: bytes, numbers: list[int], dpi: int) -> list[Any]:
+    """Pages of a PDF as greyscale PIL images (pypdfium2 renders any image codec a scan uses)."""
+    import pypdfium2
+
+    with _PDFIUM:
+        pdf = pypdfium2.PdfDocument(body)
+        try:
+            return [pdf[n].render(scale=dpi / 72, grayscale=True).to_pil() for n in numbers]
+        finally:
+            pdf.close()
+
+
+def load_image(body: bytes) -> Any:
+    """A JPG/PNG/… attachment as a greyscale PIL image, its EXIF rotation applied."""
+    from PIL import Image, ImageOps
+
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    image = Image.open(io.BytesIO(body))
+    image.load()
+    return ImageOps.exif_transpose(image).convert("L")
+
+
+def split_tall(gray: Any) -> list[Any]:
+    """Cut an image of stacked pages at blank rows near each page height."""
+    import numpy as np
+
+    height, width = gray.shape
+    if height <= width * _PAGE_RATIO:
+        return [gray]
+    blank = np.where((gray < _INK).sum(axis=1) == 0)[0]
+    page = int(width * 1.414)
+    cuts, start = [], 0
+    while height - start > page * 1.2 and len(blank):
+        near = blank[(blank > start + page * 0.6) & (blank < start + page * 1.2)]
+        if not len(near):
+            break
+        cut = int(near[np.argmin(abs(near - (start + page)))])
+        cuts.append(cut)
+        start = cut
+    edges = [0, *cuts, height]
+    return [gray[a:b] for a, b in zip(edges, edges[1:], strict=False) if b - a > 10]
+
+
+def ocr_pages(image: Any, scale: float = 1.0, engine: Any = None) -> list[PrintedPage]:
+    """One image (pages stacked or one page) → its printed pages."""
+    import numpy as np
+
+    engine = engine or new_engine()
+    gray = np.asarray(image.convert("L"))
+    return [_ocr_gray(part, scale, engine) for part in split_tall(gray)]
+
+
+def ocr_image(image: Any, scale: float = 1.0, engine: Any = None) -> PrintedPage:
+    """One page image → lines and ruled tables; coordinates multiplied by `scale`."""
+    import numpy as np
+
+    return _ocr_gray(np.asarray(image.convert("L")), scale, engine or new_engine())
+
+
+def _rulings(gray: Any) -> tuple[list, list, Any]:
+    """Ruling segments (y up, pixels) and the mask of ruling pixels, by morphological opening."""
+    import cv2
+    import numpy as np
+
+    ink = (gray < _INK).astype(np.uint8)
+    height = gray.shape[0]
+    long_h = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (50, 1)))
+    long_v = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 30)))
+    vertical, horizontal = [], []
+    for mask, out, is_v in ((long_v, vertical, True), (long_h, horizontal, False)):
+        n, _labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        for x, y, w, h, _area in stats[1:n]:
+            if is_v:
+                out.append((x + w / 2, height - (y + h), height - y))
+            else:
+                out.append((height - (y + h / 2), float(x), float(x + w)))
+    return vertical, horizontal, cv2.dilate(long_h | long_v, np.ones((3, 3), np.uint8))
+
+
+def _ocr_gray(gray: Any, scale: float, engine: Any) -> PrintedPage:
+    import cv2
+
+    height, width = gray.shape
+    vertical, horizontal, rules = _rulings(gray)
+    found = [lat for lat in lattices(vertical, horizontal, tolerance=4.0)
+             if len(lat.xs) >= 3 and len(lat.ys) >= 3]
+    clean_img = gray.copy()
+    for lat in found:  # erase the rules of tables only: long strokes of big characters stay
+        x0, x1 = int(lat.bbox[0]) - 3, int(lat.bbox[2]) + 4
+        y0, y1 = int(height - lat.bbox[3]) - 3, int(height - lat.bbox[1]) + 4
+        box = clean_img[max(0, y0):y1, max(0, x0):x1]
+        box[rules[max(0, y0):y1, max(0, x0):x1] > 0] = 255
+    bgr = cv2.cvtColor(clean_img, cv2.COLOR_GRAY2BGR)
+    # Cells are read one text line at a time, cut by ink rows; the rest of the page (tables
+    # blanked) goes through the text detector.
+    crops: list[Any] = []
+    places: list[tuple[Any, tuple[int, int, int, int]]] = []  # (lattice or None, box y down)
+    outside = bgr.copy()
+    for lat in found:
+        for x0, y0_up, x1, y1_up in lat.regions():
+            box = (int(x0), int(height - y1_up), int(x1), int(height - y0_up))
+            for line in _ink_lines(clean_img, box):
+                places.append((lat, line))
+        x0, x1 = int(lat.bbox[0]) - 3, int(lat.bbox[2]) + 4
+        y0, y1 = int(height - lat.bbox[3]) - 3, int(height - lat.bbox[1]) + 4
+        outside[max(0, y0):y1, max(0, x0):x1] = 255
+    small = cv2.resize(outside, None, fx=_DET_SCALE, fy=_DET_SCALE, interpolation=cv2.INTER_AREA)
+    boxes, _ = engine.text_det(small)
+    for box in [] if boxes is None else boxes / _DET_SCALE:
+        x0, y0 = int(max(0, box[:, 0].min())), int(max(0, box[:, 1].min()))
+        x1, y1 = int(min(width, box[:, 0].max())), int(min(height, box[:, 1].max()))
+        if x1 - x0 >= 3 and y1 - y0 >= 3:
+            places.append((None, (x0, y0, x1, y1)))
+    crops = [bgr[y0:y1, x0:x1] for _lat, (x0, y0, x1, y1) in places]
+    results, _ = engine.text_rec(crops) if crops else ([], 0)
+    page = PrintedPage(width * scale, height * scale)
+    for (lat, (x0, y0, x1, y1)), (text, score) in zip(places, results, strict=True):
+        text = ocr_text(text)
+        if not text:
+            continue
+        if lat is not None:
+            if re.fullmatch(r"[\doOlI|.,%\-]+", text) and re.search(r"[oOlI|]", text):
+                text = text.translate(_DIGITS)  # a figure cell: o is 0, l is 1
+            lat.pieces.append(((x0 + x1) / 2, height - (y0 + y1) / 2, text, round(float(score), 3)))
+        else:
+            size = (y1 - y0) / 1.25 * scale
+            page.lines.append(Line(x0 * scale, y0 * scale, x1 * scale, y1 * scale, text, size,
+                                   round(float(score), 3)))
+    for lat in found:
+        lat.line_gap = 8.0
+        grid, conf = lat.cells()
+        grid = [[pair_quotes(text) for text in row] for row in grid]  # a label read in pieces
+        if grid:
+            page.tables.append(PlacedTable((height - lat.bbox[3]) * scale,
+                                           (height - lat.bbox[1]) * scale, grid, conf,
+                                           [x * scale for x in lat.xs]))
+    return page
+
+
+def _ink_lines(gray: Any, box: tuple[int, int, int, int]) -> list[tuple[int, int, int, int]]:
+    """Text lines inside one table cell: runs of rows holding ink, cut to the ink's width."""
+    import numpy as np
+
+    x0, y0, x1, y1 = box[0] + 4, box[1] + 4, box[2] - 3, box[3] - 3
+    if x1 - x0 < 4 or y1 - y0 < 4:
+        return []
+    ink = gray[y0:y1, x0:x1] < _INK
+    rows = np.flatnonzero(ink.any(axis=1))
+    if not len(rows):
+        return []
+    lines, start, prev = [], rows[0], rows[0]
+    for r in [*rows[1:], None]:
+        if r is None or r - prev > 2:
+            cols = np.flatnonzero(ink[start:prev + 1].any(axis=0))
+            if prev - start >= 3:  # specks are not text
+                lines.append((x0 + max(0, cols[0] - 4), y0 + max(0, start - 4),
+                              x0 + min(x1 - x0, cols[-1] + 5), y0 + min(y1 - y0, prev + 5)))
+            if r is not None:
+                start = r
+        if r is not None:
+            prev = r
+    return lines

@@ -1,0 +1,175 @@
+"""PDF text as a reader sees it, on PDFs laid out differently: fonts (built-in Song, WenQuanYi
+Zen Hei from Debian), margins, sizes, justified and ragged lines, page-number styles, running
+headers, a table split by a page break, two tables side by side."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from extract import extract_page
+from extract.layout import PAGE_NUMBER
+
+WQY = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")  # Debian fonts-wqy-zenhei (.ci/run)
+SENTENCES = [
+    "本年度报告根据《中华人民共和国政府信息公开条例》和上级关于做好政府信息公开工作年度报告的要求编制。",
+    "本报告所列数据统计期限为2023年1月1日至2023年12月31日。",
+    "2023年，本局通过政府网站、政务新媒体等渠道主动发布各类政府信息2428条，发布政策解读17篇。",
+    "坚持以公开为常态、不公开为例外，将政务公开工作纳入年度重点工作统筹推进，形成一级抓一级的工作格局。",
+    "严格执行公开前保密审查制度，做到先审查、后公开，一事一审、全面审查，全年未发生泄密事件。",
+    "全年共收到政府信息公开申请35件，均在法定期限内予以答复，答复率为100%。",
+    "完善依申请公开受理、登记、办理、答复等工作流程，做到件件有记录、事事有回音。",
+    "如对本报告有疑问，请与某某县人民政府办公室联系（电话：0564-82626913，邮箱：gk@example.gov.cn）。",
+]
+
+
+def _font(name: str) -> str:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    if name == "wqy":
+        assert WQY.exists(), "fonts-wqy-zenhei must be installed (see .ci/run)"
+        if "WQY" not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont("WQY", str(WQY), subfontIndex=0))
+        return "WQY"
+    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    return "STSong-Light"
+
+
+def _wrap(text: str, font: str, size: float, width: float, indent: float) -> list[str]:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    lines, line, room = [], "", width - indent
+    for ch in text:
+        if stringWidth(line + ch, font, size) > room:
+            lines.append(line)
+            line, room = "", width
+        line += ch
+    return [*lines, line]
+
+
+def _document(font_name: str, size: float, margin: float, justify: bool, number: str,
+              header: str | None, paragraphs: list[str], table_at: int | None = None) -> bytes:
+    """A report printed like a word processor does: lines broken at the margin, first-line
+    indent, centred two-line title, a running header and a page number on every page."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfgen import canvas
+
+    font = _font(font_name)
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=A4, invariant=1)
+    width, height = A4
+    body = width - 2 * margin
+    page = [1]
+    y = [height - margin]
+
+    def furniture() -> None:
+        pdf.setFont(font, 9)
+        if header:
+            pdf.drawCentredString(width / 2, height - margin / 2, header)
+        pdf.drawCentredString(width / 2, margin / 2, number.format(page[0]))
+
+    def newline(step: float) -> None:
+        y[0] -= step
+        if y[0] < margin:
+            furniture()
+            pdf.showPage()
+            page[0] += 1
+            y[0] = height - margin
+
+    pdf.setFont(font, size + 6)
+    for line in ("某某县人民政府", "2023年政府信息公开工作年度报告"):
+        pdf.drawCentredString(width / 2, y[0], line)
+        newline((size + 6) * 1.6)
+    for i, para in enumerate(paragraphs):
+        if table_at == i:
+            _table(pdf, font, margin, y, newline)
+        heading = para.startswith(("一、", "二、", "三、"))
+        indent = 0 if heading else 2 * size
+        lines = _wrap(para, font, size, body, indent)
+        for k, line in enumerate(lines):
+            pdf.setFont(font, size)
+            x = margin + (indent if k == 0 else 0)
+            last = k == len(lines) - 1
+            if justify and not last and len(line) > 1:
+                gap = (body - (x - margin) - stringWidth(line, font, size)) / (len(line) - 1)
+                pdf.drawString(x, y[0], line, charSpace=gap)
+            else:
+                pdf.drawString(x, y[0], line)
+            newline(size * 1.7)
+    furniture()
+    pdf.save()
+    return out.getvalue()
+
+
+def _table(pdf, font, margin, y, newline) -> None:
+    """A ruled 3-column table, rows drawn one by one (a page break may split it)."""
+    rows = [["信息内容", "本年制发件数", "现行有效件数"], ["规章", "3", "12"],
+            ["行政规范性文件", "5", "40"]] + [[f"第{i}项", str(i), str(i * 2)] for i in range(1, 30)]
+    for row in rows:
+        top = y[0] + 12
+        for c, text in enumerate(row):
+            x0 = margin + c * 150
+            pdf.rect(x0, top - 20, 150, 20)
+            pdf.setFont(font, 9)
+            pdf.drawString(x0 + 4, top - 14, text)
+        newline(20)
+    newline(10)
+
+
+PARAS = ["一、总体情况", *SENTENCES[:2], "二、主动公开政府信息情况", *SENTENCES[2:]] * 5
+
+
+@pytest.mark.parametrize("font,size,margin,justify,number,header", [
+    ("song", 16, 80, False, "- {} -", "某某县人民政府2023年政府信息公开工作年度报告"),
+    ("wqy", 12, 50, True, "第{}页", None),
+    ("song", 10.5, 40, True, "{}/3", "某某县政府信息公开"),
+    ("wqy", 14, 64, False, "— {} —", "内部资料"),
+], ids=["song16-ragged", "wqy12-justified", "song10-slash-numbers", "wqy14-emdash"])
+def test_reflow_sentences_whole_and_no_furniture(font, size, margin, justify, number, header):
+    body = _document(font, size, margin, justify, number, header, PARAS)
+    page = extract_page(body, url="http://x.gov.cn/P020240101.pdf")
+    lines = page.text.splitlines()
+    for sentence in SENTENCES:
+        assert any(sentence in line for line in lines), sentence
+    assert not [line for line in lines if PAGE_NUMBER.match(line)]
+    if header:
+        assert not [line for line in lines if header in line]
+        assert page.removed.get("running_header")
+    assert "一、总体情况" in lines and "二、主动公开政府信息情况" in lines  # headings stay lines
+    assert page.title == "某某县人民政府2023年政府信息公开工作年度报告"
+    assert page.agency == "某某县人民政府" and page.year == 2023
+
+
+def test_table_split_by_page_break_is_one_table_in_place():
+    body = _document("song", 12, 60, False, "- {} -", None, PARAS, table_at=4)
+    page = extract_page(body, url="http://x.gov.cn/a.pdf")
+    [table] = [t for t in page.tables if t and t[0][0] == "信息内容"]
+    assert len(table) == 32 and table[-1] == ["第29项", "29", "58"]
+    text = page.text
+    assert text.index(SENTENCES[1]) < text.index("信息内容") < text.index(SENTENCES[2])
+    assert not [line for line in text.splitlines() if PAGE_NUMBER.match(line)]
+
+
+def test_two_tables_side_by_side():
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    font = _font("song")
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=A4, invariant=1)
+    for left, label in ((40, "行政复议"), (320, "行政诉讼")):
+        for r, row in enumerate([[label, "总计"], ["结果维持", "3"], ["结果纠正", "1"]]):
+            for c, text in enumerate(row):
+                pdf.rect(left + c * 110, 700 - r * 20, 110, 20)
+                pdf.setFont(font, 9)
+                pdf.drawString(left + c * 110 + 4, 706 - r * 20, text)
+    pdf.save()
+    page = extract_page(out.getvalue(), url="http://x.gov.cn/b.pdf")
+    assert [["行政复议", "总计"], ["结果维持", "3"], ["结果纠正", "1"]] in page.tables
+    assert [["行政诉讼", "总计"], ["结果维持", "3"], ["结果纠正", "1"]] in page.tables
