@@ -3,7 +3,7 @@
 Settings: CATALOGUE_PATH, WARC_DIR, EXTRACT_WORKERS (0 = extract in-process), EXTRACT_FUNCTION,
 EXTRACT_MAXSIZE (larger payloads are catalogued as too large, not read),
 CATALOGUE_BATCH_ITEMS and CATALOGUE_BATCH_SECONDS (how often rows are committed),
-NIANBAO_COMMAND (recorded in crawl_runs).
+NIANBAO_COMMAND (recorded in crawl_runs), TEMPLATE_MIN_PAGES and TEMPLATE_SHARE (crawler/templates.py).
 """
 
 from __future__ import annotations
@@ -22,9 +22,16 @@ from scrapy.utils.asyncio import create_looping_call
 from archive.catalogue import Catalogue
 from archive.crashpoint import crash_point
 from crawler.alerts import OTHER, TOO_DEEP, run_warnings
-from crawler.extraction import DEFAULT_EXTRACTOR, EXTRACT_MAXSIZE, extract_archived, warm_up
+from crawler.extraction import (
+    DEFAULT_EXTRACTOR,
+    EXTRACT_MAXSIZE,
+    archived_lines,
+    extract_archived,
+    warm_up,
+)
 from crawler.items import CaptureItem
 from crawler.rows import capture_row, report_row, verdict_fields
+from crawler.templates import KEY, TEMPLATE_MIN_PAGES, TEMPLATE_SHARE, PortalTemplates
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +53,9 @@ class CataloguePipeline:
         self.batch_seconds = crawler.settings.getfloat("CATALOGUE_BATCH_SECONDS", 2.0)
         self.committer: Any = None
         self.max_size = crawler.settings.getint("EXTRACT_MAXSIZE", EXTRACT_MAXSIZE)
+        self.templates = PortalTemplates(crawler.settings.getint("TEMPLATE_MIN_PAGES", TEMPLATE_MIN_PAGES),
+                                         crawler.settings.getfloat("TEMPLATE_SHARE", TEMPLATE_SHARE))
+        self.replay_templates: dict[str, list[str]] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CataloguePipeline:
@@ -64,6 +74,7 @@ class CataloguePipeline:
         # Where metadata records go: the crawl's WarcCapture (absent in replay).
         self.warc_capture = next((e for e in self.crawler.extensions.middlewares
                                   if isinstance(e, WarcCapture)), None)
+        self.replay_templates = _replay_templates(self.crawler)
         self.catalogue = Catalogue(self.catalogue_path, self.batch_items, self.batch_seconds)
         self.catalogue.before_commit, self.catalogue.after_commit = self._checkpoint, self._committed
         # Readers (nianbao query, Datasette) see a quiet crawl's last rows within seconds.
@@ -93,11 +104,40 @@ class CataloguePipeline:
 
     async def _extract(self, item: CaptureItem) -> dict[str, Any]:
         hints = self._hints(item)
+        if "html" in item.content_type.lower():
+            await self._template_hint(item, hints)
+        return await self._in_worker(extract_archived, self.warc_dir, item.location, hints, self.extractor,
+                                     self.max_size)
+
+    async def _in_worker(self, func: Any, *args: Any) -> Any:
         if self.pool is None:
-            return extract_archived(self.warc_dir, item.location, hints, self.extractor, self.max_size)
-        future = self.pool.submit(extract_archived, self.warc_dir, item.location, hints, self.extractor,
-                                  self.max_size)
-        return await asyncio.wrap_future(future)
+            return func(*args)
+        return await asyncio.wrap_future(self.pool.submit(func, *args))
+
+    async def _template_hint(self, item: CaptureItem, hints: dict[str, Any]) -> None:
+        """Put the portal's template lines into an HTML page's hints.
+
+        Live, they come from the portal's other pages sampled so far (this page then joins the
+        sample) and are recorded beside the page's response record first; in replay they are
+        that record, read back, so the order pages arrive in cannot change the catalogue.
+        """
+        if self.replay_templates is not None:
+            hints["template_lines"] = self.replay_templates.get(item.record_id or "", [])
+            return
+        if self.warc_capture is None or not item.record_id:
+            return
+        lines = await self._in_worker(archived_lines, self.warc_dir, item.location, self.max_size)
+        data = self.templates.record(item.portal)  # no await from here on: the sample cannot move
+        self.templates.add(item.portal, lines)
+        try:
+            self.warc_capture.write_json_metadata(item.url, data, concurrent_to=item.record_id)
+        except Exception:  # unrecorded lines would not replay: extract without them instead
+            self.stats.inc_value("warc/write_error")
+            logger.warning("could not record template lines for %s", item.url, exc_info=True)
+            return
+        hints["template_lines"] = data[KEY]
+        if data[KEY]:
+            self.stats.inc_value("extract/template_hinted")
 
     def _hints(self, item: CaptureItem) -> dict[str, Any]:
         portal = self.crawler.spider.portals.get(item.portal)
@@ -186,3 +226,12 @@ class CataloguePipeline:
             self.stats.set_value("nianbao/run", {k: run[k] for k in (
                 "id", "reports_new", "reports_changed", "reports_unchanged", "reports_withdrawn", "failed")})
             self.catalogue.close()
+
+
+def _replay_templates(crawler: Crawler) -> dict[str, list[str]] | None:
+    """In replay, the template lines the archive recorded, by response record id."""
+    from crawler.replay import ReplayMiddleware
+
+    middlewares = crawler.engine.downloader.middleware.middlewares if crawler.engine else ()
+    replay = next((m for m in middlewares if isinstance(m, ReplayMiddleware) and m.index is not None), None)
+    return replay.index.templates if replay is not None else None
