@@ -56,6 +56,7 @@ class CataloguePipeline:
         self.templates = PortalTemplates(crawler.settings.getint("TEMPLATE_MIN_PAGES", TEMPLATE_MIN_PAGES),
                                          crawler.settings.getfloat("TEMPLATE_SHARE", TEMPLATE_SHARE))
         self.replay_templates: dict[str, list[str]] | None = None
+        self.waiting: list[tuple[CaptureItem, int | None]] = []  # pages waiting for their portal's template
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CataloguePipeline:
@@ -102,42 +103,46 @@ class CataloguePipeline:
     def _committed(self) -> None:
         crash_point("after-commit", self.warc_capture.warc if self.warc_capture is not None else None)
 
-    async def _extract(self, item: CaptureItem) -> dict[str, Any]:
-        hints = self._hints(item)
-        if "html" in item.content_type.lower():
-            await self._template_hint(item, hints)
-        return await self._in_worker(extract_archived, self.warc_dir, item.location, hints, self.extractor,
-                                     self.max_size)
-
     async def _in_worker(self, func: Any, *args: Any) -> Any:
         if self.pool is None:
             return func(*args)
         return await asyncio.wrap_future(self.pool.submit(func, *args))
 
-    async def _template_hint(self, item: CaptureItem, hints: dict[str, Any]) -> None:
-        """Put the portal's template lines into an HTML page's hints.
+    async def _template_hint(self, item: CaptureItem, hints: dict[str, Any], own: int | None = None,
+                             waited: bool = False) -> bool:
+        """Put the portal's template lines into an HTML page's hints; False: wait for them.
 
-        Live, they come from the portal's other pages sampled so far (this page then joins the
-        sample) and are recorded beside the page's response record first; in replay they are
-        that record, read back, so the order pages arrive in cannot change the catalogue.
+        Lines already recorded beside the page's response record (replay, merge) are read back,
+        so the order pages arrive in cannot change the catalogue. Otherwise, where this run
+        writes WARCs (a live crawl, `nianbao merge`), the page joins its portal's sample and
+        takes the lines of the portal's other pages, recorded first; while the portal has fewer
+        than TEMPLATE_MIN_PAGES other pages the page waits for the end of the crawl.
         """
-        if self.replay_templates is not None:
-            hints["template_lines"] = self.replay_templates.get(item.record_id or "", [])
-            return
+        recorded = (self.replay_templates or {}).get(item.record_id or "")
         if self.warc_capture is None or not item.record_id:
-            return
-        lines = await self._in_worker(archived_lines, self.warc_dir, item.location, self.max_size)
-        data = self.templates.record(item.portal)  # no await from here on: the sample cannot move
-        self.templates.add(item.portal, lines)
+            if recorded is not None:
+                hints["template_lines"] = recorded
+            return True
+        if not waited:
+            lines = await self._in_worker(archived_lines, self.warc_dir, item.location, self.max_size)
+            own = self.templates.add(item.portal, lines)  # no await from here on: the sample cannot move
+            if recorded is not None:
+                hints["template_lines"] = recorded
+                return True
+            if self.templates.siblings(item.portal, own) < self.templates.min_pages:
+                self.waiting.append((item, own))
+                return False
+        data = self.templates.record(item.portal, own)
         try:
             self.warc_capture.write_json_metadata(item.url, data, concurrent_to=item.record_id)
         except Exception:  # unrecorded lines would not replay: extract without them instead
             self.stats.inc_value("warc/write_error")
             logger.warning("could not record template lines for %s", item.url, exc_info=True)
-            return
+            return True
         hints["template_lines"] = data[KEY]
         if data[KEY]:
             self.stats.inc_value("extract/template_hinted")
+        return True
 
     def _hints(self, item: CaptureItem) -> dict[str, Any]:
         portal = self.crawler.spider.portals.get(item.portal)
@@ -156,14 +161,33 @@ class CataloguePipeline:
         if item.location is None:
             self.stats.inc_value("catalogue/not_archived")
             return item
+        await self._process(item)
+        return item
+
+    async def _process(self, item: CaptureItem, own: int | None = None, waited: bool = False) -> None:
         assert self.catalogue is not None
-        result = await self._extract(item) if self._extracted(item) else None
+        result = None
+        if self._extracted(item):
+            hints = self._hints(item)
+            if "html" in item.content_type.lower() and not await self._template_hint(item, hints, own, waited):
+                return  # catalogued in close_spider, once its portal's pages are all in
+            result = await self._in_worker(extract_archived, self.warc_dir, item.location, hints, self.extractor,
+                                           self.max_size)
         for warning in (result or {}).get("warnings", ()):  # a page read only in part: say so
             logger.warning("extraction of %s: %s", item.url, warning)
             self.stats.inc_value(TOO_DEEP if warning.startswith("too deep") else OTHER)
         with self.catalogue.item():  # no await inside: a batch commit never splits an item
             self._catalogue(item, result)
-        return item
+
+    async def close_spider(self) -> None:
+        """The pages that came before their portal had enough siblings, now with all of them."""
+        waiting, self.waiting = self.waiting, []
+        done = await asyncio.gather(*(self._process(item, own, waited=True) for item, own in waiting),
+                                    return_exceptions=True)
+        for (item, _), outcome in zip(waiting, done, strict=True):
+            if isinstance(outcome, Exception):
+                self.stats.inc_value("extract/error")
+                logger.error("could not catalogue %s", item.url, exc_info=outcome)
 
     @staticmethod
     def _is_unchanged(item: CaptureItem) -> bool:

@@ -2,11 +2,13 @@
 
 A line that most of a portal's detail pages print (the CMS stamps it into every article) is
 template; a line unique to a page is content. The live crawl keeps the `page_lines` of every
-HTML page it extracted, per portal, and before extracting the next page of that portal writes
-the lines it will pass as a JSON metadata record beside the page's response record. Replay
+HTML page it archived, per portal, and before extracting a page writes the lines it passes (from
+the portal's other pages) as a JSON metadata record beside the page's response record. A page
+that comes before its portal has TEMPLATE_MIN_PAGES other pages waits for the end of the crawl
+and is then extracted with every page of its portal the crawl saw. Replay
 reads that record back (`template_record_lines`) instead of recomputing from another set of
 pages, so a live crawl and a replay of its archive give the same catalogue whatever order the
-pages came in. A portal with fewer than TEMPLATE_MIN_PAGES pages seen has no template lines.
+pages came in. A portal with fewer than TEMPLATE_MIN_PAGES other pages has no template lines.
 Settings: TEMPLATE_MIN_PAGES, TEMPLATE_SHARE.
 """
 
@@ -31,17 +33,25 @@ class PortalTemplates:
         self.share = share
         self.pages: dict[str, list[frozenset[str]]] = defaultdict(list)
 
-    def add(self, portal: str, lines: list[str] | None) -> None:
-        if lines is not None:
-            self.pages[portal].append(frozenset(lines))
+    def add(self, portal: str, lines: list[str] | None) -> int | None:
+        """Add one page's lines to its portal's sample; its place there (None: no sample)."""
+        if lines is None:
+            return None
+        self.pages[portal].append(frozenset(lines))
+        return len(self.pages[portal]) - 1
 
-    def lines(self, portal: str) -> list[str]:
-        """The portal's template lines now, sorted (they go into a record as they are)."""
-        return sorted(shared_lines(self.pages.get(portal, ()), self.share, self.min_pages))
+    def siblings(self, portal: str, own: int | None = None) -> int:
+        """How many pages of the portal are sampled, the page at `own` left out."""
+        return len(self.pages.get(portal, ())) - (own is not None)
 
-    def record(self, portal: str) -> dict[str, Any]:
+    def lines(self, portal: str, own: int | None = None) -> list[str]:
+        """The portal's template lines now, from every sampled page but the one at `own`, sorted."""
+        pages = [p for i, p in enumerate(self.pages.get(portal, ())) if i != own]
+        return sorted(shared_lines(pages, self.share, self.min_pages))
+
+    def record(self, portal: str, own: int | None = None) -> dict[str, Any]:
         """The JSON body of the metadata record: the lines, and what they were computed from."""
-        return {KEY: self.lines(portal), "portal": portal, "pages": len(self.pages.get(portal, ())),
+        return {KEY: self.lines(portal, own), "portal": portal, "pages": self.siblings(portal, own),
                 "min_pages": self.min_pages, "share": self.share}
 
 
