@@ -31,7 +31,7 @@ from crawler.extraction import (
 )
 from crawler.items import CaptureItem
 from crawler.rows import capture_row, report_row, verdict_fields
-from crawler.templates import KEY, TEMPLATE_MIN_PAGES, TEMPLATE_SHARE, PortalTemplates
+from crawler.templates import KEY, RECORD_URI, TEMPLATE_MIN_PAGES, TEMPLATE_SHARE, PortalTemplates
 
 logger = logging.getLogger(__name__)
 
@@ -134,7 +134,8 @@ class CataloguePipeline:
                 return False
         data = self.templates.record(item.portal, own)
         try:
-            self.warc_capture.write_json_metadata(item.url, data, concurrent_to=item.record_id)
+            self.warc_capture.write_json_metadata(RECORD_URI + item.url, data,
+                                                 concurrent_to=item.record_id)
         except Exception:  # unrecorded lines would not replay: extract without them instead
             self.stats.inc_value("warc/write_error")
             logger.warning("could not record template lines for %s", item.url, exc_info=True)

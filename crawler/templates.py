@@ -23,6 +23,9 @@ from extract.template import shared_lines
 TEMPLATE_MIN_PAGES = 5  # below this many sibling pages no line counts as template
 TEMPLATE_SHARE = 0.6  # …and a line must be on this share of them
 KEY = "nianbao-template-lines"  # the JSON record's key, which tells it from other metadata
+# The record's WARC-Target-URI, Heritrix-style: not the page's URL, so CDXJ lookups of the page
+# (pywb, revisit resolution) never meet it; WARC-Concurrent-To names the response.
+RECORD_URI = "metadata://nianbao/template-lines/"
 
 
 class PortalTemplates:

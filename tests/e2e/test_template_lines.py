@@ -10,7 +10,7 @@ import pytest
 import sqlite_utils
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.templates import KEY, TEMPLATE_MIN_PAGES
+from crawler.templates import KEY, RECORD_URI, TEMPLATE_MIN_PAGES
 from simportals.chrome import BODY_STAMPS
 from simportals.render_report import report_text
 from tests.conftest import run_nianbao
@@ -28,6 +28,7 @@ def template_records(warc_dir) -> dict[str, dict]:
                 if record.rec_type == "metadata" and \
                         record.rec_headers.get_header("Content-Type") == "application/json":
                     data = json.loads(record.content_stream().read())
+                    data["_uri"] = record.rec_headers.get_header("WARC-Target-URI")
                     found[record.rec_headers.get_header("WARC-Concurrent-To")] = data
     return found
 
@@ -63,6 +64,7 @@ def test_stamp_in_every_article_body_is_template_once_the_portal_is_known(crawle
         given = records[record_id]
         assert given["pages"] >= TEMPLATE_MIN_PAGES and STAMP in given[KEY], (truth.key, given["pages"])
         assert STAMP not in row["text"], truth.key
+        assert given["_uri"] == RECORD_URI + row["url"]  # off the page's own CDXJ key
         checked += 1
     assert checked >= 30
 
