@@ -124,8 +124,7 @@ class CataloguePipeline:
                 hints["template_lines"] = recorded
             return True
         if not waited:
-            lines = await self._in_worker(archived_lines, self.warc_dir, item.location, self.max_size)
-            own = self.templates.add(item.portal, lines)  # no await from here on: the sample cannot move
+            own = await self._sample(item)  # no await from here on: the sample cannot move
             if recorded is not None:
                 hints["template_lines"] = recorded
                 return True
@@ -144,6 +143,11 @@ class CataloguePipeline:
         if data[KEY]:
             self.stats.inc_value("extract/template_hinted")
         return True
+
+    async def _sample(self, item: CaptureItem) -> int | None:
+        """Add an archived HTML page (changed or not) to its portal's sample; its place there."""
+        lines = await self._in_worker(archived_lines, self.warc_dir, item.location, self.max_size)
+        return self.templates.add(item.portal, lines)
 
     def _hints(self, item: CaptureItem) -> dict[str, Any]:
         portal = self.crawler.spider.portals.get(item.portal)
@@ -174,6 +178,8 @@ class CataloguePipeline:
                 return  # catalogued in close_spider, once its portal's pages are all in
             result = await self._in_worker(extract_archived, self.warc_dir, item.location, hints, self.extractor,
                                            self.max_size)
+        elif self._is_unchanged(item) and self.warc_capture is not None and "html" in item.content_type.lower():
+            await self._sample(item)  # an incremental run's changed pages still see the whole portal
         for warning in (result or {}).get("warnings", ()):  # a page read only in part: say so
             logger.warning("extraction of %s: %s", item.url, warning)
             self.stats.inc_value(TOO_DEEP if warning.startswith("too deep") else OTHER)
