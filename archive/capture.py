@@ -27,6 +27,7 @@ from archive.records import (
     PROFILE_IDENTICAL_PAYLOAD,
     PROFILE_SERVER_NOT_MODIFIED,
     header_pairs,
+    json_metadata_record,
     metadata_record,
     now_iso,
     request_record,
@@ -171,8 +172,15 @@ class WarcCapture:
 
     def write_metadata(self, url: str, fields: list[tuple[str, str]], concurrent_to: str) -> None:
         """A metadata record beside a capture: what extraction made of it (outlinks, verdict)."""
-        record = metadata_record(self.warc.builder, url, fields, concurrent_to=concurrent_to,
-                                 warc_date=now_iso())
+        self._write_metadata(metadata_record(self.warc.builder, url, fields, concurrent_to=concurrent_to,
+                                             warc_date=now_iso()))
+
+    def write_json_metadata(self, url: str, data: dict[str, Any], concurrent_to: str) -> None:
+        """A JSON metadata record beside a capture: what its extraction was given (template lines)."""
+        self._write_metadata(json_metadata_record(self.warc.builder, url, data, concurrent_to=concurrent_to,
+                                                  warc_date=now_iso()))
+
+    def _write_metadata(self, record: Any) -> None:
         before = self.warc.bytes_written
         self.warc.write([record])
         self.stats.inc_value("warc/records_written")

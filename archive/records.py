@@ -7,6 +7,7 @@ See docs/archive.md.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from http import HTTPStatus
 from io import BytesIO
@@ -210,6 +211,20 @@ def metadata_record(
         payload=BytesIO(block),
         length=len(block),
         warc_content_type="application/warc-fields",
+        warc_headers_dict=_warc_headers(warc_date, WARC_Concurrent_To=concurrent_to),
+    )
+
+
+def json_metadata_record(builder: RecordBuilder, url: str, data: dict[str, Any], *, concurrent_to: str,
+                         warc_date: str | None = None) -> Any:
+    """A metadata record (application/json) beside one capture: what its extraction was given."""
+    block = json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return builder.create_warc_record(
+        url,
+        "metadata",
+        payload=BytesIO(block),
+        length=len(block),
+        warc_content_type="application/json",
         warc_headers_dict=_warc_headers(warc_date, WARC_Concurrent_To=concurrent_to),
     )
 

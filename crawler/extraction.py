@@ -14,6 +14,7 @@ from scrapy.utils.misc import load_object
 from archive.location import RecordLocation
 from archive.payload import TooLarge
 from archive.reader import read_response
+from extract.template import page_lines
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +53,16 @@ def extract_archived(warc_dir: str, location: RecordLocation, hints: dict[str, A
     except Exception as e:  # one bad page must never stop the crawl
         logger.warning("extraction failed for %s", location, exc_info=True)
         return {"ok": False, "error": f"{type(e).__name__}: {e}"}
+
+
+def archived_lines(warc_dir: str, location: RecordLocation, max_size: int = EXTRACT_MAXSIZE) -> list[str] | None:
+    """The distinct lines of one archived HTML page (`extract.template.page_lines`), sorted:
+    the crawl's sample of its portal for template lines. None when it cannot be read."""
+    try:
+        return sorted(page_lines(read_response(warc_dir, location, max_size).body))
+    except Exception:  # the page is then no sample; its own extraction reports the fault
+        logger.debug("no template sample from %s", location, exc_info=True)
+        return None
 
 
 _LINKED = ("title", "agency", "year", "published", "signed", "index_no", "doc_no", "publisher")

@@ -3,7 +3,7 @@
 Settings: CATALOGUE_PATH, WARC_DIR, EXTRACT_WORKERS (0 = extract in-process), EXTRACT_FUNCTION,
 EXTRACT_MAXSIZE (larger payloads are catalogued as too large, not read),
 CATALOGUE_BATCH_ITEMS and CATALOGUE_BATCH_SECONDS (how often rows are committed),
-NIANBAO_COMMAND (recorded in crawl_runs).
+NIANBAO_COMMAND (recorded in crawl_runs), TEMPLATE_MIN_PAGES and TEMPLATE_SHARE (crawler/templates.py).
 """
 
 from __future__ import annotations
@@ -22,9 +22,16 @@ from scrapy.utils.asyncio import create_looping_call
 from archive.catalogue import Catalogue
 from archive.crashpoint import crash_point
 from crawler.alerts import OTHER, TOO_DEEP, run_warnings
-from crawler.extraction import DEFAULT_EXTRACTOR, EXTRACT_MAXSIZE, extract_archived, warm_up
+from crawler.extraction import (
+    DEFAULT_EXTRACTOR,
+    EXTRACT_MAXSIZE,
+    archived_lines,
+    extract_archived,
+    warm_up,
+)
 from crawler.items import CaptureItem
 from crawler.rows import capture_row, report_row, verdict_fields
+from crawler.templates import KEY, RECORD_URI, TEMPLATE_MIN_PAGES, TEMPLATE_SHARE, PortalTemplates
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +53,10 @@ class CataloguePipeline:
         self.batch_seconds = crawler.settings.getfloat("CATALOGUE_BATCH_SECONDS", 2.0)
         self.committer: Any = None
         self.max_size = crawler.settings.getint("EXTRACT_MAXSIZE", EXTRACT_MAXSIZE)
+        self.templates = PortalTemplates(crawler.settings.getint("TEMPLATE_MIN_PAGES", TEMPLATE_MIN_PAGES),
+                                         crawler.settings.getfloat("TEMPLATE_SHARE", TEMPLATE_SHARE))
+        self.replay_templates: dict[str, list[str]] | None = None
+        self.waiting: list[tuple[CaptureItem, int | None]] = []  # pages waiting for their portal's template
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CataloguePipeline:
@@ -64,6 +75,7 @@ class CataloguePipeline:
         # Where metadata records go: the crawl's WarcCapture (absent in replay).
         self.warc_capture = next((e for e in self.crawler.extensions.middlewares
                                   if isinstance(e, WarcCapture)), None)
+        self.replay_templates = _replay_templates(self.crawler)
         self.catalogue = Catalogue(self.catalogue_path, self.batch_items, self.batch_seconds)
         self.catalogue.before_commit, self.catalogue.after_commit = self._checkpoint, self._committed
         # Readers (nianbao query, Datasette) see a quiet crawl's last rows within seconds.
@@ -91,13 +103,51 @@ class CataloguePipeline:
     def _committed(self) -> None:
         crash_point("after-commit", self.warc_capture.warc if self.warc_capture is not None else None)
 
-    async def _extract(self, item: CaptureItem) -> dict[str, Any]:
-        hints = self._hints(item)
+    async def _in_worker(self, func: Any, *args: Any) -> Any:
         if self.pool is None:
-            return extract_archived(self.warc_dir, item.location, hints, self.extractor, self.max_size)
-        future = self.pool.submit(extract_archived, self.warc_dir, item.location, hints, self.extractor,
-                                  self.max_size)
-        return await asyncio.wrap_future(future)
+            return func(*args)
+        return await asyncio.wrap_future(self.pool.submit(func, *args))
+
+    async def _template_hint(self, item: CaptureItem, hints: dict[str, Any], own: int | None = None,
+                             waited: bool = False) -> bool:
+        """Put the portal's template lines into an HTML page's hints; False: wait for them.
+
+        Lines already recorded beside the page's response record (replay, merge) are read back,
+        so the order pages arrive in cannot change the catalogue. Otherwise, where this run
+        writes WARCs (a live crawl, `nianbao merge`), the page joins its portal's sample and
+        takes the lines of the portal's other pages, recorded first; while the portal has fewer
+        than TEMPLATE_MIN_PAGES other pages the page waits for the end of the crawl.
+        """
+        recorded = (self.replay_templates or {}).get(item.record_id or "")
+        if self.warc_capture is None or not item.record_id:
+            if recorded is not None:
+                hints["template_lines"] = recorded
+            return True
+        if not waited:
+            own = await self._sample(item)  # no await from here on: the sample cannot move
+            if recorded is not None:
+                hints["template_lines"] = recorded
+                return True
+            if self.templates.siblings(item.portal, own) < self.templates.min_pages:
+                self.waiting.append((item, own))
+                return False
+        data = self.templates.record(item.portal, own)
+        try:
+            self.warc_capture.write_json_metadata(RECORD_URI + item.url, data,
+                                                 concurrent_to=item.record_id)
+        except Exception:  # unrecorded lines would not replay: extract without them instead
+            self.stats.inc_value("warc/write_error")
+            logger.warning("could not record template lines for %s", item.url, exc_info=True)
+            return True
+        hints["template_lines"] = data[KEY]
+        if data[KEY]:
+            self.stats.inc_value("extract/template_hinted")
+        return True
+
+    async def _sample(self, item: CaptureItem) -> int | None:
+        """Add an archived HTML page (changed or not) to its portal's sample; its place there."""
+        lines = await self._in_worker(archived_lines, self.warc_dir, item.location, self.max_size)
+        return self.templates.add(item.portal, lines)
 
     def _hints(self, item: CaptureItem) -> dict[str, Any]:
         portal = self.crawler.spider.portals.get(item.portal)
@@ -116,14 +166,35 @@ class CataloguePipeline:
         if item.location is None:
             self.stats.inc_value("catalogue/not_archived")
             return item
+        await self._process(item)
+        return item
+
+    async def _process(self, item: CaptureItem, own: int | None = None, waited: bool = False) -> None:
         assert self.catalogue is not None
-        result = await self._extract(item) if self._extracted(item) else None
+        result = None
+        if self._extracted(item):
+            hints = self._hints(item)
+            if "html" in item.content_type.lower() and not await self._template_hint(item, hints, own, waited):
+                return  # catalogued in close_spider, once its portal's pages are all in
+            result = await self._in_worker(extract_archived, self.warc_dir, item.location, hints, self.extractor,
+                                           self.max_size)
+        elif self._is_unchanged(item) and self.warc_capture is not None and "html" in item.content_type.lower():
+            await self._sample(item)  # an incremental run's changed pages still see the whole portal
         for warning in (result or {}).get("warnings", ()):  # a page read only in part: say so
             logger.warning("extraction of %s: %s", item.url, warning)
             self.stats.inc_value(TOO_DEEP if warning.startswith("too deep") else OTHER)
         with self.catalogue.item():  # no await inside: a batch commit never splits an item
             self._catalogue(item, result)
-        return item
+
+    async def close_spider(self) -> None:
+        """The pages that came before their portal had enough siblings, now with all of them."""
+        waiting, self.waiting = self.waiting, []
+        done = await asyncio.gather(*(self._process(item, own, waited=True) for item, own in waiting),
+                                    return_exceptions=True)
+        for (item, _), outcome in zip(waiting, done, strict=True):
+            if isinstance(outcome, Exception):
+                self.stats.inc_value("extract/error")
+                logger.error("could not catalogue %s", item.url, exc_info=outcome)
 
     @staticmethod
     def _is_unchanged(item: CaptureItem) -> bool:
@@ -186,3 +257,12 @@ class CataloguePipeline:
             self.stats.set_value("nianbao/run", {k: run[k] for k in (
                 "id", "reports_new", "reports_changed", "reports_unchanged", "reports_withdrawn", "failed")})
             self.catalogue.close()
+
+
+def _replay_templates(crawler: Crawler) -> dict[str, list[str]] | None:
+    """In replay, the template lines the archive recorded, by response record id."""
+    from crawler.replay import ReplayMiddleware
+
+    middlewares = crawler.engine.downloader.middleware.middlewares if crawler.engine else ()
+    replay = next((m for m in middlewares if isinstance(m, ReplayMiddleware) and m.index is not None), None)
+    return replay.index.templates if replay is not None else None

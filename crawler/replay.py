@@ -26,6 +26,7 @@ from archive.location import RecordLocation
 from archive.payload import READ_MAXSIZE, TooLarge, read_payload
 from archive.reader import Problem, iter_records, printable, read_response
 from archive.warcfile import OPEN_SUFFIX
+from crawler.templates import template_record_lines
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +55,7 @@ class ArchiveIndex:
         self.by_request: dict[str, Capture] = {}
         self.by_digest: dict[str, Capture] = {}
         self.problems: list[Any] = []
+        self.templates: dict[str, list[str]] = {}  # response record id → the template lines it was given
 
     @classmethod
     def build(cls, warc_dir: str | Path) -> ArchiveIndex:
@@ -97,6 +99,12 @@ class ArchiveIndex:
             method = http.protocol if http else "GET"
             requests.append((request_key(method, headers.get_header("WARC-Target-URI"), body),
                              headers.get_header("WARC-Concurrent-To")))
+            return
+        if record.rec_type == "metadata" and (headers.get_header("Content-Type") or "").startswith(
+                "application/json"):
+            found = template_record_lines(record, read_payload(record))
+            if found:  # the last record written for a response wins (a resumed run re-extracts)
+                self.templates[found[0]] = found[1]
             return
         if record.rec_type not in ("response", "revisit"):
             return

@@ -66,7 +66,10 @@ def merge(data_dir: str | os.PathLike[str], sources: list[str | os.PathLike[str]
     portals = load_registry(paths["registry"])
     with DataLock(data_dir, "nianbao merge").acquire():
         copied = collect(data_dir, list(sources))
-        settings = crawl_settings(data_dir, portals, {**REPLAY_SETTINGS, "NIANBAO_COMMAND": "merge",
+        # WARC_ENABLED: replayed responses are not archived again (dont_archive), but the
+        # metadata records (verdicts, template lines the workers could not compute) are.
+        settings = crawl_settings(data_dir, portals, {**REPLAY_SETTINGS, "WARC_ENABLED": True,
+                                                      "NIANBAO_COMMAND": "merge",
                                                       **(overrides or {})})
         settings.setdict({"LOG_FILE": str(paths["logs"] / "merge.log"), "LOG_INSTALL_ROOT_HANDLER": True},
                          priority="cmdline")

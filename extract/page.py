@@ -210,9 +210,11 @@ def extract_page(body: bytes, url: str | None = None, headers: Headers = None,
             container = second_opinion.widen(root, container, missed, page.warnings)
     extra = _attachment_blocks(root, container)
     _record_outside(root, container, page.removed)
-    # The title is on every listing that links the page: never template.
+    # The title is on every listing that links the page, and the names the page states as its
+    # own metadata (发布机构, 来源, site) sign many reports of a portal (落款): data, never template.
+    own = (page.title, page.publisher, region_hints.get("site_name"), region_hints.get("source"))
     template = frozenset(map(chrome.template_key, hints.get("template_lines") or ())) \
-        - {chrome.template_key(page.title or "")}
+        - {chrome.template_key(name) for name in own if name}
     blocks = _body_blocks(container, how, page.title, page.removed, template)
     page.text = render(blocks)
     _fill_from_removed(page)

@@ -36,10 +36,17 @@ def template_lines(pages: Iterable[bytes], share: float = 0.6, least: int = 3) -
     Pass pages of one portal that are not copies of each other (a report page, its listing,
     other reports and news of the same column); fewer than `least` pages give no lines.
     """
+    return shared_lines((page_lines(body) for body in pages), share, least)
+
+
+def shared_lines(line_sets: Iterable[Iterable[str]], share: float = 0.6, least: int = 3) -> frozenset[str]:
+    """`template_lines` over pages already reduced to their `page_lines` (the crawl keeps these)."""
     counts: Counter[str] = Counter()
     n = 0
-    for body in pages:
-        counts.update(page_lines(body))
+    for lines in line_sets:
+        counts.update(set(lines))
         n += 1
+    if n < least:
+        return frozenset()
     need = max(least, share * n)
     return frozenset(line for line, k in counts.items() if k >= need and line)

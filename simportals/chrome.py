@@ -39,6 +39,18 @@ def meta_tags(site: str, domain: str, site_id: str, column: str, d: Detail | Non
     return "\n".join(f'<meta name="{k}" content="{escape(v)}">' for k, v in tags)
 
 
+# A CMS that stamps one line into the body container of every article of a portal: chrome that
+# no single page gives away, only the portal's other pages (issue 12, template lines). Never
+# report text; the ground truth (report_text) does not hold it.
+BODY_STAMPS = {"beilun": "（本栏目信息由北仑区政务公开办统一维护）"}
+
+
+def body_stamp(portal: str) -> str:
+    """The stamp line the portal's CMS appends to every article body, as a block, or ''."""
+    stamp = BODY_STAMPS.get(portal)
+    return f'\n<p style="text-align:right">{escape(stamp)}</p>' if stamp else ""
+
+
 NAV = ("首页", "政务公开", "政府信息公开", "政务服务", "互动交流", "走进{short}", "专题专栏")
 
 

@@ -7,7 +7,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from . import attachments, homepages, layouts
-from .chrome import Detail
+from .chrome import Detail, body_stamp
 from .portals import CASINO_BRANDS
 from .render_report import report_html
 from .templates import hanweb, platform, skeleton, trs
@@ -214,6 +214,7 @@ def _detail(tb: Testbed, it: Item) -> Rendered:
                    None, it.when[:10], body, it.path, prev, nxt, meta=p.base != "xinqi",
                    article_id=it.id)
         quirk = ""
+    d.body_html += body_stamp(p.base)
     tpl = {"trs": trs, "hanweb": hanweb, "platform": platform}[p.cms]
     html, encoding = layouts.render(fam, p, d, quirk, tpl)
     return _html(tb, it.portal, html, it.when, quirk, encoding)

@@ -124,7 +124,8 @@ def test_metadata_record_beside_every_catalogued_capture(crawled, db):
     for path in (crawled.data / "warc").glob("*.warc.gz"):
         with open(path, "rb") as fh:
             for record in ArchiveIterator(fh):
-                if record.rec_type == "metadata":
+                if record.rec_type == "metadata" and \
+                        record.rec_headers.get_header("Content-Type") == "application/warc-fields":
                     fields = dict(line.split(": ", 1) for line in
                                   record.content_stream().read().decode().splitlines() if ": " in line)
                     verdicts[record.rec_headers.get_header("WARC-Concurrent-To")] = fields

@@ -59,3 +59,22 @@ def test_improved_extractor_applied_by_replay(crawled, tmp_path):
     run_nianbao("replay", "--data", str(data), "-s", "EXTRACT_FUNCTION=tests.e2e.improved_extractor.extract_page")
     titles = [r["title"] for r in sqlite_utils.Database(data / "catalogue.db")["reports"].rows]
     assert len(titles) == len(crawled.testbed.reports) and all(t.endswith("（重新提取）") for t in titles)
+
+
+def test_replay_uses_the_template_lines_the_crawl_recorded(replayed):
+    """The lines each page was given live come back from its JSON metadata record: beilun's
+    stamp stays out of the replayed text exactly where the live crawl took it out."""
+    from crawler.replay import ArchiveIndex
+    from crawler.templates import KEY
+    from simportals.chrome import BODY_STAMPS
+    from tests.e2e.test_template_lines import template_records
+
+    data, _ = replayed
+    recorded = {rid: r[KEY] for rid, r in template_records(data / "warc").items()}
+    assert ArchiveIndex.build(data / "warc").templates == recorded
+    query = ("select r.id, r.text from reports r join captures c on c.report_id = r.id and c.url = r.url "
+             "where c.portal = 'beilun' order by r.id")
+    live = list(sqlite_utils.Database(data / "catalogue.db").query(query))
+    again = list(sqlite_utils.Database(data / "replayed.db").query(query))
+    stamp = BODY_STAMPS["beilun"]
+    assert again == live and sum(stamp not in r["text"] for r in again) >= 20

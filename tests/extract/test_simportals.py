@@ -3,9 +3,12 @@
 One case per (portal, path). A testbed that cannot be built fails the suite, never skips it.
 """
 
+import functools
+
 import pytest
 
 from extract import extract_page
+from extract.template import template_lines
 from simportals import build_testbed
 from simportals.render_report import report_text
 
@@ -15,12 +18,21 @@ SPECS = {s.key: s for s in TESTBED.specs}
 IDS = [f"{portal}{path}" for _, portal, path in CASES]
 
 
+@functools.cache
+def template_hints(portal: str) -> dict:
+    """The hints a crawl passes: the lines the portal's other pages share (beilun stamps one
+    into every article body, which only they give away)."""
+    bodies = [TESTBED.page(portal, it.path)[2] for it in TESTBED.columns[portal]]
+    return {"template_lines": template_lines(bodies)}
+
+
 @pytest.fixture(params=CASES, ids=IDS)
 def case(request):
     truth, portal, path = request.param
     status, headers, body = TESTBED.page(portal, path)
     assert status == 200
-    return truth, portal, path, extract_page(body, url=TESTBED.url(portal, path), headers=headers)
+    return truth, portal, path, extract_page(body, url=TESTBED.url(portal, path), headers=headers,
+                                             hints=template_hints(portal))
 
 
 def test_fields_match_truth(case):

@@ -78,3 +78,15 @@ def test_real_portal_template_lines_take_no_body_line(quality):
             text = extract_page(page.read_bytes(), hints={"template_lines": lines}).text
             assert quality.bigram_f1(text, gold.read_text("utf-8")) == 1.0, page.name
             assert quality.chrome_lines(text, gold.read_text("utf-8")) == []
+
+
+def test_a_signature_the_portal_shares_is_not_template():
+    """The portal's own reports sign with its name (落款), a line many of its pages share; the
+    name the page states as its 发布机构 is data, so the signature stays with any sample."""
+    truth = next(t for t in TESTBED.reports if t.published_as == "html"
+                 and t.locations[0][0] == "beilun" and t.agency == "宁波市北仑区人民政府")
+    status, headers, body = TESTBED.page(*truth.locations[0])
+    lines = {"宁波市北仑区人民政府", "网站地图"}
+    page = extract_page(body, url=TESTBED.url(*truth.locations[0]), headers=headers,
+                        hints={"template_lines": lines})
+    assert "宁波市北仑区人民政府" in page.text.splitlines()

@@ -1,0 +1,55 @@
+"""crawler/templates.py: a portal's template lines from the pages the crawl holds, and the
+JSON metadata record that carries them from the live crawl to replay."""
+
+from __future__ import annotations
+
+from archive.records import json_metadata_record, metadata_record, response_record
+from archive.warcfile import WarcFile
+from crawler.replay import ArchiveIndex
+from crawler.templates import KEY, TEMPLATE_MIN_PAGES, PortalTemplates
+
+HEADER = "XX区人民政府 版权所有"
+
+
+def page(i: int) -> list[str]:
+    return [HEADER, "（本栏目信息由XX区政务公开办统一维护）", f"第{i}篇文章的正文，独一无二。"]
+
+
+def test_no_template_line_below_the_minimum_number_of_pages():
+    templates = PortalTemplates()
+    for i in range(TEMPLATE_MIN_PAGES - 1):
+        templates.add("xx", page(i))
+        assert templates.lines("xx") == []  # two or four identical pages lose nothing
+    templates.add("xx", page(99))
+    assert templates.lines("xx") == sorted([HEADER, "（本栏目信息由XX区政务公开办统一维护）"])
+    assert templates.lines("other") == []
+    record = templates.record("xx")
+    assert record[KEY] == templates.lines("xx") and record["pages"] == TEMPLATE_MIN_PAGES
+
+
+def test_a_line_on_too_few_of_the_pages_is_content():
+    templates = PortalTemplates(min_pages=5, share=0.6)
+    for i in range(10):
+        templates.add("xx", page(i) + (["某条只在前五页出现的句子。"] if i < 5 else []))
+    assert "某条只在前五页出现的句子。" not in templates.lines("xx")
+    assert HEADER in templates.lines("xx")
+
+
+def test_replay_index_reads_back_the_last_template_record_per_response(tmp_path):
+    warc = WarcFile(tmp_path, info={"software": "nianbao/test"})
+    resp = response_record(warc.builder, "http://a.test/1.html", 200,
+                           [("Content-Type", "text/html")], b"<p>x</p>")
+    record_id = resp.rec_headers.get_header("WARC-Record-ID")
+    warc.write([resp])
+    warc.write([json_metadata_record(warc.builder, "http://a.test/1.html", {KEY: ["甲"]},
+                                     concurrent_to=record_id)])
+    warc.write([metadata_record(warc.builder, "http://a.test/1.html", [("page-kind", "report")],
+                                concurrent_to=record_id)])  # a verdict record: not template lines
+    warc.write([json_metadata_record(warc.builder, "http://a.test/1.html", {"other": 1},
+                                     concurrent_to=record_id)])  # JSON, but not ours
+    # a resumed run extracts the page again: its record is the one its catalogue used
+    warc.write([json_metadata_record(warc.builder, "http://a.test/1.html", {KEY: ["乙", "丙"]},
+                                     concurrent_to=record_id)])
+    warc.close()
+    index = ArchiveIndex.build(tmp_path)
+    assert index.templates == {record_id: ["乙", "丙"]} and not index.problems
