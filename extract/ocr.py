@@ -4,13 +4,23 @@ lines of tables, extract/lattice.py for the grid. Each value keeps its recogniti
 
 The engine is built per document (extract stays a pure function: no module-level state); pass
 one in to share it across documents you extract in a row.
+
+OCR is by far the costliest step of extraction (tens of seconds a page on two cores), and a
+replay, a resumed crawl or a re-crawl reads the same scans again. With NIANBAO_OCR_CACHE set to
+a directory, each page's result is kept there under the digest of its pixels, the engine's
+settings and this module's version: the same pixels give the same page, so the cache changes
+no result, only the time (tests/extract/test_ocr_cache.py).
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
+import os
+import pickle
 import re
 import threading
+from pathlib import Path
 from typing import Any
 
 from extract.lattice import lattices
@@ -118,16 +128,51 @@ def ocr_pages(image: Any, scale: float = 1.0, engine: Any = None) -> list[Printe
     """One image (pages stacked or one page) → its printed pages."""
     import numpy as np
 
-    engine = engine or new_engine()
     gray = np.asarray(image.convert("L"))
-    return [_ocr_gray(part, scale, engine) for part in split_tall(gray)]
+    engines = _Engines(engine)
+    return [_ocr_cached(part, scale, engines) for part in split_tall(gray)]
 
 
 def ocr_image(image: Any, scale: float = 1.0, engine: Any = None) -> PrintedPage:
     """One page image → lines and ruled tables; coordinates multiplied by `scale`."""
     import numpy as np
 
-    return _ocr_gray(np.asarray(image.convert("L")), scale, engine or new_engine())
+    return _ocr_cached(np.asarray(image.convert("L")), scale, _Engines(engine))
+
+
+# What a cached page depends on besides its pixels: bump when _ocr_gray or its engine settings change.
+CACHE_VERSION = "ocr-1:rapidocr:det0.6:rec48x48"
+
+
+class _Engines:
+    """The engine given, or one built on the first cache miss (loading the models costs ~0.5 s)."""
+
+    def __init__(self, engine: Any = None) -> None:
+        self.engine = engine
+
+    def get(self) -> Any:
+        if self.engine is None:
+            self.engine = new_engine()
+        return self.engine
+
+
+def _ocr_cached(gray: Any, scale: float, engines: _Engines) -> PrintedPage:
+    directory = os.environ.get("NIANBAO_OCR_CACHE")
+    if not directory:
+        return _ocr_gray(gray, scale, engines.get())
+    digest = hashlib.sha256(f"{CACHE_VERSION}:{gray.shape}:{gray.dtype}:{scale!r}:".encode())
+    digest.update(gray.tobytes())
+    path = Path(directory) / f"{digest.hexdigest()}.pickle"
+    try:
+        return pickle.loads(path.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        pass  # not cached yet, or an unreadable entry: read the page again
+    page = _ocr_gray(gray, scale, engines.get())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.part")
+    partial.write_bytes(pickle.dumps(page, protocol=pickle.HIGHEST_PROTOCOL))
+    partial.replace(path)  # atomic: a parallel worker never reads half an entry
+    return page
 
 
 def _rulings(gray: Any) -> tuple[list, list, Any]:

@@ -15,6 +15,23 @@ NIANBAO = [sys.executable, "-m", "crawler"]
 SHARED = ROOT.parent / "shared"
 
 
+def pytest_configure(config):
+    """One OCR cache for the session (extract/ocr.py): the simulated portals' scans are read
+    once, not again by every crawl, replay and resume of the suite; results are the same."""
+    if "NIANBAO_OCR_CACHE" not in os.environ:
+        import tempfile
+
+        config._nianbao_ocr_cache = tempfile.TemporaryDirectory(prefix="nianbao-ocr-")
+        os.environ["NIANBAO_OCR_CACHE"] = config._nianbao_ocr_cache.name
+
+
+def pytest_unconfigure(config):
+    cache = getattr(config, "_nianbao_ocr_cache", None)
+    if cache is not None:
+        os.environ.pop("NIANBAO_OCR_CACHE", None)
+        cache.cleanup()
+
+
 def run_nianbao(*args: str, timeout: float = 300, check: bool = True, **kwargs) -> subprocess.CompletedProcess:
     """Run the CLI in a subprocess: a Twisted reactor cannot be restarted in one process."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
