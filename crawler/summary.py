@@ -15,7 +15,7 @@ def _dir_bytes(path) -> int:
 
 
 def print_summary(data_dir: str, stats: dict[str, Any], seconds: float, demo: bool = False) -> None:
-    from archive.catalogue import Catalogue
+    from catalogue.catalogue import Catalogue
 
     paths = data_paths(data_dir)
     catalogue = Catalogue(paths["catalogue"])

@@ -91,7 +91,7 @@ def _arrow_type(column: str):
     """Arrow type from the catalogue schema (never inferred: a column may be empty for a while)."""
     import pyarrow as pa
 
-    from archive.schema import TABLES
+    from catalogue.schema import TABLES
 
     types = {name: kind for columns, _ in TABLES.values() for name, kind in columns.items()}
     kind = types.get(column, float if "." in column else str)  # wide columns are codebook keys

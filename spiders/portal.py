@@ -83,7 +83,7 @@ class PortalSpider(scrapy.Spider):
 
     def _load_catalogue_state(self) -> None:
         """What earlier runs captured: validators for conditional GET, and a resumed run's URLs."""
-        from archive.catalogue import Catalogue
+        from catalogue.catalogue import Catalogue
 
         path = self.crawler.settings.get("CATALOGUE_PATH")
         if not path or not os.path.exists(path):

@@ -9,8 +9,8 @@ import io
 import pytest
 from click.testing import CliRunner
 
-from archive.catalogue import Catalogue
 from archive.coverage import coverage
+from catalogue.catalogue import Catalogue
 from crawler.cli import cli
 
 ROWS = [  # agency, year, status, region_code, level

@@ -7,10 +7,10 @@ import json
 import sqlite_utils
 from click.testing import CliRunner
 
-from archive.catalogue import Catalogue
 from archive.lock import DataLock
 from archive.verify import gzip_members, verify
 from archive.warcfile import WarcFile
+from catalogue.catalogue import Catalogue
 from crawler.cli import cli
 
 

@@ -5,8 +5,8 @@ import zipfile
 
 from click.testing import CliRunner
 
-from archive.catalogue import Catalogue
 from archive.wacz import validate_wacz
+from catalogue.catalogue import Catalogue
 from crawler.cli import cli
 
 

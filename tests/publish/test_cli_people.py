@@ -211,7 +211,7 @@ def test_serve_without_a_catalogue(tmp_path):
 
 
 def test_plot_and_export_an_empty_catalogue(tmp_path):
-    from archive.catalogue import Catalogue
+    from catalogue.catalogue import Catalogue
 
     Catalogue(tmp_path / "catalogue.db").close()
     result = invoke("plot", "--data", str(tmp_path))

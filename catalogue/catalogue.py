@@ -2,7 +2,7 @@
 
 Rows are derived from archived records, so the whole catalogue can be rebuilt from the
 WARCs (`nianbao replay`). One process writes (the crawl's pipeline); WAL lets readers
-query meanwhile. Report versions and withdrawals live in `archive/versions.py`.
+query meanwhile. Report versions and withdrawals live in `catalogue/versions.py`.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from typing import Any
 
 import sqlite_utils
 
-from archive.schema import REPORT_COLUMNS, create_schema
-from archive.versions import ReportVersions
+from catalogue.schema import REPORT_COLUMNS, create_schema
+from catalogue.versions import ReportVersions
 
 __all__ = ["Catalogue", "REPORT_COLUMNS", "report_key"]
 
