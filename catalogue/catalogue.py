@@ -19,7 +19,8 @@ from typing import Any
 
 import sqlite_utils
 
-from catalogue.schema import REPORT_COLUMNS, create_schema
+from catalogue.migrations import migrate
+from catalogue.schema import REPORT_COLUMNS
 from catalogue.versions import ReportVersions
 
 __all__ = ["Catalogue", "REPORT_COLUMNS", "report_key"]
@@ -50,7 +51,7 @@ class Catalogue(ReportVersions):
         # The crawl updates indexes all over report_stats: keep their pages in memory (64 MB)
         # rather than re-reading them through the page cache with a syscall each time.
         self.db.execute("pragma cache_size = -65536")
-        create_schema(self.db)
+        migrate(self.db)
         self._sql: dict[tuple, str] = {}
         self.batch_items, self.batch_seconds = max(1, batch_items), batch_seconds
         self._depth = self._pending = 0
