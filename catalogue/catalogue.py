@@ -64,7 +64,7 @@ class Catalogue(ReportVersions):
     @classmethod
     def read_only(cls, path: str | os.PathLike[str]) -> Catalogue:
         """A catalogue for readers (search, changes): no statement through it can change the file."""
-        from publish.sql import connect
+        from catalogue.read import connect
 
         self = cls.__new__(cls)
         self.path = str(path)

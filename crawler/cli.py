@@ -251,7 +251,7 @@ def query(data_dir: str, sql: str, fmt: str, as_json: bool) -> None:
     """
     import sqlite3
 
-    from publish.sql import CatalogueMissing, connect, rows
+    from catalogue.read import CatalogueMissing, connect, rows
     from publish.textout import write_rows
 
     try:

@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from catalogue import read as sql
 from extract import codebook as cb
-from publish import sql
 
 FORMATS = ("csv", "jsonl", "parquet")
 TABLES = ("reports", "statistics", "statistics_wide", "checks")

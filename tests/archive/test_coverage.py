@@ -94,7 +94,7 @@ def test_cli_without_catalogue(tmp_path):
 @pytest.mark.parametrize("year", [None, 2023])
 def test_sql_gives_the_body_rows(data_dir, year):
     """COVERAGE_SQL (for a Datasette canned query) agrees with coverage() on catalogued bodies."""
-    from archive.coverage import COVERAGE_SQL
+    from catalogue.read import COVERAGE_SQL
 
     catalogue = Catalogue(data_dir / "catalogue.db")
     columns, rows = catalogue.query(COVERAGE_SQL, {"year": "" if year is None else str(year)})

@@ -164,8 +164,8 @@ def test_export_needs_one_of_wacz_or_format(data):
 
 
 def test_plot_draws_the_catalogue(data, tmp_path):
+    from catalogue.read import connect
     from publish.charts import CHARTS, cjk_font
-    from publish.sql import connect
 
     assert cjk_font()
     result = invoke("plot", "--data", str(data), "--out", str(tmp_path))
