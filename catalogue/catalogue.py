@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import re
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -28,6 +29,15 @@ __all__ = ["Catalogue", "REPORT_COLUMNS", "report_key"]
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def checkpoint(path: str | os.PathLike[str]) -> None:
+    """Fold the WAL into the file, so a link or rename of the file carries every commit."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("pragma wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
 
 
 def report_key(agency: str | None, year: int | None, title: str | None) -> str:
@@ -159,6 +169,13 @@ class Catalogue(ReportVersions):
         row["reports_unchanged"] = row["reports_seen"] - row["reports_new"] - row["reports_changed"]
         self.db["crawl_runs"].update(run_id, row)
         return self.db["crawl_runs"].get(run_id)
+
+    def run(self, run_id: int) -> dict[str, Any]:
+        """A crawl run's row (sqlite-utils' NotFoundError if there is none)."""
+        return self.db["crawl_runs"].get(run_id)
+
+    def report_count(self) -> int:
+        return self.db["reports"].count
 
     # -- captures ------------------------------------------------------------------------------
 

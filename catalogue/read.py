@@ -95,6 +95,43 @@ AGENCY_YEARS = """select agency, year, status, region_code, level, portal, issue
                   where agency is not null and year is not null order by agency, year"""
 
 
+# -- report URLs for the archive's tools (wacz, pywb, replay's catalogue swap) ---------------------
+
+
+def _file_rows(path: Path, sql: str) -> list[tuple]:
+    """Rows of `sql` on the catalogue at `path`; none when it has no reports table."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        if not conn.execute("select 1 from sqlite_master where type = 'table' and name = 'reports'").fetchone():
+            return []
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def report_titles(path: Path) -> list[tuple[str, str | None]]:
+    """(url, title) of every report with a URL, by URL; none when there is no catalogue."""
+    if not Path(path).exists():
+        return []
+    return _file_rows(path, "select url, title from reports where url is not null order by url")
+
+
+def first_report_url(path: Path) -> str | None:
+    """Some report's URL, or None (no catalogue, or one that cannot be read)."""
+    if not Path(path).exists():
+        return None
+    try:
+        row = _file_rows(path, "select url from reports where url is not null limit 1")
+    except sqlite3.Error:
+        return None
+    return row[0][0] if row else None
+
+
+def report_urls(path: Path) -> set[str]:
+    """Every report URL of a catalogue file (replay compares the old catalogue with the new)."""
+    return {url for (url,) in _file_rows(path, "select url from reports")}
+
+
 # -- exports ----------------------------------------------------------------------------------
 
 PLACE = "r.agency, r.year, r.province, r.prefecture, r.county, r.township, r.level, r.template_version"

@@ -95,7 +95,7 @@ class PortalSpider(scrapy.Spider):
                     self.known[row["url"]] = {**row, "portal": portal}
             run_id = self.crawler.stats.get_value("nianbao/run_id")
             if run_id and self.crawler.stats.get_value("nianbao/resumed"):
-                started = catalogue.db["crawl_runs"].get(run_id)["started"]
+                started = catalogue.run(run_id)["started"]
                 self.archived_this_run = {
                     url: RecordLocation(e.filename, e.offset, e.length)
                     for url, e in latest_captures(self.crawler.settings.get("WARC_DIR"), since=started).items()}
