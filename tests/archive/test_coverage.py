@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from archive.coverage import coverage
 from catalogue.catalogue import Catalogue
-from crawler.cli import cli
+from cli.main import cli
 
 ROWS = [  # agency, year, status, region_code, level
     ("六安市金安区人民政府", 2021, "live", "341502", "county"),

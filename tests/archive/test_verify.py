@@ -14,7 +14,7 @@ from archive.records import WARC_VERSION
 from archive.verify import verify
 from archive.warcfile import WarcFile
 from catalogue.catalogue import Catalogue
-from crawler.cli import cli
+from cli.main import cli
 
 DATA = Path(__file__).parent.parent / "data" / "warc"
 

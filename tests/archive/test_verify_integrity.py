@@ -11,7 +11,7 @@ from archive.lock import DataLock
 from archive.verify import gzip_members, verify
 from archive.warcfile import WarcFile
 from catalogue.catalogue import Catalogue
-from crawler.cli import cli
+from cli.main import cli
 
 
 def archive(data, write_exchange, n=3):

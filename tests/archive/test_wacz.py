@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from archive.wacz import validate_wacz
 from catalogue.catalogue import Catalogue
-from crawler.cli import cli
+from cli.main import cli
 
 
 def test_export_validates_and_lists_report_pages(crawled, site, tmp_path):

@@ -8,7 +8,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from crawler.cli import cli
+from cli.main import cli
 from extract.model import STATS_KEYS
 
 KEYS = {"text", "title", "year", "published", "signed", "agency", "index_no", "stats",

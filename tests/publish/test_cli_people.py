@@ -13,7 +13,7 @@ import subprocess
 import pytest
 from click.testing import CliRunner
 
-from crawler.cli import cli
+from cli.main import cli
 from tests.conftest import NIANBAO, ROOT, run_nianbao
 
 

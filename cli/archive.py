@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from crawler.cli import existing_data_option
+from cli.options import existing_data_option
 
 
 @click.command()
@@ -46,7 +46,7 @@ def serve_archive(data_dir: str, port: int, collection: str) -> None:
     Example: nianbao serve-archive --data ./nianbao-data --port 8090
     """
     from archive.pywb import PywbError, example_url, serve
-    from crawler.cli_catalogue import sigterm_as_interrupt
+    from cli.catalogue import sigterm_as_interrupt
 
     try:
         with sigterm_as_interrupt(), serve(data_dir, port=port, collection=collection) as server:
