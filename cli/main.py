@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from cli import archive, catalogue, crawl, discover, distributed
+from cli import archive, catalogue, crawl, discover, distributed, query
 from cli.options import CONTEXT_SETTINGS
 
 
@@ -28,7 +28,7 @@ def cli() -> None:
     """nianbao (年报): archive and catalogue government information-disclosure annual reports."""
 
 
-for _module in (crawl, catalogue, archive, discover, distributed):
+for _module in (crawl, query, catalogue, archive, discover, distributed):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 
