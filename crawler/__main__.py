@@ -1,5 +1,5 @@
 """`python -m crawler` runs the `nianbao` command (used by tests and scheduled runs)."""
 
-from crawler.cli import main
+from cli.main import main
 
 main()

@@ -19,6 +19,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 
 from crawler.alerts import BUDGET
+from crawler.meta import PORTAL
 from crawler.state import crawl_state
 
 logger = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ class PageBudgetMiddleware:
 
     def process_request(self, request: Request) -> None:
         portals = getattr(self.crawler.spider, "portals", None) or {}
-        portal = portals.get(request.meta.get("portal"))
+        portal = portals.get(request.meta.get(PORTAL))
         if portal is None or request.meta.get("retry_times"):
             return
         if crawl_state(self.crawler).take_budget(portal.name, portal.max_pages):

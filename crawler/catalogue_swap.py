@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from archive.warcfile import fsync_dir
+from catalogue.catalogue import checkpoint
+from catalogue.read import report_urls
 
 _SIDE_FILES = ("-wal", "-shm")
 
@@ -40,25 +41,6 @@ def stamp() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def _report_urls(path: Path) -> set[str]:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        if not conn.execute("select 1 from sqlite_master where name = 'reports'").fetchone():
-            return set()
-        return {url for (url,) in conn.execute("select url from reports")}
-    finally:
-        conn.close()
-
-
-def _checkpoint(path: Path) -> None:
-    """Fold the WAL into the file, so a link or rename of the file carries every commit."""
-    conn = sqlite3.connect(path)
-    try:
-        conn.execute("pragma wal_checkpoint(TRUNCATE)")
-    finally:
-        conn.close()
-
-
 def _free(path: Path) -> Path:
     candidate, n = path, 1
     while candidate.exists():
@@ -73,12 +55,12 @@ def install_catalogue(built: Path, target: Path, force: bool = False) -> SwapRes
     when `built` has fewer reports than `target` and `force` is off.
     """
     built, target = Path(built), Path(target)
-    _checkpoint(built)
-    new_urls = _report_urls(built)
+    checkpoint(built)
+    new_urls = report_urls(built)
     result = SwapResult(target, len(new_urls))
     if target.exists():
-        _checkpoint(target)
-        old_urls = _report_urls(target)
+        checkpoint(target)
+        old_urls = report_urls(target)
         result.old_reports = len(old_urls)
         result.missing = sorted(old_urls - new_urls)
         if result.fewer and not force:

@@ -30,6 +30,8 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 
+from crawler.meta import PORTAL
+
 logger = logging.getLogger(__name__)
 
 _ADDRESS_KINDS = (("is_loopback", "loopback"), ("is_link_local", "link-local"), ("is_multicast", "multicast"),
@@ -93,7 +95,7 @@ class PortalGuardMiddleware:
             self._refuse(request, *refusal)
 
     async def _portal_refusal(self, request: Request, portals: dict[str, Any]) -> tuple[str, str] | None:
-        portal = portals.get(request.meta.get("portal"))
+        portal = portals.get(request.meta.get(PORTAL))
         if portal is None:  # robots.txt and other requests the spider did not make
             portal = next((p for p in portals.values() if p.allows(request.url)), None)
         if portal is None or not portal.allows(request.url):
@@ -122,7 +124,7 @@ class PortalGuardMiddleware:
     def _refuse(self, request: Request, kind: str, reason: str) -> None:
         hops = request.meta.get("redirect_urls") or []
         via = f" (redirected from {hops[-1]})" if hops else ""
-        logger.warning("refused %s%s, portal %s: %s", request.url, via, request.meta.get("portal", "-"), reason)
+        logger.warning("refused %s%s, portal %s: %s", request.url, via, request.meta.get(PORTAL, "-"), reason)
         self.stats.inc_value("nianbao/refused")
         self.stats.inc_value(f"nianbao/refused/{'redirect_' if hops else ''}{kind}")
         raise RequestRefused(f"refused {request.url}: {reason}", kind)

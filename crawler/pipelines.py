@@ -19,8 +19,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
-from archive.catalogue import Catalogue
 from archive.crashpoint import crash_point
+from catalogue.catalogue import Catalogue
 from crawler.alerts import OTHER, TOO_DEEP, run_warnings
 from crawler.extraction import (
     DEFAULT_EXTRACTOR,

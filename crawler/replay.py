@@ -26,6 +26,7 @@ from archive.location import RecordLocation
 from archive.payload import READ_MAXSIZE, TooLarge, read_payload
 from archive.reader import Problem, iter_records, printable, read_response
 from archive.warcfile import OPEN_SUFFIX
+from crawler.meta import REBUILD_ON_304, REBUILT_FROM_ARCHIVE, REPLAY_LOCATION
 from crawler.templates import template_record_lines
 
 logger = logging.getLogger(__name__)
@@ -155,7 +156,7 @@ class ReplayMiddleware:
         return cls(index, warc_dir, crawler.stats, crawler.settings.getint("DOWNLOAD_MAXSIZE") or READ_MAXSIZE)
 
     def process_request(self, request: Request) -> Any:
-        location = request.meta.get("replay_location")
+        location = request.meta.get(REPLAY_LOCATION)
         if location is not None:
             capture = Capture(location, "response", None, "")
         elif self.index is None:
@@ -178,7 +179,7 @@ class ReplayMiddleware:
 
     def process_response(self, request: Request, response: Any) -> Any:
         """A listing answered 304 is handed to the spider as its archived copy."""
-        location = request.meta.get("rebuild_on_304")
+        location = request.meta.get(REBUILD_ON_304)
         if response.status != 304 or location is None:
             return response
         try:
@@ -187,7 +188,7 @@ class ReplayMiddleware:
             self.stats.inc_value("replay/unreadable")
             logger.warning("cannot rebuild %s from the archive", request.url, exc_info=True)
             return response
-        request.meta["rebuilt_from_archive"] = True
+        request.meta[REBUILT_FROM_ARCHIVE] = True
         self.stats.inc_value("replay/rebuilt_304")
         return self._response(request, archived)
 

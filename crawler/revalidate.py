@@ -21,6 +21,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from archive.cdxj import read_index
+from crawler.meta import DONT_REVALIDATE, REBUILD_ON_304, REPLAY_LOCATION, WARC_REFERS_TO
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +78,7 @@ class RevalidateMiddleware:
         return cls(crawl_state(crawler), crawler.stats)
 
     def process_request(self, request: Request) -> None:
-        if request.meta.get("dont_revalidate") or request.meta.get("replay_location"):
+        if request.meta.get(DONT_REVALIDATE) or request.meta.get(REPLAY_LOCATION):
             return
         known = self.state.known_capture(request.url)
         if known is None:
@@ -88,7 +89,7 @@ class RevalidateMiddleware:
             request.headers.setdefault("If-None-Match", known.etag)
         if known.last_modified:
             request.headers.setdefault("If-Modified-Since", known.last_modified)
-        request.meta["warc_refers_to"] = known.refers_to
+        request.meta[WARC_REFERS_TO] = known.refers_to
         if known.location is not None:
-            request.meta["rebuild_on_304"] = known.location
+            request.meta[REBUILD_ON_304] = known.location
         self.stats.inc_value("revalidate/conditional")

@@ -8,7 +8,7 @@ from functools import cache
 from importlib.metadata import version
 from typing import Any
 
-from archive.catalogue import report_key
+from catalogue.catalogue import report_key
 from crawler.items import CaptureItem
 from extract.model import STATS_KEYS
 

@@ -15,13 +15,13 @@ def _dir_bytes(path) -> int:
 
 
 def print_summary(data_dir: str, stats: dict[str, Any], seconds: float, demo: bool = False) -> None:
-    from archive.catalogue import Catalogue
+    from catalogue.catalogue import Catalogue
 
     paths = data_paths(data_dir)
     catalogue = Catalogue(paths["catalogue"])
     run_id = stats.get("nianbao/run_id")
-    run = catalogue.db["crawl_runs"].get(run_id) if run_id else {}
-    total = catalogue.db["reports"].count
+    run = catalogue.run(run_id) if run_id else {}
+    total = catalogue.report_count()
     portals = run.get("portals", "[]")
     echo = click.echo
     echo("")

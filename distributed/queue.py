@@ -21,6 +21,7 @@ from typing import Any
 from scrapy import Request
 from scrapy_redis.queue import PriorityQueue
 
+from crawler.meta import PORTAL
 from distributed import store
 
 LEASE_META = "nianbao_lease"  # request.meta: the queue member this request was leased as
@@ -110,7 +111,7 @@ class LeasedQueue(PriorityQueue):
 
     @staticmethod
     def portal_of(request: Request) -> str:
-        return str(request.meta.get("portal") or "?").replace("\0", "")
+        return str(request.meta.get(PORTAL) or "?").replace("\0", "")
 
     def _encode_request(self, request: Request) -> bytes:
         portal = self.portal_of(request).encode("utf-8")

@@ -30,8 +30,8 @@ def start_crawl(server: Any, registry_text: str, command: str) -> tuple[str, boo
 
 def publish_known(server: Any, data_dir: str | os.PathLike[str], portals: list[Portal]) -> dict[str, int]:
     """DATA's known non-reports and latest captures → Redis (a newer capture there is kept)."""
-    from archive.catalogue import Catalogue
     from archive.reader import read_record_at, resolve_path
+    from catalogue.catalogue import Catalogue
     from crawler.revalidate import headers_of
 
     paths = data_paths(data_dir)

@@ -17,6 +17,13 @@ from scrapy import Request, signals
 from scrapy.http import Response
 
 from archive.records import header_pairs
+from crawler.meta import (
+    WARC_DATE,
+    WARC_LOCATION,
+    WARC_PAYLOAD_DIGEST,
+    WARC_RECORD_ID,
+    WARC_RECORD_TYPE,
+)
 from crawler.state import KnownCapture
 from distributed import store
 
@@ -72,12 +79,12 @@ class RedisCrawlState:
     def response_downloaded(self, response: Response, request: Request, spider: Any = None) -> None:
         """A report page or attachment just archived as a full 200: the crawl's latest capture."""
         meta = request.meta
-        if (response.status != 200 or meta.get("warc_record_type") == "revisit" or not meta.get("warc_location")
+        if (response.status != 200 or meta.get(WARC_RECORD_TYPE) == "revisit" or not meta.get(WARC_LOCATION)
                 or 304 not in meta.get("handle_httpstatus_list", ())):
             return
         publish_capture(self.server, request.url, header_pairs(response.headers), {
-            "uri": request.url, "date": meta["warc_date"], "record_id": meta["warc_record_id"],
-            "digest": meta["warc_payload_digest"], "status": 200})
+            "uri": request.url, "date": meta[WARC_DATE], "record_id": meta[WARC_RECORD_ID],
+            "digest": meta[WARC_PAYLOAD_DIGEST], "status": 200})
 
 
 def publish_capture(server: Any, url: str, headers: list[tuple[str, str]], refers_to: dict[str, Any]) -> None:

@@ -1,4 +1,4 @@
 """The catalogue for people: read-only access, exports, charts and text output.
 
-Everything here reads; nothing writes the catalogue. All its SQL lives in `publish.sql`.
+Everything here reads; nothing writes the catalogue. All its SQL lives in `catalogue.read`.
 """

@@ -1,6 +1,6 @@
 """Charts of the catalogue as PNG (matplotlib, Agg): what `nianbao plot` writes and the web UI shows.
 
-Each chart is built from one query in `publish.sql` and keeps the data it drew: `Chart.bars`
+Each chart is built from one query in `catalogue.read` and keeps the data it drew: `Chart.bars`
 is read back from the figure's bars after drawing (series, category, height), so a test can
 compare what a person sees with a SQL count. Labels are Chinese: a CJK font from the system
 (Debian fonts-noto-cjk or fonts-wqy-zenhei) is found through matplotlib's font manager.
@@ -21,7 +21,7 @@ matplotlib.use("Agg")
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from publish import sql  # noqa: E402
+from catalogue import read as sql  # noqa: E402
 
 CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei",
                 "Noto Serif CJK SC", "Source Han Sans SC", "AR PL UMing CN")

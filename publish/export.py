@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from catalogue import read as sql
 from extract import codebook as cb
-from publish import sql
 
 FORMATS = ("csv", "jsonl", "parquet")
 TABLES = ("reports", "statistics", "statistics_wide", "checks")
@@ -91,7 +91,7 @@ def _arrow_type(column: str):
     """Arrow type from the catalogue schema (never inferred: a column may be empty for a while)."""
     import pyarrow as pa
 
-    from archive.schema import TABLES
+    from catalogue.schema import TABLES
 
     types = {name: kind for columns, _ in TABLES.values() for name, kind in columns.items()}
     kind = types.get(column, float if "." in column else str)  # wide columns are codebook keys

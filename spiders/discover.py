@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.http import Response, TextResponse
 
+from crawler.meta import BODY, HOPS, PORTAL, ROOT, SITE, TRAIL
 from crawler.registry import domain_keys, is_loopback
 from spiders import cms, links, navigation, pagination
 
@@ -88,13 +89,13 @@ class DiscoverSpider(scrapy.Spider):
             yield self._follow(seed, self.parse_nav, site=seed, body=None, root=None, trail=(), hops=0)
 
     def _follow(self, url: str, callback, **meta: Any) -> scrapy.Request:
-        meta["portal"] = meta["site"]
+        meta[PORTAL] = meta[SITE]
         if is_loopback(url):
             meta["autothrottle_dont_adjust_delay"] = True
         return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta)
 
     def on_error(self, failure: Any) -> None:
-        site = self.sites[failure.request.meta["site"]]
+        site = self.sites[failure.request.meta[SITE]]
         site.errors.append(f"{failure.request.url}: {failure.value}")
         self.crawler.stats.inc_value(f"discover/errors/{failure.type.__name__}")
 
@@ -102,17 +103,17 @@ class DiscoverSpider(scrapy.Spider):
 
     def parse_nav(self, response: Response) -> Any:
         meta = response.meta
-        site = self.sites[meta["site"]]
+        site = self.sites[meta[SITE]]
         if not isinstance(response, TextResponse) or response.status != 200:
             return
         site.pages += 1
-        if meta["hops"] == 0:
+        if meta[HOPS] == 0:
             self._read_home(site, response)
         for src in response.xpath("//frame/@src | //iframe/@src").getall():  # a frameset home page
             url = response.urljoin(src.strip())
             if site.allows(url) and site.pages < self.max_pages:
-                yield self._follow(url, self.parse_nav, site=site.seed, body=meta["body"], root=meta["root"],
-                                   trail=meta["trail"], hops=meta["hops"])
+                yield self._follow(url, self.parse_nav, site=site.seed, body=meta[BODY], root=meta[ROOT],
+                                   trail=meta[TRAIL], hops=meta[HOPS])
         yield from self._navigate(site, response)
 
     def _navigate(self, site: SiteFinding, response: TextResponse) -> Any:
@@ -124,15 +125,15 @@ class DiscoverSpider(scrapy.Spider):
             kind = navigation.link_kind(text)
             if kind == "column":
                 yield from self._candidate(site, response, url, text)
-            elif kind in ("section", "body") and meta["hops"] < self.max_depth and site.pages < self.max_pages:
+            elif kind in ("section", "body") and meta[HOPS] < self.max_depth and site.pages < self.max_pages:
                 if kind == "body":  # its pages: those below its link, unless that is the site's own root
                     body, root = text, url.rsplit("/", 1)[0] + "/"
                     root = url if site.seed.startswith(root) else root
                 else:  # a section below a body's own pages stays that body's
-                    inside = meta["root"] and url.startswith(meta["root"])
-                    body, root = (meta["body"], meta["root"]) if inside else (None, None)
+                    inside = meta[ROOT] and url.startswith(meta[ROOT])
+                    body, root = (meta[BODY], meta[ROOT]) if inside else (None, None)
                 yield self._follow(url, self.parse_nav, site=site.seed, body=body, root=root,
-                                   trail=(*meta["trail"], text), hops=meta["hops"] + 1)
+                                   trail=(*meta[TRAIL], text), hops=meta[HOPS] + 1)
 
     def _read_home(self, site: SiteFinding, response: TextResponse) -> None:
         def meta(name: str) -> str | None:
@@ -146,19 +147,19 @@ class DiscoverSpider(scrapy.Spider):
 
     def _candidate(self, site: SiteFinding, response: Response, url: str, text: str) -> Any:
         meta = response.meta
-        finding = ColumnFinding(url, text, meta["body"], (*meta["trail"], text), meta["hops"] + 1)
+        finding = ColumnFinding(url, text, meta[BODY], (*meta[TRAIL], text), meta[HOPS] + 1)
         known = site.columns.get(url)
         if known is None:  # once per candidate, even when the page was also read as navigation
             site.columns[url] = finding
-            yield self._follow(url, self.parse_column, site=site.seed, body=meta["body"], root=meta["root"],
-                               trail=finding.trail, hops=meta["hops"] + 1).replace(dont_filter=True)
+            yield self._follow(url, self.parse_column, site=site.seed, body=meta[BODY], root=meta[ROOT],
+                               trail=finding.trail, hops=meta[HOPS] + 1).replace(dont_filter=True)
         elif finding.depth < known.depth:  # a shorter route decides the body
             known.body, known.trail, known.depth = finding.body, finding.trail, finding.depth
 
     # -- candidate columns --------------------------------------------------------------------
 
     def parse_column(self, response: Response) -> Any:
-        site = self.sites[response.meta["site"]]
+        site = self.sites[response.meta[SITE]]
         finding = site.columns[(response.meta.get("redirect_urls") or [response.url])[0]]
         if not isinstance(response, TextResponse) or response.status != 200:
             finding.verdict = navigation.Verdict("undecided", f"{finding.name!r} answered HTTP {response.status}")
@@ -170,7 +171,7 @@ class DiscoverSpider(scrapy.Spider):
         finding.cms, finding.cms_evidence = cms.detect_cms(response.text)
         finding.pagination = cms.detect_pagination(response, anchors)
         dated = [u for u, t in anchors if navigation.YEAR.search(t) and site.allows(u)]
-        if finding.verdict.kind != "report" and not dated and response.meta["hops"] < self.max_depth:
+        if finding.verdict.kind != "report" and not dated and response.meta[HOPS] < self.max_depth:
             # No items at all: a hub (年报专栏 → 本级年报, 部门年报, …) or an empty column; read on.
             yield from self._navigate(site, response)
             onward = [t for u, t in anchors if site.allows(u) and navigation.link_kind(t) in ("column", "body")]

@@ -21,6 +21,20 @@ from crawler.alerts import LISTING_BUDGET, TRAP
 from crawler.budget import BudgetSpent
 from crawler.guard import RequestRefused
 from crawler.items import CaptureItem
+from crawler.meta import (
+    LINK_TITLE,
+    PARENT_LOCATION,
+    PARENT_URL,
+    PORTAL,
+    REBUILT_FROM_ARCHIVE,
+    REFERER_URL,
+    REPLAY_LOCATION,
+    WARC_DATE,
+    WARC_LOCATION,
+    WARC_PAYLOAD_DIGEST,
+    WARC_RECORD_ID,
+    WARC_RECORD_TYPE,
+)
 from crawler.registry import Portal, is_loopback, load_registry
 from crawler.revalidate import latest_captures
 from crawler.state import crawl_state
@@ -59,7 +73,7 @@ class PortalSpider(scrapy.Spider):
     # -- requests ---------------------------------------------------------------------------
 
     def _meta(self, portal: Portal, url: str, **extra: Any) -> dict[str, Any]:
-        meta = {"portal": portal.name, **extra}  # the download slot: crawler.downloader
+        meta = {PORTAL: portal.name, **extra}  # the download slot: crawler.downloader
         if portal.download_delay is None and is_loopback(url):
             # Loopback hosts are the simulated portals: politeness delays would only slow tests.
             meta["autothrottle_dont_adjust_delay"] = True
@@ -74,7 +88,7 @@ class PortalSpider(scrapy.Spider):
             # Archived before the kill: taken from the WARC, not the portal, and parsed again, so
             # links it leads to (attachments) are followed and its rows are (re)written. Rows
             # committed before the kill are written again unchanged; the open batch was lost.
-            meta["replay_location"] = archived
+            meta[REPLAY_LOCATION] = archived
             self.crawler.stats.inc_value("nianbao/resume_from_archive")
         if callback != self.parse_listing:
             meta["handle_httpstatus_list"] = [304, 404, 410]  # unchanged or gone reach the callbacks
@@ -83,7 +97,7 @@ class PortalSpider(scrapy.Spider):
 
     def _load_catalogue_state(self) -> None:
         """What earlier runs captured: validators for conditional GET, and a resumed run's URLs."""
-        from archive.catalogue import Catalogue
+        from catalogue.catalogue import Catalogue
 
         path = self.crawler.settings.get("CATALOGUE_PATH")
         if not path or not os.path.exists(path):
@@ -95,7 +109,7 @@ class PortalSpider(scrapy.Spider):
                     self.known[row["url"]] = {**row, "portal": portal}
             run_id = self.crawler.stats.get_value("nianbao/run_id")
             if run_id and self.crawler.stats.get_value("nianbao/resumed"):
-                started = catalogue.db["crawl_runs"].get(run_id)["started"]
+                started = catalogue.run(run_id)["started"]
                 self.archived_this_run = {
                     url: RecordLocation(e.filename, e.offset, e.length)
                     for url, e in latest_captures(self.crawler.settings.get("WARC_DIR"), since=started).items()}
@@ -129,7 +143,7 @@ class PortalSpider(scrapy.Spider):
         parent = self.known.get(known.get("parent_url") or "")
         if parent is None or parent.get("warc_filename") is None:
             return {}
-        return {"parent_url": parent["url"], "parent_location": RecordLocation(
+        return {PARENT_URL: parent["url"], PARENT_LOCATION: RecordLocation(
             parent["warc_filename"], parent["warc_offset"], parent["warc_length"])}
 
     def on_error(self, failure: Any) -> None:
@@ -151,7 +165,7 @@ class PortalSpider(scrapy.Spider):
     # -- listings ---------------------------------------------------------------------------
 
     def parse_listing(self, response: Response) -> Iterator[Any]:
-        portal = self.portals[response.meta["portal"]]
+        portal = self.portals[response.meta[PORTAL]]
         if not isinstance(response, TextResponse):
             return
         self.listing_pages[portal.name] += 1
@@ -232,25 +246,25 @@ class PortalSpider(scrapy.Spider):
         header = lambda name: (response.headers.get(name) or b"").decode("latin-1") or None  # noqa: E731
         return CaptureItem(
             url=response.url,
-            portal=meta["portal"],
+            portal=meta[PORTAL],
             kind=kind,
-            status=304 if meta.get("rebuilt_from_archive") else response.status,
+            status=304 if meta.get(REBUILT_FROM_ARCHIVE) else response.status,
             content_type=(response.headers.get("Content-Type") or b"").decode("latin-1"),
-            link_title=meta.get("link_title"),
-            referer_url=meta.get("referer_url"),
-            location=meta.get("warc_location"),
-            warc_date=meta.get("warc_date"),
-            payload_digest=meta.get("warc_payload_digest"),
-            record_type=meta.get("warc_record_type", "response"),
-            record_id=meta.get("warc_record_id"),
+            link_title=meta.get(LINK_TITLE),
+            referer_url=meta.get(REFERER_URL),
+            location=meta.get(WARC_LOCATION),
+            warc_date=meta.get(WARC_DATE),
+            payload_digest=meta.get(WARC_PAYLOAD_DIGEST),
+            record_type=meta.get(WARC_RECORD_TYPE, "response"),
+            record_id=meta.get(WARC_RECORD_ID),
             etag=header("ETag"),
             last_modified=header("Last-Modified"),
             **extra,
         )
 
     def parse_detail(self, response: Response) -> Iterator[Any]:
-        portal = self.portals[response.meta["portal"]]
-        if response.status != 200 or response.meta.get("warc_record_type") == "revisit":
+        portal = self.portals[response.meta[PORTAL]]
+        if response.status != 200 or response.meta.get(WARC_RECORD_TYPE) == "revisit":
             yield self._item(response, "page")
             return  # unchanged or gone: its attachments were followed when it was captured
         if not isinstance(response, TextResponse):
@@ -263,12 +277,12 @@ class PortalSpider(scrapy.Spider):
         for url, text in self._anchors(response.text, response.url) + embedded:
             if (links.attachment_extension(url) or (url, "") in embedded) and portal.allows(url):
                 request = self._request(portal, url, self.parse_attachment,
-                                        link_title=text or response.meta.get("link_title"),
+                                        link_title=text or response.meta.get(LINK_TITLE),
                                         referer_url=response.url, parent_url=response.url,
-                                        parent_location=response.meta.get("warc_location"))
+                                        parent_location=response.meta.get(WARC_LOCATION))
                 if request is not None:
                     yield request
 
     def parse_attachment(self, response: Response) -> Iterator[Any]:
-        yield self._item(response, "attachment", parent_url=response.meta.get("parent_url"),
-                         parent_location=response.meta.get("parent_location"))
+        yield self._item(response, "attachment", parent_url=response.meta.get(PARENT_URL),
+                         parent_location=response.meta.get(PARENT_LOCATION))

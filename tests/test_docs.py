@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from cli.docs import cli_reference
+from cli.main import cli
 from crawler import settings
-from crawler.cli import cli
-from crawler.clidocs import cli_reference
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 OWN_SETTINGS = ["WARC_ENABLED", "WARC_DIR", "WARC_PREFIX", "WARC_ROTATE_BYTES", "WARC_REVISIT_REQUESTS", "CATALOGUE_PATH",
@@ -16,7 +16,7 @@ OWN_SETTINGS = ["WARC_ENABLED", "WARC_DIR", "WARC_PREFIX", "WARC_ROTATE_BYTES", 
 
 def test_cli_reference_is_up_to_date():
     assert (DOCS / "cli.md").read_text() == cli_reference() + "\n", \
-        "regenerate with: python -m crawler.clidocs > docs/cli.md"
+        "regenerate with: python -m cli.docs > docs/cli.md"
 
 
 @pytest.mark.parametrize("name", sorted(cli.commands))

@@ -1,11 +1,11 @@
 """Datasette metadata for the catalogue: bilingual titles, column descriptions with units,
-sources, facets, the FTS table and the canned queries (their SQL lives in `publish.sql`)."""
+sources, facets, the FTS table and the canned queries (their SQL lives in `catalogue.read`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from publish.sql import CANNED
+from catalogue.read import CANNED
 
 DATABASE = "catalogue"
 

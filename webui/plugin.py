@@ -20,12 +20,12 @@ from datasette.filters import FilterArguments
 from markupsafe import Markup, escape
 
 from archive.pywb import pywb_timestamp
-from publish import sql
+from catalogue import read as sql
 from webui.grids import report_grids
 from webui.metadata import DATABASE
 
 TEXT_PREVIEW = 60  # characters of a report's text shown in a table cell
-SHORT_TERM = 3  # the trigram tokenizer's shortest matchable term
+SHORT_TERM = sql.SHORT_TERM
 CHARTS = ("reports_per_year", "applications_by_province", "refusal_reasons", "coverage")
 
 
@@ -60,15 +60,7 @@ def filters_from_request(request, database, table, datasette):
     query = (request.args.get("_like") or "").strip()
     if table != "reports" or not query:
         return None
-    where, params = [], {}
-    for i, term in enumerate(query.split()):
-        params[f"like_{i}"] = term
-        if len(term) < SHORT_TERM:
-            where.append(f"(title like '%' || :like_{i} || '%' or agency like '%' || :like_{i} || '%' "
-                         f"or text like '%' || :like_{i} || '%')")
-        else:
-            params[f"like_{i}"] = '"' + term.replace('"', '""') + '"'
-            where.append(f"rowid in (select rowid from reports_fts where reports_fts match :like_{i})")
+    where, params = sql.search_filter(query)
     return FilterArguments(where, params, [f'search matches "{query}"'],
                            {"search": query, "supports_search": True})
 

@@ -9,9 +9,9 @@ import io
 import pytest
 from click.testing import CliRunner
 
-from archive.catalogue import Catalogue
 from archive.coverage import coverage
-from crawler.cli import cli
+from catalogue.catalogue import Catalogue
+from cli.main import cli
 
 ROWS = [  # agency, year, status, region_code, level
     ("六安市金安区人民政府", 2021, "live", "341502", "county"),
@@ -94,7 +94,7 @@ def test_cli_without_catalogue(tmp_path):
 @pytest.mark.parametrize("year", [None, 2023])
 def test_sql_gives_the_body_rows(data_dir, year):
     """COVERAGE_SQL (for a Datasette canned query) agrees with coverage() on catalogued bodies."""
-    from archive.coverage import COVERAGE_SQL
+    from catalogue.read import COVERAGE_SQL
 
     catalogue = Catalogue(data_dir / "catalogue.db")
     columns, rows = catalogue.query(COVERAGE_SQL, {"year": "" if year is None else str(year)})

@@ -61,7 +61,7 @@ def test_serve_archive_command_prints_urls(crawled, pywb_bin, monkeypatch):
             return 0
 
     monkeypatch.setattr(pywb, "PywbServer", Stop)
-    from crawler.cli import cli
+    from cli.main import cli
 
     result = CliRunner().invoke(cli, ["serve-archive", "--data", str(crawled), "--port", str(pywb.free_port())])
     assert result.exit_code == 0, result.output

@@ -9,12 +9,12 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from archive.catalogue import Catalogue
 from archive.reader import iter_responses
 from archive.records import WARC_VERSION
 from archive.verify import verify
 from archive.warcfile import WarcFile
-from crawler.cli import cli
+from catalogue.catalogue import Catalogue
+from cli.main import cli
 
 DATA = Path(__file__).parent.parent / "data" / "warc"
 

@@ -7,11 +7,11 @@ import json
 import sqlite_utils
 from click.testing import CliRunner
 
-from archive.catalogue import Catalogue
 from archive.lock import DataLock
 from archive.verify import gzip_members, verify
 from archive.warcfile import WarcFile
-from crawler.cli import cli
+from catalogue.catalogue import Catalogue
+from cli.main import cli
 
 
 def archive(data, write_exchange, n=3):

@@ -5,9 +5,9 @@ import zipfile
 
 from click.testing import CliRunner
 
-from archive.catalogue import Catalogue
 from archive.wacz import validate_wacz
-from crawler.cli import cli
+from catalogue.catalogue import Catalogue
+from cli.main import cli
 
 
 def test_export_validates_and_lists_report_pages(crawled, site, tmp_path):

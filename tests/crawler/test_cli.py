@@ -8,7 +8,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from crawler.cli import cli
+from cli.main import cli
 from extract.model import STATS_KEYS
 
 KEYS = {"text", "title", "year", "published", "signed", "agency", "index_no", "stats",
@@ -54,7 +54,7 @@ def test_query_and_search_need_a_catalogue(tmp_path):
 
 
 def test_query_search_on_a_catalogue(tmp_path):
-    from archive.catalogue import Catalogue
+    from catalogue.catalogue import Catalogue
 
     catalogue = Catalogue(tmp_path / "catalogue.db")
     catalogue.db["reports"].insert({"id": "a", "title": "某县2022年政府信息公开工作年度报告", "agency": "某县人民政府",

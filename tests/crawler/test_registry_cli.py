@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from crawler.cli import cli
+from cli.main import cli
 
 GOOD = """\
 [[portal]]

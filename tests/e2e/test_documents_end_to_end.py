@@ -9,7 +9,7 @@ import re
 import pytest
 import sqlite_utils
 
-from archive.catalogue import Catalogue
+from catalogue import Catalogue
 from extract import extract_page
 from extract.layout import PAGE_NUMBER
 from simportals.attachments import FORMS

@@ -13,7 +13,7 @@ import subprocess
 import pytest
 from click.testing import CliRunner
 
-from crawler.cli import cli
+from cli.main import cli
 from tests.conftest import NIANBAO, ROOT, run_nianbao
 
 
@@ -164,8 +164,8 @@ def test_export_needs_one_of_wacz_or_format(data):
 
 
 def test_plot_draws_the_catalogue(data, tmp_path):
+    from catalogue.read import connect
     from publish.charts import CHARTS, cjk_font
-    from publish.sql import connect
 
     assert cjk_font()
     result = invoke("plot", "--data", str(data), "--out", str(tmp_path))
@@ -211,7 +211,7 @@ def test_serve_without_a_catalogue(tmp_path):
 
 
 def test_plot_and_export_an_empty_catalogue(tmp_path):
-    from archive.catalogue import Catalogue
+    from catalogue.catalogue import Catalogue
 
     Catalogue(tmp_path / "catalogue.db").close()
     result = invoke("plot", "--data", str(tmp_path))

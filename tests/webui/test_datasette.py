@@ -63,8 +63,8 @@ def test_canned_queries(ds, db):
 
 def test_coverage_canned_query_agrees_with_coverage(ds, crawled):
     """The web UI's coverage question gives the body-years `nianbao coverage` gives."""
-    from archive.catalogue import Catalogue
     from archive.coverage import coverage
+    from catalogue.catalogue import Catalogue
 
     rows = get(ds, "/catalogue/coverage.json", _shape="array", year="", _size="max").json()
     by_python = coverage(Catalogue(crawled.data / "catalogue.db")).rows()

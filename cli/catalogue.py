@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from crawler.cli import existing_data_option
+from cli.options import existing_data_option
 
 
 @contextlib.contextmanager

@@ -6,8 +6,6 @@ import sqlite_utils
 
 from extract.model import STATS_KEYS
 
-SCHEMA_VERSION = 2
-
 REPORT_COLUMNS: dict[str, type] = {
     "id": str, "url": str, "portal": str, "title": str, "agency": str, "year": int,
     "published": str, "signed": str, "index_no": str, "doc_no": str, "publisher": str,
@@ -74,12 +72,9 @@ INDEXES = {
 
 
 def create_schema(db: sqlite_utils.Database) -> None:
+    """Missing tables, the FTS index, the view and indexes; columns come by migrations."""
     for name, (columns, pk) in TABLES.items():
         db[name].create(columns, pk=pk, if_not_exists=True)
-        present = db[name].columns_dict
-        for column, kind in columns.items():  # a catalogue from an older nianbao gains new columns
-            if column not in present:
-                db[name].add_column(column, kind)
     if "reports_fts" not in db.table_names():
         # trigram: Chinese has no spaces, so word tokenizers would index whole sentences.
         db["reports"].enable_fts(["title", "agency", "text"], tokenize="trigram", create_triggers=True)
@@ -87,4 +82,3 @@ def create_schema(db: sqlite_utils.Database) -> None:
     for table, indexes in INDEXES.items():
         for columns in indexes:
             db[table].create_index(columns, if_not_exists=True)
-    db.execute(f"pragma user_version = {SCHEMA_VERSION}")

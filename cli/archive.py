@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from crawler.cli import existing_data_option
+from cli.options import existing_data_option
 
 
 @click.command()
@@ -46,7 +46,7 @@ def serve_archive(data_dir: str, port: int, collection: str) -> None:
     Example: nianbao serve-archive --data ./nianbao-data --port 8090
     """
     from archive.pywb import PywbError, example_url, serve
-    from crawler.cli_catalogue import sigterm_as_interrupt
+    from cli.catalogue import sigterm_as_interrupt
 
     try:
         with sigterm_as_interrupt(), serve(data_dir, port=port, collection=collection) as server:
@@ -66,7 +66,7 @@ def serve_archive(data_dir: str, port: int, collection: str) -> None:
 def _capture_stamp(data_dir: str, url: str) -> str:
     """The 14-digit timestamp of the catalogue's capture of URL (pywb picks the nearest)."""
     from archive.pywb import pywb_timestamp
-    from publish.sql import CAPTURE_TIME, CatalogueMissing, connect
+    from catalogue.read import CAPTURE_TIME, CatalogueMissing, connect
 
     try:
         conn = connect(Path(data_dir) / "catalogue.db")
@@ -115,9 +115,9 @@ def export(data_dir: str, wacz_path: str | None, title: str | None, fmt: str | N
             raise click.ClickException(str(e)) from e
         click.echo(f"wrote {wacz_path}: {summary['warcs']} WARC files, {summary['pages']} pages")
         return
+    from catalogue.read import CatalogueMissing
     from crawler.progress import bar
     from publish.export import TABLES, export_tables
-    from publish.sql import CatalogueMissing
 
     target = Path(out_dir or Path(data_dir) / "export")
     try:

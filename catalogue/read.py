@@ -11,7 +11,6 @@ import os
 import sqlite3
 from pathlib import Path
 
-from archive.coverage import COVERAGE_SQL
 from extract.model import STATS_KEYS
 
 
@@ -47,6 +46,90 @@ def connect(path: str | os.PathLike[str]) -> sqlite3.Connection:
 def rows(conn: sqlite3.Connection, sql: str, params=()) -> tuple[list[str], list[tuple]]:
     cursor = conn.execute(sql, params)
     return [d[0] for d in cursor.description or []], cursor.fetchall()
+
+
+# -- the web UI's search of the reports table (webui/plugin.py) ------------------------------------
+
+SHORT_TERM = 3  # the trigram tokenizer's shortest matchable term
+
+
+def search_filter(query: str) -> tuple[list[str], dict[str, str]]:
+    """WHERE clauses on `reports` and their parameters finding every term of `query`: the
+    trigram index for terms it can match, a substring scan for shorter ones."""
+    where, params = [], {}
+    for i, term in enumerate(query.split()):
+        params[f"like_{i}"] = term
+        if len(term) < SHORT_TERM:
+            where.append(f"(title like '%' || :like_{i} || '%' or agency like '%' || :like_{i} || '%' "
+                         f"or text like '%' || :like_{i} || '%')")
+        else:
+            params[f"like_{i}"] = '"' + term.replace('"', '""') + '"'
+            where.append(f"rowid in (select rowid from reports_fts where reports_fts match :like_{i})")
+    return where, params
+
+
+# -- coverage (archive/coverage.py) -----------------------------------------------------------
+
+# The body rows of `Coverage.rows()` in SQL alone, for a Datasette canned query (`:year` may be
+# empty: the latest year catalogued). Registry bodies never catalogued are not in it.
+COVERAGE_SQL = """
+with recursive
+  known as (select agency, year, region_code, level, portal, status from reports
+            where agency is not null and year is not null),
+  bounds as (select min(year) as first, coalesce(cast(nullif(:year, '') as integer), max(year)) as last
+             from known),
+  years(y) as (select first from bounds union all select y + 1 from years, bounds where y < bounds.last),
+  bodies as (select agency, min(year) as first, max(region_code) as code, max(level) as level,
+                    max(portal) as portal from known group by agency)
+select 'body' as kind, b.agency as name, b.code, b.level, b.portal, years.y as year,
+       case when exists (select 1 from known k where k.agency = b.agency and k.year = years.y
+                         and coalesce(k.status, '') != 'withdrawn') then 'report'
+            when exists (select 1 from known k where k.agency = b.agency and k.year = years.y)
+            then 'withdrawn' else 'missing' end as status
+from bodies b join years on years.y >= b.first
+order by b.agency, years.y
+"""
+
+UNATTRIBUTED = "select count(*) from reports where agency is null or year is null"
+AGENCY_YEARS = """select agency, year, status, region_code, level, portal, issuer_copy from reports
+                  where agency is not null and year is not null order by agency, year"""
+
+
+# -- report URLs for the archive's tools (wacz, pywb, replay's catalogue swap) ---------------------
+
+
+def _file_rows(path: Path, sql: str) -> list[tuple]:
+    """Rows of `sql` on the catalogue at `path`; none when it has no reports table."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        if not conn.execute("select 1 from sqlite_master where type = 'table' and name = 'reports'").fetchone():
+            return []
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def report_titles(path: Path) -> list[tuple[str, str | None]]:
+    """(url, title) of every report with a URL, by URL; none when there is no catalogue."""
+    if not Path(path).exists():
+        return []
+    return _file_rows(path, "select url, title from reports where url is not null order by url")
+
+
+def first_report_url(path: Path) -> str | None:
+    """Some report's URL, or None (no catalogue, or one that cannot be read)."""
+    if not Path(path).exists():
+        return None
+    try:
+        row = _file_rows(path, "select url from reports where url is not null limit 1")
+    except sqlite3.Error:
+        return None
+    return row[0][0] if row else None
+
+
+def report_urls(path: Path) -> set[str]:
+    """Every report URL of a catalogue file (replay compares the old catalogue with the new)."""
+    return {url for (url,) in _file_rows(path, "select url from reports")}
 
 
 # -- exports ----------------------------------------------------------------------------------

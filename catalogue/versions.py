@@ -13,7 +13,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from archive.schema import REPORT_COLUMNS
+from catalogue.schema import REPORT_COLUMNS
 from extract.model import STATS_KEYS
 
 

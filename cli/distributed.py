@@ -1,4 +1,4 @@
-"""`nianbao worker`, `nianbao status` and `nianbao merge` (crawl --redis is in crawler/cli.py)."""
+"""`nianbao worker`, `nianbao status` and `nianbao merge` (`crawl --redis` is in cli/crawl.py)."""
 
 from __future__ import annotations
 

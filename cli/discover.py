@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from crawler.cli import data_option
+from cli.options import data_option
 
 
 @click.command()
@@ -79,14 +79,14 @@ def coverage(data_dir: str, year: int | None, fmt: str, chart: str | None, regio
     Example: nianbao coverage --data ./nianbao-data --year 2024 --chart coverage.png
     """
     from archive.coverage import coverage as run_coverage
-    from crawler.cli import _open_catalogue
+    from cli.options import open_catalogue
     from crawler.registry import RegistryError, load_registry
     from crawler.run import data_paths
 
     registry_path = registry or data_paths(data_dir)["registry"]
     try:
         portals = load_registry(registry_path) if registry or registry_path.exists() else []
-        cov = run_coverage(_open_catalogue(data_dir), {p.title: p.name for p in portals if p.title},
+        cov = run_coverage(open_catalogue(data_dir), {p.title: p.name for p in portals if p.title},
                            year, list(regions) or None)
     except (RegistryError, ValueError) as e:
         raise click.ClickException(str(e)) from e

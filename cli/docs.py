@@ -1,15 +1,15 @@
-"""Render docs/cli.md from every command's --help (`python -m crawler.clidocs > docs/cli.md`)."""
+"""Render docs/cli.md from every command's --help (`python -m cli.docs > docs/cli.md`)."""
 
 from __future__ import annotations
 
 import click
 
-from crawler.cli import cli
+from cli.main import cli
 
 
 def cli_reference() -> str:
     out = ["# nianbao command reference", "",
-           "Generated from `--help` by `python -m crawler.clidocs > docs/cli.md`; "
+           "Generated from `--help` by `python -m cli.docs > docs/cli.md`; "
            "tests/test_docs.py fails when it is out of date.", ""]
     root = click.Context(cli, info_name="nianbao", terminal_width=100, **cli.context_settings)
     for name in sorted(cli.commands):

@@ -2,7 +2,7 @@
 
 Rows are derived from archived records, so the whole catalogue can be rebuilt from the
 WARCs (`nianbao replay`). One process writes (the crawl's pipeline); WAL lets readers
-query meanwhile. Report versions and withdrawals live in `archive/versions.py`.
+query meanwhile. Report versions and withdrawals live in `catalogue/versions.py`.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import re
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,14 +20,24 @@ from typing import Any
 
 import sqlite_utils
 
-from archive.schema import REPORT_COLUMNS, create_schema
-from archive.versions import ReportVersions
+from catalogue.migrations import migrate
+from catalogue.schema import REPORT_COLUMNS
+from catalogue.versions import ReportVersions
 
 __all__ = ["Catalogue", "REPORT_COLUMNS", "report_key"]
 
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def checkpoint(path: str | os.PathLike[str]) -> None:
+    """Fold the WAL into the file, so a link or rename of the file carries every commit."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("pragma wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
 
 
 def report_key(agency: str | None, year: int | None, title: str | None) -> str:
@@ -50,7 +61,7 @@ class Catalogue(ReportVersions):
         # The crawl updates indexes all over report_stats: keep their pages in memory (64 MB)
         # rather than re-reading them through the page cache with a syscall each time.
         self.db.execute("pragma cache_size = -65536")
-        create_schema(self.db)
+        migrate(self.db)
         self._sql: dict[tuple, str] = {}
         self.batch_items, self.batch_seconds = max(1, batch_items), batch_seconds
         self._depth = self._pending = 0
@@ -63,7 +74,7 @@ class Catalogue(ReportVersions):
     @classmethod
     def read_only(cls, path: str | os.PathLike[str]) -> Catalogue:
         """A catalogue for readers (search, changes): no statement through it can change the file."""
-        from publish.sql import connect
+        from catalogue.read import connect
 
         self = cls.__new__(cls)
         self.path = str(path)
@@ -158,6 +169,13 @@ class Catalogue(ReportVersions):
         row["reports_unchanged"] = row["reports_seen"] - row["reports_new"] - row["reports_changed"]
         self.db["crawl_runs"].update(run_id, row)
         return self.db["crawl_runs"].get(run_id)
+
+    def run(self, run_id: int) -> dict[str, Any]:
+        """A crawl run's row (sqlite-utils' NotFoundError if there is none)."""
+        return self.db["crawl_runs"].get(run_id)
+
+    def report_count(self) -> int:
+        return self.db["reports"].count
 
     # -- captures ------------------------------------------------------------------------------
 

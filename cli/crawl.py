@@ -1,4 +1,5 @@
-"""The `nianbao` command: a thin click layer over the library (docs/cli.md)."""
+"""`nianbao crawl`, `schedule`, `demo`, `replay` and `extract`: thin layers over crawler.run,
+crawler.schedule and extract (docs/cli.md)."""
 
 from __future__ import annotations
 
@@ -10,64 +11,11 @@ from pathlib import Path
 import click
 
 from archive.lock import DataDirLocked
+from cli.options import BadRegistry, data_option
 from crawler.registry import RegistryError
 
-CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
-DEFAULT_DATA = "./nianbao-data"
 
-
-class BadRegistry(click.ClickException):
-    """A registry that fails its checks is bad input: exit 2, as click's usage errors."""
-
-    exit_code = 2
-
-
-def data_option(fn):
-    return click.option("--data", "data_dir", type=click.Path(file_okay=False), default=DEFAULT_DATA,
-                        show_default=True, help="Data directory (WARCs, catalogue, logs)")(fn)
-
-
-class NianbaoGroup(click.Group):
-    """Ends quietly with exit 0 when the reader of stdout goes away (`nianbao changes | head -1`)."""
-
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except BrokenPipeError:
-            from publish.textout import silence_broken_pipe
-
-            silence_broken_pipe()
-            ctx.exit(0)
-
-
-def _existing_data(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    if not Path(value).is_dir():
-        raise click.BadParameter(f"directory {value} does not exist; give the --data directory of a "
-                                 "crawl (`nianbao crawl` or `nianbao demo` create one)", ctx, param)
-    return value
-
-
-def existing_data_option(fn):
-    """--data for commands that read what a crawl wrote: it must exist (checked before any work)."""
-    return click.option("--data", "data_dir", type=click.Path(file_okay=False), default=DEFAULT_DATA,
-                        show_default=True, callback=_existing_data,
-                        help="Data directory written by a crawl (WARCs, catalogue, logs)")(fn)
-
-
-def format_option(fn):
-    from publish.textout import FORMATS
-
-    return click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-                        help="table (aligned, CJK-aware), csv, jsonl (one JSON object a line) or json")(fn)
-
-
-@click.group(context_settings=CONTEXT_SETTINGS, cls=NianbaoGroup)
-@click.version_option(package_name="nianbao")
-def cli() -> None:
-    """nianbao (年报): archive and catalogue government information-disclosure annual reports."""
-
-
-@cli.command()
+@click.command()
 @click.option("--portals", "registry", required=True, type=click.Path(exists=True, dir_okay=False),
               help="Portal registry (TOML)")
 @data_option
@@ -89,7 +37,7 @@ def crawl(registry: str, data_dir: str, overrides: tuple[str, ...], only: tuple[
     Example: nianbao crawl --portals portals.toml --data ./nianbao-data
     """
     if redis_url:
-        from distributed.cli import crawl_distributed
+        from cli.distributed import crawl_distributed
 
         return crawl_distributed(registry, data_dir, redis_url, overrides, only, sources, not no_merge)
     from crawler.run import crawl as run_crawl
@@ -107,7 +55,7 @@ def crawl(registry: str, data_dir: str, overrides: tuple[str, ...], only: tuple[
     print_summary(data_dir, stats, time.monotonic() - started)
 
 
-@cli.command()
+@click.command()
 @click.option("--portals", "registry", required=True, type=click.Path(exists=True, dir_okay=False),
               help="Portal registry (TOML); each portal's `schedule` key holds cron expressions")
 @data_option
@@ -142,7 +90,7 @@ def schedule(registry: str, data_dir: str, list_only: bool) -> None:
             click.echo("scheduler stopped")
 
 
-@cli.command()
+@click.command()
 @data_option
 @click.option("--scale", default=1, show_default=True, help="Size of the simulated portal set")
 def demo(data_dir: str, scale: int) -> None:
@@ -167,7 +115,7 @@ def demo(data_dir: str, scale: int) -> None:
     print_summary(data_dir, stats, time.monotonic() - started, demo=True)
 
 
-@cli.command()
+@click.command()
 @data_option
 @click.option("--to", "to_db", type=click.Path(dir_okay=False), default=None,
               help="Write the rebuilt catalogue here instead of replacing DATA/catalogue.db")
@@ -221,7 +169,7 @@ def _replay_summary(stats: dict, started: float) -> None:
         click.echo(f"  --force: {swap.fewer} fewer reports than before; missing: " + ", ".join(swap.missing[:20]))
 
 
-@cli.command()
+@click.command()
 @click.argument("page", type=click.Path(exists=True, dir_okay=False))
 @click.option("--url", default=None, help="The page's URL (for relative links and URL dates)")
 @click.option("--content-type", default=None, help="Content-Type header, e.g. 'text/html; charset=gbk'")
@@ -237,132 +185,4 @@ def extract(page: str, url: str | None, content_type: str | None) -> None:
     click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
 
 
-@cli.command()
-@existing_data_option
-@click.argument("sql")
-@format_option
-@click.option("--json", "as_json", is_flag=True, help="Print rows as one JSON array (same as --format json)")
-def query(data_dir: str, sql: str, fmt: str, as_json: bool) -> None:
-    """Run read-only SQL against DATA/catalogue.db and print the result.
-
-    The catalogue is opened read-only: statements that would change it fail.
-
-    Example: nianbao query --data ./nianbao-data "select year, count(*) from reports group by year"
-    """
-    import sqlite3
-
-    from publish.sql import CatalogueMissing, connect, rows
-    from publish.textout import write_rows
-
-    try:
-        conn = connect(Path(data_dir) / "catalogue.db")
-    except CatalogueMissing as e:
-        raise click.ClickException(f"{e}; run `nianbao crawl` or `nianbao demo` first") from e
-    try:
-        columns, found = rows(conn, sql)
-    except sqlite3.Error as e:
-        if "readonly" in str(e) or "not authorized" in str(e):
-            raise click.ClickException(f"the catalogue is read-only: `query` runs SELECT statements only ({e})") from e
-        raise click.ClickException(f"SQL error: {e}") from e
-    except sqlite3.Warning as e:
-        raise click.ClickException(f"SQL error: {e}; run one statement at a time") from e
-    write_rows(columns, found, "json" if as_json else fmt, maxcolwidths=60 if fmt == "table" else None)
-
-
-@cli.command()
-@existing_data_option
-@click.argument("terms", nargs=-1, required=True)
-@click.option("--year", type=int, help="Report year")
-@click.option("--province", help="e.g. 浙江省")
-@click.option("--level", type=click.Choice(["province", "prefecture", "county", "township", "department"]))
-@click.option("--limit", default=20, show_default=True)
-@click.option("--rank", is_flag=True, help="Order by relevance (bm25) instead of newest first")
-@format_option
-def search(data_dir: str, terms: tuple[str, ...], year: int | None, province: str | None,
-           level: str | None, limit: int, rank: bool, fmt: str) -> None:
-    """Full-text search of the catalogue's reports (Chinese works: trigram index).
-
-    Example: nianbao search 过程性信息 --year 2022 --province 浙江省
-    """
-    words = " ".join(terms).split()
-    if not words:
-        raise click.UsageError("search needs a word or phrase, e.g. `nianbao search 过程性信息`")
-    from publish.textout import write_rows
-
-    catalogue = _open_catalogue(data_dir)
-    found = catalogue.search(" ".join(words), year=year, province=province, level=level, limit=limit, rank=rank)
-    if not found and fmt == "table":
-        click.echo("no matching reports")
-        return
-    if fmt == "table":
-        write_rows(["year", "agency", "title", "snippet"],
-                   [(r["year"], r["agency"], r["title"], r["snippet"]) for r in found], maxcolwidths=[6, 24, 40, 50])
-    else:
-        columns = list(found[0]) if found else ["id", "title", "agency", "year", "province", "level", "url", "snippet"]
-        write_rows(columns, [tuple(r.values()) for r in found], fmt)
-
-
-def _parse_since(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    from datetime import date, datetime
-
-    try:
-        return (date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)).isoformat()
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD, e.g. --since 2026-02-01",
-                                 ctx, param) from None
-
-
-@cli.command()
-@existing_data_option
-@click.option("--since", required=True, callback=_parse_since, help="ISO date, e.g. 2026-02-01")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text")
-def changes(data_dir: str, since: str, as_json: bool) -> None:
-    """List reports new, changed (with a text diff) and withdrawn since a date.
-
-    Example: nianbao changes --data ./nianbao-data --since 2026-02-01
-    """
-    catalogue = _open_catalogue(data_dir)
-    found = catalogue.changes(since)
-    if as_json:
-        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
-        return
-    for kind in ("new", "changed", "withdrawn"):
-        click.echo(f"{kind}: {len(found[kind])}")
-        for r in found[kind]:
-            when = r.get("withdrawn_on") or r.get("seen_at", "")[:10]
-            extra = f" (last seen {r['last_seen']})" if kind == "withdrawn" else ""
-            click.echo(f"  {when}  {r['agency']}  {r['year']}  {r['title']}{extra}\n    {r['url']}")
-            if kind == "changed":
-                click.echo("\n".join("    " + line for line in r["diff"].splitlines()))
-
-
-def _open_catalogue(data_dir: str):
-    from archive.catalogue import Catalogue
-    from crawler.run import data_paths
-
-    path = data_paths(data_dir)["catalogue"]
-    if not path.exists():
-        raise click.ClickException(f"no catalogue at {path}; run `nianbao crawl` or `nianbao demo` first")
-    return Catalogue.read_only(path)
-
-
-def _register_plugins() -> None:
-    """Commands that live beside the library code they front."""
-    import importlib
-
-    for module in ("crawler.cli_archive", "crawler.cli_catalogue", "crawler.cli_discover", "distributed.cli"):
-        try:
-            commands = importlib.import_module(module).COMMANDS
-        except ModuleNotFoundError as e:
-            if e.name != module:
-                raise
-            continue
-        for command in commands:
-            cli.add_command(command)
-
-
-_register_plugins()
-
-
-def main() -> None:
-    cli(prog_name="nianbao")
+COMMANDS = [crawl, schedule, demo, replay, extract]

@@ -4,7 +4,7 @@ import sqlite3
 
 import pytest
 
-from archive.catalogue import Catalogue
+from catalogue.catalogue import Catalogue
 
 
 def capture(url: str, run_id: int) -> dict:
