@@ -16,10 +16,11 @@ REPORT_COLUMNS: dict[str, type] = {
     # change tracking (issue 6): content versions and withdrawal, never deletion
     "content_hash": str, "version": int, "status": str, "withdrawn_on": str, "withdrawn_run": int,
     "issuer_copy": int,  # 1 when the primary capture is on the issuing body's own portal
-    "ocr": int,  # some of the report was read by OCR (a scan or an image)
-    "disagreements": str,  # fields where the linking page and the document differ (JSON)
     "last_seen": str, "first_seen_run": int, "last_seen_run": int, "last_listed_run": int,
     **{key: float for key in STATS_KEYS},
+    # added after release 0.1 (migration 4): at the end, where ALTER TABLE puts them
+    "ocr": int,  # some of the report was read by OCR (a scan or an image)
+    "disagreements": str,  # fields where the linking page and the document differ (JSON)
 }
 
 SUMMARY_VIEW = """
