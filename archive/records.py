@@ -205,26 +205,24 @@ def metadata_record(
 ) -> Any:
     """A metadata record (application/warc-fields) about one capture: outlinks, verdicts."""
     block = "".join(f"{name}: {value}\r\n" for name, value in fields).encode("utf-8")
-    return builder.create_warc_record(
-        url,
-        "metadata",
-        payload=BytesIO(block),
-        length=len(block),
-        warc_content_type="application/warc-fields",
-        warc_headers_dict=_warc_headers(warc_date, WARC_Concurrent_To=concurrent_to),
-    )
+    return _metadata(builder, url, block, "application/warc-fields", concurrent_to, warc_date)
 
 
 def json_metadata_record(builder: RecordBuilder, url: str, data: dict[str, Any], *, concurrent_to: str,
                          warc_date: str | None = None) -> Any:
     """A metadata record (application/json) beside one capture: what its extraction was given."""
     block = json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return _metadata(builder, url, block, "application/json", concurrent_to, warc_date)
+
+
+def _metadata(builder: RecordBuilder, url: str, block: bytes, content_type: str, concurrent_to: str,
+              warc_date: str | None) -> Any:
     return builder.create_warc_record(
         url,
         "metadata",
         payload=BytesIO(block),
         length=len(block),
-        warc_content_type="application/json",
+        warc_content_type=content_type,
         warc_headers_dict=_warc_headers(warc_date, WARC_Concurrent_To=concurrent_to),
     )
 

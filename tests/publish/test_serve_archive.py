@@ -28,7 +28,7 @@ def test_printed_url_opens_the_report_and_sigterm_frees_the_port(crawled):
     try:
         ensure_pywb()
     except PywbError as e:
-        pytest.skip(f"cannot create the pywb virtualenv: {e}")
+        pytest.fail(f"cannot create the pywb virtualenv: {e}")
     port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "crawler", "serve-archive", "--data", str(crawled.data),
                                 "--port", str(port)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

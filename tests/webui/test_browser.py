@@ -32,7 +32,7 @@ def served(crawled):
     try:
         ensure_pywb()
     except PywbError as e:
-        pytest.skip(f"cannot create the pywb virtualenv: {e}")
+        pytest.fail(f"cannot create the pywb virtualenv: {e}")
     port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "crawler", "serve", "--data", str(crawled.data),
                                 "--port", str(port)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -65,9 +65,9 @@ def served(crawled):
 
 @pytest.fixture(scope="module")
 def browser():
-    playwright_api = pytest.importorskip("playwright.sync_api")
+    import playwright.sync_api as playwright_api
     if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed (apt-get install -y chromium; .ci/run does)")
+        pytest.fail("Debian chromium is not installed (apt-get install -y chromium; .ci/run does)")
     with playwright_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM,
                                     args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
