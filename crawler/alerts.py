@@ -10,6 +10,8 @@ LISTING_BUDGET = "nianbao/listing_budget_hit/"  # + portal: listing pages not pa
 TRAP = "nianbao/trap/"  # + portal: dead-end listing pages whose pagination was not followed
 TOO_DEEP = "extract/warning/too_deep"  # pages nested deeper than the HTML parser follows
 OTHER = "extract/warning/other"  # other warnings of extract_page (Page.warnings)
+# Page.warnings that say how a document was read (OCR, tables from ruling lines), logged only
+INFORMATIONAL = ("ocr:", "pdf tables rebuilt")
 
 
 def _per_portal(stats: dict[str, Any], prefix: str) -> dict[str, int]:

@@ -21,7 +21,7 @@ from scrapy.utils.asyncio import create_looping_call
 
 from archive.crashpoint import crash_point
 from catalogue.catalogue import Catalogue
-from crawler.alerts import OTHER, TOO_DEEP, run_warnings
+from crawler.alerts import INFORMATIONAL, OTHER, TOO_DEEP, run_warnings
 from crawler.extraction import (
     DEFAULT_EXTRACTOR,
     EXTRACT_MAXSIZE,
@@ -181,6 +181,9 @@ class CataloguePipeline:
         elif self._is_unchanged(item) and self.warc_capture is not None and "html" in item.content_type.lower():
             await self._sample(item)  # an incremental run's changed pages still see the whole portal
         for warning in (result or {}).get("warnings", ()):  # a page read only in part: say so
+            if warning.startswith(INFORMATIONAL):  # how a document was read, not what was lost
+                logger.info("extraction of %s: %s", item.url, warning)
+                continue
             logger.warning("extraction of %s: %s", item.url, warning)
             self.stats.inc_value(TOO_DEEP if warning.startswith("too deep") else OTHER)
         with self.catalogue.item():  # no await inside: a batch commit never splits an item

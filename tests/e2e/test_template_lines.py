@@ -101,5 +101,6 @@ def few_pages(tmp_path_factory):
 def test_a_portal_with_fewer_pages_than_the_minimum_loses_nothing(few_pages):
     records = template_records(few_pages / "warc")
     assert records and all(r[KEY] == [] and r["pages"] < 60 for r in records.values())
-    texts = [r["text"] for r in sqlite_utils.Database(few_pages / "catalogue.db")["reports"].rows]
+    texts = [r["text"] for r in sqlite_utils.Database(few_pages / "catalogue.db")["reports"].rows
+             if r["published_as"] == "html"]  # the stamp is in article bodies, not in documents
     assert len(texts) >= 30 and all(STAMP in t for t in texts)  # kept, as without template lines
