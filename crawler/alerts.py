@@ -11,7 +11,7 @@ TRAP = "nianbao/trap/"  # + portal: dead-end listing pages whose pagination was 
 TOO_DEEP = "extract/warning/too_deep"  # pages nested deeper than the HTML parser follows
 OTHER = "extract/warning/other"  # other warnings of extract_page (Page.warnings)
 # Page.warnings that say how a document was read (OCR, tables from ruling lines), logged only
-INFORMATIONAL = ("ocr:", "pdf tables rebuilt")
+INFORMATIONAL = ("ocr:", "pdf tables rebuilt", "doc converted to docx", "wps converted to docx")
 
 
 def _per_portal(stats: dict[str, Any], prefix: str) -> dict[str, int]:
