@@ -246,6 +246,7 @@ class Run:
     stats: dict[str, Any]
     stdout: str
     samples: list[dict[str, Any]] = field(default_factory=list)
+    rusage: dict[str, float] = field(default_factory=dict)  # the process and its reaped children (wait4)
 
     @property
     def elapsed(self) -> float:
@@ -266,7 +267,7 @@ class Run:
 
 
 def run_process(cmd: Sequence[str], timeout: float, sampler: Callable[[int, float], dict | None] | None = None,
-                sample_every: float = 1.0, cwd: Path = ROOT, stdout_path: Path | None = None) -> tuple[float, int, str, list[dict]]:
+                sample_every: float = 1.0, cwd: Path = ROOT, stdout_path: Path | None = None) -> tuple[float, int, str, list[dict], dict[str, float]]:
     """Run a command to completion (killed at `timeout`), sampling it on a thread."""
     samples: list[dict] = []
     out_fh = open(stdout_path, "w+") if stdout_path else tempfile.TemporaryFile("w+")
@@ -283,11 +284,10 @@ def run_process(cmd: Sequence[str], timeout: float, sampler: Callable[[int, floa
 
     t = threading.Thread(target=sample, daemon=True)
     t.start()
-    try:
-        rc = proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
+    rc, usage = wait_with_rusage(proc, timeout)
+    if rc is None:
         proc.kill()
-        rc = proc.wait()
+        rc, usage = wait_with_rusage(proc, None)
         log(f"TIMEOUT after {timeout:.0f}s: {shlex.join(cmd)}")
     wall = time.monotonic() - started
     stop.set()
@@ -295,7 +295,22 @@ def run_process(cmd: Sequence[str], timeout: float, sampler: Callable[[int, floa
     out_fh.seek(0)
     text = out_fh.read()
     out_fh.close()
-    return wall, rc, text, samples
+    return wall, rc, text, samples, usage
+
+
+def wait_with_rusage(proc: subprocess.Popen, timeout: float | None) -> tuple[int | None, dict[str, float]]:
+    """Reap a child with wait4: its exit code and its own rusage plus that of every descendant
+    it reaped (a crawl's extraction workers), as CPU seconds and peak RSS. (None, {}) on timeout."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while True:
+        pid, status, ru = os.wait4(proc.pid, 0 if deadline is None else os.WNOHANG)
+        if pid:
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            return proc.returncode, {"cpu_s": ru.ru_utime + ru.ru_stime, "user_s": ru.ru_utime,
+                                     "sys_s": ru.ru_stime, "maxrss_kb": ru.ru_maxrss}
+        if deadline is not None and time.monotonic() > deadline:
+            return None, {}
+        time.sleep(0.02)
 
 
 _STATS_START = re.compile(r"\[scrapy\.statscollectors\] INFO: Dumping Scrapy stats:\n")
@@ -323,12 +338,12 @@ def nianbao_crawl(registry: Path, data: Path, settings: dict[str, str] | None = 
     cmd = [*prefix, NIANBAO, "crawl", "--portals", str(registry), "--data", str(data)]
     for k, v in (settings or {}).items():
         cmd += ["-s", f"{k}={v}"]
-    wall, rc, out, samples = run_process(cmd, timeout, sampler, sample_every)
+    wall, rc, out, samples, usage = run_process(cmd, timeout, sampler, sample_every)
     logfile = data / "logs" / "crawl.log"
     stats = scrapy_stats(logfile.read_text(encoding="utf-8", errors="replace")) if logfile.exists() else {}
     if rc != 0:
         log(f"nianbao crawl exited {rc}: {out[-2000:]}")
-    return Run(cmd, wall, rc, stats, out, samples)
+    return Run(cmd, wall, rc, stats, out, samples, usage)
 
 
 def nianbao_replay(data: Path, to_db: Path, timeout: float = 3600) -> Run:
@@ -336,11 +351,11 @@ def nianbao_replay(data: Path, to_db: Path, timeout: float = 3600) -> Run:
     cmd = [NIANBAO, "replay", "--data", str(data), "--to", str(to_db)]
     logfile = data / "logs" / "replay.log"
     logfile.unlink(missing_ok=True)
-    wall, rc, out, samples = run_process(cmd, timeout)
+    wall, rc, out, samples, usage = run_process(cmd, timeout)
     stats = scrapy_stats(logfile.read_text(encoding="utf-8", errors="replace")) if logfile.exists() else {}
     if rc != 0:
         log(f"nianbao replay exited {rc}: {out[-2000:]}")
-    return Run(cmd, wall, rc, stats, out, samples)
+    return Run(cmd, wall, rc, stats, out, samples, usage)
 
 
 BASELINE_SETTINGS = {
@@ -365,11 +380,11 @@ def baseline_crawl(registry: Path, workdir: Path, settings: dict[str, str] | Non
            "-s", f"LOG_FILE={logfile}"]
     for k, v in {**BASELINE_SETTINGS, **(settings or {})}.items():
         cmd += ["-s", f"{k}={v}"]
-    wall, rc, out, samples = run_process(cmd, timeout, cwd=workdir)
+    wall, rc, out, samples, usage = run_process(cmd, timeout, cwd=workdir)
     stats = scrapy_stats(logfile.read_text(encoding="utf-8", errors="replace")) if logfile.exists() else {}
     if rc != 0:
         log(f"baseline exited {rc}: {out[-2000:]}")
-    return Run(cmd, wall, rc, stats, out, samples)
+    return Run(cmd, wall, rc, stats, out, samples, usage)
 
 
 def cleanup(work: Path) -> None:

@@ -25,17 +25,21 @@ _NOT_CATALOGUED = ("cells", "tables", "removed")  # cells go as `details`; table
 
 
 def extract_archived(warc_dir: str, location: RecordLocation, hints: dict[str, Any],
-                     extractor: str = DEFAULT_EXTRACTOR, max_size: int = EXTRACT_MAXSIZE) -> dict[str, Any]:
+                     extractor: str = DEFAULT_EXTRACTOR, max_size: int = EXTRACT_MAXSIZE,
+                     lines: bool = False) -> dict[str, Any]:
     """Read one response record back and extract it; errors come back as data, not exceptions.
 
     `extractor` names the extraction function by import path (setting EXTRACT_FUNCTION), so
     an improved extractor can be run over old captures with `nianbao replay -s`. A payload
     over `max_size` bytes (decoded) is not read: `{"ok": False, "too_large": True, ...}`.
+    With `lines`, the result also carries the page's `page_lines` (its portal's template
+    sample), read from the same bytes: one read of the record and one round trip per page.
     """
     try:
         extract_page = load_object(extractor)
 
         response = read_response(warc_dir, location, max_size)
+        sample = sorted(page_lines(response.body)) if lines else None
         page = extract_page(response.body, url=response.url, headers=response.headers, hints=hints)
         parent_location = hints.get("parent_location")
         if parent_location is not None and page.kind == "report":
@@ -46,7 +50,7 @@ def extract_archived(warc_dir: str, location: RecordLocation, hints: dict[str, A
                    "sections": data.pop("sections")}
         for bulky in _NOT_CATALOGUED:  # pickled back to the crawl process: only what it writes
             data.pop(bulky, None)
-        return {"ok": True, "page": data, "details": details, "warnings": list(page.warnings)}
+        return {"ok": True, "page": data, "details": details, "warnings": list(page.warnings), "lines": sample}
     except TooLarge as e:
         logger.warning("not extracted: %s (%s)", e, location)
         return {"ok": False, "too_large": True, "error": f"too large: {e}"}

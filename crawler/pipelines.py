@@ -30,6 +30,7 @@ from crawler.extraction import (
     warm_up,
 )
 from crawler.items import CaptureItem
+from crawler.resources import resource_usage
 from crawler.rows import capture_row, report_row, verdict_fields
 from crawler.templates import KEY, RECORD_URI, TEMPLATE_MIN_PAGES, TEMPLATE_SHARE, PortalTemplates
 
@@ -56,7 +57,7 @@ class CataloguePipeline:
         self.templates = PortalTemplates(crawler.settings.getint("TEMPLATE_MIN_PAGES", TEMPLATE_MIN_PAGES),
                                          crawler.settings.getfloat("TEMPLATE_SHARE", TEMPLATE_SHARE))
         self.replay_templates: dict[str, list[str]] | None = None
-        self.waiting: list[tuple[CaptureItem, int | None]] = []  # pages waiting for their portal's template
+        self.waiting: list[tuple[CaptureItem, frozenset[str] | None]] = []  # pages waiting for their portal's template
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CataloguePipeline:
@@ -108,44 +109,47 @@ class CataloguePipeline:
             return func(*args)
         return await asyncio.wrap_future(self.pool.submit(func, *args))
 
-    async def _template_hint(self, item: CaptureItem, hints: dict[str, Any], own: int | None = None,
-                             waited: bool = False) -> bool:
-        """Put the portal's template lines into an HTML page's hints; False: wait for them.
+    async def _template_hint(self, item: CaptureItem, hints: dict[str, Any],
+                             own: frozenset[str] | None = None, waited: bool = False) -> bool | None:
+        """Put the portal's template lines into an HTML page's hints. False: wait for them;
+        True: the page joins its portal's sample once extracted; None: it does not (again).
 
         Lines already recorded beside the page's response record (replay, merge) are read back,
         so the order pages arrive in cannot change the catalogue. Otherwise, where this run
-        writes WARCs (a live crawl, `nianbao merge`), the page joins its portal's sample and
-        takes the lines of the portal's other pages, recorded first; while the portal has fewer
-        than TEMPLATE_MIN_PAGES other pages the page waits for the end of the crawl.
+        writes WARCs (a live crawl, `nianbao merge`), the page takes the lines of the portal's
+        pages sampled so far, recorded first, and joins the sample with its extraction. While
+        the portal has fewer than TEMPLATE_MIN_PAGES sampled pages, the page joins the sample
+        at once (`own`) and waits for the end of the crawl, to be given every other page.
         """
         recorded = (self.replay_templates or {}).get(item.record_id or "")
         if self.warc_capture is None or not item.record_id:
             if recorded is not None:
                 hints["template_lines"] = recorded
+            return None
+        if recorded is not None:
+            hints["template_lines"] = recorded
             return True
-        if not waited:
-            own = await self._sample(item)  # no await from here on: the sample cannot move
-            if recorded is not None:
-                hints["template_lines"] = recorded
-                return True
+        if not waited and self.templates.siblings(item.portal) < self.templates.min_pages:
+            own = await self._sample(item)
             if self.templates.siblings(item.portal, own) < self.templates.min_pages:
                 self.waiting.append((item, own))
                 return False
-        data = self.templates.record(item.portal, own)
+        data = self.templates.record(item.portal, own)  # no await from here to the extraction
         try:
             self.warc_capture.write_json_metadata(RECORD_URI + item.url, data,
                                                  concurrent_to=item.record_id)
         except Exception:  # unrecorded lines would not replay: extract without them instead
             self.stats.inc_value("warc/write_error")
             logger.warning("could not record template lines for %s", item.url, exc_info=True)
-            return True
-        hints["template_lines"] = data[KEY]
-        if data[KEY]:
-            self.stats.inc_value("extract/template_hinted")
-        return True
+        else:
+            hints["template_lines"] = data[KEY]
+            if data[KEY]:
+                self.stats.inc_value("extract/template_hinted")
+        return None if own is not None else True
 
-    async def _sample(self, item: CaptureItem) -> int | None:
-        """Add an archived HTML page (changed or not) to its portal's sample; its place there."""
+    async def _sample(self, item: CaptureItem) -> frozenset[str] | None:
+        """Add an archived HTML page to its portal's sample before its extraction (a page of
+        a portal barely sampled yet, or an unchanged page); what was added."""
         lines = await self._in_worker(archived_lines, self.warc_dir, item.location, self.max_size)
         return self.templates.add(item.portal, lines)
 
@@ -169,15 +173,20 @@ class CataloguePipeline:
         await self._process(item)
         return item
 
-    async def _process(self, item: CaptureItem, own: int | None = None, waited: bool = False) -> None:
+    async def _process(self, item: CaptureItem, own: frozenset[str] | None = None, waited: bool = False) -> None:
         assert self.catalogue is not None
         result = None
         if self._extracted(item):
             hints = self._hints(item)
-            if "html" in item.content_type.lower() and not await self._template_hint(item, hints, own, waited):
-                return  # catalogued in close_spider, once its portal's pages are all in
+            joins = None
+            if "html" in item.content_type.lower():
+                joins = await self._template_hint(item, hints, own, waited)
+                if joins is False:
+                    return  # catalogued in close_spider, once its portal's pages are all in
             result = await self._in_worker(extract_archived, self.warc_dir, item.location, hints, self.extractor,
-                                           self.max_size)
+                                           self.max_size, bool(joins))
+            if joins:
+                self.templates.add(item.portal, result.get("lines"))
         elif self._is_unchanged(item) and self.warc_capture is not None and "html" in item.content_type.lower():
             await self._sample(item)  # an incremental run's changed pages still see the whole portal
         for warning in (result or {}).get("warnings", ()):  # a page read only in part: say so
@@ -251,6 +260,7 @@ class CataloguePipeline:
             self.committer.stop()
         if self.pool is not None:
             self.pool.shutdown(wait=True)
+        self.stats.set_value("nianbao/resources", resource_usage())
         if self.catalogue is not None and self.run_id is not None:
             self.catalogue.mark_listed(self.run_id, getattr(self.crawler.spider, "listed_urls", set()))
             self.stats.set_value("nianbao/warnings", run_warnings(self.stats.get_stats()))

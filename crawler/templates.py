@@ -1,11 +1,11 @@
 """Each portal's template lines, from the pages of it this crawl has archived (issue 12).
 
 A line that most of a portal's detail pages print (the CMS stamps it into every article) is
-template; a line unique to a page is content. The live crawl keeps the `page_lines` of every
-HTML page it archived, per portal, and before extracting a page writes the lines it passes (from
-the portal's other pages) as a JSON metadata record beside the page's response record. A page
-that comes before its portal has TEMPLATE_MIN_PAGES other pages waits for the end of the crawl
-and is then extracted with every page of its portal the crawl saw. Replay
+template; a line unique to a page is content. The live crawl counts the `page_lines` of every
+HTML page it extracted, per portal, and before extracting a page writes the lines it passes (from
+the portal's pages sampled so far) as a JSON metadata record beside the page's response record.
+A page that comes before its portal has TEMPLATE_MIN_PAGES sampled pages waits for the end of
+the crawl and is then extracted with every other page of its portal the crawl saw. Replay
 reads that record back (`template_record_lines`) instead of recomputing from another set of
 pages, so a live crawl and a replay of its archive give the same catalogue whatever order the
 pages came in. A portal with fewer than TEMPLATE_MIN_PAGES other pages has no template lines.
@@ -15,10 +15,7 @@ Settings: TEMPLATE_MIN_PAGES, TEMPLATE_SHARE.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from typing import Any
-
-from extract.template import shared_lines
 
 TEMPLATE_MIN_PAGES = 5  # below this many sibling pages no line counts as template
 TEMPLATE_SHARE = 0.6  # …and a line must be on this share of them
@@ -28,31 +25,74 @@ KEY = "nianbao-template-lines"  # the JSON record's key, which tells it from oth
 RECORD_URI = "metadata://nianbao/template-lines/"
 
 
+MAX_TRACKED = 50_000  # distinct lines counted per portal before lines seen once are forgotten
+
+
+class _Sample:
+    """One portal's sample as running counts: pages seen, and on how many pages each line is.
+
+    Counting as pages arrive keeps each page's cost proportional to its own lines (recomputing
+    over every sampled page made a portal of n pages cost n² line updates). Lines seen on one
+    page only are forgotten when more than MAX_TRACKED lines are counted: such a line is a
+    page's own content unless it then appears on most of the following pages, and it is counted
+    again from then on."""
+
+    def __init__(self, least: int) -> None:
+        self.least = least
+        self.pages = 0
+        self.counts: dict[str, int] = {}
+        self.frequent: set[str] = set()  # lines on at least `least` pages: the only candidates
+
+    def add(self, lines: frozenset[str]) -> None:
+        self.pages += 1
+        counts = self.counts
+        for line in lines:
+            k = counts.get(line, 0) + 1
+            counts[line] = k
+            if k == self.least:
+                self.frequent.add(line)
+        if len(counts) > MAX_TRACKED:
+            self.counts = {line: k for line, k in counts.items() if k > 1}
+
+    def shared(self, share: float, own: frozenset[str] | None = None) -> list[str]:
+        """Lines on at least `share` of the pages and on at least `least` of them, sorted;
+        `own`: the lines of a sampled page to leave out."""
+        n = self.pages - (own is not None)
+        if n < self.least:
+            return []
+        own = own or frozenset()
+        need = max(self.least, share * n)
+        return sorted(line for line in self.frequent
+                      if line and self.counts.get(line, 0) - (line in own) >= need)
+
+
 class PortalTemplates:
-    """The distinct lines of each archived HTML page, per portal, in the order they came."""
+    """Each portal's sample of archived HTML pages, as counts of their distinct lines."""
 
     def __init__(self, min_pages: int = TEMPLATE_MIN_PAGES, share: float = TEMPLATE_SHARE) -> None:
         self.min_pages = min_pages
         self.share = share
-        self.pages: dict[str, list[frozenset[str]]] = defaultdict(list)
+        self.samples: dict[str, _Sample] = {}
 
-    def add(self, portal: str, lines: list[str] | None) -> int | None:
-        """Add one page's lines to its portal's sample; its place there (None: no sample)."""
+    def add(self, portal: str, lines: list[str] | None) -> frozenset[str] | None:
+        """Add one page's lines to its portal's sample; what was added (None: no sample)."""
         if lines is None:
             return None
-        self.pages[portal].append(frozenset(lines))
-        return len(self.pages[portal]) - 1
+        page = frozenset(lines)
+        self.samples.setdefault(portal, _Sample(self.min_pages)).add(page)
+        return page
 
-    def siblings(self, portal: str, own: int | None = None) -> int:
-        """How many pages of the portal are sampled, the page at `own` left out."""
-        return len(self.pages.get(portal, ())) - (own is not None)
+    def siblings(self, portal: str, own: frozenset[str] | None = None) -> int:
+        """How many pages of the portal are sampled, the sampled page `own` left out."""
+        sample = self.samples.get(portal)
+        return (sample.pages if sample else 0) - (own is not None)
 
-    def lines(self, portal: str, own: int | None = None) -> list[str]:
-        """The portal's template lines now, from every sampled page but the one at `own`, sorted."""
-        pages = [p for i, p in enumerate(self.pages.get(portal, ())) if i != own]
-        return sorted(shared_lines(pages, self.share, self.min_pages))
+    def lines(self, portal: str, own: frozenset[str] | None = None) -> list[str]:
+        """The portal's template lines from every page sampled so far but `own`, sorted."""
+        sample = self.samples.get(portal)
+        return sample.shared(self.share, own) if sample else []
 
-    def record(self, portal: str, own: int | None = None) -> dict[str, Any]:
+    def record(self, portal: str, own: frozenset[str] | None = None) -> dict[str, Any]:
         """The JSON body of the metadata record: the lines, and what they were computed from."""
         return {KEY: self.lines(portal, own), "portal": portal, "pages": self.siblings(portal, own),
                 "min_pages": self.min_pages, "share": self.share}

@@ -53,3 +53,31 @@ def test_replay_index_reads_back_the_last_template_record_per_response(tmp_path)
     warc.close()
     index = ArchiveIndex.build(tmp_path)
     assert index.templates == {record_id: ["乙", "丙"]} and not index.problems
+
+
+def test_running_counts_give_what_counting_every_page_again_gives():
+    import random
+
+    from extract.template import shared_lines
+
+    rng = random.Random(7)
+    vocabulary = [f"行{i}" for i in range(40)]
+    templates, pages = PortalTemplates(min_pages=5, share=0.6), []
+    for _ in range(60):
+        assert templates.lines("xx") == sorted(shared_lines(pages, 0.6, 5))
+        assert templates.record("xx")[KEY] == sorted(shared_lines(pages, 0.6, 5))
+        lines = sorted({line for line in vocabulary if rng.random() < (0.9 if line < "行1" else 0.3)})
+        templates.add("xx", lines)
+        pages.append(lines)
+
+
+def test_a_huge_portal_keeps_its_template_lines_in_bounded_memory(monkeypatch):
+    import crawler.templates
+
+    monkeypatch.setattr(crawler.templates, "MAX_TRACKED", 1000)
+    templates = PortalTemplates()
+    for i in range(3000):
+        templates.add("xx", page(i))
+    sample = templates.samples["xx"]
+    assert len(sample.counts) <= 1000 + 3 and sample.pages == 3000
+    assert templates.lines("xx") == sorted([HEADER, "（本栏目信息由XX区政务公开办统一维护）"])
