@@ -26,6 +26,7 @@ registry allows 2, and Scrapy's own downloader, at zero delay, exceeds its per-h
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -42,15 +43,21 @@ from common import (  # noqa: E402
     Served,
     baseline_crawl,
     cleanup,
+    cpu_budget,
     log,
     med,
     nianbao_crawl,
     print_table,
     quote,
     save,
+    server_cpu,
 )
 
 from simportals.server import peak_concurrency  # noqa: E402
+
+ARCHIVE = "crawl+archive, AutoThrottle off"
+E2E = ("e2e, shipped settings", "e2e, AutoThrottle off")
+WORKERS = 2  # EXTRACT_WORKERS as shipped (crawler/settings.py)
 
 
 def pages_per_host(scale: int, hosts: int) -> Counter:
@@ -128,6 +135,8 @@ def main(argv: list[str] | None = None) -> int:
                                             "ITEM_PIPELINES": "{}"},
     }
     runs: dict[str, list] = {v: [] for v in variants}
+    budgets: dict[str, list] = {v: [] for v in E2E}
+    cores = os.cpu_count() or 1
     base: list = []
     peaks: dict[str, int] = {}  # most requests one host had in flight during a run, per variant
     wg: list[tuple[float, int, int]] = []
@@ -148,14 +157,20 @@ def main(argv: list[str] | None = None) -> int:
             log(f"round {k + 1}: bare Scrapy: {b.responses} responses in {b.elapsed:.1f}s = {b.pages_per_s:.1f}/s")
             if k == 0:
                 commands.append(quote(b.command))
+            spent_by: dict[str, float] = {}
             for label, extra in variants.items():
-                r = nianbao_crawl(served.registry, work / "nianbao", {**extra, **settings}, timeout=1800)
+                with server_cpu(served) as spent:
+                    r = nianbao_crawl(served.registry, work / "nianbao", {**extra, **settings}, timeout=1800)
+                spent_by[label] = spent["s"]
                 runs[label].append(r)
                 peaks[label] = max(peaks.get(label, 0), peak())
                 log(f"round {k + 1}: nianbao {label}: {r.responses} responses in {r.elapsed:.1f}s = "
                     f"{r.pages_per_s:.1f}/s ({r.stats.get('catalogue/reports_new')} reports)")
                 if k == 0:
                     commands.append(quote(r.command))
+            for label in E2E:
+                budgets[label].append(cpu_budget(b, runs[ARCHIVE][-1], runs[label][-1], spent_by[label]))
+                log(f"round {k + 1}: {label}: {budgets[label][-1].describe(cores, WORKERS)}")
         if have_wget:
             for k in range(n_wget):
                 secs, resp, reps, cmd = run_wget(served, work / "wget", timeout=1800)
@@ -181,6 +196,14 @@ def main(argv: list[str] | None = None) -> int:
                         f"{rs[-1].responses} responses in {med([r.elapsed for r in rs]):.1f}s"
                         + (f"; {med(rates) / med(wrates):.2f}× wget" if wrates else "")
                         + f"; peak {peaks[label]} in flight on one host"))
+    for label in E2E:
+        rates = [r.pages_per_s for r in runs[label]]
+        limits = [min(bd.bound(cores, WORKERS), bound) for bd in budgets[label]]
+        rb = med(rates) / med(limits)
+        mid = sorted(budgets[label], key=lambda bd: bd.total)[len(budgets[label]) // 2]
+        rows.append(Row("3 latency", f"{label} vs CPU and testbed bound", rates, "p/s",
+                        "min(CPU bound, testbed bound)", limits, rb, "≥ 0.9×", rb >= 0.9,
+                        f"testbed bound {bound:.0f} p/s; median round: {mid.describe(cores, WORKERS)}"))
     if wg:
         rows.append(Row("3 latency", "wget -r --warc-file, 1 per host", wrates, "p/s", "", [], None, "report", None,
                         f"wget fetched {med([w[1] for w in wg]):.0f} responses "
@@ -190,7 +213,8 @@ def main(argv: list[str] | None = None) -> int:
     save("latency", rows, {"scale": scale, "hosts": args.hosts, "latency": args.latency,
                            "per_host": args.per_host, "ceiling": ceiling, "testbed_bound": bound,
                            "pages_per_host": dict(per_host), "wget": wg, "peak_in_flight": peaks,
-                           "elapsed": {k: [r.elapsed for r in v] for k, v in runs.items()}}, commands)
+                           "elapsed": {k: [r.elapsed for r in v] for k, v in runs.items()},
+                           "cpu_ms_per_page": {k: [bd.as_dict() for bd in v] for k, v in budgets.items()}}, commands)
     cleanup(work)
     return 0
 

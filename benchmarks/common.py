@@ -415,3 +415,82 @@ def quote(cmd: Sequence[str]) -> str:
     s = shlex.join(str(c) for c in cmd)
     s = s.replace(str(VENV_BIN) + "/", ".venv/bin/").replace(str(ROOT) + "/", "")
     return re.sub(r"/tmp/nianbao-bench-[\w]+", "$TMP", s)
+
+
+# ---- CPU per page and the bound it sets ----------------------------------------------------------
+
+@dataclass
+class CpuBudget:
+    """CPU milliseconds per page of each part of a crawl, from each process's own rusage, and
+    the best rate the machine's cores allow for that work.
+
+    Parts: `scrapy` is the bare Scrapy spider's process (the same pages, nothing else);
+    `crawl_archive` nianbao's crawl process without extraction or catalogue (its spider,
+    middlewares and WARC capture); `catalogue` what the end-to-end crawl process spends on top
+    of that (catalogue writing, template lines, handing pages to workers); `extraction` the
+    extraction workers; `server` the simulated portals, which share the machine."""
+
+    pages: int
+    scrapy: float
+    crawl_archive: float
+    catalogue: float
+    extraction: float
+    server: float
+    crawl_peak_rss_mb: float = 0.0
+    workers_peak_rss_mb: float = 0.0
+
+    @property
+    def total(self) -> float:
+        """CPU ms per page of the whole end-to-end run: crawl process, workers, server."""
+        return self.crawl_archive + self.catalogue + self.extraction + self.server
+
+    def bound(self, cores: int, workers: int) -> float:
+        """Pages/s the cores allow: all of them busy (cores ÷ total), and no process beyond
+        its own share: the crawl process one core, the workers `workers` cores together."""
+        limits = [cores * 1000 / self.total, 1000 / (self.crawl_archive + self.catalogue)]
+        if self.extraction > 0:
+            limits.append(min(workers, cores) * 1000 / self.extraction)
+        return min(limits)
+
+    def describe(self, cores: int, workers: int) -> str:
+        return (f"CPU ms/page: bare Scrapy {self.scrapy:.2f}; nianbao crawl+WARC {self.crawl_archive:.2f}, "
+                f"+ catalogue {self.catalogue:.2f}, extraction {self.extraction:.2f}, portal server "
+                f"{self.server:.2f} = {self.total:.2f} → CPU bound {self.bound(cores, workers):.0f} p/s "
+                f"({cores} cores ÷ total {cores * 1000 / self.total:.0f}, crawl process alone "
+                f"{1000 / (self.crawl_archive + self.catalogue):.0f}); peak RSS crawl process "
+                f"{self.crawl_peak_rss_mb:.0f} MB, largest worker {self.workers_peak_rss_mb:.0f} MB")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.__dict__, "total": self.total}
+
+
+def process_cpu(run: Run) -> tuple[float, float, float, float]:
+    """(crawl process CPU s, workers CPU s, crawl process peak RSS MB, largest worker's) of a run:
+    the crawl's own record (`nianbao/resources`), else the reaped process tree's rusage."""
+    own = run.stats.get("nianbao/resources") or {}
+    if own:
+        return (own["crawl_cpu_s"], own["workers_cpu_s"], own["crawl_peak_rss_mb"], own["workers_peak_rss_mb"])
+    return run.rusage.get("cpu_s", float("nan")), 0.0, run.rusage.get("maxrss_kb", 0) / 1024, 0.0
+
+
+def cpu_budget(baseline: Run, archive: Run, e2e: Run, server_cpu_s: float) -> CpuBudget:
+    """The per-page CPU of each part, from three runs over the same pages (server CPU: during e2e)."""
+    pages = e2e.responses or 1
+    base_cpu = process_cpu(baseline)[0]
+    arch_cpu = process_cpu(archive)[0]
+    crawl_cpu, workers_cpu, crawl_rss, workers_rss = process_cpu(e2e)
+    ms = 1000 / pages
+    return CpuBudget(pages, base_cpu * 1000 / (baseline.responses or 1), arch_cpu * 1000 / (archive.responses or 1),
+                     crawl_cpu * ms - arch_cpu * 1000 / (archive.responses or 1), workers_cpu * ms,
+                     server_cpu_s * ms, crawl_rss, workers_rss)
+
+
+@contextlib.contextmanager
+def server_cpu(served: Served) -> Iterator[dict[str, float]]:
+    """CPU seconds the portal server spent inside the block: `with server_cpu(s) as c: …; c["s"]`."""
+    out: dict[str, float] = {}
+    start = cpu_seconds(served.pid)
+    try:
+        yield out
+    finally:
+        out["s"] = cpu_seconds(served.pid) - start

@@ -1,6 +1,7 @@
 """CataloguePipeline: extract each captured page in worker processes, write catalogue rows.
 
-Settings: CATALOGUE_PATH, WARC_DIR, EXTRACT_WORKERS (0 = extract in-process), EXTRACT_FUNCTION,
+Settings: CATALOGUE_PATH, WARC_DIR, EXTRACT_WORKERS (0 = extract in-process),
+EXTRACT_WORKER_MAX_RSS_MB (a worker holding more after a page is replaced), EXTRACT_FUNCTION,
 EXTRACT_MAXSIZE (larger payloads are catalogued as too large, not read),
 CATALOGUE_BATCH_ITEMS and CATALOGUE_BATCH_SECONDS (how often rows are committed),
 NIANBAO_COMMAND (recorded in crawl_runs), TEMPLATE_MIN_PAGES and TEMPLATE_SHARE (crawler/templates.py).
@@ -10,8 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from scrapy import signals
@@ -33,6 +32,7 @@ from crawler.items import CaptureItem
 from crawler.resources import resource_usage
 from crawler.rows import capture_row, report_row, verdict_fields
 from crawler.templates import KEY, RECORD_URI, TEMPLATE_MIN_PAGES, TEMPLATE_SHARE, PortalTemplates
+from crawler.workers import WorkerDied, WorkerPool
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ class CataloguePipeline:
         self.crawler = crawler
         self.stats = crawler.stats
         self.catalogue: Catalogue | None = None
-        self.pool: ProcessPoolExecutor | None = None
+        self.pool: WorkerPool | None = None
         self.run_id: int | None = None
         self.warc_capture: Any = None
         self.batch_items = crawler.settings.getint("CATALOGUE_BATCH_ITEMS", 100)
@@ -91,8 +91,8 @@ class CataloguePipeline:
             self.run_id = self.catalogue.start_run(self.crawler.settings.get("NIANBAO_COMMAND", "crawl"), portals)
         self.stats.set_value("nianbao/run_id", self.run_id)
         if self.workers > 0:
-            context = multiprocessing.get_context("spawn")  # never fork a running reactor
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=warm_up)
+            self.pool = WorkerPool(self.workers, warm_up,
+                                   self.crawler.settings.getfloat("EXTRACT_WORKER_MAX_RSS_MB", 300))
 
     def _checkpoint(self) -> None:
         """Before a batch commits: the WARC bytes its rows point at are on disk (fsync)."""
@@ -107,7 +107,7 @@ class CataloguePipeline:
     async def _in_worker(self, func: Any, *args: Any) -> Any:
         if self.pool is None:
             return func(*args)
-        return await asyncio.wrap_future(self.pool.submit(func, *args))
+        return await self.pool.run(func, *args)
 
     async def _template_hint(self, item: CaptureItem, hints: dict[str, Any],
                              own: frozenset[str] | None = None, waited: bool = False) -> bool | None:
@@ -183,8 +183,12 @@ class CataloguePipeline:
                 joins = await self._template_hint(item, hints, own, waited)
                 if joins is False:
                     return  # catalogued in close_spider, once its portal's pages are all in
-            result = await self._in_worker(extract_archived, self.warc_dir, item.location, hints, self.extractor,
-                                           self.max_size, bool(joins))
+            try:
+                result = await self._in_worker(extract_archived, self.warc_dir, item.location, hints,
+                                               self.extractor, self.max_size, bool(joins))
+            except WorkerDied as exc:  # catalogued with the error, counted: never dropped
+                self.stats.inc_value("nianbao/errors/worker_died")
+                result = {"ok": False, "error": str(exc)}
             if joins:
                 self.templates.add(item.portal, result.get("lines"))
         elif self._is_unchanged(item) and self.warc_capture is not None and "html" in item.content_type.lower():
@@ -259,7 +263,8 @@ class CataloguePipeline:
         if self.committer is not None and self.committer.running:
             self.committer.stop()
         if self.pool is not None:
-            self.pool.shutdown(wait=True)
+            self.pool.close()
+            self.stats.set_value("nianbao/workers_replaced", self.pool.replaced)
         self.stats.set_value("nianbao/resources", resource_usage())
         if self.catalogue is not None and self.run_id is not None:
             self.catalogue.mark_listed(self.run_id, getattr(self.crawler.spider, "listed_urls", set()))

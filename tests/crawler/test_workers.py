@@ -1,0 +1,81 @@
+"""crawler/workers.py: extraction workers fed over pipes the event loop watches."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+
+import pytest
+
+from crawler.workers import WorkerDied, WorkerPool
+
+
+def square(x: int) -> int:
+    return x * x
+
+
+def fail(message: str) -> None:
+    raise ValueError(message)
+
+
+def die() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def hold(mb: int) -> int:
+    global _held
+    _held = bytearray(mb * 2**20)
+    for i in range(0, len(_held), 4096):
+        _held[i] = 1
+    return os.getpid()
+
+
+def pid() -> int:
+    return os.getpid()
+
+
+def test_results_and_exceptions_come_back_in_any_order():
+    async def main():
+        pool = WorkerPool(2)
+        try:
+            results = await asyncio.gather(*(pool.run(square, i) for i in range(50)))
+            with pytest.raises(ValueError, match="bad page"):
+                await pool.run(fail, "bad page")
+            return results
+        finally:
+            pool.close()
+
+    assert asyncio.run(main()) == [i * i for i in range(50)]
+
+
+def test_a_dead_worker_fails_only_its_task_and_is_replaced():
+    async def main():
+        pool = WorkerPool(2)
+        try:
+            outcomes = await asyncio.gather(pool.run(die), *(pool.run(square, i) for i in range(20)),
+                                            return_exceptions=True)
+            after = await pool.run(square, 7)
+            return outcomes, after, pool.replaced
+        finally:
+            pool.close()
+
+    outcomes, after, replaced = asyncio.run(main())
+    assert isinstance(outcomes[0], WorkerDied)
+    assert outcomes[1:] == [i * i for i in range(20)]
+    assert after == 49 and replaced == 1
+
+
+def test_a_worker_that_grew_past_the_limit_is_replaced_after_its_task():
+    async def main():
+        pool = WorkerPool(1, max_rss_mb=150)
+        try:
+            first = await pool.run(hold, 200)
+            second = await pool.run(pid)
+            third = await pool.run(pid)
+            return first, second, third, pool.replaced
+        finally:
+            pool.close()
+
+    first, second, third, replaced = asyncio.run(main())
+    assert first != second == third and replaced == 1
