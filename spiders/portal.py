@@ -19,6 +19,7 @@ from scrapy.http import Response, TextResponse
 from archive.location import RecordLocation
 from crawler.alerts import LISTING_BUDGET, TRAP
 from crawler.budget import BudgetSpent
+from crawler.documents import attachment_extension
 from crawler.guard import RequestRefused
 from crawler.items import CaptureItem
 from crawler.meta import (
@@ -233,7 +234,7 @@ class PortalSpider(scrapy.Spider):
             if not portal.allows(url):
                 self.crawler.stats.inc_value("nianbao/offsite_dropped")
                 continue
-            callback = self.parse_attachment if links.attachment_extension(url) else self.parse_detail
+            callback = self.parse_attachment if attachment_extension(url) else self.parse_detail
             self.state.add_listed(url)
             request = self._request(portal, url, callback, link_title=text, referer_url=response.url)
             if request is not None:
@@ -275,7 +276,7 @@ class PortalSpider(scrapy.Spider):
             return  # most report pages: no second parse just to find no attachment
         embedded = links.embedded_documents(response.text, response.url)
         for url, text in self._anchors(response.text, response.url) + embedded:
-            if (links.attachment_extension(url) or (url, "") in embedded) and portal.allows(url):
+            if (attachment_extension(url) or (url, "") in embedded) and portal.allows(url):
                 request = self._request(portal, url, self.parse_attachment,
                                         link_title=text or response.meta.get(LINK_TITLE),
                                         referer_url=response.url, parent_url=response.url,
