@@ -28,10 +28,14 @@ _STATES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def crawl_state(crawler: Any) -> Any:
-    """The crawl's state object (one per crawler)."""
+    """The crawl run's state object (one per crawler)."""
     state = _STATES.get(crawler)
     if state is None:
         cls = load_object(crawler.settings.get("CRAWL_STATE") or "crawler.state.LocalCrawlState")
+        if not (isinstance(cls, type) and issubclass(cls, CrawlState)):
+            # Refused before the crawl starts: a state without the run's fields would fail later,
+            # in the spider, with the run half done.
+            raise TypeError(f"CRAWL_STATE {cls!r} is not a crawler.state.CrawlState subclass")
         state = _STATES[crawler] = cls.from_crawler(crawler)
     return state
 

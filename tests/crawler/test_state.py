@@ -3,6 +3,7 @@ and a resumed run's archived URLs sit beside the budget and captures, local or i
 
 from __future__ import annotations
 
+import pytest
 from scrapy.utils.test import get_crawler
 
 from archive.records import response_record
@@ -88,3 +89,15 @@ def test_the_redis_state_carries_the_run_too():
     assert (state.run_id, state.resumed, dict(state.known_pages), dict(state.archived_this_run)) == (None, False, {}, {})
     state.begin_run(7, resumed=False)
     assert state.run_id == 7 and crawler.stats.get_value("nianbao/run_id") == 7
+
+
+class NotAState:
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls()
+
+
+def test_a_state_class_without_the_run_is_refused():
+    crawler = get_crawler(settings_dict={"CRAWL_STATE": f"{__name__}.NotAState"})
+    with pytest.raises(TypeError, match="CrawlState"):
+        crawl_state(crawler)
