@@ -55,8 +55,8 @@ class CrawlState:
     """What a crawl run knows about itself, whichever subclass keeps the crawl's shared part.
 
     Filled in order: `begin_run` when the catalogue opens the run (CataloguePipeline), then
-    `load_catalogue` when the spider starts. A process with no catalogue (a distributed
-    worker, `nianbao discover`) keeps the empty defaults.
+    `load_catalogue` when the spider starts. A process that catalogues nothing (a distributed
+    worker, `nianbao discover`) opens no run and keeps those defaults.
     """
 
     stats: Any  # the crawler's stats, set by each subclass
