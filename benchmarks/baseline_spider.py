@@ -20,6 +20,7 @@ import scrapy
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from crawler.documents import attachment_extension  # noqa: E402
 from spiders import links, pagination  # noqa: E402
 
 
@@ -62,7 +63,7 @@ class BaselineSpider(scrapy.Spider):
             found += self._anchors(response, scrapy.Selector(text=f"<div>{fragment}</div>"))
         for url, text in found:
             if links.is_report_title(text) and self._ok(url):
-                cb = self.parse_detail if not links.attachment_extension(url) else self.parse_attachment
+                cb = self.parse_detail if not attachment_extension(url) else self.parse_attachment
                 yield self._req(url, cb)
             elif links.is_pagination_link(url, text) and self._ok(url):
                 a, b = urlsplit(response.url), urlsplit(url)
@@ -77,7 +78,7 @@ class BaselineSpider(scrapy.Spider):
         if not isinstance(response, scrapy.http.TextResponse):
             return
         for url, _text in self._anchors(response):
-            if links.attachment_extension(url) and self._ok(url):
+            if attachment_extension(url) and self._ok(url):
                 yield self._req(url, self.parse_attachment)
 
     def parse_attachment(self, response):

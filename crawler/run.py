@@ -71,11 +71,12 @@ def seal_crashed(warc_dir: str | os.PathLike[str]) -> list[str]:
 
 
 def run_portal_spider(settings: Settings, portals: list[Portal]) -> dict[str, Any]:
-    """One PortalSpider run in this process (a Twisted reactor runs once per process)."""
-    from spiders.portal import PortalSpider
+    """One PortalSpider run in this process (a Twisted reactor runs once per process).
 
+    The spider is loaded by its name from SPIDER_MODULES (crawler/settings.py), as `scrapy crawl
+    portal` would: crawler/ sits below spiders/ and never imports it (docs/design.md, "Layers")."""
     process = CrawlerProcess(settings)
-    crawler = process.create_crawler(PortalSpider)
+    crawler = process.create_crawler("portal")
     process.crawl(crawler, portals=portals)
     process.start()
     return crawler.stats.get_stats()

@@ -1,17 +1,23 @@
-"""A crawl's shared state, behind one seam: the page budget, the report links seen on
-listings, the URLs known not to be reports, and the last capture of each URL.
+"""A crawl run's state, behind one seam: the run itself (its crawl_runs row, whether it resumes
+a killed run, what earlier runs captured, what the killed run had archived) and what the crawl
+shares (the page budget, the report links seen on listings, the URLs known not to be reports,
+the last capture of each URL).
 
-`LocalCrawlState` keeps it in this process and reads captures from DATA's CDXJ indexes
-(a single-machine crawl); `distributed.state.RedisCrawlState` keeps it in Redis for every
-worker of a distributed crawl. The spider and RevalidateMiddleware call `crawl_state(crawler)`,
-which builds the class named by the CRAWL_STATE setting once per crawler.
+`CrawlState` holds the run; its subclasses keep the shared part: `LocalCrawlState` in this
+process, reading captures from DATA's CDXJ indexes (a single-machine crawl), and
+`distributed.state.RedisCrawlState` in Redis for every worker of a distributed crawl.
+The spider, the pipeline and the middlewares call `crawl_state(crawler)`, which builds the
+class named by the CRAWL_STATE setting once per crawler.
 """
 
 from __future__ import annotations
 
 import weakref
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from scrapy.utils.misc import load_object
@@ -22,10 +28,14 @@ _STATES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def crawl_state(crawler: Any) -> Any:
-    """The crawl's state object (one per crawler)."""
+    """The crawl run's state object (one per crawler)."""
     state = _STATES.get(crawler)
     if state is None:
         cls = load_object(crawler.settings.get("CRAWL_STATE") or "crawler.state.LocalCrawlState")
+        if not (isinstance(cls, type) and issubclass(cls, CrawlState)):
+            # Refused before the crawl starts: a state without the run's fields would fail later,
+            # in the spider, with the run half done.
+            raise TypeError(f"CRAWL_STATE {cls!r} is not a crawler.state.CrawlState subclass")
         state = _STATES[crawler] = cls.from_crawler(crawler)
     return state
 
@@ -41,7 +51,51 @@ class KnownCapture:
     location: RecordLocation | None
 
 
-class LocalCrawlState:
+class CrawlState:
+    """What a crawl run knows about itself, whichever subclass keeps the crawl's shared part.
+
+    Filled in order: `begin_run` when the catalogue opens the run (CataloguePipeline), then
+    `load_catalogue` when the spider starts. A process that catalogues nothing (a distributed
+    worker, `nianbao discover`) opens no run and keeps those defaults.
+    """
+
+    stats: Any  # the crawler's stats, set by each subclass
+    run_id: int | None = None  # the crawl_runs row this run writes
+    resumed: bool = False  # the run continues one a kill interrupted (same row)
+    # url → the catalogue's latest capture of a report page or attachment (Catalogue.known_pages,
+    # plus its `portal`): revalidated even when gone from its listing, or skipped if not a report.
+    known_pages: Mapping[str, dict[str, Any]] = MappingProxyType({})
+    # A resumed run's URLs archived before the kill → their records, read back instead of fetched.
+    archived_this_run: Mapping[str, RecordLocation] = MappingProxyType({})
+
+    def begin_run(self, run_id: int, resumed: bool) -> None:
+        """The catalogue opened this run; the stats keep a copy (the summary, crawl_runs.stats)."""
+        self.run_id, self.resumed = run_id, resumed
+        if resumed:
+            self.stats.set_value("nianbao/resumed", True)
+        self.stats.set_value("nianbao/run_id", run_id)
+
+    def load_catalogue(self, catalogue_path: str | None, warc_dir: str | None, portals: Iterable[str]) -> None:
+        """What earlier runs captured of these portals, and, when this run resumes a killed one,
+        every URL it archived (from the CDXJ indexes, since the run started)."""
+        from catalogue.catalogue import Catalogue
+        from crawler.revalidate import latest_captures
+
+        if not catalogue_path or not Path(catalogue_path).exists():
+            return
+        catalogue = Catalogue(catalogue_path)
+        try:
+            self.known_pages = {row["url"]: {**row, "portal": portal}
+                                for portal in portals for row in catalogue.known_pages(portal)}
+            if self.run_id and self.resumed:
+                started = catalogue.run(self.run_id)["started"]
+                self.archived_this_run = {url: RecordLocation(e.filename, e.offset, e.length)
+                                          for url, e in latest_captures(warc_dir, since=started).items()}
+        finally:
+            catalogue.close()
+
+
+class LocalCrawlState(CrawlState):
     """Today's single-process state: counters and sets in memory, captures from DATA/warc."""
 
     def __init__(self, warc_dir: str | None, stats: Any) -> None:
@@ -66,7 +120,7 @@ class LocalCrawlState:
         self.listed.add(url)
 
     def is_non_report(self, url: str) -> bool:
-        return False  # the spider's own catalogue state knows them (PortalSpider.known)
+        return False  # this process's catalogue knows them: `known_pages`, page_kind "other"
 
     def seeds(self) -> bool:
         """Whether this process yields the start requests (always, on one machine)."""

@@ -24,7 +24,7 @@ from crawler.meta import (
     WARC_RECORD_ID,
     WARC_RECORD_TYPE,
 )
-from crawler.state import KnownCapture
+from crawler.state import CrawlState, KnownCapture
 from distributed import store
 
 # The Lua script both spends and refuses, so concurrent workers never overspend.
@@ -35,7 +35,7 @@ return 1
 """
 
 
-class RedisCrawlState:
+class RedisCrawlState(CrawlState):
     def __init__(self, server: Any, stats: Any, coordinator: bool) -> None:
         self.server = server
         self.stats = stats

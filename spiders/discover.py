@@ -2,70 +2,23 @@
 browses — 政务公开 / 信息公开 sections, then the 信息公开目录 of departments and townships and
 the subsites of bodies — and every candidate column fetched to see whether it lists reports.
 
-Run by `nianbao discover URL…` (crawler/discovery.py); findings are left in `spider.sites`.
-Only the seeds' domains are visited; robots.txt and the crawl's politeness settings apply,
-and with WARC_DIR set every exchange is archived as in a crawl (archive/capture.py).
+Run by `nianbao discover URL…` (crawler/discovery.py) by its name; findings
+(crawler/findings.py) are left in `spider.sites`. Only the seeds' domains are visited;
+robots.txt and the crawl's politeness settings apply, and with WARC_DIR set every exchange is
+archived as in a crawl (archive/capture.py).
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response, TextResponse
 
+from crawler.findings import ColumnFinding, SiteFinding, Verdict, seed_domains
 from crawler.meta import BODY, HOPS, PORTAL, ROOT, SITE, TRAIL
-from crawler.registry import domain_keys, is_loopback
+from crawler.registry import is_loopback
 from spiders import cms, links, navigation, pagination
-
-
-@dataclass
-class ColumnFinding:
-    """A candidate report column: where it was found, for which body, and what it holds."""
-
-    url: str
-    name: str
-    body: str | None  # None: the site's own body
-    trail: tuple[str, ...]  # link texts from the home page to the column
-    depth: int
-    verdict: navigation.Verdict | None = None
-    cms: str | None = None
-    cms_evidence: list[str] = field(default_factory=list)
-    pagination: str | None = None
-
-
-@dataclass
-class SiteFinding:
-    """What discovery learnt about one seed's site."""
-
-    seed: str
-    allowed_domains: tuple[str, ...]
-    owner: str | None = None  # the body running the site (SiteName, else the home page title)
-    site_id: str | None = None  # SiteIDCode meta
-    cms: str | None = None  # the family of the home page
-    pages: int = 0
-    errors: list[str] = field(default_factory=list)
-    columns: dict[str, ColumnFinding] = field(default_factory=dict)
-
-    def allows(self, url: str) -> bool:
-        return any(key in self.allowed_domains for key in domain_keys(url))
-
-
-def seed_domains(url: str) -> tuple[str, ...]:
-    """The domain a seed stands for: host:port for an IP or loopback host (nothing else shares
-    it), else the registrable part of the host (`www.bl.gov.cn` → `bl.gov.cn`, so subsites such
-    as `xxgk.bl.gov.cn` are in)."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    if is_loopback(url) or re.fullmatch(r"[\d.]+|\[[0-9a-f:]+\]", host):
-        return (parts.netloc.lower(),)
-    labels = host.split(".")
-    keep = 3 if len(labels) >= 3 and labels[-2] in ("gov", "com", "org", "edu", "net") else 2
-    return (".".join(labels[-keep:]),)
-
 
 _META = "//meta[@name='{}']/@content"
 
@@ -162,7 +115,7 @@ class DiscoverSpider(scrapy.Spider):
         site = self.sites[response.meta[SITE]]
         finding = site.columns[(response.meta.get("redirect_urls") or [response.url])[0]]
         if not isinstance(response, TextResponse) or response.status != 200:
-            finding.verdict = navigation.Verdict("undecided", f"{finding.name!r} answered HTTP {response.status}")
+            finding.verdict = Verdict("undecided", f"{finding.name!r} answered HTTP {response.status}")
             return
         anchors = links.anchors(response.text, response.url)
         for fragment in pagination.record_fragments(response.text):  # Hanweb's embedded first page
@@ -176,7 +129,7 @@ class DiscoverSpider(scrapy.Spider):
             yield from self._navigate(site, response)
             onward = [t for u, t in anchors if site.allows(u) and navigation.link_kind(t) in ("column", "body")]
             if onward:
-                finding.verdict = navigation.Verdict("hub", f"{finding.name!r} lists no item but links "
+                finding.verdict = Verdict("hub", f"{finding.name!r} lists no item but links "
                                                      f"{len(onward)} columns or bodies, followed")
         declared, shown = cms.declared_total(response.text), len(finding.verdict.reports)
         if finding.verdict.kind == "report" and finding.pagination == "single-page" and (declared or 0) > shown:

@@ -1,9 +1,11 @@
-"""Which links on a listing or detail page lead to reports, attachments or more listing pages."""
+"""Which links on a listing or detail page lead to reports, attachments or more listing pages.
+
+A URL's document type (`attachment_extension`) is crawler/documents.py's: the catalogue needs it too."""
 
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import urljoin
 
 from lxml import html as lxml_html
 
@@ -12,12 +14,6 @@ REPORT_TITLE = re.compile(
     r"(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*度?.{0,40}?"
     r"(?:政府信息公开|政务信息公开|政务公开|信息公开).{0,20}?报告"
 )
-
-ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".et", ".ofd",
-                         ".jpg", ".jpeg", ".png")  # image reports (图片版) are OCR'd
-
-# Hanweb and TRS download endpoints carry the file name in the query string.
-_DOWNLOAD_PARAMS = ("filename", "fileName", "file", "name")
 
 PAGINATION_URL = re.compile(
     r"(?:/|^)(?:index|list|page|default)_\d+\.s?html?$"
@@ -29,20 +25,6 @@ PAGINATION_TEXT = re.compile(r"^\s*(?:下一页|下页|尾页|末页|最后一�
 
 def is_report_title(text: str | None, pattern: re.Pattern[str] | None = None) -> bool:
     return bool(text) and bool((pattern or REPORT_TITLE).search(re.sub(r"\s+", "", text)))
-
-
-def attachment_extension(url: str) -> str | None:
-    """The document type a URL downloads, from its path or its download parameters."""
-    parts = urlsplit(url)
-    candidates = [parts.path]
-    query = parse_qs(parts.query)
-    candidates += [v for key in _DOWNLOAD_PARAMS for v in query.get(key, [])]
-    for candidate in candidates:
-        lowered = candidate.lower()
-        for ext in ATTACHMENT_EXTENSIONS:
-            if lowered.endswith(ext):
-                return ext
-    return None
 
 
 # Matched against the lowered bytes: a pattern with a literal first byte is scanned for fast,

@@ -10,9 +10,8 @@ and a column named like one is not when it lists none.
 from __future__ import annotations
 
 import re
-from collections import Counter
-from dataclasses import dataclass, field
 
+from crawler.findings import BODY_NAME, Verdict
 from extract.classify import NOT_REPORT_TITLE
 from spiders import links
 
@@ -27,8 +26,6 @@ REPORTISH_NAME = re.compile(r"年报|年度报告|报告")
 # Pages that hold columns: the 公开 sections, the 信息公开目录 trees of departments and townships,
 # and the site map.
 SECTION_NAME = re.compile(r"信息公开|政务公开|公开目录|部门|乡镇|街道|镇街|机构|网站地图|站点地图")
-# A body of a 信息公开目录 tree (or the name on a subsite link): it ends as bodies' names end.
-BODY_NAME = re.compile(r"(?:局|委员会|委|办公室|办|中心|镇|乡|街道|办事处|人民政府|管委会|管理委员会|院|署)$")
 YEAR = re.compile(r"\d{4}|[〇○零一二三四五六七八九]{4}")
 # URL tokens of report columns (ogi-format §3.2): supporting evidence, never enough alone.
 COLUMN_URL = re.compile(r"ndbg|xxgknb|zfxxgknb|gknb|xxgkndbg|AnnualReport|/nb/|[=_/]nb\b", re.I)
@@ -58,16 +55,6 @@ def link_kind(text: str) -> str | None:
     return None
 
 
-@dataclass
-class Verdict:
-    """What a candidate column's listing shows: `report`, `undecided` or `rejected`, and why."""
-
-    kind: str  # report | undecided | rejected | hub (a page of further columns, followed)
-    why: str
-    reports: list[tuple[str, str]] = field(default_factory=list)  # (url, title)
-    warning: str | None = None  # a report column the crawl may not read whole
-
-
 def judge_listing(name: str, url: str, anchors: list[tuple[str, str]], allows) -> Verdict:
     """Decide a candidate column from its first listing page's links (`allows(url)`: on the
     portal's domains). Report-titled links prove a report column; a column named like one that
@@ -94,32 +81,9 @@ def judge_listing(name: str, url: str, anchors: list[tuple[str, str]], allows) -
     return Verdict("rejected", f"{name!r} lists no report-titled link")
 
 
-def body_from_titles(link_text: str | None, titles: list[str]) -> str | None:
-    """The issuing body, from the column's report titles when they name it at greater length
-    than the link did (`教育局` → `六安市金安区教育局`), else the link text."""
-    prefixes = Counter(m.group(1) for t in titles if (m := re.match(r"^(.{2,40}?)(?:\d{4}|[〇○零一二三四五六七八九]{4})年", t)))
-    for prefix, _n in prefixes.most_common():
-        if link_text and link_text in prefix and BODY_NAME.search(prefix):
-            return prefix
-    return link_text
-
-
 def site_owner(site_name: str | None, page_title: str | None) -> str | None:
     """The body running a site: its SiteName meta, else its home page's <title> before any
     separator, without 门户网站/官方网站/首页."""
     name = (site_name or "").strip() or re.split(r"[-_|｜—·]", (page_title or "").strip())[0]
     name = re.sub(r"(?:门户网站|官方网站|政府网站|网站|首页)$", "", name.strip())
     return name or None
-
-
-def qualify(body: str, owner: str | None) -> str:
-    """A body a 信息公开目录 names without its place (教育局, 区教育局) under the place of the
-    government running the site (六安市金安区人民政府 → 六安市金安区教育局); names with a place stay."""
-    from extract.region import resolve_region
-
-    if not owner or not owner.endswith("人民政府") or body == owner:
-        return body
-    place = owner.removesuffix("人民政府")
-    if body.startswith(place) or resolve_region(body, None, {}).code:
-        return body
-    return place + re.sub(r"^[区县市](?=.{2})", "", body)

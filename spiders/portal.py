@@ -5,7 +5,6 @@ Run as `nianbao crawl --portals FILE` or `scrapy crawl portal -a registry=FILE`.
 
 from __future__ import annotations
 
-import os
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -19,6 +18,7 @@ from scrapy.http import Response, TextResponse
 from archive.location import RecordLocation
 from crawler.alerts import LISTING_BUDGET, TRAP
 from crawler.budget import BudgetSpent
+from crawler.documents import attachment_extension
 from crawler.guard import RequestRefused
 from crawler.items import CaptureItem
 from crawler.meta import (
@@ -36,7 +36,6 @@ from crawler.meta import (
     WARC_RECORD_TYPE,
 )
 from crawler.registry import Portal, is_loopback, load_registry
-from crawler.revalidate import latest_captures
 from crawler.state import crawl_state
 from spiders import links, pagination
 
@@ -57,12 +56,12 @@ class PortalSpider(scrapy.Spider):
         self.listing_pages: Counter[str] = Counter()
         self.listing_links: dict[str, set[str]] = {name: set() for name in self.portals}  # trap detection
         self.dead_listings: Counter[str] = Counter()  # listing pages in a row with no new link
-        self.known: dict[str, dict[str, Any]] = {}  # url → last capture of a report page or attachment
-        self.archived_this_run: dict[str, Any] = {}  # a resumed run's archived URLs → their records
 
     @property
     def state(self) -> Any:
-        """Budget, listed links, known captures: this process's, or a distributed crawl's."""
+        """The run's state (crawler/state.py): the run, what earlier runs captured, a resumed
+        run's archived URLs, budget, listed links, known captures; this process's, or a
+        distributed crawl's."""
         return crawl_state(self.crawler)
 
     @property
@@ -83,7 +82,7 @@ class PortalSpider(scrapy.Spider):
         if not portal.allows(url):
             self.crawler.stats.inc_value("nianbao/offsite_dropped")
             return None
-        archived = self.archived_this_run.get(url) if callback != self.parse_listing else None
+        archived = self.state.archived_this_run.get(url) if callback != self.parse_listing else None
         if archived is not None:
             # Archived before the kill: taken from the WARC, not the portal, and parsed again, so
             # links it leads to (attachments) are followed and its rows are (re)written. Rows
@@ -95,29 +94,9 @@ class PortalSpider(scrapy.Spider):
         return scrapy.Request(url, callback=callback, meta=self._meta(portal, url, **meta),
                               priority=priority, errback=self.on_error)
 
-    def _load_catalogue_state(self) -> None:
-        """What earlier runs captured: validators for conditional GET, and a resumed run's URLs."""
-        from catalogue.catalogue import Catalogue
-
-        path = self.crawler.settings.get("CATALOGUE_PATH")
-        if not path or not os.path.exists(path):
-            return
-        catalogue = Catalogue(path)
-        try:
-            for portal in self.portals:
-                for row in catalogue.known_pages(portal):
-                    self.known[row["url"]] = {**row, "portal": portal}
-            run_id = self.crawler.stats.get_value("nianbao/run_id")
-            if run_id and self.crawler.stats.get_value("nianbao/resumed"):
-                started = catalogue.run(run_id)["started"]
-                self.archived_this_run = {
-                    url: RecordLocation(e.filename, e.offset, e.length)
-                    for url, e in latest_captures(self.crawler.settings.get("WARC_DIR"), since=started).items()}
-        finally:
-            catalogue.close()
-
     async def start(self) -> Any:
-        self._load_catalogue_state()
+        settings = self.crawler.settings
+        self.state.load_catalogue(settings.get("CATALOGUE_PATH"), settings.get("WARC_DIR"), self.portals)
         if not self.state.seeds():
             return  # a distributed crawl's worker: the frontier is seeded once, by the crawl
         for portal in self.portals.values():
@@ -127,7 +106,7 @@ class PortalSpider(scrapy.Spider):
                     yield request
         # Known reports are revalidated even when gone from their listing: a 404/410 marks
         # them withdrawn, a 304 confirms them without a second copy (crawler.revalidate).
-        for url, known in self.known.items():
+        for url, known in self.state.known_pages.items():
             if known["kind"] == "listing" or self._known_non_report(url):
                 continue
             portal = self.portals[known["portal"]]
@@ -140,7 +119,7 @@ class PortalSpider(scrapy.Spider):
     def _known_parent(self, known: dict[str, Any]) -> dict[str, Any]:
         """An attachment's linking page, so a changed (or resumed) attachment report is read
         with the page's metadata, as when it was first found there (crawler.extraction)."""
-        parent = self.known.get(known.get("parent_url") or "")
+        parent = self.state.known_pages.get(known.get("parent_url") or "")
         if parent is None or parent.get("warc_filename") is None:
             return {}
         return {PARENT_URL: parent["url"], PARENT_LOCATION: RecordLocation(
@@ -156,7 +135,7 @@ class PortalSpider(scrapy.Spider):
 
     def _known_non_report(self, url: str) -> bool:
         """Fetched before and found not to be a report (一图读懂, 解读, a letter): not again."""
-        known = self.known.get(url)
+        known = self.state.known_pages.get(url)
         if (known and known.get("page_kind") == "other") or self.state.is_non_report(url):
             self.crawler.stats.inc_value("nianbao/known_non_report_skipped")
             return True
@@ -233,7 +212,7 @@ class PortalSpider(scrapy.Spider):
             if not portal.allows(url):
                 self.crawler.stats.inc_value("nianbao/offsite_dropped")
                 continue
-            callback = self.parse_attachment if links.attachment_extension(url) else self.parse_detail
+            callback = self.parse_attachment if attachment_extension(url) else self.parse_detail
             self.state.add_listed(url)
             request = self._request(portal, url, callback, link_title=text, referer_url=response.url)
             if request is not None:
@@ -275,7 +254,7 @@ class PortalSpider(scrapy.Spider):
             return  # most report pages: no second parse just to find no attachment
         embedded = links.embedded_documents(response.text, response.url)
         for url, text in self._anchors(response.text, response.url) + embedded:
-            if (links.attachment_extension(url) or (url, "") in embedded) and portal.allows(url):
+            if (attachment_extension(url) or (url, "") in embedded) and portal.allows(url):
                 request = self._request(portal, url, self.parse_attachment,
                                         link_title=text or response.meta.get(LINK_TITLE),
                                         referer_url=response.url, parent_url=response.url,

@@ -9,10 +9,19 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = sorted(p.name for p in ROOT.iterdir() if (p / "__init__.py").is_file())
 
-# issue 13, left: crawler's orchestration (run.py, discovery.py, rows.py) runs the spiders, which
-# use crawler's components (items, registry, guard, state). Splitting orchestration out of
-# crawler/ removes it; this list then shrinks (the test fails until it does).
-KNOWN_CYCLES = [{"crawler", "spiders"}]
+# The layers, bottom first (docs/design.md, "Layers"): a package imports only packages of lower
+# layers, lazy imports included. Spiders are loaded by name (SPIDER_MODULES), never imported
+# from below. A new package gets its place here.
+LAYERS: list[set[str]] = [
+    {"extract"},                    # pure: a payload → a page
+    {"catalogue"},                  # the only SQL
+    {"archive"},                    # WARC, CDXJ, verify, coverage
+    {"publish", "simportals"},      # files from the catalogue; the simulated portals
+    {"crawler"},                    # Scrapy components, crawl state, registry, running a crawl
+    {"spiders"},                    # the spiders, loaded by name
+    {"distributed", "webui"},       # Redis workers and merge; Datasette
+    {"cli"},                        # the `nianbao` command
+]
 
 
 def package_imports() -> dict[str, dict[str, list[str]]]:
@@ -68,11 +77,34 @@ def test_every_cli_module_imports():
             importlib.import_module(f"cli.{path.stem}")
 
 
+def upward_imports(graph: dict[str, dict[str, list[str]]], layers: list[set[str]]) -> dict[str, list[str]]:
+    """"a -> b": where, for every import of a package from its own layer or a higher one."""
+    rank = {package: n for n, layer in enumerate(layers) for package in layer}
+    return {f"{a} -> {b}": where[:3] for a in graph for b, where in graph[a].items() if rank[b] >= rank[a]}
+
+
 def test_no_import_cycle_between_packages():
     graph = package_imports()
     found = cycles(graph)
     detail = {frozenset(g): {f"{a} -> {b}": graph[a][b][:3] for a in g for b in g if b in graph[a]} for g in found}
-    assert sorted(map(sorted, found)) == sorted(map(sorted, KNOWN_CYCLES)), detail
+    assert found == [], detail
+
+
+def test_every_package_has_a_layer():
+    placed = [p for layer in LAYERS for p in layer]
+    assert sorted(placed) == PACKAGES, "place each package in LAYERS once (and in docs/design.md)"
+
+
+def test_packages_import_only_lower_layers():
+    assert upward_imports(package_imports(), LAYERS) == {}
+
+
+def test_the_scan_sees_an_upward_import():
+    graph = {"low": {}, "mid": {"low": ["mid/a.py:1"]}, "top": {"mid": []}, "peer": {"mid": ["peer/b.py:2"]}}
+    layers = [{"low"}, {"mid", "peer"}, {"top"}]
+    assert upward_imports(graph, layers) == {"peer -> mid": ["peer/b.py:2"]}
+    graph["low"]["top"] = ["low/c.py:7"]
+    assert set(upward_imports(graph, layers)) == {"peer -> mid", "low -> top"}
 
 
 def test_the_scan_sees_a_cycle():

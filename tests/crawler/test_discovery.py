@@ -4,9 +4,8 @@
 from __future__ import annotations
 
 from crawler.discovery import portal_entries, registry_toml, site_region, undecided
+from crawler.findings import ColumnFinding, SiteFinding, Verdict, seed_domains
 from crawler.registry import parse_registry
-from spiders.discover import ColumnFinding, SiteFinding, seed_domains
-from spiders.navigation import Verdict
 
 REPORTS = [("http://www.ahjinan.gov.cn/a/t1.html", "六安市金安区教育局2023年政府信息公开工作年度报告")]
 

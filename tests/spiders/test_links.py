@@ -2,7 +2,8 @@
 
 import pytest
 
-from spiders.links import attachment_extension, is_pagination_link, is_report_title
+from crawler.documents import attachment_extension
+from spiders.links import is_pagination_link, is_report_title
 
 
 @pytest.mark.parametrize("title", [

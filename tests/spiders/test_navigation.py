@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from scrapy.http import HtmlResponse
 
+from crawler import findings
 from simportals.prefecture import build_prefecture
 from spiders import cms, links, navigation, pagination
 
@@ -67,8 +68,8 @@ def test_cms_and_pagination_by_family(family, pager):
 
 def test_body_from_titles_prefers_the_fuller_name():
     titles = ["六安市金安区教育局2023年政府信息公开工作年度报告", "六安市金安区教育局2022年度政府信息公开工作年度报告"]
-    assert navigation.body_from_titles("金安区教育局", titles) == "六安市金安区教育局"
-    assert navigation.body_from_titles("金安区教育局", ["金安区2023年政府信息公开工作年度报告"]) == "金安区教育局"
+    assert findings.body_from_titles("金安区教育局", titles) == "六安市金安区教育局"
+    assert findings.body_from_titles("金安区教育局", ["金安区2023年政府信息公开工作年度报告"]) == "金安区教育局"
 
 
 def test_mostly_other_items_is_undecided():
@@ -124,5 +125,5 @@ def test_realworld_navigation_links():
     ("六安市金安区财政局", "六安市金安区财政局"), ("金安区财政局", "金安区财政局"),  # names its place
 ])
 def test_qualify_names_without_a_place(body, qualified):
-    assert navigation.qualify(body, "六安市金安区人民政府") == qualified
-    assert navigation.qualify(body, None) == body
+    assert findings.qualify(body, "六安市金安区人民政府") == qualified
+    assert findings.qualify(body, None) == body

@@ -1,0 +1,26 @@
+"""Which document type a URL downloads: the spiders follow such links as attachments, and the
+catalogue records the type a report was published as (crawler/rows.py)."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".et", ".ofd",
+                         ".jpg", ".jpeg", ".png")  # image reports (图片版) are OCR'd
+
+# Hanweb and TRS download endpoints carry the file name in the query string.
+_DOWNLOAD_PARAMS = ("filename", "fileName", "file", "name")
+
+
+def attachment_extension(url: str) -> str | None:
+    """The document type a URL downloads, from its path or its download parameters."""
+    parts = urlsplit(url)
+    candidates = [parts.path]
+    query = parse_qs(parts.query)
+    candidates += [v for key in _DOWNLOAD_PARAMS for v in query.get(key, [])]
+    for candidate in candidates:
+        lowered = candidate.lower()
+        for ext in ATTACHMENT_EXTENSIONS:
+            if lowered.endswith(ext):
+                return ext
+    return None
