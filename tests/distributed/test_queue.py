@@ -71,6 +71,8 @@ def test_host_gate_holds_concurrency_and_delay_across_clients(redis_server):
     two.release("h:1", t2)
     t4, _ = one.acquire("h:1", limit=2, delay=0)
     assert t4
+    t5, _ = one.acquire("h:1", limit=2, delay=0, released=[t4])  # a finished download's token goes back first
+    assert t5 and one.held["h:1"] == {t1, t5}
     d1, _ = one.acquire("slow:1", limit=5, delay=0.3)
     d2, wait = two.acquire("slow:1", limit=5, delay=0.3)
     assert d1 and d2 is None and 0 < wait <= 0.3  # the rest of the delay, whoever started last
@@ -83,3 +85,18 @@ def test_the_duplicate_filter_mark_and_the_push_are_one_step(redis_server):
     assert q.push(first, "fp1", "nianbao:portal:dupefilter")
     assert not q.push(first.replace(), "fp1", "nianbao:portal:dupefilter")  # seen: not queued twice
     assert len(q) == 1 and server.sismember("nianbao:portal:dupefilter", "fp1")
+
+
+def test_a_pop_passes_over_a_host_whose_tokens_are_all_out(redis_server):
+    # Popped then, the request would wait in this worker for a token while the worker
+    # holding the host could fetch it (bench 7: 2 workers slower than 1).
+    server = store.connect(redis_server.url)
+    q, gate = queue(server, "w"), HostGate(store.connect(redis_server.url))
+    q.push(Request("http://x.test/1", meta={"portal": "x"}))
+    q.push(Request("http://y.test/1", meta={"portal": "y"}))
+    held = [gate.acquire("x.test", limit=2, delay=0)[0] for _ in range(2)]
+    order = [("x", store.GATE + "x.test", 2), ("y", store.GATE + "y.test", 2)]
+    assert q.pop(portals=order).url == "http://y.test/1"  # x's two tokens are out
+    assert q.pop(portals=order) is None and len(q) == 1
+    gate.release("x.test", held[0])
+    assert q.pop(portals=order).url == "http://x.test/1"
