@@ -9,6 +9,7 @@ from scrapy import Request, Spider
 from distributed import store
 from distributed.gate import HostGate
 from distributed.queue import LEASE_META, LeasedQueue
+from distributed.state import RedisCrawlState
 
 
 def queue(server, worker: str, ttl: float = 0.3) -> LeasedQueue:
@@ -100,3 +101,14 @@ def test_a_pop_passes_over_a_host_whose_tokens_are_all_out(redis_server):
     assert q.pop(portals=order) is None and len(q) == 1
     gate.release("x.test", held[0])
     assert q.pop(portals=order).url == "http://x.test/1"
+
+
+def test_a_request_made_again_is_charged_to_the_budget_once(redis_server):
+    # A worker killed after its request was charged: the requeued request, made again by
+    # another worker, must not spend the portal's budget a second time.
+    dead, alive = (RedisCrawlState(store.connect(redis_server.url), None, False) for _ in range(2))
+    assert dead.take_budget("x", 2, "fp1")
+    assert alive.take_budget("x", 2, "fp1")  # the same request again: paid already
+    assert alive.take_budget("x", 2, "fp2") and not alive.take_budget("x", 2, "fp3")  # two pages, then spent
+    assert alive.take_budget("x", 2, "fp2")  # still paid for
+    assert int(redis_server.client().hget(store.BUDGET, "x")) == 2
