@@ -103,6 +103,10 @@ class MergeReplayMiddleware(ReplayMiddleware):
         response = super().process_request(request)
         capture = None if self.index is None or request.meta.get(REPLAY_LOCATION) else \
             self.index.by_request.get(request_key(request.method, request.url, request.body or b""))
+        # a 304's revisit has no request record, so a POST's (a pager's) is indexed under GET
+        unpaired = None if capture is None else self.index.by_request.get(request_key("GET", request.url))
+        if unpaired is not None and unpaired.rec_type == "revisit" and unpaired.date > capture.date:
+            capture = unpaired
         if capture is None or capture.rec_type != "revisit":
             return response
         revisit = read_record_at(resolve_path(self.warc_dir, capture.location.filename), capture.location.offset,
