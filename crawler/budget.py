@@ -4,6 +4,8 @@ The budget is charged here, after the scheduler's duplicate filter, not when the
 a request: a resumed or unchanged re-crawl yields every known page twice (revalidation and its
 listing), and charging both spent the budget on requests the dupefilter then dropped (issue 11).
 Retries (`retry_times` in meta) are not charged again; each redirect hop is a request and is.
+A request is charged once by its fingerprint: in a distributed crawl, one made again after its
+worker died (its lease requeued) does not pay twice.
 The count lives in the crawl state (`crawler.state`), so the workers of a distributed crawl
 share one budget per portal. A request over budget is dropped with `BudgetSpent`, counted per portal in
 `nianbao/budget_hit/<portal>`, logged once per portal, and reported in `crawl_runs.warnings`.
@@ -43,7 +45,8 @@ class PageBudgetMiddleware:
         portal = portals.get(request.meta.get(PORTAL))
         if portal is None or request.meta.get("retry_times"):
             return
-        if crawl_state(self.crawler).take_budget(portal.name, portal.max_pages):
+        key = self.crawler.request_fingerprinter.fingerprint(request).hex()  # a requeued request pays once
+        if crawl_state(self.crawler).take_budget(portal.name, portal.max_pages, key):
             return
         key = BUDGET + portal.name
         if not self.stats.get_value(key):

@@ -109,8 +109,10 @@ class LocalCrawlState(CrawlState):
     def from_crawler(cls, crawler: Any) -> LocalCrawlState:
         return cls(crawler.settings.get("WARC_DIR"), crawler.stats)
 
-    def take_budget(self, portal: str, limit: int) -> bool:
-        """Spend one request of the portal's budget, if any is left."""
+    def take_budget(self, portal: str, limit: int, key: str | None = None) -> bool:
+        """Spend one request of the portal's budget, if any is left. `key` (the request's
+        fingerprint) lets a shared state charge a request made again once; one process
+        makes each request once."""
         if self.budget[portal] >= limit:
             return False
         self.budget[portal] += 1

@@ -22,10 +22,12 @@ from scrapy.utils.defer import _schedule_coro
 from crawler.downloader import SlotBoundDownloader
 from distributed import store
 
-# KEYS: gate gate_next   ARGV: token limit delay ttl → 0 granted, else seconds to wait
+# KEYS: gate gate_next   ARGV: token limit delay ttl released-token... → 0 granted, else
+# seconds to wait (-1: the concurrency is in use). Tokens of finished downloads go first.
 _ACQUIRE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+for i = 5, #ARGV do redis.call('ZREM', KEYS[1], ARGV[i]) end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return '-1' end
 local next = tonumber(redis.call('GET', KEYS[2]) or '0')
@@ -54,18 +56,26 @@ class HostGate:
         self._acquire = server.register_script(_ACQUIRE)
         self._renew = server.register_script(_RENEW)
 
-    def acquire(self, key: str, limit: int, delay: float) -> tuple[str | None, float]:
+    def acquire(self, key: str, limit: int, delay: float, released: list[str] = ()) -> tuple[str | None, float]:
+        """Ask for a token; `released` tokens (downloads just finished) are given back first,
+        in the same round trip."""
         token = uuid.uuid4().hex
+        for old in released:
+            self.held.get(key, set()).discard(old)
         wait = float(self._acquire(keys=[store.GATE + key, store.GATE_NEXT + key],
-                                   args=[token, max(1, limit), max(0.0, delay), self.ttl]))
+                                   args=[token, max(1, limit), max(0.0, delay), self.ttl, *released]))
         if wait == 0:
             self.held.setdefault(key, set()).add(token)
             return token, 0.0
         return None, -1.0 if wait < 0 else max(wait, 0.001)  # -1: the allowance is in use
 
-    def release(self, key: str, token: str) -> None:
-        self.held.get(key, set()).discard(token)
-        self.server.zrem(store.GATE + key, token)
+    def release(self, key: str, *tokens: str) -> None:
+        self.held.get(key, set()).difference_update(tokens)
+        self.server.zrem(store.GATE + key, *tokens)
+
+    def holds(self, key: str) -> bool:
+        """This worker holds a token of the slot (its downloads of that host are under way)."""
+        return bool(self.held.get(key))
 
     def renew(self) -> None:
         for key, tokens in self.held.items():
@@ -87,22 +97,28 @@ class GlobalSlotDownloader(SlotBoundDownloader):
                              settings.getfloat("GATE_POLL_SECONDS", 0.05))
         self._tokens: dict[int, dict[Request, str]] = {}  # id(slot) → its requests' tokens
         self._refused: dict[int, int] = {}  # id(slot) → refusals in a row (the poll backs off)
+        self.stats = crawler.stats
 
     def _slot_key(self, slot: Slot) -> str:
         return next((k for k, s in self.slots.items() if s is slot), "?")
 
     def _process_queue(self, slot: Slot) -> None:
-        if slot.latercall:
-            return
+        # Called when a download ends (Scrapy's _download), so its token goes back at once,
+        # even while the slot waits for a poll: a token kept until then held the host idle.
         key = self._slot_key(slot)
         tokens = self._tokens.setdefault(id(slot), {})
-        for request in [r for r in tokens if r not in slot.transferring]:  # finished downloads
-            self.gate.release(key, tokens.pop(request))
+        released = [tokens.pop(r) for r in [r for r in tokens if r not in slot.transferring]]
+        if slot.latercall or not slot.queue or slot.free_transfer_slots() <= 0:
+            if released:
+                self.gate.release(key, *released)
+            return
         while slot.queue and slot.free_transfer_slots() > 0:
-            token, wait = self.gate.acquire(key, slot.concurrency, slot.download_delay())
+            token, wait = self.gate.acquire(key, slot.concurrency, slot.download_delay(), released)
+            released = []
             if token is None:
                 # Other workers hold the host's allowance: ask again soon, then less often
                 # (every worker polling every waiting host at once would cost Redis and CPU).
+                self.stats.inc_value("gate/refused")
                 if wait < 0:
                     refused = self._refused[id(slot)] = self._refused.get(id(slot), 0) + 1
                     wait = self.gate.poll * min(2 ** (refused - 1), 8)
@@ -119,6 +135,6 @@ class GlobalSlotDownloader(SlotBoundDownloader):
     def close(self) -> None:
         for slot_id, tokens in self._tokens.items():
             key = next((k for k, s in self.slots.items() if id(s) == slot_id), "?")
-            for token in tokens.values():
-                self.gate.release(key, token)
+            if tokens:
+                self.gate.release(key, *tokens.values())
         super().close()

@@ -15,12 +15,30 @@ from __future__ import annotations
 import filecmp
 import os
 import shutil
+import sqlite3
 from pathlib import Path
 from typing import Any
 
+from scrapy import Request
+
 from archive.lock import DataLock, holder
+from archive.reader import read_record_at, resolve_path
+from archive.records import PROFILE_SERVER_NOT_MODIFIED
+from crawler.meta import (
+    REBUILT_FROM_ARCHIVE,
+    REPLAY_LOCATION,
+    WARC_DATE,
+    WARC_LOCATION,
+    WARC_PAYLOAD_DIGEST,
+    WARC_RECORD_ID,
+    WARC_RECORD_TYPE,
+)
 from crawler.registry import RegistryError, load_registry
+from crawler.replay import ReplayMiddleware, request_key
 from crawler.run import REPLAY_SETTINGS, crawl_settings, data_paths, run_portal_spider, seal_crashed
+from crawler.state import LocalCrawlState
+
+_MIDDLEWARES = {"crawler.replay.ReplayMiddleware": None, "distributed.merge.MergeReplayMiddleware": 950}
 
 
 class MergeConflict(Exception):
@@ -57,6 +75,76 @@ def _writing(data_dir: str | os.PathLike[str]) -> bool:
     return holder(data_dir) is not None
 
 
+class MergeReplayMiddleware(ReplayMiddleware):
+    """ReplayMiddleware for `nianbao merge`: a URL the workers found unchanged reaches the
+    spider as it reached the worker, a revisit, not as the capture it refers to. A 304 (the
+    server-not-modified profile) comes as the archived copy, as RevalidateMiddleware and
+    ReplayMiddleware hand it on in a live crawl; the same bytes again (identical-payload) as
+    that 200. Either way the capture is recorded as the revisit record, so the merged
+    catalogue says `revisit` where one machine's does (plain `nianbao replay` rebuilds a
+    catalogue from scratch and keeps replaying the originals). Only a revisit of a capture
+    the catalogue already holds: one that refers to a capture of this same crawl (a worker
+    died after archiving a page, and the page was fetched again) is replayed as the original,
+    which is new to the catalogue."""
+
+    catalogued: set[str] = set()  # record ids of the responses DATA's catalogue holds
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> MergeReplayMiddleware:
+        middleware = super().from_crawler(crawler)
+        path = crawler.settings.get("CATALOGUE_PATH")
+        if path and Path(path).exists():
+            with sqlite3.connect(path) as db:
+                middleware.catalogued = {row[0] for row in db.execute(
+                    "select record_id from captures where record_type = 'response' and record_id is not null")}
+        return middleware
+
+    def process_request(self, request: Request) -> object:
+        response = super().process_request(request)
+        capture = None if self.index is None or request.meta.get(REPLAY_LOCATION) else \
+            self.index.by_request.get(request_key(request.method, request.url, request.body or b""))
+        # a 304's revisit has no request record, so a POST's (a pager's) is indexed under GET
+        unpaired = None if capture is None else self.index.by_request.get(request_key("GET", request.url))
+        if unpaired is not None and unpaired.rec_type == "revisit" and unpaired.date > capture.date:
+            capture = unpaired
+        if capture is None or capture.rec_type != "revisit":
+            return response
+        revisit = read_record_at(resolve_path(self.warc_dir, capture.location.filename), capture.location.offset,
+                                 lambda r: r.rec_headers)
+        if revisit.get_header("WARC-Refers-To") not in self.catalogued:
+            return response
+        request.meta.update({WARC_LOCATION: capture.location, WARC_DATE: revisit.get_header("WARC-Date"),
+                             WARC_RECORD_ID: revisit.get_header("WARC-Record-ID"),
+                             WARC_PAYLOAD_DIGEST: revisit.get_header("WARC-Payload-Digest"),
+                             WARC_RECORD_TYPE: "revisit"})
+        if revisit.get_header("WARC-Profile") == PROFILE_SERVER_NOT_MODIFIED:
+            request.meta[REBUILT_FROM_ARCHIVE] = True
+        self.stats.inc_value("merge/revisits")
+        return response
+
+
+class MergeCrawlState(LocalCrawlState):
+    """CRAWL_STATE for `nianbao merge`: every start request (start URLs, then each known page
+    to revalidate) is scheduled before any is answered. A live crawl schedules them all in the
+    time its first response takes; replay answers at once, so a listing parsed early queued a
+    known page first, with its link title, and the duplicate filter kept that one: the merged
+    captures then differed from one machine's. The engine is paused from the first start
+    request until the spider says it has yielded the last (`seeded`)."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> MergeCrawlState:
+        state = super().from_crawler(crawler)  # on the spider's first look, inside start()
+        state.engine = crawler.engine
+        state.engine.pause()
+        return state
+
+    def seeded(self) -> None:
+        self.engine.unpause()
+        slot = getattr(self.engine, "_slot", None)
+        if slot is not None:
+            slot.nextcall.schedule()  # now, not at the engine's 5 s heartbeat
+
+
 def merge(data_dir: str | os.PathLike[str], sources: list[str | os.PathLike[str]] = (),
           overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Collect the sources' WARCs into DATA and catalogue DATA's archive as one crawl run."""
@@ -70,7 +158,10 @@ def merge(data_dir: str | os.PathLike[str], sources: list[str | os.PathLike[str]
         # metadata records (verdicts, template lines the workers could not compute) are.
         settings = crawl_settings(data_dir, portals, {**REPLAY_SETTINGS, "WARC_ENABLED": True,
                                                       "NIANBAO_COMMAND": "merge",
+                                                      "CRAWL_STATE": "distributed.merge.MergeCrawlState",
                                                       **(overrides or {})})
+        settings.set("DOWNLOADER_MIDDLEWARES", {**settings.getdict("DOWNLOADER_MIDDLEWARES"), **_MIDDLEWARES},
+                     priority="cmdline")
         settings.setdict({"LOG_FILE": str(paths["logs"] / "merge.log"), "LOG_INSTALL_ROOT_HANDLER": True},
                          priority="cmdline")
         stats = run_portal_spider(settings, portals)

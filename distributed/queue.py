@@ -32,13 +32,20 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 """
 
-# KEYS: leases lease_info queued leased   ARGV: worker ttl queue-prefix portal...
+# KEYS: leases lease_info queued leased
+# ARGV: worker ttl queue-prefix (portal gate-key-or-empty limit)...
+# A portal whose gate (distributed.gate) has every token out to downloads is skipped: its
+# requests stay here for the worker whose downloads end first, instead of waiting in this one.
 _POP = _LUA_HEAD + """
 local item, queue = {}, nil
-for i = 4, #ARGV do
-  queue = ARGV[3] .. ':' .. ARGV[i]
-  item = redis.call('ZRANGE', queue, 0, 0, 'WITHSCORES')
-  if #item > 0 then break end
+for i = 4, #ARGV, 3 do
+  local gate = ARGV[i + 1]
+  if gate ~= '' then redis.call('ZREMRANGEBYSCORE', gate, '-inf', now) end
+  if gate == '' or redis.call('ZCARD', gate) < tonumber(ARGV[i + 2]) then
+    queue = ARGV[3] .. ':' .. ARGV[i]
+    item = redis.call('ZRANGE', queue, 0, 0, 'WITHSCORES')
+    if #item > 0 then break end
+  end
 end
 if #item == 0 then return false end
 redis.call('ZREM', queue, item[1])
@@ -143,14 +150,17 @@ class LeasedQueue(PriorityQueue):
     def __len__(self) -> int:
         return sum(max(0, int(n)) for n in self.server.hvals(store.QUEUED))
 
-    def pop(self, timeout: int = 0, portals: list[str] | None = None) -> Request | None:
-        """Lease the first request of the first non-empty queue among `portals` (in order)."""
+    def pop(self, timeout: int = 0, portals: list[str | tuple[str, str, int]] | None = None) -> Request | None:
+        """Lease the first request of the first non-empty queue among `portals` (in order);
+        a portal given as (name, gate key, limit) is passed over while its gate's `limit`
+        tokens are all out."""
         if portals is None:
             portals = [k.decode("utf-8") for k, n in self.server.hgetall(store.QUEUED).items() if int(n) > 0]
         if not portals:
             return None
+        args = [x for p in portals for x in ((p, "", 0) if isinstance(p, str) else p)]
         member = self._scripts["pop"](keys=[store.LEASES, store.LEASE_INFO, store.QUEUED, store.LEASED],
-                                      args=[self.worker, self.lease_seconds, self.key, *portals])
+                                      args=[self.worker, self.lease_seconds, self.key, *args])
         if not member:
             return None
         self.held.add(member)

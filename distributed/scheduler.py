@@ -101,10 +101,14 @@ class LeasedScheduler(Scheduler):
         self.stats.inc_value("scheduler/dequeued/redis")
         return request
 
-    def _portal_order(self) -> list[str]:
-        """Portals with queued requests, least loaded here first; those with twice their
-        concurrency already here are left to other workers."""
+    def _portal_order(self) -> list[tuple[str, str, int]]:
+        """Portals with queued requests, least loaded here first, as (name, gate key, limit).
+        Those with twice their concurrency already here are left to other workers; so are,
+        in the pop, those whose every download token is out while this worker holds none:
+        a request popped then would wait here, polling the gate, while the worker holding
+        the host could have fetched it (the cause of 2 workers crawling slower than 1)."""
         downloader = self.crawler.engine.downloader
+        gate = getattr(downloader, "gate", None)
         portals = getattr(self.spider, "portals", {})
         default = self.crawler.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
         loads = []
@@ -113,10 +117,15 @@ class LeasedScheduler(Scheduler):
             portal = portals.get(name)
             domains = portal.allowed_domains if portal else ()
             load = sum(len(downloader.slots[d].active) for d in domains if d in downloader.slots)
-            limit = sum(downloader.per_slot_settings.get(d, {}).get("concurrency", default) for d in domains)
-            if not domains or load < 2 * limit:
-                loads.append((load, (k + self.turn) % len(self.waiting), name))
-        return [name for *_, name in sorted(loads)]
+            limits = [downloader.slots[d].concurrency if d in downloader.slots
+                      else downloader.per_slot_settings.get(d, {}).get("concurrency", default) for d in domains]
+            if domains and load >= 2 * sum(limits):
+                continue
+            check = ("", 0)  # several hosts (or no gate): the downloader's gate alone decides
+            if gate is not None and len(domains) == 1 and not gate.holds(domains[0]):
+                check = (store.GATE + domains[0], limits[0])
+            loads.append((load, (k + self.turn) % len(self.waiting), (name, *check)))
+        return [entry for *_, entry in sorted(loads)]
 
     def _tick(self) -> None:
         """Renew, beat, requeue the dead's leases, and wake the engine for others' requests."""

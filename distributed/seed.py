@@ -30,7 +30,8 @@ def start_crawl(server: Any, registry_text: str, command: str) -> tuple[str, boo
 
 def publish_known(server: Any, data_dir: str | os.PathLike[str], portals: list[Portal]) -> dict[str, int]:
     """DATA's known non-reports and latest captures → Redis (a newer capture there is kept)."""
-    from archive.reader import read_record_at, resolve_path
+    from archive.location import RecordLocation
+    from archive.reader import read_record_at, read_response, resolve_path
     from catalogue.catalogue import Catalogue
     from crawler.revalidate import headers_of
 
@@ -50,11 +51,15 @@ def publish_known(server: Any, data_dir: str | os.PathLike[str], portals: list[P
                 try:
                     archived = read_record_at(resolve_path(paths["warc"], row["warc_filename"]),
                                               row["warc_offset"], headers_of)
+                    # a listing answered 304 is parsed from its archived copy (distributed.rebuild)
+                    body = (read_response(paths["warc"], RecordLocation(row["warc_filename"], row["warc_offset"],
+                                                                        row["warc_length"])).body
+                            if row["kind"] == "listing" else None)
                 except Exception:
                     continue  # no conditional request for it: fetched in full, as locally
                 publish_capture(server, row["url"], archived.headers, {
                     "uri": row["url"], "date": archived.warc_date, "record_id": archived.record_id,
-                    "digest": row["payload_digest"], "status": archived.status})
+                    "digest": row["payload_digest"], "status": archived.status}, body)
                 counts["captures"] += 1
     finally:
         catalogue.close()

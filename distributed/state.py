@@ -1,36 +1,34 @@
 """RedisCrawlState: the crawl state every worker of a distributed crawl shares (CRAWL_STATE).
 
-The page budget is a Redis counter per portal, the report links seen on listings one set
-for the whole crawl, and the last archived 200 of each URL one hash, written by whichever
-worker archived it (`response_downloaded`, after WarcCapture) and read by every worker's
-RevalidateMiddleware, so conditional requests and revisits work across workers. Only the
-crawl's coordinator yields the start requests, once (`seeds`, `seeded`).
+The page budget is a Redis counter per portal (each request charged once), the report links
+seen on listings one set for the whole crawl, and the last archived 200 of each URL one hash,
+filled from the coordinator's DATA when the crawl starts (distributed.seed) and read by every
+worker's RevalidateMiddleware, so conditional requests and revisits work across workers.
+A capture made during the crawl is not added: the only request made twice in a crawl is one
+requeued from a dead worker, and a 304 then would stop its page's links from being followed
+(the dead worker may have archived the page and died before its callback queued them).
+Only the crawl's coordinator yields the start requests, once (`seeds`, `seeded`).
 Settings: REDIS_URL, NIANBAO_ROLE (`coordinator` or `worker`).
 """
 
 from __future__ import annotations
 
 import json
+import zlib
 from typing import Any
 
-from scrapy import Request, signals
-from scrapy.http import Response
-
-from archive.records import header_pairs
-from crawler.meta import (
-    WARC_DATE,
-    WARC_LOCATION,
-    WARC_PAYLOAD_DIGEST,
-    WARC_RECORD_ID,
-    WARC_RECORD_TYPE,
-)
 from crawler.state import CrawlState, KnownCapture
 from distributed import store
 
-# The Lua script both spends and refuses, so concurrent workers never overspend.
+# KEYS: budget charged   ARGV: portal limit request-key-or-empty → 1 spent (or paid before), 0 refused.
+# One script spends and refuses, so concurrent workers never overspend; a request already
+# charged (its worker was killed and its lease requeued, so another worker makes it again)
+# is not charged twice.
 _TAKE = """
+if ARGV[3] ~= '' and redis.call('SISMEMBER', KEYS[2], ARGV[3]) == 1 then return 1 end
 local spent = redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
 if spent > tonumber(ARGV[2]) then redis.call('HINCRBY', KEYS[1], ARGV[1], -1) return 0 end
+if ARGV[3] ~= '' then redis.call('SADD', KEYS[2], ARGV[3]) end
 return 1
 """
 
@@ -48,16 +46,20 @@ class RedisCrawlState(CrawlState):
         from scrapy_redis.connection import get_redis_from_settings
 
         settings = crawler.settings
-        state = cls(get_redis_from_settings(settings), crawler.stats, settings.get("NIANBAO_ROLE") == "coordinator")
-        crawler.signals.connect(state.response_downloaded, signal=signals.response_downloaded)
-        return state
+        return cls(get_redis_from_settings(settings), crawler.stats, settings.get("NIANBAO_ROLE") == "coordinator")
 
-    def take_budget(self, portal: str, limit: int) -> bool:
-        return bool(self._take(keys=[store.BUDGET], args=[portal, limit]))
+    def take_budget(self, portal: str, limit: int, key: str | None = None) -> bool:
+        """Spend one request of the portal's budget; `key` (the request's fingerprint) is
+        charged once for the whole crawl, whichever worker makes it and how often."""
+        return bool(self._take(keys=[store.BUDGET, store.CHARGED], args=[portal, limit, key or ""]))
 
     def add_listed(self, url: str) -> None:
         self.listed.add(url)
         self.server.sadd(store.LISTED, url)
+
+    def has_body(self, url: str) -> bool:
+        """The crawl shares URL's last archived body (a listing: distributed.rebuild)."""
+        return bool(self.server.hexists(store.BODIES, url))
 
     def is_non_report(self, url: str) -> bool:
         return bool(self.server.sismember(store.NON_REPORTS, url))
@@ -76,20 +78,21 @@ class RedisCrawlState(CrawlState):
         known = json.loads(raw)
         return KnownCapture(known.get("etag"), known.get("last_modified"), known["refers_to"], None)
 
-    def response_downloaded(self, response: Response, request: Request, spider: Any = None) -> None:
-        """A report page or attachment just archived as a full 200: the crawl's latest capture."""
-        meta = request.meta
-        if (response.status != 200 or meta.get(WARC_RECORD_TYPE) == "revisit" or not meta.get(WARC_LOCATION)
-                or 304 not in meta.get("handle_httpstatus_list", ())):
-            return
-        publish_capture(self.server, request.url, header_pairs(response.headers), {
-            "uri": request.url, "date": meta[WARC_DATE], "record_id": meta[WARC_RECORD_ID],
-            "digest": meta[WARC_PAYLOAD_DIGEST], "status": 200})
 
-
-def publish_capture(server: Any, url: str, headers: list[tuple[str, str]], refers_to: dict[str, Any]) -> None:
-    """Record URL's latest archived 200 (validators and what a revisit refers to) for every worker."""
+def publish_capture(server: Any, url: str, headers: list[tuple[str, str]], refers_to: dict[str, Any],
+                    body: bytes | None = None) -> None:
+    """Record URL's latest archived 200 (validators and what a revisit refers to) for every
+    worker; with `body` (a listing's, decoded), a 304 can be rebuilt on any worker."""
     header = lambda name: next((v for k, v in headers if k.lower() == name), None)  # noqa: E731
-    server.hset(store.CAPTURES, url, json.dumps({
+    pipe = server.pipeline()
+    pipe.hset(store.CAPTURES, url, json.dumps({
         "etag": header("etag"), "last_modified": header("last-modified"),
         "refers_to": {**refers_to, "headers": headers}}, ensure_ascii=False))
+    if body is not None:
+        pipe.hset(store.BODIES, url, zlib.compress(body))
+    pipe.execute()
+
+
+def shared_body(server: Any, url: str) -> bytes | None:
+    raw = server.hget(store.BODIES, url)
+    return None if raw is None else zlib.decompress(raw)

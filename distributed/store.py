@@ -31,6 +31,7 @@ LEASED = PREFIX + ":leased"  # hash: portal → requests leased
 DONE = PREFIX + ":done"  # hash: portal → requests finished
 REQUEUED = PREFIX + ":requeued"  # hash: worker whose lease expired → requests requeued
 BUDGET = PREFIX + ":budget"  # hash: portal → requests spent of its max_pages
+CHARGED = PREFIX + ":charged"  # set: fingerprints of the requests charged to a budget
 LISTED = PREFIX + ":listed"  # set: report links seen on any listing of this crawl
 NON_REPORTS = PREFIX + ":non_reports"  # set: URLs known not to be reports (not fetched again)
 ROBOTS = PREFIX + ":robots"  # hash: netloc → robots.txt body fetched by one worker
@@ -38,9 +39,10 @@ ROBOTS_CLAIM = PREFIX + ":robots_claim:"  # + netloc: the worker fetching it
 GATE = PREFIX + ":gate:"  # + slot key: sorted set of download tokens → deadline
 GATE_NEXT = PREFIX + ":gate_next:"  # + slot key: Redis time the next download may start
 CAPTURES = PREFIX + ":captures"  # hash: URL → JSON of its latest archived 200
+BODIES = PREFIX + ":bodies"  # hash: listing URL → its latest archived body (zlib), to rebuild a 304
 
-CRAWL_KEYS = (CRAWL, LEASES, LEASE_INFO, QUEUED, LEASED, DONE, REQUEUED, BUDGET, LISTED,
-              NON_REPORTS, ROBOTS, CAPTURES)
+CRAWL_KEYS = (CRAWL, LEASES, LEASE_INFO, QUEUED, LEASED, DONE, REQUEUED, BUDGET, CHARGED, LISTED,
+              NON_REPORTS, ROBOTS, CAPTURES, BODIES)
 
 
 class NoCrawl(Exception):

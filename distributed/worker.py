@@ -35,7 +35,8 @@ WORKER_SETTINGS: dict[str, Any] = {
     "EXTRACT_WORKERS": 0,
 }
 _MIDDLEWARES = {"scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-                "distributed.robots.SharedRobotsTxtMiddleware": 100}
+                "distributed.robots.SharedRobotsTxtMiddleware": 100,
+                "distributed.rebuild.SharedRebuildMiddleware": 945}
 
 
 def default_worker_id() -> str:

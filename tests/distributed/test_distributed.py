@@ -50,6 +50,7 @@ def served():
         yield running
 
 
+@pytest.mark.timeout(600)  # five crawls: one machine twice, two workers twice, and their merges
 def test_two_workers_build_the_catalogue_one_machine_builds_and_stay_incremental(tmp_path, served, redis_server):
     registry = write_registry(tmp_path, served, "concurrency = 2")
     run_nianbao("crawl", "--portals", str(registry), "--data", str(tmp_path / "single"))
@@ -81,6 +82,14 @@ def test_two_workers_build_the_catalogue_one_machine_builds_and_stay_incremental
                 if '"warc/revisit"' in line]
     assert revisits, "w2 archived no revisit"
     assert rows(tmp_path / "central" / "catalogue.db", "select count(*) from reports where status = 'current'") == [(91,)]
+    # ... and the merged catalogue of the incremental run equals one machine's second run, row
+    # for row, revisits included (captures.record_type, status and validators as archived).
+    out = run_nianbao("crawl", "--portals", str(registry), "--data", str(tmp_path / "single")).stdout
+    assert "0 new, 0 changed, 91 unchanged, 0 withdrawn" in out, out
+    single, merged = deterministic(tmp_path / "single" / "catalogue.db"), deterministic(tmp_path / "central" / "catalogue.db")
+    assert ("revisit",) in {(r[CAPTURE_COLUMNS.index("record_type")],) for r in single["captures"]}
+    for table in single:
+        assert merged[table] == single[table], table
 
 
 def test_a_killed_worker_loses_no_report(tmp_path, redis_server):
@@ -99,8 +108,14 @@ def test_a_killed_worker_loses_no_report(tmp_path, redis_server):
         doomed.wait()
         finish(survivor, tmp_path / "w2.out")
         out = finish(coordinator, tmp_path / "central.out")
+        served = {p.name: {(method, path) for method, path, _ in running.request_log(p.name) if path != "/robots.txt"}
+                  for p in running.tb.portals}
     client = redis_server.client()
     assert held > 0 and int(client.hget("nianbao:requeued", "w1") or 0) > 0  # w1's leases went back
+    # The page budget is spent once per page: a request w1 was charged for and the survivor
+    # made again after the requeue is not charged twice.
+    spent = {k.decode(): int(v) for k, v in client.hgetall("nianbao:budget").items()}
+    assert spent == {name: len(pages) for name, pages in served.items()}, (spent, served)
     assert client.zcard("nianbao:leases") == 0 and sum(map(int, client.hvals("nianbao:queued"))) == 0
     assert "91 new" in out, out
     db = tmp_path / "central" / "catalogue.db"

@@ -9,6 +9,7 @@ from scrapy import Request, Spider
 from distributed import store
 from distributed.gate import HostGate
 from distributed.queue import LEASE_META, LeasedQueue
+from distributed.state import RedisCrawlState
 
 
 def queue(server, worker: str, ttl: float = 0.3) -> LeasedQueue:
@@ -71,6 +72,8 @@ def test_host_gate_holds_concurrency_and_delay_across_clients(redis_server):
     two.release("h:1", t2)
     t4, _ = one.acquire("h:1", limit=2, delay=0)
     assert t4
+    t5, _ = one.acquire("h:1", limit=2, delay=0, released=[t4])  # a finished download's token goes back first
+    assert t5 and one.held["h:1"] == {t1, t5}
     d1, _ = one.acquire("slow:1", limit=5, delay=0.3)
     d2, wait = two.acquire("slow:1", limit=5, delay=0.3)
     assert d1 and d2 is None and 0 < wait <= 0.3  # the rest of the delay, whoever started last
@@ -83,3 +86,29 @@ def test_the_duplicate_filter_mark_and_the_push_are_one_step(redis_server):
     assert q.push(first, "fp1", "nianbao:portal:dupefilter")
     assert not q.push(first.replace(), "fp1", "nianbao:portal:dupefilter")  # seen: not queued twice
     assert len(q) == 1 and server.sismember("nianbao:portal:dupefilter", "fp1")
+
+
+def test_a_pop_passes_over_a_host_whose_tokens_are_all_out(redis_server):
+    # Popped then, the request would wait in this worker for a token while the worker
+    # holding the host could fetch it (bench 7: 2 workers slower than 1).
+    server = store.connect(redis_server.url)
+    q, gate = queue(server, "w"), HostGate(store.connect(redis_server.url))
+    q.push(Request("http://x.test/1", meta={"portal": "x"}))
+    q.push(Request("http://y.test/1", meta={"portal": "y"}))
+    held = [gate.acquire("x.test", limit=2, delay=0)[0] for _ in range(2)]
+    order = [("x", store.GATE + "x.test", 2), ("y", store.GATE + "y.test", 2)]
+    assert q.pop(portals=order).url == "http://y.test/1"  # x's two tokens are out
+    assert q.pop(portals=order) is None and len(q) == 1
+    gate.release("x.test", held[0])
+    assert q.pop(portals=order).url == "http://x.test/1"
+
+
+def test_a_request_made_again_is_charged_to_the_budget_once(redis_server):
+    # A worker killed after its request was charged: the requeued request, made again by
+    # another worker, must not spend the portal's budget a second time.
+    dead, alive = (RedisCrawlState(store.connect(redis_server.url), None, False) for _ in range(2))
+    assert dead.take_budget("x", 2, "fp1")
+    assert alive.take_budget("x", 2, "fp1")  # the same request again: paid already
+    assert alive.take_budget("x", 2, "fp2") and not alive.take_budget("x", 2, "fp3")  # two pages, then spent
+    assert alive.take_budget("x", 2, "fp2")  # still paid for
+    assert int(redis_server.client().hget(store.BUDGET, "x")) == 2
