@@ -51,8 +51,8 @@ def test_one_report_per_page_with_its_images(site):
         captured = {r["url"]: r for r in db.query("select url, kind, status from captures where kind = 'image'")}
         assert all(captured[u]["status"] == 200 for u in images), truth["form"]
         # the pages of a JPG report are the page's report, not reports (or fragments) of their own
-        assert not list(db.query("select 1 from report_captures where url in (%s)" % ",".join("?" * len(images)),
-                                 images))
+        marks = ",".join("?" * len(images))
+        assert not list(db.query(f"select 1 from report_captures where url in ({marks})", images))
     assert not {LOGO, *ICONS} & set(requests), "chrome images are not report content"
 
 
