@@ -40,6 +40,8 @@ def extract_archived(warc_dir: str, location: RecordLocation, hints: dict[str, A
 
         response = read_response(warc_dir, location, max_size)
         sample = sorted(page_lines(response.body)) if lines else None
+        if hints.get("page_images") is not None:  # the page's report images, read with it
+            hints = {**hints, "images": archived_images(warc_dir, hints["page_images"], max_size)}
         page = extract_page(response.body, url=response.url, headers=response.headers, hints=hints)
         parent_location = hints.get("parent_location")
         if parent_location is not None and page.kind == "report":
@@ -57,6 +59,24 @@ def extract_archived(warc_dir: str, location: RecordLocation, hints: dict[str, A
     except Exception as e:  # one bad page must never stop the crawl
         logger.warning("extraction failed for %s", location, exc_info=True)
         return {"ok": False, "error": f"{type(e).__name__}: {e}"}
+
+
+def archived_images(warc_dir: str, locations: dict[str, RecordLocation | None],
+                    max_size: int = EXTRACT_MAXSIZE) -> dict[str, tuple[bytes, str | None] | None]:
+    """URL → (body, Content-Type) of the images a page's report shows (extract/images.py);
+    None for one the crawl could not archive or that cannot be read back (a warning)."""
+    out: dict[str, tuple[bytes, str | None] | None] = {}
+    for url, location in locations.items():
+        try:
+            image = read_response(warc_dir, location, max_size) if location is not None else None
+        except Exception:  # the page's extraction says the image is missing
+            logger.warning("image %s not readable at %s", url, location, exc_info=True)
+            image = None
+        if image is not None and image.status == 200:
+            out[url] = (image.body, image.header("Content-Type"))
+        else:
+            out[url] = None
+    return out
 
 
 def archived_lines(warc_dir: str, location: RecordLocation, max_size: int = EXTRACT_MAXSIZE) -> list[str] | None:

@@ -11,7 +11,7 @@ from archive.location import RecordLocation
 class CaptureItem:
     url: str
     portal: str
-    kind: str  # "page" or "attachment"
+    kind: str  # "page", "attachment", "listing" or "image" (shown in a page's report)
     status: int
     content_type: str
     location: RecordLocation | None  # where the response record lies in DATA/warc/
@@ -25,3 +25,4 @@ class CaptureItem:
     record_type: str = "response"  # or "revisit" (304, or the same payload as the last capture)
     etag: str | None = None
     last_modified: str | None = None
+    images: dict[str, RecordLocation | None] | None = None  # a page's report images (extract/images.py)

@@ -163,6 +163,7 @@ class CataloguePipeline:
             "link_title": item.link_title,
             "parent_url": item.parent_url,
             "parent_location": item.parent_location,
+            "page_images": item.images,
         }
 
     async def process_item(self, item: Any) -> Any:
@@ -218,13 +219,13 @@ class CataloguePipeline:
         return item.status == 304 or item.record_type == "revisit"
 
     def _extracted(self, item: CaptureItem) -> bool:
-        """Listings, gone pages and unchanged pages are recorded, not extracted."""
-        return item.kind != "listing" and item.status not in (404, 410) and not self._is_unchanged(item)
+        """Listings, a page's images, gone and unchanged pages are recorded, not extracted."""
+        return item.kind not in ("listing", "image") and item.status not in (404, 410) and not self._is_unchanged(item)
 
     def _catalogue(self, item: CaptureItem, result: dict[str, Any] | None) -> None:
         """One capture's rows (and its metadata record), written as one catalogue item."""
         assert self.catalogue is not None and self.run_id is not None
-        if item.kind == "listing":  # kept for its validators: the next run asks conditionally
+        if item.kind in ("listing", "image"):  # validators kept; an image is read with its page
             self.catalogue.add_capture(capture_row(item, None, self.run_id, None, None))
             return
         if item.status in (404, 410):

@@ -186,13 +186,27 @@ _T2_COL_CORES = {v: [(name, tuple(core(x) for x in labels)) for name, labels in 
 _LEGACY_NORMS = [(name, tuple(normalise(w) for w in words)) for name, words in LEGACY_ROWS]
 
 
+_INNER_PUNCT = re.compile(r"[、,，]")
+
+
+def _unpunctuated_match(p: str, c: str) -> bool:
+    """Long labels equal but for the commas inside them, which OCR may miss or misread."""
+    p, c = _INNER_PUNCT.sub("", p), _INNER_PUNCT.sub("", c)
+    return len(c) >= 8 and _cores_match(p, c)
+
+
 def t3_row_key(version: str, labels: list[str]) -> str | None:
-    """Key of a table-三 row from its label cells (outermost first)."""
+    """Key of a table-三 row from its label cells (outermost first); labels that differ only
+    in their commas are matched when no label matches as printed."""
+    return _t3_row_key(version, labels, _cores_match) or _t3_row_key(version, labels, _unpunctuated_match)
+
+
+def _t3_row_key(version: str, labels: list[str], matches) -> str | None:
     if not labels:
         return None
     last, context = core(labels[-1]), None
     for name, group, canonical in _T3_ROW_CORES[version]:
-        if not _cores_match(last, canonical):
+        if not matches(last, canonical):
             continue
         if group is not None:
             if context is None:

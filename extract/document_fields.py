@@ -158,15 +158,19 @@ def _correct_text(page: Page, names: dict) -> None:
         page.warnings.append(f"ocr: {seen} in the text corrected to the issuer's {place}")
 
 
-def mark_ocr(cells: list[Cell], document: Any) -> list[Cell]:
+def mark_ocr(cells: list[Cell], document: Any, mixed: bool = False) -> list[Cell]:
     """Every cell read from an OCR'd table or paragraph, flagged with its confidence.
 
     A table cell is found back by its row label and printed value in the OCR'd grid (header
-    rows above it naming its column); a prose figure by the paragraph holding its sentence."""
+    rows above it naming its column); a prose figure by the paragraph holding its sentence.
+    `mixed`: the page's own HTML holds text and tables too (images pasted into a page), so a
+    cell not found in what OCR read is the page's own, not flagged."""
     out = []
     for cell in cells:
         conf = _table_confidence(cell, document) if cell.origin == "table" else \
             _prose_confidence(cell, document)
+        if mixed and conf is None:
+            conf = False
         if conf is not False:
             cell = replace(cell, ocr=True, confidence=conf)
         out.append(cell)

@@ -8,6 +8,7 @@ sit in reading order. Coordinates are top-down (y grows down the page), in any u
 
 from __future__ import annotations
 
+import difflib
 import re
 import statistics
 from dataclasses import dataclass, field
@@ -164,11 +165,27 @@ def strip_running(pages: list[PrintedPage], removed: dict[str, list[str]]) -> No
             if line in edge and PAGE_NUMBER.match(line.text):
                 removed.setdefault("page_number", []).append(line.text)
             elif line in edge and len(pages) > 1 and (counts.get(_norm(line.text), 0) >= need or (
-                    number > 0 and (_norm(line.text) in head or _small_head(line, page, body_size)))):
+                    number > 0 and (_norm(line.text) in head or _small_head(line, page, body_size)
+                                     or _title_echo(line, page, head)))):
                 removed.setdefault("running_header", []).append(line.text)
             else:
                 kept.append(line)
         page.lines = kept
+
+
+def _topmost(line: Line, page: PrintedPage) -> bool:
+    first = min((s.top for s in page.lines if s is not line), default=page.height)
+    return line.bottom < min([first, *(t.top for t in page.tables)])
+
+
+def _title_echo(line: Line, page: PrintedPage, head: str) -> bool:
+    """The topmost line of a later page, not a sentence, printing (nearly) the title of page 1
+    (`…2016年政府信息公开…` over a title `…2016年度政府信息公开…`): a running head."""
+    text = _norm(line.text)
+    if len(text) < 6 or not head or re.search("[。；，]", text) or not _topmost(line, page):
+        return False
+    blocks = difflib.SequenceMatcher(None, text, head, autojunk=False).get_matching_blocks()
+    return sum(b.size for b in blocks) >= 0.85 * len(text)
 
 
 def _small_head(line: Line, page: PrintedPage, body_size: float) -> bool:

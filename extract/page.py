@@ -201,6 +201,7 @@ def extract_page(body: bytes, url: str | None = None, headers: Headers = None,
     root = parse_html(text, page.warnings)
     region_hints = _fill_fields(page, root, url)
     container, how = find_container(root)
+    shown = _place_images(root, container, url, hints, page.warnings)
     embeds = classify.embedded_documents(root, url)
     if embeds and how != "cms":  # a page that shows its document: the block around the viewer
         container, how = _embed_container(embeds[0][0]), "embed"
@@ -226,7 +227,23 @@ def extract_page(body: bytes, url: str | None = None, headers: Headers = None,
                          if all(a["url"] != doc for a in page.attachments)]
     page.kind = classify.page_kind(page.title, page.text, blocks, page.attachments)
     _finish(page, {**hints, **region_hints})
+    if shown is not None and shown.ocr:
+        from extract.document_fields import mark_ocr
+
+        page.ocr = True
+        page.cells = mark_ocr(page.cells, shown, mixed=True)
     return page
+
+
+def _place_images(root: HtmlElement, container: HtmlElement, url: str | None,
+                  hints: dict[str, Any], warnings: list[str]) -> Any:
+    """The page's report images (hints["images"]: URL → (body, content type), None when not
+    archived), their OCR'd content put into the body (extract/images.py); None without hints."""
+    if hints.get("images") is None:
+        return None
+    from extract.images import place_images
+
+    return place_images(root, container, url, hints["images"], warnings)
 
 
 def _attachment_document(body: bytes, content_type: str | None, url: str | None) -> Any:

@@ -38,9 +38,10 @@ from crawler.meta import (
 from crawler.registry import Portal, is_loopback, load_registry
 from crawler.state import crawl_state
 from spiders import links, pagination
+from spiders.page_images import PageImagesMixin
 
 
-class PortalSpider(scrapy.Spider):
+class PortalSpider(PageImagesMixin, scrapy.Spider):
     name = "portal"
 
     def __init__(self, registry: str | None = None, portals: list[Portal] | None = None, **kwargs: Any):
@@ -107,7 +108,7 @@ class PortalSpider(scrapy.Spider):
         # Known reports are revalidated even when gone from their listing: a 404/410 marks
         # them withdrawn, a 304 confirms them without a second copy (crawler.revalidate).
         for url, known in self.state.known_pages.items():
-            if known["kind"] == "listing" or self._known_non_report(url):
+            if known["kind"] in ("listing", "image") or self._known_non_report(url):
                 continue
             portal = self.portals[known["portal"]]
             callback = self.parse_attachment if known["kind"] == "attachment" else self.parse_detail
@@ -249,11 +250,14 @@ class PortalSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             yield self._item(response, "attachment")
             return
-        yield self._item(response, "page")
+        page = self._item(response, "page")
+        yield from self.with_images(portal, response, page)  # its report images, then the page
         if not links.may_link_attachments(response.body):
             return  # most report pages: no second parse just to find no attachment
         embedded = links.embedded_documents(response.text, response.url)
         for url, text in self._anchors(response.text, response.url) + embedded:
+            if url in (page.images or {}):
+                continue  # the pages of an image report, read with the page
             if (attachment_extension(url) or (url, "") in embedded) and portal.allows(url):
                 request = self._request(portal, url, self.parse_attachment,
                                         link_title=text or response.meta.get(LINK_TITLE),
