@@ -134,13 +134,15 @@ def place_images(root: HtmlElement, container: HtmlElement, base: str | None,
     merged = PageImages()
     inline = content_images(container, base)
     for element, url in inline:
+        if url not in images:
+            continue  # the crawl did not take it for the report's (its page parse, not this one)
         document = _read([(url, images.get(url))], warnings)
         if document is not None:
             fragment = _fragment(document, merged)
             if len(fragment):
                 _replace(_wrapper(element, container), fragment)
     shown = {url for _, url in inline}
-    pages = [url for _, url in linked_pages(root, base) if url not in shown]
+    pages = [url for _, url in linked_pages(root, base) if url not in shown and url in images]
     if pages:  # one document: running heads, paragraphs and tables across page breaks joined
         document = _read([(url, images.get(url)) for url in pages], warnings)
         if document is not None:

@@ -226,6 +226,8 @@ def extract_page(body: bytes, url: str | None = None, headers: Headers = None,
     page.attachments += [{"url": doc, "text": page.title or ""} for _, doc in embeds
                          if all(a["url"] != doc for a in page.attachments)]
     page.kind = classify.page_kind(page.title, page.text, blocks, page.attachments)
+    if page.kind != "report":  # an image missing from a page that is no report loses no report
+        page.warnings = [w for w in page.warnings if not w.startswith(("image not archived", "image unreadable"))]
     _finish(page, {**hints, **region_hints})
     if shown is not None and shown.ocr:
         from extract.document_fields import mark_ocr
