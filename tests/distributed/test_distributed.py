@@ -156,10 +156,10 @@ def test_politeness_holds_across_four_workers(tmp_path, redis_server):
         robots = {p.name: sum(1 for _, path, _ in running.request_log(p.name) if path == "/robots.txt")
                   for p in running.tb.portals}
     working = [d for d in ("central", "w1", "w2", "w3") if records_in(tmp_path / d) > 0]
-    # The load was shared. Not necessarily by all four: a host whose 2 tokens other workers hold
-    # is passed over by the pop (distributed/queue.py), so on an idle machine the first workers
-    # up can hold all 4 portals' 8 tokens for the whole small crawl.
-    assert len(working) >= 2, working
+    # Who does the work is not asserted: the pop passes over a host whose 2 tokens other workers
+    # hold (distributed/queue.py), so on an idle machine the first worker up can hold all 4
+    # portals' 8 tokens for the whole of this small crawl (a known limit, issue 16's notes).
+    assert working, working
     assert peaks == dict.fromkeys(peaks, 2), peaks  # 2 per portal across all four workers, used and held
     assert robots == dict.fromkeys(robots, 1), robots  # fetched once per host for the whole crawl
 
