@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urljoin
 
 from scrapy.http import Response
 
@@ -21,6 +22,8 @@ from crawler.meta import PARENT_URL, PORTAL, REFERER_URL, WARC_LOCATION
 from extract.images import images_to_fetch
 
 _IMAGE_SUFFIX = re.compile(rb"\.(?:jpe?g|png|bmp|tiff?)\b")
+_IMG_SRC = re.compile(rb"<img\b[^>]*?\bsrc\s*=\s*[\"']?([^\"'\s>]+)", re.I)
+_LINKED_IMAGE = re.compile(rb"<a\b[^>]*?\bhref\s*=\s*[\"']?[^\"'\s>]+\.(?:jpe?g|png|bmp|tiff?)\b", re.I)
 
 
 class PageImagesMixin:
@@ -28,14 +31,28 @@ class PageImagesMixin:
     (no report image) or the first image request of its chain."""
 
     def with_images(self, portal: Any, response: Response, item: CaptureItem) -> Iterator[Any]:
-        lowered = response.body.lower()
-        urls = images_to_fetch(response.text, response.url) \
-            if b"<img" in lowered or _IMAGE_SUFFIX.search(lowered) else []
+        urls = self._report_images(portal.name, response)
         if not urls:
             yield item
             return
         item.images = dict.fromkeys(urls)  # each filled in as it is archived; None: missing
         yield from self._next_image(portal, item, urls, response.url)
+
+    def _report_images(self, portal: str, response: Response) -> list[str]:
+        """The page's report images. Finding them means finding the page's body (8 ms or so in
+        the crawl process); a page whose every <img> the portal's other pages already showed
+        outside their body (its logo, its icons) and that links no image file is not searched."""
+        lowered = response.body.lower()
+        if b"<img" not in lowered and not _IMAGE_SUFFIX.search(lowered):
+            return []
+        shown = {urljoin(response.url, src.decode("utf-8", "replace").strip())
+                 for src in _IMG_SRC.findall(response.body)}
+        chrome = self.__dict__.setdefault("_chrome_images", {}).setdefault(portal, set())
+        if shown <= chrome and not _LINKED_IMAGE.search(response.body):
+            return []
+        urls = images_to_fetch(response.text, response.url)
+        chrome.update(shown - set(urls))
+        return urls
 
     def _next_image(self, portal: Any, item: CaptureItem, pending: list[str], page_url: str) -> Iterator[Any]:
         while pending:

@@ -23,14 +23,30 @@ class Site(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), Handler)
 
 
+def _blank_png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("L", (120, 120), 255).save(out, format="PNG")
+    return out.getvalue()
+
+
+BLANK_PNG = _blank_png()
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
         body = self.server.pages.get(self.path)
+        image = body is None and self.path.startswith("/images/")
+        if image:  # the page's logo and icons: blank, so they add nothing and lose nothing
+            body = BLANK_PNG
         self.send_response(200 if body else 404)
         body = body or b"not found"
-        self.send_header("Content-Type", "text/html; charset=UTF-8")
+        self.send_header("Content-Type", "image/png" if image else "text/html; charset=UTF-8")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
