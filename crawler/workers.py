@@ -169,7 +169,9 @@ class WorkerPool:
             worker.stop()
         else:
             worker.conn.close()
-        self.retired.append(worker.process)
+        # is_alive() reaps those that have exited: a long crawl leaves no zombies behind, and
+        # their CPU counts in RUSAGE_CHILDREN all the same.
+        self.retired = [p for p in self.retired if p.is_alive()] + [worker.process]
 
     def _replace(self, worker: _Worker, stop: bool = True) -> None:
         self._retire(worker, stop)

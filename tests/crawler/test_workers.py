@@ -66,6 +66,22 @@ def test_a_dead_worker_fails_only_its_task_and_is_replaced():
     assert after == 49 and replaced == 1
 
 
+def test_retired_workers_are_reaped_as_the_crawl_goes_on():
+    async def main():
+        pool = WorkerPool(1, max_rss_mb=150)
+        try:
+            for _ in range(4):
+                await pool.run(hold, 200)
+                await asyncio.sleep(0.5)  # the retired worker exits on its own
+            await pool.run(hold, 200)
+            return pool.replaced, len(pool.retired)
+        finally:
+            pool.close()
+
+    replaced, retired = asyncio.run(main())
+    assert replaced == 5 and retired <= 2  # the exited ones were reaped, not kept as zombies
+
+
 def test_a_worker_that_grew_past_the_limit_is_replaced_after_its_task():
     async def main():
         pool = WorkerPool(1, max_rss_mb=150)
