@@ -192,14 +192,20 @@ def scored_container(root: HtmlElement) -> HtmlElement | None:
         for weight, anc in ((1.0, first), (0.5, second)):
             if anc is not None and anc.tag in _CANDIDATE_TAGS:
                 scores[anc] = scores.get(anc, 0.0) + weight * score
-    best, best_score = None, 0.0
-    for el, score in scores.items():
+    best, best_score, best_at = None, 0.0, 0
+    candidates = list(scores.items())
+    # Fullest first: links and chrome words only lower a score, so once a raw score falls below
+    # the best adjusted one nothing after it can win (the texts of big blocks cost to scan).
+    for at in sorted(range(len(candidates)), key=lambda i: -candidates[i][1]):
+        el, score = candidates[at]
+        if score < best_score:
+            break
         # Chrome words count against a block only outside its sentences: a report sentence that
         # mentions 无障碍 or 网站地图 is body text (issue 12).
         loose = _SENTENCES.sub("", el.text_content())
         adjusted = score * (1 - _link_density(el)) - 30 * len(_CHROME_WORDS.findall(loose))
-        if adjusted > best_score:
-            best, best_score = el, adjusted
+        if adjusted > best_score or (adjusted == best_score and best is not None and at < best_at):
+            best, best_score, best_at = el, adjusted, at  # the first in the page wins a tie
     if best is None:
         return None
     parts = _continuations(best, best_score, scores)
