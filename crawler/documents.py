@@ -16,11 +16,11 @@ def attachment_extension(url: str) -> str | None:
     """The document type a URL downloads, from its path or its download parameters."""
     parts = urlsplit(url)
     candidates = [parts.path]
-    query = parse_qs(parts.query)
-    candidates += [v for key in _DOWNLOAD_PARAMS for v in query.get(key, [])]
+    if parts.query:  # most links have none: no parsing for them
+        query = parse_qs(parts.query)
+        candidates += [v for key in _DOWNLOAD_PARAMS for v in query.get(key, [])]
     for candidate in candidates:
         lowered = candidate.lower()
-        for ext in ATTACHMENT_EXTENSIONS:
-            if lowered.endswith(ext):
-                return ext
+        if lowered.endswith(ATTACHMENT_EXTENSIONS):
+            return next(ext for ext in ATTACHMENT_EXTENSIONS if lowered.endswith(ext))
     return None

@@ -29,6 +29,9 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 DOWNLOAD_TIMEOUT = 60
 DOWNLOAD_MAXSIZE = 200 * 1024 * 1024
 REDIRECT_MAX_TIMES = 10
+# Scrapy re-reads a generator callback's source to warn about `return value` whenever its weak
+# cache misses (bound methods: most requests); ruff and the tests catch that, not each page.
+WARN_ON_GENERATOR_RETURN_VALUE = False
 
 # Only encodings every WARC reader can decode (warcio, pywb): no br, no zstd.
 DEFAULT_REQUEST_HEADERS = {

@@ -41,15 +41,17 @@ def may_link_attachments(body: bytes) -> bool:
 def embedded_documents(text: str, base: str) -> list[tuple[str, str]]:
     """(absolute URL, "") of the documents a page shows in an iframe, embed, object or pdf.js
     viewer (`viewer.html?file=…`): attachments the page may never link (issue 12)."""
-    from lxml import html as lxml_html
+    return page_links(text, base)[1]
 
+
+def page_links(text: str, base: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """A report page's `anchors` and `embedded_documents` from one parse of the page."""
     from extract.classify import embedded_documents as embedded
 
-    try:
-        root = lxml_html.fromstring(text)
-    except Exception:  # an unparsable page shows nothing
-        return []
-    return [(url, "") for _, url in embedded(root, base)]
+    root = _parse(text)
+    if root is None:  # an unparsable page links and shows nothing
+        return [], []
+    return _anchors(root, base), [(url, "") for _, url in embedded(root, base)]
 
 
 def is_pagination_link(url: str, text: str | None) -> bool:
@@ -59,10 +61,21 @@ def is_pagination_link(url: str, text: str | None) -> bool:
 def anchors(text: str, base: str, xpath: str | None = None) -> list[tuple[str, str]]:
     """(absolute URL, label without whitespace) of a page's links (or of those `xpath` picks),
     skipping javascript:, mailto: and in-page anchors; the label is the title attribute if any."""
+    root = _parse(text)
+    return [] if root is None else _anchors(root, base, xpath)
+
+
+def _parse(text: str) -> lxml_html.HtmlElement | None:
     try:
-        root = lxml_html.fromstring(text)
+        return lxml_html.fromstring(text)
     except Exception:
-        return []
+        return None
+
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def _anchors(root: lxml_html.HtmlElement, base: str, xpath: str | None = None) -> list[tuple[str, str]]:
     elements = root.xpath(xpath) if xpath else root.iter("a")
     out = []
     for a in elements:
@@ -70,5 +83,5 @@ def anchors(text: str, base: str, xpath: str | None = None) -> list[tuple[str, s
         if not href or href.startswith(("javascript:", "#", "mailto:")):
             continue
         label = a.get("title") or a.text_content()
-        out.append((urljoin(base, href), re.sub(r"\s+", "", label or "")))
+        out.append((urljoin(base, href), _WHITESPACE.sub("", label or "")))
     return out

@@ -254,8 +254,8 @@ class PortalSpider(PageImagesMixin, scrapy.Spider):
         yield from self.with_images(portal, response, page)  # its report images, then the page
         if not links.may_link_attachments(response.body):
             return  # most report pages: no second parse just to find no attachment
-        embedded = links.embedded_documents(response.text, response.url)
-        for url, text in self._anchors(response.text, response.url) + embedded:
+        anchors, embedded = links.page_links(response.text, response.url)
+        for url, text in anchors + embedded:
             if url in (page.images or {}):
                 continue  # the pages of an image report, read with the page
             if (attachment_extension(url) or (url, "") in embedded) and portal.allows(url):
