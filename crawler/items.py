@@ -26,3 +26,5 @@ class CaptureItem:
     etag: str | None = None
     last_modified: str | None = None
     images: dict[str, RecordLocation | None] | None = None  # a page's report images (extract/images.py)
+    # an unchanged page one of whose images is new or changed: read again, with the new image
+    images_changed: bool = False

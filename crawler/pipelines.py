@@ -216,7 +216,7 @@ class CataloguePipeline:
 
     @staticmethod
     def _is_unchanged(item: CaptureItem) -> bool:
-        return item.status == 304 or item.record_type == "revisit"
+        return (item.status == 304 or item.record_type == "revisit") and not item.images_changed
 
     def _extracted(self, item: CaptureItem) -> bool:
         """Listings, a page's images, gone and unchanged pages are recorded, not extracted."""

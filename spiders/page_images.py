@@ -18,7 +18,7 @@ from urllib.parse import urljoin
 from scrapy.http import Response
 
 from crawler.items import CaptureItem
-from crawler.meta import PARENT_URL, PORTAL, REFERER_URL, WARC_LOCATION
+from crawler.meta import PARENT_URL, PORTAL, REFERER_URL, WARC_LOCATION, WARC_RECORD_TYPE
 from extract.images import images_to_fetch
 
 _IMAGE_SUFFIX = re.compile(rb"\.(?:jpe?g|png|bmp|tiff?)\b")
@@ -74,6 +74,8 @@ class PageImagesMixin:
         item.images[url] = location if response.status in (200, 304) else None  # type: ignore[index]
         if item.images[url] is None:  # type: ignore[index]
             self.crawler.stats.inc_value("nianbao/page_images_missing")  # type: ignore[attr-defined]
+        elif response.status == 200 and response.meta.get(WARC_RECORD_TYPE, "response") != "revisit":
+            item.images_changed = True  # a new payload: the page's report is read again with it
         if location is not None:
             yield self._item(response, "image", parent_url=response.meta.get(PARENT_URL))  # type: ignore[attr-defined]
         portal = self.portals[response.meta[PORTAL]]  # type: ignore[attr-defined]

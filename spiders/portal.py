@@ -244,9 +244,12 @@ class PortalSpider(PageImagesMixin, scrapy.Spider):
 
     def parse_detail(self, response: Response) -> Iterator[Any]:
         portal = self.portals[response.meta[PORTAL]]
-        if response.status != 200 or response.meta.get(WARC_RECORD_TYPE) == "revisit":
+        if response.status != 200:
             yield self._item(response, "page")
-            return  # unchanged or gone: its attachments were followed when it was captured
+            return  # gone, or a 304 the archive could not give back: nothing to follow
+        # An unchanged page (a revisit, its body from the archive) is followed like a new one:
+        # its attachments and images are asked for again, conditionally, so a file replaced
+        # under the same link is captured (and re-read with its page), not missed.
         if not isinstance(response, TextResponse):
             yield self._item(response, "attachment")
             return

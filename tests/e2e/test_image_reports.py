@@ -101,3 +101,39 @@ def test_replay_gives_the_same_catalogue(site, tmp_path):
     live, replayed = sqlite_utils.Database(data / "catalogue.db"), sqlite_utils.Database(copy / "replayed.db")
     assert list(replayed.query(query)) == list(live.query(query))
     assert list(replayed.query(stats)) == list(live.query(stats))
+
+
+def test_an_image_replaced_under_an_unchanged_page_is_read_again(site, tmp_path):
+    """An erratum: the portal replaces a table screenshot, the page's HTML stays as it was.
+    The next crawls ask for the images of unchanged pages again; an unchanged image stays a
+    revisit, a replaced one is captured and the page's report read again with it."""
+    running, data, *_ = site
+    copy = tmp_path / "data"
+    shutil.copytree(data, copy)
+    registry = copy / "portals.toml"
+    truth = next(t for t in running.truth() if t["form"] == "html-images")
+    page_url = running.url_for(truth["path"])
+    saved = dict(running.portal.files)
+    try:
+        run_nianbao("crawl", "--portals", str(registry), "--data", str(copy))  # nothing changed
+        db = sqlite_utils.Database(copy / "catalogue.db")
+        row = _report(db, running, truth)
+        assert row["version"] == 1
+        images = [running.url_for(p) for p in truth["images"]]
+        second = {r["url"]: r["record_type"] for r in db.query(
+            "select url, record_type from captures where run_id = 2 and kind = 'image'")}
+        assert set(images) <= set(second) and {second[u] for u in images} == {"revisit"}
+
+        label, old, new = running.portal.revise_table()
+        run_nianbao("crawl", "--portals", str(registry), "--data", str(copy))
+        db = sqlite_utils.Database(copy / "catalogue.db")
+        [page] = list(db.query("select record_type from captures where run_id = 3 and url = ?", [page_url]))
+        assert page["record_type"] == "revisit"  # the page itself did not change
+        row = _report(db, running, truth)
+        assert row["version"] == 2
+        raws = {c["raw"] for c in db.query("select raw from report_stats where report_id = ? and row_label = ?",
+                                           [row["id"], label])}
+        assert new in raws and old not in raws
+    finally:
+        running.portal.files.clear()
+        running.portal.files.update(saved)
