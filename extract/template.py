@@ -25,7 +25,7 @@ def page_lines(body: bytes) -> set[str]:
     text, _ = decode_html(body)
     root = parse_html(text)
     found = root.find("body")
-    blocks = blocks_of(found if found is not None else root, grids=False)
+    blocks = blocks_of(found if found is not None else root, grids=False, tables=False)
     return {template_key(MARKUP.sub("", b.text)) for b in blocks
             if b.kind != "table" and b.text and len(b.text) <= MAX_LINE}
 

@@ -89,8 +89,9 @@ def table_text(table: HtmlElement, texts: dict | None = None,
 class _Walker:
     """Accumulates inline text into lines and flushes a block at each block boundary."""
 
-    def __init__(self, grids: bool = True) -> None:
+    def __init__(self, grids: bool = True, tables: bool = True) -> None:
         self.grids = grids
+        self.tables = tables
         self.blocks: list[Block] = []
         self.parts: list[str] = []
         self.links: list[tuple[str, str]] = []
@@ -115,6 +116,10 @@ class _Walker:
         raws: dict[HtmlElement, str] = {}  # each cell's text_content, read once
         if tag == "table" and not is_layout_table(el, raws):
             self.flush()
+            if not self.tables:
+                self.blocks.append(Block("table", ""))
+                self.parts.append(el.tail or "")
+                return
             texts: dict[HtmlElement, str] = {}  # each cell's text, computed once for both
             text = table_text(el, texts, raws)
             self.blocks.append(Block("table", text, grid=table_grid(el, texts) if self.grids else None))
@@ -139,10 +144,11 @@ class _Walker:
             self.flush()
 
 
-def blocks_of(container: HtmlElement, grids: bool = True) -> list[Block]:
+def blocks_of(container: HtmlElement, grids: bool = True, tables: bool = True) -> list[Block]:
     """Blocks of a container subtree in document order; `grids=False` leaves table blocks'
-    `grid` None (callers that only want text or links)."""
-    walker = _Walker(grids)
+    `grid` None (callers that only want text or links), `tables=False` their text empty too
+    (callers that only want the lines around tables: a statistics table is most of a page)."""
+    walker = _Walker(grids, tables)
     walker._walk_children(container, "div")
     walker.flush()
     return walker.blocks
