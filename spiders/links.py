@@ -5,6 +5,7 @@ A URL's document type (`attachment_extension`) is crawler/documents.py's: the ca
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from urllib.parse import urljoin
 
 from lxml import html as lxml_html
@@ -44,14 +45,16 @@ def embedded_documents(text: str, base: str) -> list[tuple[str, str]]:
     return page_links(text, base)[1]
 
 
-def page_links(text: str, base: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """A report page's `anchors` and `embedded_documents` from one parse of the page."""
+def page_links(text: str, base: str, keep: Callable[[str], object] | None = None,
+               ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """A report page's `anchors` (those whose href `keep` accepts, when given: resolving
+    every navigation link of every page costs) and `embedded_documents`, from one parse."""
     from extract.classify import embedded_documents as embedded
 
     root = _parse(text)
     if root is None:  # an unparsable page links and shows nothing
         return [], []
-    return _anchors(root, base), [(url, "") for _, url in embedded(root, base)]
+    return _anchors(root, base, keep=keep), [(url, "") for _, url in embedded(root, base)]
 
 
 def is_pagination_link(url: str, text: str | None) -> bool:
@@ -75,12 +78,13 @@ def _parse(text: str) -> lxml_html.HtmlElement | None:
 _WHITESPACE = re.compile(r"\s+")
 
 
-def _anchors(root: lxml_html.HtmlElement, base: str, xpath: str | None = None) -> list[tuple[str, str]]:
+def _anchors(root: lxml_html.HtmlElement, base: str, xpath: str | None = None,
+             keep: Callable[[str], object] | None = None) -> list[tuple[str, str]]:
     elements = root.xpath(xpath) if xpath else root.iter("a")
     out = []
     for a in elements:
         href = (a.get("href") or "").strip()
-        if not href or href.startswith(("javascript:", "#", "mailto:")):
+        if not href or href.startswith(("javascript:", "#", "mailto:")) or (keep and not keep(href)):
             continue
         label = a.get("title") or a.text_content()
         out.append((urljoin(base, href), _WHITESPACE.sub("", label or "")))

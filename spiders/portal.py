@@ -257,7 +257,8 @@ class PortalSpider(PageImagesMixin, scrapy.Spider):
         yield from self.with_images(portal, response, page)  # its report images, then the page
         if not links.may_link_attachments(response.body):
             return  # most report pages: no second parse just to find no attachment
-        anchors, embedded = links.page_links(response.text, response.url)
+        # A link's document type shows in its href as in its absolute URL (path and query).
+        anchors, embedded = links.page_links(response.text, response.url, keep=attachment_extension)
         for url, text in anchors + embedded:
             if url in (page.images or {}):
                 continue  # the pages of an image report, read with the page
