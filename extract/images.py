@@ -83,9 +83,10 @@ def linked_pages(root: HtmlElement, base: str | None) -> list[tuple[HtmlElement,
     found: dict[str, HtmlElement] = {}
     for a in root.iter("a"):
         href = (a.get("href") or "").strip()
-        if href and not href.startswith(("javascript:", "#", "mailto:")):
+        # an image file's suffix shows in its href as in its absolute URL: only those are joined
+        if href and not href.startswith(("javascript:", "#", "mailto:")) and is_image_url(href):
             url = urljoin(base or "", href)
-            if is_image_url(url) and url not in found:
+            if url not in found:
                 found[url] = a
     if len(found) < 2:
         return []

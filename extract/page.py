@@ -201,6 +201,7 @@ def extract_page(body: bytes, url: str | None = None, headers: Headers = None,
     root = parse_html(text, page.warnings)
     region_hints = _fill_fields(page, root, url)
     container, how = find_container(root)
+    unfetched = _unfetched_images(root, container, url, hints)
     shown = _place_images(root, container, url, hints, page.warnings)
     embeds = classify.embedded_documents(root, url)
     if embeds and how != "cms":  # a page that shows its document: the block around the viewer
@@ -226,8 +227,11 @@ def extract_page(body: bytes, url: str | None = None, headers: Headers = None,
     page.attachments += [{"url": doc, "text": page.title or ""} for _, doc in embeds
                          if all(a["url"] != doc for a in page.attachments)]
     page.kind = classify.page_kind(page.title, page.text, blocks, page.attachments)
+    page.warnings += [f"image not fetched with its page: {image} (what it shows is not in the report)"
+                      for image in unfetched]
     if page.kind != "report":  # an image missing from a page that is no report loses no report
-        page.warnings = [w for w in page.warnings if not w.startswith(("image not archived", "image unreadable"))]
+        page.warnings = [w for w in page.warnings
+                         if not w.startswith(("image not archived", "image unreadable", "image not fetched"))]
     _finish(page, {**hints, **region_hints})
     if shown is not None and shown.ocr:
         from extract.document_fields import mark_ocr
@@ -235,6 +239,20 @@ def extract_page(body: bytes, url: str | None = None, headers: Headers = None,
         page.ocr = True
         page.cells = mark_ocr(page.cells, shown, mixed=True)
     return page
+
+
+def _unfetched_images(root: HtmlElement, container: HtmlElement, url: str | None,
+                      hints: dict[str, Any]) -> list[str]:
+    """Report images (extract/images.py's rule) the crawl did not take with this page: the
+    spider skips searching pages whose images its portal showed as chrome elsewhere, so one
+    shown both ways would be lost without a word. Only asked of crawled pages (the hint is
+    there, None when the crawl took no image)."""
+    if "page_images" not in hints:
+        return []
+    from extract.images import page_images
+
+    taken = hints.get("page_images") or {}
+    return [image for image in page_images(root, container, url) if image not in taken]
 
 
 def _place_images(root: HtmlElement, container: HtmlElement, url: str | None,
