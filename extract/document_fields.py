@@ -44,7 +44,7 @@ def document_title(blocks: list[tuple[str, object]]) -> tuple[str | None, list[i
                 picked = picked[1:]
             return metadata.clean_title("".join(texts[j] for j in picked)), picked
     for i, (kind, text) in enumerate(blocks[:6]):
-        if kind != "table" and "报告" in str(text) and len(str(text)) <= 60:
+        if kind != "table" and "报告" in str(text) and len(str(text)) <= 60 and not _SENTENCE.search(str(text)):
             return metadata.clean_title(str(text)), [i]
     return None, []
 

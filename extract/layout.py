@@ -25,12 +25,17 @@ PAGE_NUMBER = re.compile(
     r"\d{1,4}|[Pp]age\s*\d{1,4}(?:\s*of\s*\d{1,4})?|共\s*\d{1,4}\s*页\s*第\s*\d{1,4}\s*页)[\s\-—–_·•.]*$")
 _SPACE = re.compile(r"[\s\u3000\xa0]+")
 _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff（）、])\s+(?=[\u4e00-\u9fff（）、])")
+# Word and WPS set a gap between Chinese and Latin letters or digits (autospace), which a PDF's
+# text layer gives as a space: Chinese prose has none (`信息 729 条` is `信息729条`).
+_AUTOSPACE = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])[ \t]+(?=[0-9A-Za-z%])"
+                        r"|(?<=[0-9A-Za-z%])[ \t]+(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")
 _ZONE = 0.1  # the top and bottom tenth of a page is where running heads and page numbers sit
 
 
 def clean(text: str) -> str:
-    """One line of text: whitespace runs to one space, none between CJK characters."""
-    return _CJK_GAP.sub("", _SPACE.sub(" ", text or "").strip())
+    """One line of text: whitespace runs to one space, none between CJK characters nor
+    between them and Latin letters or digits."""
+    return _AUTOSPACE.sub("", _CJK_GAP.sub("", _SPACE.sub(" ", text or "").strip()))
 
 
 def table_lines(grid: Grid) -> list[str]:
@@ -92,8 +97,29 @@ def join_tables(a: PlacedTable, b: PlacedTable) -> PlacedTable | None:
         return [[row[c] for c in cols] for row in t.grid], [[row[c] for c in cols] for row in conf]
 
     (ga, ca), (gb, cb) = spread(a), spread(b)
+    if ga and gb and _row_continues(ga[-1], gb[0]):  # a row broken across the page (Word's default)
+        ga[-1] = [x + y for x, y in zip(ga[-1], gb[0], strict=True)]
+        gb, cb = gb[1:], cb[1:]
     both_ocr = a.confidence is not None or b.confidence is not None
     return PlacedTable(a.top, b.bottom, ga + gb, ca + cb if both_ocr else None, xs)
+
+
+_FIGURE = re.compile(r"[\d.,%\-—/]+")
+_ITEM_MARK = re.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}\s*[.．、])")
+
+
+def _row_continues(last: list[str], first: list[str]) -> bool:
+    """The first row after a page break is the rest of the row before it: that row holds
+    figures (a data row, not a heading row the table's head goes on from), and this one has
+    text only under the labels it continues (no figure of its own, none where that row has
+    one), and does not start an item (`3.`, `（二）`, `二、`)."""
+    if not any(first) or not any(_FIGURE.fullmatch(x) for x in last if x):
+        return False
+    for above, below in zip(last, first, strict=True):
+        if below and (not above or _FIGURE.fullmatch(above) or _FIGURE.fullmatch(below)
+                      or _ITEM_MARK.match(below)):
+            return False
+    return True
 
 
 @dataclass
@@ -227,14 +253,23 @@ def _joins(a: Line, b: Line, left: float, right: float, gap: float, paragraph: s
         return b.x0 <= left + 1.2 * size
     if a.text[-1] in _END:
         return False
-    if a.x1 < right - 1.6 * size:  # ended short of the margin
-        return False
+    if a.x1 < right - 1.6 * size and not (a.x1 >= right - 3.2 * size and _pushed_down(b.text)):
+        return False  # ended short of the margin, and not because its last word was pushed down
     ocr = a.confidence is not None  # OCR box heights vary with the glyphs: no size evidence
     if _HEADING.match(b.text) or (not ocr and abs(a.size - b.size) > 0.2 * size):
         return False
     if b.x0 > left + 1.2 * size:  # an indented first line starts a new paragraph
         return False
     return gap <= 1.2 * size
+
+
+# Punctuation no line may start with (Chinese line breaking, 禁则): the character before it is
+# carried down with it, and the line above ends a character or two short of the margin.
+_NO_LINE_START = "，。、；：！？）》」』”’%"
+
+
+def _pushed_down(text: str) -> bool:
+    return len(text) >= 2 and text[1] in _NO_LINE_START
 
 
 def _join(text: str, more: str) -> str:

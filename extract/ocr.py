@@ -141,7 +141,7 @@ def ocr_image(image: Any, scale: float = 1.0, engine: Any = None) -> PrintedPage
 
 
 # What a cached page depends on besides its pixels: bump when _ocr_gray or its engine settings change.
-CACHE_VERSION = "ocr-1:rapidocr:det0.6:rec48x48"
+CACHE_VERSION = "ocr-2:rapidocr:det0.6:rec48x48:autospace"
 
 
 class _Engines:
