@@ -13,6 +13,7 @@ import re
 import statistics
 from dataclasses import dataclass, field
 
+from extract.ideographs import unify_ideographs
 from extract.model import Grid
 
 _END = "。；：！？;:!?"
@@ -34,8 +35,8 @@ _ZONE = 0.1  # the top and bottom tenth of a page is where running heads and pag
 
 def clean(text: str) -> str:
     """One line of text: whitespace runs to one space, none between CJK characters nor
-    between them and Latin letters or digits."""
-    return _AUTOSPACE.sub("", _CJK_GAP.sub("", _SPACE.sub(" ", text or "").strip()))
+    between them and Latin letters or digits; look-alike ideographs unified."""
+    return unify_ideographs(_AUTOSPACE.sub("", _CJK_GAP.sub("", _SPACE.sub(" ", text or "").strip())))
 
 
 def table_lines(grid: Grid) -> list[str]:

@@ -29,7 +29,7 @@ from extract.layout import Line, PlacedTable, PrintedPage, clean
 _INK = 160  # grey level below which a pixel is ink
 _DET_SCALE = 0.6  # text is found on a reduced page (5x faster), read at full resolution
 _PAGE_RATIO = 1.5  # an image taller than this many widths is pages stacked (a 长图): cut it
-_PDFIUM = threading.Lock()  # pdfium is not thread-safe (a lock, not a cache: extract stays pure)
+PDFIUM_LOCK = threading.Lock()  # pdfium is not thread-safe (a lock, not a cache: extract stays pure)
 MAX_PIXELS = 60_000_000  # a larger image is refused (a decompression bomb, not a report)
 
 
@@ -85,7 +85,7 @@ def render_pdf_pages(body: bytes, numbers: list[int], dpi: int) -> list[Any]:
     """Pages of a PDF as greyscale PIL images (pypdfium2 renders any image codec a scan uses)."""
     import pypdfium2
 
-    with _PDFIUM:
+    with PDFIUM_LOCK:
         pdf = pypdfium2.PdfDocument(body)
         try:
             return [pdf[n].render(scale=dpi / 72, grayscale=True).to_pil() for n in numbers]

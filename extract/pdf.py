@@ -4,19 +4,28 @@ The text layer is read with pdfminer.six; tables drawn with ruling lines (what W
 reportlab print) are rebuilt by extract/lattice.py, and rows of three or more separated pieces
 of text outside them form unruled tables. A page without a text layer (a scan) is rendered
 with pypdfium2 and read by OCR (extract/ocr.py).
+
+A text layer can be there and still say nothing: a font without a Unicode map (pdfminer gives
+`(cid:2913)` for each glyph), strings pdfminer fails to decrypt in an owner-password PDF, glyphs
+in the private-use area. Such a page is read again with pdfium, which also maps glyphs by the
+font's own tables, and by OCR when pdfium cannot map them either: never kept as noise.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 
-from extract.lattice import MAX_RULINGS, Lattice, inside, lattices
+from extract.lattice import MAX_RULINGS, Lattice, Piece, inside, lattices
 from extract.layout import Line, PlacedTable, PrintedPage, clean
 
 MAX_PDF_PAGES = 300
 _MIN_TEXT = 20  # characters: a page with less text than this and an image is a scan
 OCR_DPI = 200
+# a glyph with no Unicode: pdfminer's (cid:N), U+FFFD, private-use and control characters
+_UNMAPPED = re.compile(r"\(cid:\d+\)|[\ue000-\uf8ff\ufffd\x00-\x08\x0b\x0c\x0e-\x1f]")
+_UNREADABLE = 0.25  # share of a page's glyphs without Unicode beyond which its text is noise
 
 
 def _walk(obj: object) -> Iterator[object]:
@@ -33,6 +42,7 @@ def read_pdf(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
 
     pages: list[PrintedPage] = []
     scanned: list[int] = []
+    unmapped: dict[int, tuple[list[Lattice], list[Line], list[Piece]]] = {}
     ruled = False
     for number, page in enumerate(extract_pages(io.BytesIO(body), laparams=LAParams(),
                                                 maxpages=MAX_PDF_PAGES)):
@@ -41,35 +51,153 @@ def read_pdf(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
         ruled = ruled or bool(found)
         lines = _text_lines(page, height)
         chars = sum(len(s.text) for s in lines)
+        pages.append(PrintedPage(width, height))
         if chars < _MIN_TEXT and any(isinstance(o, LTImage) for o in _walk(page)):
             scanned.append(number)
-            pages.append(PrintedPage(width, height))
             continue
-        printed = PrintedPage(width, height)
-        boxes = [lat.bbox for lat in found]
-        for lat in found:
-            grid = lat.grid()
-            if grid:
-                printed.tables.append(PlacedTable(height - lat.bbox[3], height - lat.bbox[1], grid,
-                                                  xs=lat.xs))
-        free = [s for s in lines if not any(
-            inside((s.x0 + s.x1) / 2, height - (s.top + s.bottom) / 2, b) for b in boxes)]
-        printed.lines, unruled = _unruled_tables(free)
-        printed.tables += unruled
-        pages.append(printed)
+        if unmapped_glyphs(lines):
+            unmapped[number] = (found, lines, _chars(page))
+            continue
+        _fill(found, _chars(page))
+        _place(pages[number], found, lines)
     warnings = ["pdf tables rebuilt from ruling lines" if ruled
                 else "pdf tables rebuilt from text positions"]
+    unreadable: list[int] = []
+    if unmapped:
+        kept, unreadable = _read_with_pdfium(body, unmapped, pages)
+        if kept:
+            warnings.append(f"pdf: {len(kept)} of {len(pages)} pages have glyphs pdfminer cannot "
+                            f"map to Unicode; read with pdfium (pages {_numbers(kept)})")
+        if unreadable:
+            warnings.append(f"ocr: {len(unreadable)} of {len(pages)} pdf pages have a text layer "
+                            f"without Unicode (pages {_numbers(unreadable)}) and were read by OCR")
     if scanned:
+        warnings.append(f"ocr: {len(scanned)} of {len(pages)} pdf pages have no text layer and "
+                        "were read by OCR")
+    if scanned or unreadable:
         from extract.ocr import ocr_image, render_pdf_pages
 
-        images = render_pdf_pages(body, scanned, OCR_DPI)
-        for number, image in zip(scanned, images, strict=True):
+        numbers = sorted(scanned + unreadable)
+        images = render_pdf_pages(body, numbers, OCR_DPI)
+        for number, image in zip(numbers, images, strict=True):
             page = pages[number]
             read = ocr_image(image, scale=72 / OCR_DPI, engine=ocr_engine)
             page.lines, page.tables = read.lines, read.tables
-        warnings.append(f"ocr: {len(scanned)} of {len(pages)} pdf pages have no text layer and "
-                        "were read by OCR")
     return pages, warnings
+
+
+def unmapped_glyphs(lines: list[Line]) -> int:
+    """How many of the lines' glyphs have no Unicode (each `(cid:N)` is one glyph)."""
+    return sum(len(_UNMAPPED.findall(s.text)) for s in lines)
+
+
+def _unreadable(lines: list[Line], bad: int) -> bool:
+    glyphs = sum(len(_UNMAPPED.sub("x", s.text)) for s in lines)
+    return bad > _UNREADABLE * max(glyphs, 1)
+
+
+def _numbers(pages: list[int]) -> str:
+    return ", ".join(str(n + 1) for n in pages)
+
+
+def _place(printed: PrintedPage, found: list[Lattice], lines: list[Line]) -> None:
+    """A page's ruled tables, and its other lines as text or as unruled tables."""
+    height = printed.height
+    boxes = [lat.bbox for lat in found]
+    for lat in found:
+        grid = lat.grid()
+        if grid:
+            printed.tables.append(PlacedTable(height - lat.bbox[3], height - lat.bbox[1], grid,
+                                              xs=lat.xs))
+    free = [s for s in lines if not any(
+        inside((s.x0 + s.x1) / 2, height - (s.top + s.bottom) / 2, b) for b in boxes)]
+    printed.lines, unruled = _unruled_tables(free)
+    printed.tables += unruled
+
+
+def _read_with_pdfium(body: bytes, unmapped: dict[int, tuple[list[Lattice], list[Line], list[Piece]]],
+                      pages: list[PrintedPage]) -> tuple[list[int], list[int]]:
+    """Pages with glyphs pdfminer could not map, placed as pdfium reads them where it maps
+    more, else as pdfminer read them unless that is noise; the pages pdfium read, and those
+    whose text is noise either way (for OCR)."""
+    by_pdfium, unreadable = [], []
+    for number, (lines, chars) in pdfium_text(body, list(unmapped)).items():
+        found, mined, mined_chars = unmapped[number]
+        bad, better = unmapped_glyphs(mined), unmapped_glyphs(lines)
+        if better < bad and not _unreadable(lines, better):
+            by_pdfium.append(number)
+        elif not _unreadable(mined, bad):
+            lines, chars = mined, mined_chars  # a few symbols without Unicode (a bullet font)
+        else:
+            unreadable.append(number)
+            continue
+        _fill(found, chars)
+        _place(pages[number], found, lines)
+    return by_pdfium, unreadable
+
+
+def pdfium_text(body: bytes, numbers: list[int]) -> dict[int, tuple[list[Line], list[Piece]]]:
+    """Pages' text as pdfium reads it: lines (y down) and each glyph's centre (y up).
+
+    pdfium marks the line breaks it infers with generated characters; a line is also split
+    where a gap wider than a character separates two glyphs (table cells printed without rules
+    stay separate pieces, as pdfminer gives them)."""
+    import pypdfium2
+    import pypdfium2.raw as raw
+
+    from extract.ocr import PDFIUM_LOCK
+
+    out: dict[int, tuple[list[Line], list[Piece]]] = {}
+    with PDFIUM_LOCK:
+        pdf = pypdfium2.PdfDocument(body)
+        try:
+            for number in numbers:
+                page = pdf[number]
+                height = page.get_height()
+                text = page.get_textpage()
+                glyphs = []
+                for i in range(text.count_chars()):
+                    char = chr(raw.FPDFText_GetUnicode(text, i))
+                    generated = bool(raw.FPDFText_IsGenerated(text, i))
+                    glyphs.append((char, generated, text.get_charbox(i, loose=True),
+                                   raw.FPDFText_GetFontSize(text, i)))
+                out[number] = _pdfium_lines(glyphs, height)
+        finally:
+            pdf.close()
+    return out
+
+
+def _pdfium_lines(glyphs: list, height: float) -> tuple[list[Line], list[Piece]]:
+    lines: list[Line] = []
+    pieces: list[Piece] = []
+    run: list = []
+
+    def flush() -> None:
+        text = clean("".join(g[0] for g in run))
+        if text:
+            boxes = [g[2] for g in run]
+            sizes = sorted(g[3] for g in run)
+            lines.append(Line(min(b[0] for b in boxes), height - max(b[3] for b in boxes),
+                              max(b[2] for b in boxes), height - min(b[1] for b in boxes),
+                              text, sizes[len(sizes) // 2]))
+        run.clear()
+
+    for char, generated, box, size in glyphs:
+        if generated:
+            if char in "\r\n":
+                flush()
+            continue
+        if run:
+            last_box, last_size = run[-1][2], run[-1][3]
+            middle, last_middle = (box[1] + box[3]) / 2, (last_box[1] + last_box[3]) / 2
+            if (box[0] - last_box[2] > max(size, last_size)
+                    or abs(middle - last_middle) > 0.6 * max(size, last_size)):
+                flush()
+        run.append((char, generated, box, size))
+        if char.strip():
+            pieces.append(((box[0] + box[2]) / 2, (box[1] + box[3]) / 2, char, None))
+    flush()
+    return lines, pieces
 
 
 def _text_lines(page: object, height: float) -> list[Line]:
@@ -119,8 +247,8 @@ def _unruled_tables(lines: list[Line]) -> tuple[list[Line], list[PlacedTable]]:
 
 
 def _lattices(page: object) -> list[Lattice]:
-    """Ruled tables of a page from its drawn lines and rectangles, with their characters."""
-    from pdfminer.layout import LTChar, LTCurve
+    """Ruled tables of a page from its drawn lines and rectangles (their characters: _fill)."""
+    from pdfminer.layout import LTCurve
 
     vertical: list[tuple[float, float, float]] = []
     horizontal: list[tuple[float, float, float]] = []
@@ -139,12 +267,23 @@ def _lattices(page: object) -> list[Lattice]:
             return []
     if not vertical or not horizontal:
         return []
-    found = lattices(vertical, horizontal)
-    for obj in _walk(page):
-        if isinstance(obj, LTChar) and obj.get_text().strip():
-            cx, cy = (obj.x0 + obj.x1) / 2, (obj.y0 + obj.y1) / 2
-            for lat in found:
-                if inside(cx, cy, lat.bbox, 0):
-                    lat.pieces.append((cx, cy, obj.get_text(), None))
-                    break
-    return found
+    return lattices(vertical, horizontal)
+
+
+def _chars(page: object) -> list[Piece]:
+    """Each printed character's centre (y up) and text, as pdfminer reads them."""
+    from pdfminer.layout import LTChar
+
+    return [((c.x0 + c.x1) / 2, (c.y0 + c.y1) / 2, c.get_text(), None) for c in _walk(page)
+            if isinstance(c, LTChar) and c.get_text().strip()]
+
+
+def _fill(found: list[Lattice], chars: list[Piece]) -> None:
+    """Each character into the ruled table it is printed in."""
+    if not found:
+        return
+    for piece in chars:
+        for lat in found:
+            if inside(piece[0], piece[1], lat.bbox, 0):
+                lat.pieces.append(piece)
+                break

@@ -7,6 +7,7 @@ import re
 from lxml import etree
 from lxml import html as lxml_html
 
+from extract.ideographs import unify_ideographs
 from extract.model import Grid
 
 _SPACE = re.compile(r"[\s\u3000\xa0]+")
@@ -31,7 +32,7 @@ def string_value(el: lxml_html.HtmlElement) -> str:
 
 def clean_cell_text(raw: str) -> str:
     """`cell_text` of a cell whose string_value is `raw`."""
-    text = _SPACE.sub(" ", raw).strip()
+    text = unify_ideographs(_SPACE.sub(" ", raw).strip())
     return _CJK_GAP.sub("", text) if " " in text else text  # _SPACE left no other whitespace
 
 

@@ -14,6 +14,7 @@ from itertools import islice
 
 from lxml.html import HtmlElement
 
+from extract.ideographs import unify_ideographs
 from extract.model import Grid
 from extract.tables import cell_text, clean_cell_text, string_value, table_grid
 
@@ -43,8 +44,9 @@ class Block:
 
 
 def clean_line(text: str) -> str:
-    """Collapse every kind of space to one ASCII space; punctuation is left as published."""
-    return _SPACES.sub(" ", text).strip()
+    """Collapse every kind of space to one ASCII space, unify look-alike ideographs
+    (extract/ideographs.py); punctuation is left as published."""
+    return unify_ideographs(_SPACES.sub(" ", text).strip())
 
 
 def is_layout_table(table: HtmlElement, raws: dict[HtmlElement, str] | None = None) -> bool:

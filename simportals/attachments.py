@@ -85,7 +85,9 @@ def _layout(spec: ReportSpec) -> dict:
 
 
 @lru_cache(maxsize=8)
-def pdf_bytes(spec: ReportSpec) -> bytes:
+def pdf_bytes(spec: ReportSpec, protect: bool = False) -> bytes:
+    """The report as a word processor's PDF would print it; `protect`: with an owner password
+    and no user password (opens for anyone, copying text "forbidden"), as many portals post."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -142,9 +144,15 @@ def pdf_bytes(spec: ReportSpec) -> bytes:
         canvas.restoreState()
 
     buf = io.BytesIO()
+    encrypt = None
+    if protect:
+        from reportlab.lib.pdfencrypt import StandardEncryption
+
+        encrypt = StandardEncryption("", ownerPassword=f"{spec.key}-owner", canPrint=1,
+                                     canModify=0, canCopy=0, canAnnotate=0, strength=128)
     doc = SimpleDocTemplate(buf, pagesize=A4, title=spec.title, author=spec.body.name,
                             leftMargin=lay["margin"], rightMargin=lay["margin"], topMargin=60,
-                            bottomMargin=54, invariant=1)
+                            bottomMargin=54, invariant=1, encrypt=encrypt)
     doc.build(story, onFirstPage=furniture, onLaterPages=furniture)
     return buf.getvalue()
 

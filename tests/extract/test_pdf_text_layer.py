@@ -1,0 +1,78 @@
+"""PDFs whose text layer is there but does not say what is printed: strings pdfminer cannot
+decrypt in an owner-password PDF (as many portals post, copying "forbidden"), a font without a
+Unicode map. Their text is never kept as noise: read with pdfium, else by OCR, and said so."""
+
+from __future__ import annotations
+
+import io
+
+from extract import extract_page
+from simportals.attachments import pdf_bytes
+from simportals.plan import plan
+
+SPEC = next(s for s in plan(0, 1, 0) if s.template == "2021")
+PDF = [("Content-Type", "application/pdf")]
+SENTENCE = "本年度主动公开政府信息2428条，其中规章0件。"
+
+
+def _read(body: bytes):
+    return extract_page(body, url="http://x.gov.cn/P020240101.pdf", headers=PDF)
+
+
+def _rows(page):
+    return [(c.table, c.row_key, c.col_key, c.value) for c in page.cells]
+
+
+def test_owner_password_pdf_reads_as_the_open_one():
+    protected, plain = pdf_bytes(SPEC, protect=True), pdf_bytes(SPEC)
+    assert b"/Encrypt" in protected
+    page, same = _read(protected), _read(plain)
+    assert page.kind == "report" and "(cid:" not in page.text
+    assert page.text == same.text and _rows(page) == _rows(same) and len(page.cells) > 150
+    assert (page.title, page.year, page.stats) == (same.title, same.year, same.stats)
+    assert any("read with pdfium" in w for w in page.warnings)
+    assert not any("read with pdfium" in w for w in same.warnings)
+
+
+def _one_font_page(text: str, lines: int = 4, unicode_map: bool = True) -> bytes:
+    """A small page printed in an embedded TrueType subset; without its ToUnicode map the
+    glyph codes mean nothing to any reader (the key is renamed, so offsets stay valid)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("zenhei", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+                                   subfontIndex=0))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(360, 60 + 24 * lines), invariant=1)
+    c.setFont("zenhei", 12)
+    for i in range(lines):
+        c.drawString(24, 30 + 24 * (lines - 1 - i), text)
+    c.save()
+    body = buf.getvalue()
+    return body if unicode_map else body.replace(b"/ToUnicode", b"/ToUnicodX")
+
+
+def test_a_font_without_unicode_is_read_by_ocr():
+    page = _read(_one_font_page(SENTENCE, unicode_map=False))
+    assert page.ocr and any("without Unicode" in w and "OCR" in w for w in page.warnings)
+    assert SENTENCE.rstrip("。") in page.text.replace("\n", "")
+    assert not any(ch < " " and ch not in "\t\n" for ch in page.text)
+
+
+def test_a_few_symbols_without_unicode_keep_the_text_layer():
+    """A bullet in a symbol font maps to the private-use area: that is not a reason to OCR."""
+    page = _read(_one_font_page("\uf0b7" + SENTENCE))
+    assert not page.ocr and SENTENCE in page.text
+    assert not any("pdfium" in w or "OCR" in w for w in page.warnings)
+
+
+def test_look_alike_ideographs_are_searchable_text():
+    """A font mapping 工 to the Kangxi radical ⼯ and 门 to the radical ⻔ prints the same page;
+    the text and the cells use the characters a search is typed with."""
+    look_alike = "本年度⻔户⽹站主动公开政府信息2428条，其中规章0件。"
+    page = _read(_one_font_page(look_alike))
+    assert "本年度门户网站主动公开政府信息2428条" in page.text and "⻔" not in page.text
+    html = "<html><body><div class='content'><p>" + look_alike * 3 + "</p><table><tr><td>⼯作</td>" \
+           "<td>1</td></tr></table></div></body></html>"
+    assert "门户网站" in extract_page(html.encode(), url="http://x.gov.cn/a.html").text
