@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from extract.lattice import MAX_RULINGS, Lattice, Piece, inside, lattices
 from extract.layout import Line, PlacedTable, PrintedPage, clean
@@ -37,15 +38,13 @@ def _walk(obj: object) -> Iterator[object]:
 
 def read_pdf(body: bytes, ocr_engine: object | None = None) -> tuple[list[PrintedPage], list[str]]:
     """Every page as a PrintedPage (y down, in points); warnings say what was OCR'd."""
-    from pdfminer.high_level import extract_pages
-    from pdfminer.layout import LAParams, LTImage
+    from pdfminer.layout import LTImage
 
     pages: list[PrintedPage] = []
     scanned: list[int] = []
     unmapped: dict[int, tuple[list[Lattice], list[Line], list[Piece]]] = {}
     ruled = False
-    for number, page in enumerate(extract_pages(io.BytesIO(body), laparams=LAParams(),
-                                                maxpages=MAX_PDF_PAGES)):
+    for number, page in enumerate(_layout_pages(body)):
         width, height = page.width, page.height
         found = _lattices(page)
         ruled = ruled or bool(found)
@@ -84,6 +83,54 @@ def read_pdf(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
             read = ocr_image(image, scale=72 / OCR_DPI, engine=ocr_engine)
             page.lines, page.tables = read.lines, read.tables
     return pages, warnings
+
+
+def _layout_pages(body: bytes) -> Iterator[object]:
+    """pdfminer's layout of each page (as `extract_pages`), overprinted glyphs printed once."""
+    from pdfminer.layout import LAParams
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
+
+    resources = PDFResourceManager(caching=True)
+    device = _overprint_aggregator()(resources, laparams=LAParams())
+    interpreter = PDFPageInterpreter(resources, device)
+    for page in PDFPage.get_pages(io.BytesIO(body), maxpages=MAX_PDF_PAGES, caching=True):
+        interpreter.process_page(page)
+        yield device.get_result()
+
+
+_OVERPRINT = 1.0  # points: a glyph this close to the same glyph already printed is a repeat
+
+
+@lru_cache(maxsize=1)
+def _overprint_aggregator() -> type:
+    """pdfminer's page aggregator that keeps one of each glyph printed twice in one place.
+
+    Word processors and PDF printers make bold of a font without a bold face by printing each
+    glyph again a fraction of a point aside; pdfminer reads both (`报报告告`, or every line
+    twice), pdfium and readers show one."""
+    from pdfminer.converter import PDFPageAggregator
+
+    class OverprintAggregator(PDFPageAggregator):
+        def begin_page(self, page: object, ctm: object) -> None:
+            super().begin_page(page, ctm)
+            self.printed: dict[tuple[str, int], list[tuple[float, float]]] = {}
+
+        def render_char(self, *args: object, **kwargs: object) -> float:
+            advance = super().render_char(*args, **kwargs)
+            char = self.cur_item._objs[-1]
+            text = char.get_text()
+            if text.strip():
+                key = round(char.x0 / _OVERPRINT)
+                for k in (key - 1, key, key + 1):
+                    for x, y in self.printed.get((text, k), ()):
+                        if abs(x - char.x0) <= _OVERPRINT and abs(y - char.y0) <= _OVERPRINT:
+                            self.cur_item._objs.pop()  # what LTLayoutContainer.add appended
+                            return advance
+                self.printed.setdefault((text, key), []).append((char.x0, char.y0))
+            return advance
+
+    return OverprintAggregator
 
 
 def unmapped_glyphs(lines: list[Line]) -> int:

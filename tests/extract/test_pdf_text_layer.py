@@ -76,3 +76,39 @@ def test_look_alike_ideographs_are_searchable_text():
     html = "<html><body><div class='content'><p>" + look_alike * 3 + "</p><table><tr><td>⼯作</td>" \
            "<td>1</td></tr></table></div></body></html>"
     assert "门户网站" in extract_page(html.encode(), url="http://x.gov.cn/a.html").text
+
+
+def test_overprinted_bold_is_read_once():
+    """Bold made by printing each glyph again 0.3 pt aside (a font without a bold face): the
+    title, a heading printed glyph by glyph, and the figures of a ruled table, each read once."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    from extract.pdf import read_pdf
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    title = "某某区人民政府2023年政府信息公开工作年度报告"
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, invariant=1)
+    for dx in (0, 0.3):
+        c.setFont("STSong-Light", 18)
+        c.drawString(80 + dx, 760, title)
+    c.setFont("STSong-Light", 12)
+    x = 72.0
+    for ch in "一、总体情况":
+        for dx in (0, 0.3):
+            c.drawString(x + dx, 720, ch)
+        x += 12
+    c.drawString(72, 700, SENTENCE)
+    rows = [["信息内容", "本年制发件数", "本年废止件数"], ["规章", "12", "3"], ["规范性文件", "40", "7"]]
+    for r, row in enumerate(rows):
+        for col, text in enumerate(row):
+            c.rect(72 + col * 150, 640 - r * 24, 150, 24)
+            for dx in (0, 0.3):
+                c.drawString(78 + col * 150 + dx, 648 - r * 24, text)
+    c.save()
+    pages, _warnings = read_pdf(buf.getvalue())
+    texts = [line.text for line in pages[0].lines]
+    assert texts == [title, "一、总体情况", SENTENCE]
+    assert [t.grid for t in pages[0].tables] == [rows]
