@@ -187,12 +187,22 @@ _LEGACY_NORMS = [(name, tuple(normalise(w) for w in words)) for name, words in L
 
 
 _INNER_PUNCT = re.compile(r"[、,，]")
+# an enumerator OCR read without its mark (`2没有…` for `2.没有…`), or the mark without its
+# numeral (`、本年新收…` for `一、本年新收…`): `core` could not strip it
+_DAMAGED_ENUM = re.compile(r"^(?:\d{1,2}[、.．]?|[、.．])(?=[\u4e00-\u9fff])")
 
 
 def _unpunctuated_match(p: str, c: str) -> bool:
-    """Long labels equal but for the commas inside them, which OCR may miss or misread."""
-    p, c = _INNER_PUNCT.sub("", p), _INNER_PUNCT.sub("", c)
-    return len(c) >= 8 and _cores_match(p, c)
+    """Long labels equal but for what OCR misses or misreads: the commas inside them, a
+    damaged enumerator, and one character in ten of the label (at most two) read as another
+    (`逐期` for `逾期`)."""
+    p, c = _INNER_PUNCT.sub("", _DAMAGED_ENUM.sub("", p)), _INNER_PUNCT.sub("", c)
+    if len(c) < 8:
+        return False
+    if _cores_match(p, c):
+        return True
+    misread = sum(a != b for a, b in zip(p, c, strict=False))  # c is a prefix length of p
+    return len(c) >= 10 and len(p) >= len(c) and misread <= min(2, len(c) // 10)
 
 
 def t3_row_key(version: str, labels: list[str]) -> str | None:
