@@ -141,7 +141,7 @@ def ocr_image(image: Any, scale: float = 1.0, engine: Any = None) -> PrintedPage
 
 
 # What a cached page depends on besides its pixels: bump when _ocr_gray or its engine settings change.
-CACHE_VERSION = "ocr-3:rapidocr:det0.6:rec48x48:autospace:level"
+CACHE_VERSION = "ocr-4:rapidocr:det0.6:rec48x48:autospace:level:upright"
 
 
 class _Engines:
@@ -240,9 +240,50 @@ def level(gray: Any) -> Any:
     return cv2.warpAffine(gray, turn, (width, height), flags=cv2.INTER_LINEAR, borderValue=255)
 
 
+_ORIENT_SCALE = 0.2  # text lines are found on a page this small well enough to tell their direction
+
+
+def _line_boxes(gray: Any, engine: Any) -> list[tuple[int, int, int, int]]:
+    """Boxes (full-size pixels) of the text lines found on a reduced page."""
+    import cv2
+
+    small = cv2.resize(gray, None, fx=_ORIENT_SCALE, fy=_ORIENT_SCALE, interpolation=cv2.INTER_AREA)
+    boxes, _ = engine.text_det(cv2.cvtColor(small, cv2.COLOR_GRAY2BGR))
+    return [tuple(int(v / _ORIENT_SCALE) for v in (*box.min(axis=0), *box.max(axis=0)))
+            for box in ([] if boxes is None else boxes)]
+
+
+def upright(gray: Any, engine: Any) -> Any:
+    """The page turned so its text reads left to right, top to bottom.
+
+    A landscape table page scanned portrait, or a sheet fed upside down: text lines found
+    standing (taller than wide, most of them) mean a quarter turn; then the recogniser's
+    direction classifier, on the longest lines, says whether they read upside down."""
+    import cv2
+
+    boxes = _line_boxes(gray, engine)
+    wide = [b for b in boxes if b[2] - b[0] > 1.5 * (b[3] - b[1])]
+    tall = [b for b in boxes if b[3] - b[1] > 1.5 * (b[2] - b[0])]
+    if len(tall) >= 3 and len(tall) > 2 * len(wide):
+        gray = cv2.rotate(gray, cv2.ROTATE_90_CLOCKWISE)
+        boxes = _line_boxes(gray, engine)
+        wide = [b for b in boxes if b[2] - b[0] > 1.5 * (b[3] - b[1])]
+    longest = sorted(wide, key=lambda b: b[0] - b[2])[:12]
+    crops = [cv2.cvtColor(gray[y0:y1, x0:x1], cv2.COLOR_GRAY2BGR) for x0, y0, x1, y1 in longest
+             if x1 > x0 and y1 > y0]
+    if len(crops) < 3:
+        return gray
+    _, votes, _ = engine.text_cls(crops)
+    upside_down = sum(float(score) for label, score in votes if label == "180")
+    if upside_down > 2 * sum(float(score) for label, score in votes if label == "0"):
+        gray = cv2.rotate(gray, cv2.ROTATE_180)
+    return gray
+
+
 def _ocr_gray(gray: Any, scale: float, engine: Any) -> PrintedPage:
     import cv2
 
+    gray = upright(gray, engine)
     gray = level(gray)  # ruling lines are found as long level strokes; a skewed scan breaks them
     height, width = gray.shape
     vertical, horizontal, rules = _rulings(gray)

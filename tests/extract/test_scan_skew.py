@@ -63,3 +63,20 @@ def test_a_different_label_is_not_a_misread():
     from extract.codebook import t3_row_key
 
     assert t3_row_key("2021", ["三、本年度办理结果", "（六）其他处理", "2.申请人逾期未按要求提交材料"]) is None
+
+
+@pytest.fixture(scope="module")
+def top_of_first_page(images):
+    first = images[0]
+    top = first.crop((0, 0, first.width, int(first.height * 0.25)))
+    lines = [line.text for line in ocr_image(top, scale=72 / 200).lines]
+    assert any("政府信息公开工作年度报告" in t for t in lines)
+    return top, lines
+
+
+@pytest.mark.parametrize("turn", [90, 180, 270])
+def test_a_turned_page_is_read_upright(top_of_first_page, turn):
+    """A sheet fed sideways or upside down: the same lines as the upright sheet."""
+    top, upright_lines = top_of_first_page
+    turned = [line.text for line in ocr_image(top.rotate(turn, expand=True), scale=72 / 200).lines]
+    assert turned == upright_lines
