@@ -98,15 +98,48 @@ def join_tables(a: PlacedTable, b: PlacedTable) -> PlacedTable | None:
         return [[row[c] for c in cols] for row in t.grid], [[row[c] for c in cols] for row in conf]
 
     (ga, ca), (gb, cb) = spread(a), spread(b)
+    head = _repeated_head(ga, gb)
+    gb, cb = gb[head:], cb[head:]
     if ga and gb and _row_continues(ga[-1], gb[0]):  # a row broken across the page (Word's default)
         ga[-1] = [x + y for x, y in zip(ga[-1], gb[0], strict=True)]
         gb, cb = gb[1:], cb[1:]
+    if ga:
+        _carry_merged_labels(ga[-1], ca[-1], gb, cb)
     both_ocr = a.confidence is not None or b.confidence is not None
     return PlacedTable(a.top, b.bottom, ga + gb, ca + cb if both_ocr else None, xs)
 
 
 _FIGURE = re.compile(r"[\d.,%\-—/]+")
 _ITEM_MARK = re.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}\s*[.．、])")
+
+
+def _carry_merged_labels(last: list[str], last_conf: list, rows: Grid, conf: list) -> None:
+    """A label cell merged down across the page break (`（六）其他处理` over rows on both pages)
+    prints its text on the first page only: its blank top on the next page is that label,
+    down to the first row with something of its own in that column."""
+    for c, label in enumerate(last):
+        if not label or _FIGURE.fullmatch(label):
+            continue
+        for r, row in enumerate(rows):
+            if row[c] or not any(x and not _FIGURE.fullmatch(x) for x in row[c + 1:]):
+                break
+            row[c], conf[r][c] = label, last_conf[c]
+
+
+def _repeated_head(a: Grid, b: Grid) -> int:
+    """How many rows of the head the piece after a page break repeats (Word's 重复标题行):
+    its first rows as the table's first rows, text without figures (four cells in five the
+    same, for OCR's misreads)."""
+    n = 0
+    while n < min(len(a), len(b) - 1):
+        above, below = a[n], b[n]
+        if any(_FIGURE.fullmatch(x) for x in above if x):
+            break
+        filled = [(x, y) for x, y in zip(above, below, strict=True) if x or y]
+        if not filled or sum(x == y for x, y in filled) < 0.8 * len(filled):
+            break
+        n += 1
+    return n
 
 
 def _row_continues(last: list[str], first: list[str]) -> bool:

@@ -222,6 +222,7 @@ def docx_bytes(spec: ReportSpec) -> bytes:
                         cells[r * width + c].text = text
             for r0, c0, r1, c1 in spans:
                 cells[r0 * width + c0].merge(cells[r1 * width + c1])
+            _repeat_head(t, grid)
         elif kind == "title":
             p = d.add_paragraph(payload)
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -233,6 +234,18 @@ def docx_bytes(spec: ReportSpec) -> bytes:
     buf = io.BytesIO()
     d.save(buf)
     return _stable_zip(buf.getvalue())
+
+
+def _repeat_head(table, grid: list[list[str]]) -> None:
+    """Word's 重复标题行 on the rows above the first value (a figure, or `/` for none): a table
+    a page break splits prints its head again on the next page, as word processors' PDFs of
+    the report show."""
+    from docx.oxml import OxmlElement
+
+    head = next((r for r, row in enumerate(grid) if any(x.isdigit() or x in "/—-" and x
+                                                        for x in row)), 0)
+    for row in table.rows[:head]:
+        row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
 
 
 def xlsx_bytes(spec: ReportSpec) -> bytes:
