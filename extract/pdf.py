@@ -14,6 +14,7 @@ font's own tables, and by OCR when pdfium cannot map them either: never kept as 
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Iterator
 from functools import lru_cache
@@ -44,7 +45,10 @@ def read_pdf(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
     scanned: list[int] = []
     unmapped: dict[int, tuple[list[Lattice], list[Line], list[Piece]]] = {}
     ruled = False
-    for number, page in enumerate(_layout_pages(body)):
+    watermarks: dict[str, list[int]] = {}
+    for number, (page, slanted_text) in enumerate(_layout_pages(body)):
+        if slanted_text:
+            watermarks.setdefault(slanted_text, []).append(number)
         width, height = page.width, page.height
         found = _lattices(page)
         ruled = ruled or bool(found)
@@ -61,6 +65,9 @@ def read_pdf(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
         _place(pages[number], found, lines)
     warnings = ["pdf tables rebuilt from ruling lines" if ruled
                 else "pdf tables rebuilt from text positions"]
+    for text, numbers in watermarks.items():
+        warnings.append(f"pdf: text printed at a slant (a watermark) left out of pages "
+                        f"{_numbers(numbers)}: {text[:80]}")
     unreadable: list[int] = []
     if unmapped:
         kept, unreadable = _read_with_pdfium(body, unmapped, pages)
@@ -85,52 +92,67 @@ def read_pdf(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
     return pages, warnings
 
 
-def _layout_pages(body: bytes) -> Iterator[object]:
-    """pdfminer's layout of each page (as `extract_pages`), overprinted glyphs printed once."""
+def _layout_pages(body: bytes) -> Iterator[tuple[object, str]]:
+    """pdfminer's layout of each page (as `extract_pages`), overprinted glyphs printed once and
+    slanted ones left out; with each page, the text of those left out."""
     from pdfminer.layout import LAParams
     from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
     from pdfminer.pdfpage import PDFPage
 
     resources = PDFResourceManager(caching=True)
-    device = _overprint_aggregator()(resources, laparams=LAParams())
+    device = _page_aggregator()(resources, laparams=LAParams())
     interpreter = PDFPageInterpreter(resources, device)
     for page in PDFPage.get_pages(io.BytesIO(body), maxpages=MAX_PDF_PAGES, caching=True):
         interpreter.process_page(page)
-        yield device.get_result()
+        yield device.get_result(), "".join(device.slanted)
 
 
 _OVERPRINT = 1.0  # points: a glyph this close to the same glyph already printed is a repeat
+_SLANT = 5.0  # degrees off the page's axes beyond which a glyph is a watermark, not text
+
+
+def slanted(a: float, b: float) -> bool:
+    """A glyph whose baseline (text matrix a, b) runs neither along nor across the page."""
+    angle = math.degrees(math.atan2(b, a)) % 90
+    return _SLANT < angle < 90 - _SLANT
 
 
 @lru_cache(maxsize=1)
-def _overprint_aggregator() -> type:
-    """pdfminer's page aggregator that keeps one of each glyph printed twice in one place.
+def _page_aggregator() -> type:
+    """pdfminer's page aggregator, keeping only the glyphs a reader takes for the text.
 
     Word processors and PDF printers make bold of a font without a bold face by printing each
     glyph again a fraction of a point aside; pdfminer reads both (`报报告告`, or every line
-    twice), pdfium and readers show one."""
+    twice), pdfium and readers show one. A watermark (`内部资料`, the issuer's name) is printed
+    across the page at a slant: its glyphs would fall into the lines of the text."""
     from pdfminer.converter import PDFPageAggregator
 
-    class OverprintAggregator(PDFPageAggregator):
+    class PageAggregator(PDFPageAggregator):
         def begin_page(self, page: object, ctm: object) -> None:
             super().begin_page(page, ctm)
             self.printed: dict[tuple[str, int], list[tuple[float, float]]] = {}
+            self.slanted: list[str] = []
 
         def render_char(self, *args: object, **kwargs: object) -> float:
             advance = super().render_char(*args, **kwargs)
             char = self.cur_item._objs[-1]
             text = char.get_text()
-            if text.strip():
-                key = round(char.x0 / _OVERPRINT)
-                for k in (key - 1, key, key + 1):
-                    for x, y in self.printed.get((text, k), ()):
-                        if abs(x - char.x0) <= _OVERPRINT and abs(y - char.y0) <= _OVERPRINT:
-                            self.cur_item._objs.pop()  # what LTLayoutContainer.add appended
-                            return advance
-                self.printed.setdefault((text, key), []).append((char.x0, char.y0))
+            if not text.strip():
+                return advance
+            if slanted(char.matrix[0], char.matrix[1]):
+                self.cur_item._objs.pop()  # what LTLayoutContainer.add appended
+                self.slanted.append(text)
+                return advance
+            key = round(char.x0 / _OVERPRINT)
+            for k in (key - 1, key, key + 1):
+                for x, y in self.printed.get((text, k), ()):
+                    if abs(x - char.x0) <= _OVERPRINT and abs(y - char.y0) <= _OVERPRINT:
+                        self.cur_item._objs.pop()
+                        return advance
+            self.printed.setdefault((text, key), []).append((char.x0, char.y0))
             return advance
 
-    return OverprintAggregator
+    return PageAggregator
 
 
 def unmapped_glyphs(lines: list[Line]) -> int:
@@ -206,6 +228,9 @@ def pdfium_text(body: bytes, numbers: list[int]) -> dict[int, tuple[list[Line], 
                 for i in range(text.count_chars()):
                     char = chr(raw.FPDFText_GetUnicode(text, i))
                     generated = bool(raw.FPDFText_IsGenerated(text, i))
+                    angle = raw.FPDFText_GetCharAngle(text, i)  # radians, -1: not known
+                    if not generated and angle > 0 and slanted(math.cos(angle), math.sin(angle)):
+                        continue  # a watermark, as pdfminer's reading leaves it out
                     glyphs.append((char, generated, text.get_charbox(i, loose=True),
                                    raw.FPDFText_GetFontSize(text, i)))
                 out[number] = _pdfium_lines(glyphs, height)

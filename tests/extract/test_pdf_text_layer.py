@@ -112,3 +112,34 @@ def test_overprinted_bold_is_read_once():
     texts = [line.text for line in pages[0].lines]
     assert texts == [title, "一、总体情况", SENTENCE]
     assert [t.grid for t in pages[0].tables] == [rows]
+
+
+def test_a_slanted_watermark_is_left_out_and_said():
+    """A watermark printed across the page at 45° falls among the lines of the text; it is
+    left out of the text (pdfminer's reading and pdfium's) and named in a warning."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, invariant=1)
+    c.setFont("STSong-Light", 12)
+    for i in range(12):
+        c.drawString(72, 700 - 18 * i, SENTENCE)
+    c.saveState()
+    c.setFont("STSong-Light", 40)
+    c.setFillGray(0.85)
+    c.translate(300, 600)
+    c.rotate(45)
+    c.drawCentredString(0, 0, "某某县人民政府办公室")
+    c.restoreState()
+    c.save()
+    page = _read(buf.getvalue())
+    assert page.text.count(SENTENCE) == 12 and "某" not in page.text
+    assert any("watermark" in w and "某某县人民政府办公室" in w for w in page.warnings)
+
+    from extract.pdf import pdfium_text
+
+    lines, _pieces = pdfium_text(buf.getvalue(), [0])[0]
+    assert [s.text for s in lines if "某" in s.text] == []
