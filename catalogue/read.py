@@ -117,13 +117,19 @@ def report_titles(path: Path) -> list[tuple[str, str | None]]:
 
 
 def first_report_url(path: Path) -> str | None:
-    """Some report's URL, or None (no catalogue, or one that cannot be read)."""
+    """Some report's URL, an HTML page when there is one (a browser shows it; an attachment
+    it would download), or None (no catalogue, or one that cannot be read)."""
     if not Path(path).exists():
         return None
     try:
-        row = _file_rows(path, "select url from reports where url is not null limit 1")
+        row = _file_rows(path, "select url from reports where url is not null order by exists("
+                               "select 1 from captures c where c.url = reports.url and "
+                               "c.content_type like 'text/html%') desc, url limit 1")
     except sqlite3.Error:
-        return None
+        try:
+            row = _file_rows(path, "select url from reports where url is not null limit 1")
+        except sqlite3.Error:
+            return None
     return row[0][0] if row else None
 
 
