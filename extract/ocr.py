@@ -261,14 +261,18 @@ def upright(gray: Any, engine: Any) -> Any:
     direction classifier, on the longest lines, says whether they read upside down."""
     import cv2
 
+    def wide(box: tuple[int, int, int, int]) -> bool:
+        return box[2] - box[0] > 1.5 * (box[3] - box[1])
+
+    def tall(box: tuple[int, int, int, int]) -> bool:
+        return box[3] - box[1] > 1.5 * (box[2] - box[0])
+
     boxes = _line_boxes(gray, engine)
-    wide = [b for b in boxes if b[2] - b[0] > 1.5 * (b[3] - b[1])]
-    tall = [b for b in boxes if b[3] - b[1] > 1.5 * (b[2] - b[0])]
-    if len(tall) >= 3 and len(tall) > 2 * len(wide):
+    standing = sum(map(tall, boxes))
+    if standing >= 3 and standing > 2 * sum(map(wide, boxes)):
         gray = cv2.rotate(gray, cv2.ROTATE_90_CLOCKWISE)
         boxes = _line_boxes(gray, engine)
-        wide = [b for b in boxes if b[2] - b[0] > 1.5 * (b[3] - b[1])]
-    longest = sorted(wide, key=lambda b: b[0] - b[2])[:12]
+    longest = sorted(filter(wide, boxes), key=lambda b: b[0] - b[2])[:12]
     crops = [cv2.cvtColor(gray[y0:y1, x0:x1], cv2.COLOR_GRAY2BGR) for x0, y0, x1, y1 in longest
              if x1 > x0 and y1 > y0]
     if len(crops) < 3:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import math
 import re
+import statistics
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -248,10 +249,9 @@ def _pdfium_lines(glyphs: list, height: float) -> tuple[list[Line], list[Piece]]
         text = clean("".join(g[0] for g in run))
         if text:
             boxes = [g[2] for g in run]
-            sizes = sorted(g[3] for g in run)
             lines.append(Line(min(b[0] for b in boxes), height - max(b[3] for b in boxes),
                               max(b[2] for b in boxes), height - min(b[1] for b in boxes),
-                              text, sizes[len(sizes) // 2]))
+                              text, statistics.median_high(g[3] for g in run)))
         run.clear()
 
     for char, generated, box, size in glyphs:
@@ -281,8 +281,8 @@ def _text_lines(page: object, height: float) -> list[Line]:
             text = clean(obj.get_text())
             if not text:
                 continue
-            sizes = sorted(c.size for c in obj if isinstance(c, LTChar) and c.get_text().strip())
-            size = sizes[len(sizes) // 2] if sizes else obj.height
+            sizes = [c.size for c in obj if isinstance(c, LTChar) and c.get_text().strip()]
+            size = statistics.median_high(sizes) if sizes else obj.height
             out.append(Line(obj.x0, height - obj.y1, obj.x1, height - obj.y0, text, size))
     return out
 
