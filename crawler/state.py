@@ -118,11 +118,13 @@ class LocalCrawlState(CrawlState):
         self.budget[portal] += 1
         return True
 
-    def add_listed(self, url: str) -> None:
-        self.listed.add(url)
+    def add_listed(self, *urls: str) -> None:
+        """Report links one listing showed (one call a listing: a shared state's round trip)."""
+        self.listed.update(urls)
 
-    def is_non_report(self, url: str) -> bool:
-        return False  # this process's catalogue knows them: `known_pages`, page_kind "other"
+    def non_reports(self, urls: Iterable[str]) -> set[str]:
+        """Those of `urls` known not to be reports, asked in one call a listing."""
+        return set()  # this process's catalogue knows them: `known_pages`, page_kind "other"
 
     def seeds(self) -> bool:
         """Whether this process yields the start requests (always, on one machine)."""

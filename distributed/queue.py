@@ -12,6 +12,14 @@ queue in priority order would fill a worker's downloader with one host's request
 other hosts wait, and hoard them from the other workers. Members carry their portal's name
 before a NUL byte, so the scripts find their queue and keep per-portal counts (`nianbao
 status`) without unpickling anything.
+
+Round trips cost a worker's reactor more than anything else it asks of Redis, so the scheduler
+queues a callback's links and a finished request's acknowledgement with `push_later` and
+`ack_later`, and they go out in order, in one pipeline with the next `pop` (or `send`, on the
+scheduler's tick). The acknowledgement of a request always follows the pushes of the links it
+produced, so a worker killed in between loses nothing: its lease is requeued and the page made
+again. Scripts are sent with EVAL (Redis caches them by digest), so a restarted Redis, whose
+script cache is empty, never fails a batch half way with NOSCRIPT.
 """
 
 from __future__ import annotations
@@ -115,6 +123,8 @@ class LeasedQueue(PriorityQueue):
         self.held: set[bytes] = set()  # members this worker holds leases on
         self._scripts = {name: server.register_script(lua) for name, lua in (
             ("pop", _POP), ("push", _PUSH), ("ack", _ACK), ("renew", _RENEW), ("requeue", _REQUEUE))}
+        self._later: list[tuple[str, list[str], list[Any], Request | None]] = []  # (script, keys, args, pushed)
+        self.duplicates: list[Request] = []  # pushed later and found seen, for the scheduler to log
 
     @staticmethod
     def portal_of(request: Request) -> str:
@@ -137,30 +147,69 @@ class LeasedQueue(PriorityQueue):
         set, checked and filled in the same script: a worker killed in between would
         otherwise leave a request marked seen and never queued). A retry or redirect of a
         leased request takes over its lease, which ends in the same script too."""
+        self.push_later(request, fingerprint, seen_key)
+        self.send()
+        if request in self.duplicates:
+            self.duplicates.remove(request)
+            return False
+        return True
+
+    def push_later(self, request: Request, fingerprint: str = "", seen_key: str = "") -> None:
+        """`push`, sent with the next `pop` or `send`."""
         previous = request.meta.get(LEASE_META) or b""
-        queued = self._scripts["push"](
-            keys=[f"{self.key}:{self.portal_of(request)}", store.QUEUED, store.LEASES, store.LEASE_INFO,
-                  store.LEASED, store.DONE, seen_key or store.PREFIX + ":unused"],
-            args=[-request.priority, self._encode_request(request), previous, fingerprint])
-        if previous and queued:
-            self.held.discard(previous)
-            request.meta.pop(LEASE_META, None)
-        return bool(queued)
+        keys = [f"{self.key}:{self.portal_of(request)}", store.QUEUED, store.LEASES, store.LEASE_INFO,
+                store.LEASED, store.DONE, seen_key or store.PREFIX + ":unused"]
+        self._later.append(("push", keys, [-request.priority, self._encode_request(request), previous, fingerprint],
+                            request))
+
+    def pending(self) -> int:
+        """Pushes not sent yet."""
+        return sum(1 for name, *_ in self._later if name == "push")
+
+    def send(self) -> None:
+        """Send what was queued for later; pushed requests found seen go to `duplicates`."""
+        self._send()
+
+    def _send(self, pop: list[Any] | None = None) -> bytes | None:
+        later, self._later = self._later, []
+        if not later and pop is None:
+            return None
+        calls = [(self._scripts[name].script, keys, args) for name, keys, args, _ in later]
+        if pop is not None:
+            calls.append((_POP, [store.LEASES, store.LEASE_INFO, store.QUEUED, store.LEASED], pop))
+        pipe = self.server.pipeline(transaction=False)
+        for script, keys, args in calls:
+            pipe.eval(script, len(keys), *keys, *args)
+        try:
+            results = pipe.execute()
+        except Exception:
+            self._later[:0] = later  # Redis away beyond the client's retries: sent next time
+            raise
+        for (name, _keys, args, request), result in zip(later, results, strict=False):
+            if name != "push":
+                continue
+            if not result:
+                self.duplicates.append(request)
+            elif args[2]:  # the lease went with the request
+                self.held.discard(args[2])
+                request.meta.pop(LEASE_META, None)
+        return results[-1] if pop is not None else None
 
     def __len__(self) -> int:
-        return sum(max(0, int(n)) for n in self.server.hvals(store.QUEUED))
+        return sum(max(0, int(n)) for n in self.server.hvals(store.QUEUED)) + self.pending()
 
     def pop(self, timeout: int = 0, portals: list[str | tuple[str, str, int]] | None = None) -> Request | None:
         """Lease the first request of the first non-empty queue among `portals` (in order);
         a portal given as (name, gate key, limit) is passed over while its gate's `limit`
-        tokens are all out."""
+        tokens are all out. What was queued for later goes first, in the same round trip."""
         if portals is None:
+            self.send()
             portals = [k.decode("utf-8") for k, n in self.server.hgetall(store.QUEUED).items() if int(n) > 0]
         if not portals:
+            self.send()
             return None
         args = [x for p in portals for x in ((p, "", 0) if isinstance(p, str) else p)]
-        member = self._scripts["pop"](keys=[store.LEASES, store.LEASE_INFO, store.QUEUED, store.LEASED],
-                                      args=[self.worker, self.lease_seconds, self.key, *args])
+        member = self._send(pop=[self.worker, self.lease_seconds, self.key, *args])
         if not member:
             return None
         self.held.add(member)
@@ -170,11 +219,16 @@ class LeasedQueue(PriorityQueue):
 
     def ack(self, request: Request) -> None:
         """Scrapy is done with this request (archived and parsed, failed, or dropped)."""
+        self.ack_later(request)
+        self.send()
+
+    def ack_later(self, request: Request) -> None:
+        """`ack`, sent after every push queued before it, with the next `pop` or `send`."""
         member = request.meta.pop(LEASE_META, None)
         if member is None:
             return
         self.held.discard(member)
-        self._scripts["ack"](keys=[store.LEASES, store.LEASE_INFO, store.LEASED, store.DONE], args=[member])
+        self._later.append(("ack", [store.LEASES, store.LEASE_INFO, store.LEASED, store.DONE], [member], None))
 
     def renew(self) -> int:
         if not self.held:

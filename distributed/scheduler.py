@@ -10,6 +10,8 @@ stops exposing it, as the Apify Scrapy integration does for the same reason.
 While it runs, the scheduler renews its leases, sends a heartbeat, requeues expired leases
 (a dead worker's) and wakes the engine when other workers have queued requests. The worker
 stays open until the whole crawl is done: seeded, nothing queued, nothing leased.
+A callback's links and the acknowledgements go to Redis with the next pop or tick, in one
+round trip (LeasedQueue.push_later, ack_later): a page used to cost its worker about ten.
 Settings: LEASE_SECONDS, WORKER_ID, plus scrapy-redis' REDIS_URL and SCHEDULER_*.
 """
 
@@ -25,6 +27,7 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.utils.asyncio import create_looping_call
 from scrapy_redis.scheduler import Scheduler
 
+from crawler.state import crawl_state
 from distributed import store
 from distributed.queue import LeasedQueue
 
@@ -61,7 +64,6 @@ class LeasedScheduler(Scheduler):
         scheduler.ticker = None
         scheduler.waiting: list[str] = []  # portals with queued requests, as of the last look
         scheduler.turn = 0
-        crawler.signals.connect(scheduler.request_dropped, signal=signals.request_dropped)
         crawler.signals.connect(scheduler.spider_idle, signal=signals.spider_idle)
         return scheduler
 
@@ -74,27 +76,45 @@ class LeasedScheduler(Scheduler):
         if type(getattr(slot, "inprogress", None)) is not set:
             raise RuntimeError("this Scrapy release no longer exposes engine._slot.inprogress: leases "
                                "could never be acknowledged (see distributed/scheduler.py)")
-        slot.inprogress = _AckingSet(slot.inprogress, self.queue.ack)
+        slot.inprogress = _AckingSet(slot.inprogress, self.queue.ack_later)
+        state = crawl_state(self.crawler)
+        if hasattr(state, "before_seeded"):
+            state.before_seeded = self.send
         self._tick()
         self.ticker = create_looping_call(self._tick)
         self.ticker.start(min(0.5, self.lease_seconds / 3), now=False)
 
     def enqueue_request(self, request: Request) -> bool:
-        """scrapy-redis' enqueue, with the duplicate filter's mark and the push in one script."""
+        """scrapy-redis' enqueue, with the duplicate filter's mark and the push in one script,
+        sent with the next pop: a request found seen then is logged as a duplicate (`_sent`)."""
         fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
-        if not self.queue.push(request, fingerprint, self.df.key):
-            self.df.log(request, self.spider)
-            return False
+        self.queue.push_later(request, fingerprint, self.df.key)
         portal = self.queue.portal_of(request)
         if portal not in self.waiting:  # poppable at once, not after the next look at Redis
             self.waiting.append(portal)
         self.stats.inc_value("scheduler/enqueued/redis")
         return True
 
+    def send(self) -> None:
+        """Send the queued pushes and acknowledgements now."""
+        self.queue.send()
+        self._log_duplicates()
+
+    def _log_duplicates(self) -> None:
+        seen, self.queue.duplicates = self.queue.duplicates, []
+        for request in seen:
+            self.df.log(request, self.spider)
+            self.stats.inc_value("scheduler/enqueued/redis", -1)
+            self.queue.ack_later(request)  # a redirect to a page already seen: its lease ends
+
+    def has_pending_requests(self) -> bool:
+        return self.queue.pending() > 0 or len(self.queue) > 0
+
     def next_request(self) -> Request | None:
         """Lease a request for the portal this worker's downloader is least busy with."""
         order = self._portal_order()
-        request = self.queue.pop(portals=order) if order else None
+        request = self.queue.pop(portals=order) if order else self.queue.send()
+        self._log_duplicates()
         if request is None:
             self.waiting = [k.decode("utf-8") for k, n in self.server.hgetall(store.QUEUED).items() if int(n) > 0]
             return None
@@ -130,6 +150,7 @@ class LeasedScheduler(Scheduler):
     def _tick(self) -> None:
         """Renew, beat, requeue the dead's leases, and wake the engine for others' requests."""
         try:
+            self.send()
             self.queue.renew()
             renew_tokens = getattr(self.crawler.engine.downloader, "renew_tokens", None)
             if renew_tokens is not None:  # distributed.gate: download tokens live as long as leases
@@ -145,19 +166,17 @@ class LeasedScheduler(Scheduler):
                 stats.inc_value("lease/requeued", requeued)
             self.waiting = [k.decode("utf-8") for k, n in self.server.hgetall(store.QUEUED).items() if int(n) > 0]
             slot = getattr(self.crawler.engine, "_slot", None)
-            if slot is not None and not self.crawler.engine.needs_backout():
+            if slot is not None and self.crawler.engine.scraper.slot is not None \
+                    and not self.crawler.engine.needs_backout():
                 slot.nextcall.schedule()  # others' requests, or the crawl's end, seen now, not at the 5 s heartbeat
         except Exception:  # Redis away (restart): the client retried; the next tick tries again
             logger.warning("lease upkeep failed", exc_info=True)
-
-    def request_dropped(self, request: Request, spider: Any = None) -> None:
-        """A redirect to a page already seen: its lease ends here."""
-        self.queue.ack(request)
 
     def crawl_done(self) -> bool:
         record = store.crawl_record(self.server)
         if record.get("status") != "running":
             return True  # finished, or never started
+        self.send()
         return record.get("seeded") == "1" and not len(self.queue) and not self.queue.leases()
 
     def spider_idle(self, spider: Any = None) -> None:
@@ -167,6 +186,7 @@ class LeasedScheduler(Scheduler):
     def close(self, reason: str) -> None:
         if self.ticker is not None and self.ticker.running:
             self.ticker.stop()
+        self.send()  # the last pages' links and acknowledgements
         held = list(self.queue.held)
         if held:  # stopped before finishing them: others take them now, not at the deadline
             logger.warning("returning %d leased requests to the queue", len(held))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import zlib
+from collections.abc import Iterable
 from typing import Any
 
 from crawler.state import CrawlState, KnownCapture
@@ -39,6 +40,9 @@ class RedisCrawlState(CrawlState):
         self.stats = stats
         self.coordinator = coordinator
         self.listed: set[str] = set()  # this worker's share; the crawl's is store.LISTED
+        # Called before the crawl is marked seeded: the scheduler sends the start requests it
+        # holds for its next round trip, so no worker sees "seeded, nothing queued" too early.
+        self.before_seeded: Any = lambda: None
         self._take = server.register_script(_TAKE)
 
     @classmethod
@@ -53,22 +57,27 @@ class RedisCrawlState(CrawlState):
         charged once for the whole crawl, whichever worker makes it and how often."""
         return bool(self._take(keys=[store.BUDGET, store.CHARGED], args=[portal, limit, key or ""]))
 
-    def add_listed(self, url: str) -> None:
-        self.listed.add(url)
-        self.server.sadd(store.LISTED, url)
+    def add_listed(self, *urls: str) -> None:
+        if urls:
+            self.listed.update(urls)
+            self.server.sadd(store.LISTED, *urls)
 
     def has_body(self, url: str) -> bool:
         """The crawl shares URL's last archived body (a listing: distributed.rebuild)."""
         return bool(self.server.hexists(store.BODIES, url))
 
-    def is_non_report(self, url: str) -> bool:
-        return bool(self.server.sismember(store.NON_REPORTS, url))
+    def non_reports(self, urls: Iterable[str]) -> set[str]:
+        urls = list(dict.fromkeys(urls))
+        if not urls:
+            return set()
+        return {url for url, known in zip(urls, self.server.smismember(store.NON_REPORTS, urls), strict=True) if known}
 
     def seeds(self) -> bool:
         return self.coordinator and store.crawl_record(self.server).get("seeded") != "1"
 
     def seeded(self) -> None:
         if self.coordinator:
+            self.before_seeded()
             self.server.hset(store.CRAWL, "seeded", 1)
 
     def known_capture(self, url: str) -> KnownCapture | None:

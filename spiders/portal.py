@@ -108,7 +108,7 @@ class PortalSpider(PageImagesMixin, scrapy.Spider):
         # Known reports are revalidated even when gone from their listing: a 404/410 marks
         # them withdrawn, a 304 confirms them without a second copy (crawler.revalidate).
         for url, known in self.state.known_pages.items():
-            if known["kind"] in ("listing", "image") or self._known_non_report(url):
+            if known["kind"] in ("listing", "image") or self._known_non_reports([url]):
                 continue
             portal = self.portals[known["portal"]]
             callback = self.parse_attachment if known["kind"] == "attachment" else self.parse_detail
@@ -134,13 +134,13 @@ class PortalSpider(PageImagesMixin, scrapy.Spider):
         self.crawler.stats.inc_value(f"nianbao/errors/{failure.type.__name__}")
         self.logger.warning("request failed: %s (%s)", failure.request.url, failure.value)
 
-    def _known_non_report(self, url: str) -> bool:
+    def _known_non_reports(self, urls: list[str]) -> set[str]:
         """Fetched before and found not to be a report (一图读懂, 解读, a letter): not again."""
-        known = self.state.known_pages.get(url)
-        if (known and known.get("page_kind") == "other") or self.state.is_non_report(url):
-            self.crawler.stats.inc_value("nianbao/known_non_report_skipped")
-            return True
-        return False
+        other = {url for url in urls if (self.state.known_pages.get(url) or {}).get("page_kind") == "other"}
+        other |= self.state.non_reports(url for url in urls if url not in other)
+        if other:
+            self.crawler.stats.inc_value("nianbao/known_non_report_skipped", sum(url in other for url in urls))
+        return other
 
     # -- listings ---------------------------------------------------------------------------
 
@@ -207,14 +207,19 @@ class PortalSpider(PageImagesMixin, scrapy.Spider):
 
     def _follow_items(self, portal: Portal, response: Response, anchors: list[tuple[str, str]]) -> Iterator[Any]:
         pattern = self.patterns[portal.name]
-        for url, text in anchors:
-            if not links.is_report_title(text, pattern) or self._known_non_report(url):
+        titled = [(url, text) for url, text in anchors if links.is_report_title(text, pattern)]
+        skipped = self._known_non_reports([url for url, _ in titled])
+        follow = []
+        for url, text in titled:
+            if url in skipped:
                 continue
             if not portal.allows(url):
                 self.crawler.stats.inc_value("nianbao/offsite_dropped")
                 continue
+            follow.append((url, text))
+        self.state.add_listed(*(url for url, _ in follow))
+        for url, text in follow:
             callback = self.parse_attachment if attachment_extension(url) else self.parse_detail
-            self.state.add_listed(url)
             request = self._request(portal, url, callback, link_title=text, referer_url=response.url)
             if request is not None:
                 yield request
