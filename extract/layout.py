@@ -325,11 +325,27 @@ def _centred(line: Line, page: PrintedPage, left: float, right: float) -> bool:
         abs(before - after) < 2 * line.size
 
 
+def _sideways(page: PrintedPage) -> bool:
+    """Every line of the page turned the same way, and no table: the reader turns the page and
+    reads the lines in the order they are given (extract/turned.py), not top to bottom."""
+    return bool(page.lines) and not page.tables and page.lines[0].turn != 0 and \
+        all(s.turn == page.lines[0].turn for s in page.lines)
+
+
+def _reading_order(page: PrintedPage) -> list[tuple[float, int, object]]:
+    """A page's lines and tables top to bottom; a page printed sideways as it is read."""
+    if _sideways(page):
+        return [(s.top, 0, s) for s in page.lines]
+    items: list[tuple[float, int, object]] = [(s.top, 0, s) for s in page.lines]
+    items += [(t.top, 1, t) for t in page.tables]
+    return sorted(items, key=lambda i: (i[0], i[1]))
+
+
 def reflow(pages: list[PrintedPage]) -> Flow:
     """Pages → paragraphs, headings and tables in reading order, running lines removed."""
     removed: dict[str, list[str]] = {}
     for page in pages:
-        page.lines = rows_of(page.lines)
+        page.lines = page.lines if _sideways(page) else rows_of(page.lines)
     strip_running(pages, removed)
     left, right = _margins(pages)
     blocks: list[tuple[str, object]] = []
@@ -352,10 +368,8 @@ def reflow(pages: list[PrintedPage]) -> Flow:
         current, text, scores = None, "", []
 
     for page in pages:
-        items: list[tuple[float, int, object]] = [(s.top, 0, s) for s in page.lines]
-        items += [(t.top, 1, t) for t in page.tables]
         prev_bottom = None
-        for n, (_top, kind, item) in enumerate(sorted(items, key=lambda i: (i[0], i[1]))):
+        for n, (_top, kind, item) in enumerate(_reading_order(page)):
             if kind == 1:
                 close()
                 joined = join_tables(blocks[-1][1], item) if n == 0 and blocks and \

@@ -157,12 +157,6 @@ def _page_aggregator() -> type:
                 self.cur_item._objs.pop()  # what LTLayoutContainer.add appended
                 self.slanted.append(text)
                 return advance
-            turn = _turn(char.matrix, font.is_vertical())  # type: ignore[attr-defined]
-            if turn:
-                self.cur_item._objs.pop()
-                across = char.width if turn % 2 else char.height  # its size, whatever the font
-                self.turned.append(Glyph(text, char.bbox, across, turn))
-                return advance
             key = round(char.x0 / _OVERPRINT)
             for k in (key - 1, key, key + 1):
                 for x, y in self.printed.get((text, k), ()):
@@ -170,6 +164,11 @@ def _page_aggregator() -> type:
                         self.cur_item._objs.pop()
                         return advance
             self.printed.setdefault((text, key), []).append((char.x0, char.y0))
+            turn = _turn(char.matrix, font.is_vertical())  # type: ignore[attr-defined]
+            if turn:
+                self.cur_item._objs.pop()
+                across = char.width if turn % 2 else char.height  # its size, whatever the font
+                self.turned.append(Glyph(text, char.bbox, across, turn))
             return advance
 
     return PageAggregator

@@ -26,7 +26,7 @@ Box = tuple[float, float, float, float]  # x0, y0, x1, y1 (y up)
 _GLYPH_GAP, _LINE_GAP = 1.0, 1.0
 _SPACE_GAP = 0.3  # a gap this wide (in character sizes) between Latin letters or digits is a space
 _STACK_GAP = 0.35  # upright glyphs this close above one another may be a column of vertical writing
-_END = ("。", "；", "！", "？", "!", "?")
+_END = frozenset("。；！？!?")
 _BESIDE = 3.0  # character sizes: a line this close beside a stacked glyph makes it a row, not a column
 
 
@@ -120,13 +120,18 @@ def _blocks(runs: list[_Run]) -> list[list[_Run]]:
     overlaps it along it, is set in the same size and in the same cell (the wrapped lines of
     one head or paragraph); a line ending a sentence ends its block."""
     blocks: list[list[_Run]] = []
+    open_: dict[int, list[list[_Run]]] = {}  # by cell, blocks a later line may still continue
+    reach = _LINE_GAP * max((r.size for r in runs), default=0.0)
     for run in sorted(runs, key=lambda r: (r.v0, r.u0)):
-        for block in blocks:
+        near = [b for b in open_.get(run.region, []) if run.v0 - b[-1].v1 <= reach]
+        open_[run.region] = near
+        for block in near:
             if _continues(block[-1], run):
                 block.append(run)
                 break
         else:
             blocks.append([run])
+            near.append(blocks[-1])
     return blocks
 
 
@@ -134,7 +139,7 @@ def _continues(last: _Run, run: _Run) -> bool:
     size = max(run.size, last.size)
     return (last.region == run.region and abs(run.size - last.size) <= 0.2 * size
             and -0.3 * size <= run.v0 - last.v1 <= _LINE_GAP * size
-            and run.u0 < last.u1 and last.u0 < run.u1 and not last.text().endswith(_END))
+            and run.u0 < last.u1 and last.u0 < run.u1 and last.glyphs[-1].text not in _END)
 
 
 def _joined(parts: list[str]) -> str:
@@ -173,18 +178,20 @@ def stacked(lines: list[Line], height: float) -> tuple[list[Line], list[Glyph]]:
     """Upright glyphs stacked in a column with no line beside them (vertical writing printed
     glyph by glyph, or as a reader without the font's writing mode gives it: one glyph a
     line) as glyphs reading down the page; the other lines as they are."""
-    single = [s for s in lines if len(s.text) == 1 and not s.turn]
+    single = sorted((s for s in lines if len(s.text) == 1 and not s.turn),
+                    key=lambda s: (s.top, s.x0))
+    reach = _STACK_GAP * max((s.size for s in single), default=0.0)
     columns: list[list[Line]] = []
-    for line in sorted(single, key=lambda s: (s.top, s.x0)):
-        for column in columns:
-            last = column[-1]
-            size = max(line.size, last.size)
-            if abs((line.x0 + line.x1) / 2 - (last.x0 + last.x1) / 2) <= 0.25 * size \
-                    and -0.2 * size <= line.top - last.bottom <= _STACK_GAP * size:
+    growing: list[list[Line]] = []  # columns the next glyph down may still join
+    for line in single:
+        growing = [c for c in growing if line.top - c[-1].bottom <= reach]
+        for column in growing:
+            if _below(column[-1], line):
                 column.append(line)
                 break
         else:
             columns.append([line])
+            growing.append(columns[-1])
     stacks = {id(s) for column in columns if len(column) >= 2 for s in column}
     others = [s for s in lines if id(s) not in stacks]
     stacks = {id(s) for column in columns if len(column) >= 2 and not _beside(column, others)
@@ -192,6 +199,13 @@ def stacked(lines: list[Line], height: float) -> tuple[list[Line], list[Glyph]]:
     glyphs = [Glyph(s.text, (s.x0, height - s.bottom, s.x1, height - s.top), s.size, 3)
               for s in lines if id(s) in stacks]
     return [s for s in lines if id(s) not in stacks], glyphs
+
+
+def _below(last: Line, line: Line) -> bool:
+    """line is the next glyph down a column from last: centred under it, close below."""
+    size = max(line.size, last.size)
+    return abs((line.x0 + line.x1) / 2 - (last.x0 + last.x1) / 2) <= 0.25 * size \
+        and -0.2 * size <= line.top - last.bottom <= _STACK_GAP * size
 
 
 def _beside(column: list[Line], others: list[Line]) -> bool:
