@@ -17,7 +17,7 @@ import io
 import math
 import re
 import statistics
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 from extract.lattice import MAX_RULINGS, Lattice, Piece, inside, lattices
@@ -48,17 +48,15 @@ def read_pdf(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
     unmapped: dict[int, tuple[list[Lattice], list[Line], list[Piece]]] = {}
     ruled = False
     watermarks: dict[str, list[int]] = {}
-    turned: list[int] = []
+    notes: dict[str, list[int]] = {}  # what was read along another direction → pages
     for number, (page, slanted_text, glyphs) in enumerate(_layout_pages(body)):
         if slanted_text:
             watermarks.setdefault(slanted_text, []).append(number)
         width, height = page.width, page.height
         found = _lattices(page)
         ruled = ruled or bool(found)
-        lines, pieces, along = with_turned(_text_lines(page, height), _chars(page), glyphs,
-                                           height, found)
-        if along:
-            turned.append(number)
+        lines, pieces = with_turned(_text_lines(page, height), _chars(page), glyphs, height,
+                                    found, _noter(notes, number))
         chars = sum(len(s.text) for s in lines)
         pages.append(PrintedPage(width, height))
         if chars < _MIN_TEXT and any(isinstance(o, LTImage) for o in _walk(page)):
@@ -76,17 +74,17 @@ def read_pdf(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
                         f"{_numbers(numbers)}: {text[:80]}")
     unreadable: list[int] = []
     if unmapped:
-        kept, unreadable = _read_with_pdfium(body, unmapped, pages, turned)
+        kept, unreadable = _read_with_pdfium(body, unmapped, pages, notes)
         if kept:
             warnings.append(f"pdf: {len(kept)} of {len(pages)} pages have glyphs pdfminer cannot "
                             f"map to Unicode; read with pdfium (pages {_numbers(kept)})")
         if unreadable:
             warnings.append(f"ocr: {len(unreadable)} of {len(pages)} pdf pages have a text layer "
                             f"without Unicode (pages {_numbers(unreadable)}) and were read by OCR")
-    turned = sorted(set(turned) - set(unreadable) - set(scanned))
-    if turned:
-        warnings.append(f"pdf: text printed sideways or in vertical writing read along its lines "
-                        f"(pages {_numbers(turned)})")
+    for note, numbers in notes.items():
+        numbers = sorted(set(numbers) - set(unreadable) - set(scanned))
+        if numbers:
+            warnings.append(f"pdf: {note} (pages {_numbers(numbers)})")
     if scanned:
         warnings.append(f"ocr: {len(scanned)} of {len(pages)} pdf pages have no text layer and "
                         "were read by OCR")
@@ -181,23 +179,39 @@ def _turn(matrix: tuple, vertical: bool) -> int:
     return quarter_turn(-c, -d) if vertical else quarter_turn(a, b)
 
 
+TURNED = "text printed sideways or in vertical writing read along its lines"
+STACKED = "glyphs stacked one above another beside other text kept one a line (reading order unsure)"
+
+
+def _noter(notes: dict[str, list[int]], number: int) -> Callable[[str], None]:
+    """A function noting something about page `number` once (for a warning naming pages)."""
+    def note(text: str) -> None:
+        if number not in notes.setdefault(text, []):
+            notes[text].append(number)
+    return note
+
+
 def with_turned(lines: list[Line], pieces: list[Piece], glyphs: list[Glyph], height: float,
-                found: list[Lattice]) -> tuple[list[Line], list[Piece], int]:
+                found: list[Lattice], note: Callable[[str], None] | None = None,
+                ) -> tuple[list[Line], list[Piece]]:
     """A page's lines and table pieces with the text read along other directions: the turned
     glyphs, and glyphs stacked in columns outside the ruled tables (a reader without the font's
     vertical writing mode gives one a line; inside a cell their pieces already read down).
-    Also how many glyphs were read along another direction."""
+    `note` is told (TURNED, STACKED) when the page has such text, for its warnings."""
     tables = [lat.bbox for lat in found]
     outside = [s for s in lines if not any(
         inside((s.x0 + s.x1) / 2, height - (s.top + s.bottom) / 2, b) for b in tables)]
-    kept, columns = stacked(outside, height)
+    kept, columns, doubtful = stacked(outside, height)
+    if doubtful and note:
+        note(STACKED)
     if not glyphs and not columns:
-        return lines, pieces, 0
+        return lines, pieces
+    if note:
+        note(TURNED)
     dropped = {id(s) for s in outside} - {id(s) for s in kept}
     regions = [box for lat in found for box in lat.regions()]
     more, more_pieces = turned_lines(glyphs + columns, height, regions)
-    return ([s for s in lines if id(s) not in dropped] + more, pieces + more_pieces,
-            len(glyphs) + len(columns))
+    return [s for s in lines if id(s) not in dropped] + more, pieces + more_pieces
 
 
 def unmapped_glyphs(lines: list[Line]) -> int:
@@ -231,14 +245,14 @@ def _place(printed: PrintedPage, found: list[Lattice], lines: list[Line]) -> Non
 
 
 def _read_with_pdfium(body: bytes, unmapped: dict[int, tuple[list[Lattice], list[Line], list[Piece]]],
-                      pages: list[PrintedPage], turned: list[int]) -> tuple[list[int], list[int]]:
+                      pages: list[PrintedPage], notes: dict[str, list[int]]) -> tuple[list[int], list[int]]:
     """Pages with glyphs pdfminer could not map, placed as pdfium reads them where it maps
     more, else as pdfminer read them unless that is noise; the pages pdfium read, and those
-    whose text is noise either way (for OCR). Pages where pdfium read text along another
-    direction are added to `turned`."""
+    whose text is noise either way (for OCR). What pdfium read along another direction is
+    noted in `notes`."""
     by_pdfium, unreadable = [], []
     tables = {number: found for number, (found, _lines, _pieces) in unmapped.items()}
-    for number, (lines, chars) in pdfium_text(body, list(unmapped), tables, turned).items():
+    for number, (lines, chars) in pdfium_text(body, list(unmapped), tables, notes).items():
         found, mined, mined_chars = unmapped[number]
         bad, better = unmapped_glyphs(mined), unmapped_glyphs(lines)
         if better < bad and not _unreadable(lines, better):
@@ -254,15 +268,14 @@ def _read_with_pdfium(body: bytes, unmapped: dict[int, tuple[list[Lattice], list
 
 
 def pdfium_text(body: bytes, numbers: list[int], tables: dict[int, list[Lattice]] | None = None,
-                turned: list[int] | None = None) -> dict[int, tuple[list[Line], list[Piece]]]:
+                notes: dict[str, list[int]] | None = None) -> dict[int, tuple[list[Line], list[Piece]]]:
     """Pages' text as pdfium reads it: lines (y down) and each glyph's centre (y up), in the
     page as shown (turned by its /Rotate, as pdfminer gives it).
 
     pdfium marks the line breaks it infers with generated characters; a line is also split
     where a gap wider than a character separates two glyphs (table cells printed without rules
     stay separate pieces, as pdfminer gives them). Text read along another direction is read
-    as pdfminer's is (`with_turned`, the cells of `tables` kept apart); the pages that have
-    some are added to `turned`."""
+    as pdfminer's is (`with_turned`, the cells of `tables` kept apart), and noted in `notes`."""
     import pypdfium2
     import pypdfium2.raw as raw
 
@@ -292,10 +305,9 @@ def pdfium_text(body: bytes, numbers: list[int], tables: dict[int, list[Lattice]
                     elif not turn % 4:
                         glyphs.append((char, generated, box, size))
                 lines, pieces = _pdfium_lines(glyphs, height)
-                lines, pieces, along = with_turned(lines, pieces, sideways, height,
-                                                   (tables or {}).get(number, []))
-                if along and turned is not None:
-                    turned.append(number)
+                lines, pieces = with_turned(lines, pieces, sideways, height,
+                                            (tables or {}).get(number, []),
+                                            None if notes is None else _noter(notes, number))
                 out[number] = lines, pieces
         finally:
             pdf.close()

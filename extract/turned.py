@@ -174,10 +174,11 @@ def turned_lines(glyphs: list[Glyph], height: float,
     return lines, pieces
 
 
-def stacked(lines: list[Line], height: float) -> tuple[list[Line], list[Glyph]]:
+def stacked(lines: list[Line], height: float) -> tuple[list[Line], list[Glyph], int]:
     """Upright glyphs stacked in a column with no line beside them (vertical writing printed
     glyph by glyph, or as a reader without the font's writing mode gives it: one glyph a
-    line) as glyphs reading down the page; the other lines as they are."""
+    line) as glyphs reading down the page; the other lines as they are; and how many glyphs
+    are stacked so but have a line beside them (left one a line: a column or a table's rows)."""
     single = sorted((s for s in lines if len(s.text) == 1 and not s.turn),
                     key=lambda s: (s.top, s.x0))
     reach = _STACK_GAP * max((s.size for s in single), default=0.0)
@@ -192,13 +193,13 @@ def stacked(lines: list[Line], height: float) -> tuple[list[Line], list[Glyph]]:
         else:
             columns.append([line])
             growing.append(columns[-1])
-    stacks = {id(s) for column in columns if len(column) >= 2 for s in column}
-    others = [s for s in lines if id(s) not in stacks]
-    stacks = {id(s) for column in columns if len(column) >= 2 and not _beside(column, others)
-              for s in column}
+    candidates = [column for column in columns if len(column) >= 2]
+    others = [s for s in lines if id(s) not in {id(g) for column in candidates for g in column}]
+    stacks = {id(s) for column in candidates if not _beside(column, others) for s in column}
     glyphs = [Glyph(s.text, (s.x0, height - s.bottom, s.x1, height - s.top), s.size, 3)
               for s in lines if id(s) in stacks]
-    return [s for s in lines if id(s) not in stacks], glyphs
+    doubtful = sum(len(column) for column in candidates) - len(glyphs)
+    return [s for s in lines if id(s) not in stacks], glyphs, doubtful
 
 
 def _below(last: Line, line: Line) -> bool:

@@ -177,3 +177,17 @@ def test_a_page_printed_sideways_reads_its_paragraphs_in_order(turn):
     page = _read(buf.getvalue())
     assert page.text.split("\n") == paragraphs
     assert any("sideways" in w for w in page.warnings)
+
+
+def test_a_column_of_single_glyphs_beside_text_is_kept_and_said():
+    """Glyphs stacked one above another with a line beside them may be a column or rows of a
+    table: kept as they are (one a line), and the page named, never joined on a guess."""
+    buf, c = _canvas()
+    c.setFont("STSong-Light", 12)
+    for i, ch in enumerate("年度报告"):
+        c.drawString(72, 700 - 12 * i, ch)
+    c.drawString(100, 688, SENTENCE)
+    c.save()
+    pages, warnings = read_pdf(buf.getvalue())
+    assert sorted(s.text for s in pages[0].lines) == sorted([*"年度报告", SENTENCE])
+    assert any("reading order unsure" in w and "pages 1" in w for w in warnings)
