@@ -59,7 +59,9 @@ def table_lines(grid: Grid) -> list[str]:
 
 @dataclass(frozen=True)
 class Line:
-    """One printed line: its box (top-down), text, character size and OCR confidence."""
+    """One printed line: its box (top-down), text, character size and OCR confidence; `turn`:
+    a line read along another direction than across the page (extract/turned.py), a block of
+    its own that no line across the page joins."""
 
     x0: float
     top: float
@@ -68,6 +70,7 @@ class Line:
     text: str
     size: float
     confidence: float | None = None
+    turn: int = 0
 
 
 @dataclass(frozen=True)
@@ -179,7 +182,8 @@ def rows_of(lines: list[Line]) -> list[Line]:
     for line in sorted(lines, key=lambda s: (round(s.top), s.x0)):
         prev = out[-1] if out else None
         mid = (line.top + line.bottom) / 2
-        if prev is not None and prev.top <= mid <= prev.bottom and line.x0 >= prev.x1 - prev.size:
+        if prev is not None and prev.top <= mid <= prev.bottom and line.x0 >= prev.x1 - prev.size \
+                and not prev.turn and not line.turn:
             gap = line.x0 - prev.x1
             sep = " " if gap > prev.size * 1.5 or not (_cjk_end(prev.text) or _cjk_start(line.text)) else ""
             confs = [c for c in (prev.confidence, line.confidence) if c is not None]
@@ -258,7 +262,7 @@ def _small_head(line: Line, page: PrintedPage, body_size: float) -> bool:
 
 def _margins(pages: list[PrintedPage]) -> tuple[float, float]:
     """(left, right) body margins: the common start and the far end of long lines."""
-    lines = [s for p in pages for s in p.lines if len(s.text) >= 8]
+    lines = [s for p in pages for s in p.lines if len(s.text) >= 8 and not s.turn]
     if not lines:
         return 0.0, max((p.width for p in pages), default=0.0)
     lefts = sorted(round(s.x0) for s in lines)
@@ -278,7 +282,7 @@ def _wrapped_word(a: Line, b: Line, right: float) -> bool:
 def _joins(a: Line, b: Line, left: float, right: float, gap: float, paragraph: str) -> bool:
     """Does line b continue the paragraph (so far `paragraph`) whose last line is a?"""
     size = max(a.size, 1.0)
-    if _HEADING.match(b.text) or gap > 1.2 * size or not a.text:
+    if _HEADING.match(b.text) or gap > 1.2 * size or not a.text or a.turn or b.turn:
         return False
     tail = a.text  # an open bracket on the last line: the paragraph runs on
     opened = tail.count("（") + tail.count("(") > tail.count("）") + tail.count(")") and \
@@ -321,11 +325,27 @@ def _centred(line: Line, page: PrintedPage, left: float, right: float) -> bool:
         abs(before - after) < 2 * line.size
 
 
+def _sideways(page: PrintedPage) -> bool:
+    """Every line of the page turned the same way, and no table: the reader turns the page and
+    reads the lines in the order they are given (extract/turned.py), not top to bottom."""
+    return bool(page.lines) and not page.tables and page.lines[0].turn != 0 and \
+        all(s.turn == page.lines[0].turn for s in page.lines)
+
+
+def _reading_order(page: PrintedPage) -> list[tuple[float, int, object]]:
+    """A page's lines and tables top to bottom; a page printed sideways as it is read."""
+    if _sideways(page):
+        return [(s.top, 0, s) for s in page.lines]
+    items: list[tuple[float, int, object]] = [(s.top, 0, s) for s in page.lines]
+    items += [(t.top, 1, t) for t in page.tables]
+    return sorted(items, key=lambda i: (i[0], i[1]))
+
+
 def reflow(pages: list[PrintedPage]) -> Flow:
     """Pages → paragraphs, headings and tables in reading order, running lines removed."""
     removed: dict[str, list[str]] = {}
     for page in pages:
-        page.lines = rows_of(page.lines)
+        page.lines = page.lines if _sideways(page) else rows_of(page.lines)
     strip_running(pages, removed)
     left, right = _margins(pages)
     blocks: list[tuple[str, object]] = []
@@ -348,10 +368,8 @@ def reflow(pages: list[PrintedPage]) -> Flow:
         current, text, scores = None, "", []
 
     for page in pages:
-        items: list[tuple[float, int, object]] = [(s.top, 0, s) for s in page.lines]
-        items += [(t.top, 1, t) for t in page.tables]
         prev_bottom = None
-        for n, (_top, kind, item) in enumerate(sorted(items, key=lambda i: (i[0], i[1]))):
+        for n, (_top, kind, item) in enumerate(_reading_order(page)):
             if kind == 1:
                 close()
                 joined = join_tables(blocks[-1][1], item) if n == 0 and blocks and \

@@ -17,11 +17,12 @@ import io
 import math
 import re
 import statistics
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 from extract.lattice import MAX_RULINGS, Lattice, Piece, inside, lattices
 from extract.layout import Line, PlacedTable, PrintedPage, clean
+from extract.turned import Glyph, quarter_turn, stacked, turned_lines
 
 MAX_PDF_PAGES = 300
 _MIN_TEXT = 20  # characters: a page with less text than this and an image is a scan
@@ -47,22 +48,24 @@ def read_pdf(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
     unmapped: dict[int, tuple[list[Lattice], list[Line], list[Piece]]] = {}
     ruled = False
     watermarks: dict[str, list[int]] = {}
-    for number, (page, slanted_text) in enumerate(_layout_pages(body)):
+    notes: dict[str, list[int]] = {}  # what was read along another direction → pages
+    for number, (page, slanted_text, glyphs) in enumerate(_layout_pages(body)):
         if slanted_text:
             watermarks.setdefault(slanted_text, []).append(number)
         width, height = page.width, page.height
         found = _lattices(page)
         ruled = ruled or bool(found)
-        lines = _text_lines(page, height)
+        lines, pieces = with_turned(_text_lines(page, height), _chars(page), glyphs, height,
+                                    found, _noter(notes, number))
         chars = sum(len(s.text) for s in lines)
         pages.append(PrintedPage(width, height))
         if chars < _MIN_TEXT and any(isinstance(o, LTImage) for o in _walk(page)):
             scanned.append(number)
             continue
         if unmapped_glyphs(lines):
-            unmapped[number] = (found, lines, _chars(page))
+            unmapped[number] = (found, lines, pieces)
             continue
-        _fill(found, _chars(page))
+        _fill(found, pieces)
         _place(pages[number], found, lines)
     warnings = ["pdf tables rebuilt from ruling lines" if ruled
                 else "pdf tables rebuilt from text positions"]
@@ -71,13 +74,17 @@ def read_pdf(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
                         f"{_numbers(numbers)}: {text[:80]}")
     unreadable: list[int] = []
     if unmapped:
-        kept, unreadable = _read_with_pdfium(body, unmapped, pages)
+        kept, unreadable = _read_with_pdfium(body, unmapped, pages, notes)
         if kept:
             warnings.append(f"pdf: {len(kept)} of {len(pages)} pages have glyphs pdfminer cannot "
                             f"map to Unicode; read with pdfium (pages {_numbers(kept)})")
         if unreadable:
             warnings.append(f"ocr: {len(unreadable)} of {len(pages)} pdf pages have a text layer "
                             f"without Unicode (pages {_numbers(unreadable)}) and were read by OCR")
+    for note, numbers in notes.items():
+        numbers = sorted(set(numbers) - set(unreadable) - set(scanned))
+        if numbers:
+            warnings.append(f"pdf: {note} (pages {_numbers(numbers)})")
     if scanned:
         warnings.append(f"ocr: {len(scanned)} of {len(pages)} pdf pages have no text layer and "
                         "were read by OCR")
@@ -93,9 +100,10 @@ def read_pdf(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
     return pages, warnings
 
 
-def _layout_pages(body: bytes) -> Iterator[tuple[object, str]]:
+def _layout_pages(body: bytes) -> Iterator[tuple[object, str, list[Glyph]]]:
     """pdfminer's layout of each page (as `extract_pages`), overprinted glyphs printed once and
-    slanted ones left out; with each page, the text of those left out."""
+    slanted ones left out; with each page, the text of those left out, and the glyphs taken out
+    of the layout because they read along another direction (extract/turned.py)."""
     from pdfminer.layout import LAParams
     from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
     from pdfminer.pdfpage import PDFPage
@@ -105,7 +113,7 @@ def _layout_pages(body: bytes) -> Iterator[tuple[object, str]]:
     interpreter = PDFPageInterpreter(resources, device)
     for page in PDFPage.get_pages(io.BytesIO(body), maxpages=MAX_PDF_PAGES, caching=True):
         interpreter.process_page(page)
-        yield device.get_result(), "".join(device.slanted)
+        yield device.get_result(), "".join(device.slanted), device.turned
 
 
 _OVERPRINT = 1.0  # points: a glyph this close to the same glyph already printed is a repeat
@@ -125,7 +133,9 @@ def _page_aggregator() -> type:
     Word processors and PDF printers make bold of a font without a bold face by printing each
     glyph again a fraction of a point aside; pdfminer reads both (`报报告告`, or every line
     twice), pdfium and readers show one. A watermark (`内部资料`, the issuer's name) is printed
-    across the page at a slant: its glyphs would fall into the lines of the text."""
+    across the page at a slant: its glyphs would fall into the lines of the text. Glyphs read
+    along another direction than across the page (turned a quarter or half turn, or in a font's
+    vertical writing mode) are kept aside: pdfminer would make a line of each."""
     from pdfminer.converter import PDFPageAggregator
 
     class PageAggregator(PDFPageAggregator):
@@ -133,9 +143,10 @@ def _page_aggregator() -> type:
             super().begin_page(page, ctm)
             self.printed: dict[tuple[str, int], list[tuple[float, float]]] = {}
             self.slanted: list[str] = []
+            self.turned: list[Glyph] = []
 
-        def render_char(self, *args: object, **kwargs: object) -> float:
-            advance = super().render_char(*args, **kwargs)
+        def render_char(self, matrix: tuple, font: object, *args: object, **kwargs: object) -> float:
+            advance = super().render_char(matrix, font, *args, **kwargs)
             char = self.cur_item._objs[-1]
             text = char.get_text()
             if not text.strip():
@@ -151,9 +162,56 @@ def _page_aggregator() -> type:
                         self.cur_item._objs.pop()
                         return advance
             self.printed.setdefault((text, key), []).append((char.x0, char.y0))
+            turn = _turn(char.matrix, font.is_vertical())  # type: ignore[attr-defined]
+            if turn:
+                self.cur_item._objs.pop()
+                across = char.width if turn % 2 else char.height  # its size, whatever the font
+                self.turned.append(Glyph(text, char.bbox, across, turn))
             return advance
 
     return PageAggregator
+
+
+def _turn(matrix: tuple, vertical: bool) -> int:
+    """A glyph's reading direction in quarter turns: its baseline (the text matrix's a, b), or
+    down its glyph's up axis (-c, -d) in a font's vertical writing mode."""
+    a, b, c, d = matrix[:4]
+    return quarter_turn(-c, -d) if vertical else quarter_turn(a, b)
+
+
+TURNED = "text printed sideways or in vertical writing read along its lines"
+STACKED = "glyphs stacked one above another beside other text kept one a line (reading order unsure)"
+
+
+def _noter(notes: dict[str, list[int]], number: int) -> Callable[[str], None]:
+    """A function noting something about page `number` once (for a warning naming pages)."""
+    def note(text: str) -> None:
+        if number not in notes.setdefault(text, []):
+            notes[text].append(number)
+    return note
+
+
+def with_turned(lines: list[Line], pieces: list[Piece], glyphs: list[Glyph], height: float,
+                found: list[Lattice], note: Callable[[str], None] | None = None,
+                ) -> tuple[list[Line], list[Piece]]:
+    """A page's lines and table pieces with the text read along other directions: the turned
+    glyphs, and glyphs stacked in columns outside the ruled tables (a reader without the font's
+    vertical writing mode gives one a line; inside a cell their pieces already read down).
+    `note` is told (TURNED, STACKED) when the page has such text, for its warnings."""
+    tables = [lat.bbox for lat in found]
+    outside = [s for s in lines if not any(
+        inside((s.x0 + s.x1) / 2, height - (s.top + s.bottom) / 2, b) for b in tables)]
+    kept, columns, doubtful = stacked(outside, height)
+    if doubtful and note:
+        note(STACKED)
+    if not glyphs and not columns:
+        return lines, pieces
+    if note:
+        note(TURNED)
+    dropped = {id(s) for s in outside} - {id(s) for s in kept}
+    regions = [box for lat in found for box in lat.regions()]
+    more, more_pieces = turned_lines(glyphs + columns, height, regions)
+    return [s for s in lines if id(s) not in dropped] + more, pieces + more_pieces
 
 
 def unmapped_glyphs(lines: list[Line]) -> int:
@@ -181,17 +239,20 @@ def _place(printed: PrintedPage, found: list[Lattice], lines: list[Line]) -> Non
                                               xs=lat.xs))
     free = [s for s in lines if not any(
         inside((s.x0 + s.x1) / 2, height - (s.top + s.bottom) / 2, b) for b in boxes)]
-    printed.lines, unruled = _unruled_tables(free)
+    printed.lines, unruled = _unruled_tables([s for s in free if not s.turn])
+    printed.lines += [s for s in free if s.turn]  # a column of vertical writing is no table cell
     printed.tables += unruled
 
 
 def _read_with_pdfium(body: bytes, unmapped: dict[int, tuple[list[Lattice], list[Line], list[Piece]]],
-                      pages: list[PrintedPage]) -> tuple[list[int], list[int]]:
+                      pages: list[PrintedPage], notes: dict[str, list[int]]) -> tuple[list[int], list[int]]:
     """Pages with glyphs pdfminer could not map, placed as pdfium reads them where it maps
     more, else as pdfminer read them unless that is noise; the pages pdfium read, and those
-    whose text is noise either way (for OCR)."""
+    whose text is noise either way (for OCR). What pdfium read along another direction is
+    noted in `notes`."""
     by_pdfium, unreadable = [], []
-    for number, (lines, chars) in pdfium_text(body, list(unmapped)).items():
+    tables = {number: found for number, (found, _lines, _pieces) in unmapped.items()}
+    for number, (lines, chars) in pdfium_text(body, list(unmapped), tables, notes).items():
         found, mined, mined_chars = unmapped[number]
         bad, better = unmapped_glyphs(mined), unmapped_glyphs(lines)
         if better < bad and not _unreadable(lines, better):
@@ -206,12 +267,15 @@ def _read_with_pdfium(body: bytes, unmapped: dict[int, tuple[list[Lattice], list
     return by_pdfium, unreadable
 
 
-def pdfium_text(body: bytes, numbers: list[int]) -> dict[int, tuple[list[Line], list[Piece]]]:
-    """Pages' text as pdfium reads it: lines (y down) and each glyph's centre (y up).
+def pdfium_text(body: bytes, numbers: list[int], tables: dict[int, list[Lattice]] | None = None,
+                notes: dict[str, list[int]] | None = None) -> dict[int, tuple[list[Line], list[Piece]]]:
+    """Pages' text as pdfium reads it: lines (y down) and each glyph's centre (y up), in the
+    page as shown (turned by its /Rotate, as pdfminer gives it).
 
     pdfium marks the line breaks it infers with generated characters; a line is also split
     where a gap wider than a character separates two glyphs (table cells printed without rules
-    stay separate pieces, as pdfminer gives them)."""
+    stay separate pieces, as pdfminer gives them). Text read along another direction is read
+    as pdfminer's is (`with_turned`, the cells of `tables` kept apart), and noted in `notes`."""
     import pypdfium2
     import pypdfium2.raw as raw
 
@@ -223,21 +287,49 @@ def pdfium_text(body: bytes, numbers: list[int]) -> dict[int, tuple[list[Line], 
         try:
             for number in numbers:
                 page = pdf[number]
-                height = page.get_height()
+                width, height, rotation = page.get_width(), page.get_height(), page.get_rotation()
+                shown = _shown(rotation, width, height)
                 text = page.get_textpage()
-                glyphs = []
+                glyphs, sideways = [], []
                 for i in range(text.count_chars()):
                     char = chr(raw.FPDFText_GetUnicode(text, i))
                     generated = bool(raw.FPDFText_IsGenerated(text, i))
-                    angle = raw.FPDFText_GetCharAngle(text, i)  # radians, -1: not known
+                    angle = raw.FPDFText_GetCharAngle(text, i)  # radians clockwise, -1: not known
                     if not generated and angle > 0 and slanted(math.cos(angle), math.sin(angle)):
                         continue  # a watermark, as pdfminer's reading leaves it out
-                    glyphs.append((char, generated, text.get_charbox(i, loose=True),
-                                   raw.FPDFText_GetFontSize(text, i)))
-                out[number] = _pdfium_lines(glyphs, height)
+                    box, size = shown(text.get_charbox(i, loose=True)), raw.FPDFText_GetFontSize(text, i)
+                    turn = 0 if generated or angle < 0 else \
+                        quarter_turn(math.cos(angle), -math.sin(angle)) - rotation // 90
+                    if turn % 4 and char.strip():
+                        sideways.append(Glyph(char, box, size, turn % 4))
+                    elif not turn % 4:
+                        glyphs.append((char, generated, box, size))
+                lines, pieces = _pdfium_lines(glyphs, height)
+                lines, pieces = with_turned(lines, pieces, sideways, height,
+                                            (tables or {}).get(number, []),
+                                            None if notes is None else _noter(notes, number))
+                out[number] = lines, pieces
         finally:
             pdf.close()
     return out
+
+
+def _shown(rotation: int, width: float, height: float):  # noqa: ANN202
+    """pdfium's glyph boxes are in the page's own space; a page with /Rotate is shown turned
+    clockwise (width and height are as shown): each box where it is shown, as pdfminer puts it."""
+    w, h = (height, width) if rotation in (90, 270) else (width, height)
+
+    def turn(box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+        x0, y0, x1, y1 = box
+        if rotation == 90:
+            return y0, w - x1, y1, w - x0
+        if rotation == 180:
+            return w - x1, h - y1, w - x0, h - y0
+        if rotation == 270:
+            return h - y1, x0, h - y0, x1
+        return box
+
+    return turn
 
 
 def _pdfium_lines(glyphs: list, height: float) -> tuple[list[Line], list[Piece]]:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .document import Block, build
 from .reports import ReportSpec
+from .stats import RESULTS, T3_COLS
 
 _FONT = "STSong-Light"
 # published_as → (file extension, Content-Type)
@@ -84,10 +85,38 @@ def _layout(spec: ReportSpec) -> dict:
             "header": rng.random() < 0.7}
 
 
+# table 三's column heads and the label merged down its left, as many reports print them turned
+# a quarter turn counter-clockwise to read up their narrow columns (`vertical_heads`)
+_TURNED_HEADS = frozenset({*T3_COLS, RESULTS})
+
+
+def _turned(text: str, style: object) -> object:
+    """A cell's text printed turned a quarter turn counter-clockwise (read up the page), wrapped
+    at the length a narrow head cell gives it."""
+    from reportlab.platypus import Flowable, Paragraph
+
+    class Turned(Flowable):
+        def __init__(self) -> None:
+            super().__init__()
+            self.para = Paragraph(escape(text), style)
+
+        def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+            self.length = min(60.0, self.para.minWidth() + 1)
+            self.thick = self.para.wrap(self.length, 1000)[1]
+            return self.thick, self.length
+
+        def draw(self) -> None:
+            self.canv.rotate(90)
+            self.para.drawOn(self.canv, 0, -self.thick)
+
+    return Turned()
+
+
 @lru_cache(maxsize=8)
-def pdf_bytes(spec: ReportSpec, protect: bool = False) -> bytes:
+def pdf_bytes(spec: ReportSpec, protect: bool = False, vertical_heads: bool = False) -> bytes:
     """The report as a word processor's PDF would print it; `protect`: with an owner password
-    and no user password (opens for anyone, copying text "forbidden"), as many portals post."""
+    and no user password (opens for anyone, copying text "forbidden"), as many portals post;
+    `vertical_heads`: table 三's column heads and its merged label turned to read up the page."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -116,7 +145,8 @@ def pdf_bytes(spec: ReportSpec, protect: bool = False) -> bytes:
             continue
         if kind == "table":
             grid, spans = _grid(payload)
-            data = [[Paragraph(escape(t), cell) for t in row] for row in grid]
+            data = [[_turned(t, cell) if vertical_heads and t in _TURNED_HEADS
+                     else Paragraph(escape(t), cell) for t in row] for row in grid]
             width = A4[0] - 2 * lay["margin"]
             t = Table(data, colWidths=[width / len(grid[0])] * len(grid[0]), repeatRows=0)
             style = [("GRID", (0, 0), (-1, -1), 0.5, colors.black),
