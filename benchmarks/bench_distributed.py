@@ -13,12 +13,20 @@ and archive; workers do not extract, `nianbao merge` catalogues afterwards and i
 Each worker is its own process with its own data directory; redis-server runs on 127.0.0.1
 (`apt-get install -y redis-server`). After every run the servers report the most requests any
 host had in flight at once.
+
+On one two-core machine the workers, Redis and the 20 simulated servers share the CPU, so
+each run's own CPU is measured too (every worker's from spider open to close, its stats'
+`nianbao/cpu_crawling_s`; Redis and the portal server from /proc) and its rate is set beside
+the best the cores allow for that work: all cores busy, no crawl process above one core, and
+never beyond the testbed bound. "× the CPU bound" near 1 says the design loses nothing but
+CPU; the speed-up from workers on separate machines is then the CPU bound's.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -37,6 +45,7 @@ from common import (  # noqa: E402
     Row,
     Served,
     cleanup,
+    cpu_seconds,
     env,
     log,
     med,
@@ -45,6 +54,7 @@ from common import (  # noqa: E402
     quote,
     save,
     scrapy_stats,
+    server_cpu,
 )
 
 from simportals.server import peak_concurrency  # noqa: E402
@@ -87,9 +97,23 @@ def archived_urls(dirs: list[Path]) -> set[str]:
     return found
 
 
-def distributed_run(registry: Path, work: Path, url: str, n: int) -> tuple[float, int, list[str], set[str]]:
+def cpu_bound(cpu: dict[str, float], pages: int, cores: int, testbed: float) -> float:
+    """Pages/s the cores allow for a run's work: `cpu` holds CPU seconds per process; the
+    "worker …" ones (crawl processes) are bound to one core each, all together to `cores`."""
+    if not pages:
+        return float("nan")
+    limits = [cores * pages / sum(cpu.values()), testbed]
+    workers = [s for name, s in cpu.items() if name.startswith("worker")]
+    if workers and sum(workers):
+        limits.append(min(len(workers), cores) * pages / sum(workers))
+    return min(limits)
+
+
+def distributed_run(registry: Path, work: Path, url: str, n: int,
+                    others: dict[str, int]) -> tuple[float, int, list[str], set[str], dict[str, float]]:
     """Coordinator + n-1 workers from a fresh Redis database; returns (seconds, responses of
-    all workers, coordinator command, URLs archived)."""
+    all workers, coordinator command, URLs archived, CPU seconds per process: each worker's
+    from spider open to close (its stats), and those of `others` (name → pid) from /proc)."""
     import redis
 
     dirs = [work / f"d{n}-{k}" for k in range(n)]
@@ -98,6 +122,7 @@ def distributed_run(registry: Path, work: Path, url: str, n: int) -> tuple[float
     redis.Redis.from_url(url).flushdb()  # a first crawl each time, as the single-machine run
     sets = [x for k, v in SETTINGS.items() for x in ("-s", f"{k}={v}")]
     cmd = [NIANBAO, "crawl", "--portals", str(registry), "--data", str(dirs[0]), "--redis", url, "--no-merge", *sets]
+    before = {name: cpu_seconds(pid) for name, pid in others.items()}
     started = time.monotonic()
     procs = [subprocess.Popen(cmd, cwd=ROOT, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)]
     client = redis.Redis.from_url(url)
@@ -109,16 +134,18 @@ def distributed_run(registry: Path, work: Path, url: str, n: int) -> tuple[float
     for p in procs:
         p.wait(timeout=3600)
     wall = time.monotonic() - started
+    cpu = {name: cpu_seconds(pid) - before[name] for name, pid in others.items()}
     responses, starts, ends = 0, [], []
-    for d in dirs:
+    for k, d in enumerate(dirs):
         for logfile in (d / "logs").glob("worker-*.log"):
             stats = scrapy_stats(logfile.read_text(errors="replace"))
+            cpu[f"worker {k}"] = float(stats.get("nianbao/cpu_crawling_s", "nan"))
             responses += int(stats.get("downloader/response_count", 0))
             starts.append(stats.get("start_time"))
             ends.append(stats.get("finish_time"))
     # first spider open → last spider close, as the single-machine figure (Scrapy's elapsed time)
     elapsed = (max(ends) - min(starts)).total_seconds() if starts and None not in starts + ends else wall
-    return elapsed, responses, cmd, archived_urls(dirs)
+    return elapsed, responses, cmd, archived_urls(dirs), cpu
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -140,6 +167,17 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="nianbao-bench-dist-"))
     redis_proc, url = redis_server(work)
     rates: dict[str, list[float]] = {"single machine": [], **{f"{n} worker{'s' if n > 1 else ''}": [] for n in (1, 2, 4)}}
+    of_bound: dict[str, list[float]] = {label: [] for label in rates}  # measured ÷ CPU bound, per round
+    cpu_ms: dict[str, list[dict[str, float]]] = {label: [] for label in rates}  # CPU ms per page, per process
+    cores = os.cpu_count() or 1
+
+    def account(label: str, rate: float, pages: int, cpu: dict[str, float]) -> str:
+        limit = cpu_bound(cpu, pages, cores, bound)
+        of_bound[label].append(rate / limit)
+        per_page = {name: round(s * 1000 / max(pages, 1), 2) for name, s in cpu.items()}
+        cpu_ms[label].append(per_page)
+        return (f"CPU ms/page {sum(per_page.values()):.2f} ({', '.join(f'{k} {v:.2f}' for k, v in per_page.items())})"
+                f" → bound {limit:.0f} p/s, measured {rate / limit:.2f}× of it")
     peaks: dict[str, int] = {}
     missing: dict[str, int] = {}  # URLs the single machine archived and the workers did not
     commands: list[str] = []
@@ -153,20 +191,26 @@ def main(argv: list[str] | None = None) -> int:
 
             for k in range(n_rounds):
                 peak()
-                r = nianbao_crawl(served.registry, work / "single", SETTINGS)
+                with server_cpu(served) as spent:
+                    r = nianbao_crawl(served.registry, work / "single", SETTINGS)
                 rates["single machine"].append(r.pages_per_s)
                 peaks["single machine"] = max(peaks.get("single machine", 0), peak())
-                log(f"round {k + 1}: single machine {r.responses} responses = {r.pages_per_s:.1f}/s")
+                note = account("single machine", r.pages_per_s, r.responses,
+                               {"worker 0": float(r.stats.get("nianbao/cpu_crawling_s", "nan")),
+                                "portal server": spent["s"]})
+                log(f"round {k + 1}: single machine {r.responses} responses = {r.pages_per_s:.1f}/s; {note}")
                 if k == 0:
                     commands.append(quote(r.command))
                 expected = archived_urls([work / "single"])
                 for n in (1, 2, 4):
                     label = f"{n} worker{'s' if n > 1 else ''}"
-                    secs, responses, cmd, urls = distributed_run(served.registry, work, url, n)
+                    secs, responses, cmd, urls, cpu = distributed_run(
+                        served.registry, work, url, n, {"redis": redis_proc.pid, "portal server": served.pid})
                     rates[label].append(responses / secs)
+                    note = account(label, responses / secs, responses, cpu)
                     missing[label] = max(missing.get(label, 0), len(expected - urls))
                     peaks[label] = max(peaks.get(label, 0), peak())
-                    log(f"round {k + 1}: {label}: {responses} responses in {secs:.1f}s = {responses / secs:.1f}/s")
+                    log(f"round {k + 1}: {label}: {responses} responses in {secs:.1f}s = {responses / secs:.1f}/s; {note}")
                     if k == 0 and n == 4:
                         commands.append(quote(cmd) + "   # + `nianbao worker --redis URL --data DIR` ×3")
     finally:
@@ -178,13 +222,16 @@ def main(argv: list[str] | None = None) -> int:
         ratio = med(values) / ceiling
         rows.append(Row("7 distributed", f"{label} vs ceiling", values, "p/s",
                         f"ceiling {args.hosts}×{args.per_host}÷{args.latency}s", [ceiling], ratio, "report", None,
+                        f"{med(of_bound[label]):.2f}× the CPU bound of its run (rounds: "
+                        f"{', '.join(f'{x:.2f}' for x in of_bound[label])}); "
                         f"{med(values) / bound:.2f}× the testbed bound {bound:.0f} p/s; "
                         f"{med(values) / single:.2f}× the single machine; peak {peaks[label]} in flight on one host "
                         f"(allowed {args.per_host}); URLs the single machine archived and these did not: "
                         f"{missing.get(label, 0)}"))
     print_table(rows)
     save("distributed", rows, {"scale": scale, "hosts": args.hosts, "latency": args.latency, "ceiling": ceiling,
-                               "testbed_bound": bound, "peak_in_flight": peaks, "missing_urls": missing}, commands)
+                               "testbed_bound": bound, "peak_in_flight": peaks, "missing_urls": missing,
+                               "of_cpu_bound": of_bound, "cpu_ms_per_page": cpu_ms}, commands)
     cleanup(work)
     return 0
 

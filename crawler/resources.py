@@ -8,6 +8,9 @@ it cost: the crawl process itself, and its extraction workers once the pool has 
 from __future__ import annotations
 
 import resource
+from typing import Any
+
+from scrapy import signals
 
 
 def resource_usage() -> dict[str, float]:
@@ -21,3 +24,26 @@ def resource_usage() -> dict[str, float]:
         "workers_cpu_s": round(kids.ru_utime + kids.ru_stime, 3),
         "workers_peak_rss_mb": round(kids.ru_maxrss / 1024, 1),
     }
+
+
+class CrawlingCpu:
+    """Extension: the CPU this process spent from spider open to close, in the stats
+    (`nianbao/cpu_crawling_s`). Start-up (imports, reading the registry) is not crawling: a rate
+    measured open → close is compared with the CPU spent over the same span (benchmarks)."""
+
+    def __init__(self, stats: Any) -> None:
+        self.stats = stats
+        self.opened = 0.0
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> CrawlingCpu:
+        ext = cls(crawler.stats)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_opened(self, spider: Any = None) -> None:
+        self.opened = resource_usage()["crawl_cpu_s"]
+
+    def spider_closed(self, spider: Any = None) -> None:
+        self.stats.set_value("nianbao/cpu_crawling_s", round(resource_usage()["crawl_cpu_s"] - self.opened, 3))

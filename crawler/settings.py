@@ -49,6 +49,7 @@ EXTENSIONS = {
     "crawler.throttle.PortalAutoThrottle": 0,
     "scrapy.extensions.telnet.TelnetConsole": None,
     "crawler.progress.CrawlProgress": 900,
+    "crawler.resources.CrawlingCpu": 950,  # stats: nianbao/cpu_crawling_s (benchmarks)
 }
 DOWNLOADER_MIDDLEWARES = {
     # Every request and redirect hop on its portal's domains, http(s), no credentials, no
