@@ -26,6 +26,9 @@ from catalogue.versions import ReportVersions
 
 __all__ = ["Catalogue", "REPORT_COLUMNS", "report_key"]
 
+APPROXIMATE_TERM = 6  # search terms this long also find OCR'd reports with a misread character
+APPROXIMATE_CANDIDATES = 200  # OCR'd reports sharing the most trigrams, matched in full
+
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
@@ -217,22 +220,25 @@ class Catalogue(ReportVersions):
     # -- reading -------------------------------------------------------------------------------
 
     def search(self, text: str, year: int | None = None, province: str | None = None,
-               level: str | None = None, limit: int = 20, rank: bool = False) -> list[dict[str, Any]]:
+               level: str | None = None, limit: int = 20, rank: bool = False,
+               approximate: bool = True) -> list[dict[str, Any]]:
         """Full-text search over title, agency and text; works for Chinese of any length.
 
         The trigram index answers terms of three characters or more; shorter terms (年报,
         复议) fall back to a substring scan, which trigram cannot index. Results come newest
         catalogued first, which lets SQLite stop at `limit` even when a common term (政务公开)
         matches every report; `rank=True` orders by bm25 relevance instead, scoring every match.
+        Each result says how it matched (`match`): "exact", or, with `approximate`, after the
+        exact ones, "approximate" for a report read by OCR that holds a long term with a
+        misread character or two (`_approximate`).
         """
         terms = text.split()
         if not terms:
             raise ValueError("search needs at least one term")
-        where, params = [], []
-        for column, value in (("r.year", year), ("r.province", province), ("r.level", level)):
-            if value is not None:
-                where.append(f"{column} = ?")
-                params.append(value)
+        filters = [(column, value) for column, value in (("r.year", year), ("r.province", province),
+                                                         ("r.level", level)) if value is not None]
+        where = [f"{column} = ?" for column, _ in filters]
+        params: list[Any] = [value for _, value in filters]
         for term in terms:
             if len(term) < 3:
                 where.append("(r.title like ? or r.agency like ? or r.text like ?)")
@@ -254,7 +260,48 @@ class Catalogue(ReportVersions):
                                 order="order by r.year desc")
         cursor = self.db.execute(sql, [*params, limit])
         columns = [d[0] for d in cursor.description]
-        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        found = [{**dict(zip(columns, row, strict=True)), "match": "exact"} for row in cursor.fetchall()]
+        if approximate and len(found) < limit:
+            found += self._approximate(terms, filters, limit - len(found), {r["id"] for r in found})
+        return found
+
+    def _approximate(self, terms: list[str], filters: list[tuple[str, Any]], limit: int,
+                     exclude: set[str]) -> list[dict[str, Any]]:
+        """Reports read by OCR that hold every term, a long one (APPROXIMATE_TERM characters or
+        more) with up to one edit in eight characters: OCR misreads a character now and then
+        (门户 read 內户, 深入 read 深人), and a phrase holding one was not found at all. The
+        candidates are those sharing most trigrams with the longest term (the index ranks them),
+        each then matched in full by `regex`'s fuzzy matching."""
+        import regex
+
+        long = [t for t in terms if len(t) >= APPROXIMATE_TERM]
+        if not long or limit <= 0:
+            return []
+        key = max(long, key=len)
+        grams = dict.fromkeys(key[i:i + 3] for i in range(len(key) - 2))
+        match = " OR ".join('"' + g.replace('"', '""') + '"' for g in grams)
+        sql = ("select r.id, r.title, r.agency, r.year, r.province, r.level, r.url, r.text from reports r "
+               "join reports_fts on reports_fts.rowid = r.rowid where reports_fts match ? and r.ocr = 1"
+               + "".join(f" and {column} = ?" for column, _ in filters)
+               + " order by reports_fts.rank limit ?")
+        patterns = {t: regex.compile(f"(?:{regex.escape(t)}){{e<={max(1, len(t) // 8)}}}") for t in long}
+        found = []
+        for row in self.db.query(sql, [match, *[v for _, v in filters], APPROXIMATE_CANDIDATES]):
+            if row["id"] in exclude:
+                continue
+            body = "\n".join(x or "" for x in (row["title"], row["agency"], row["text"]))
+            if not all(t in body for t in terms if t not in patterns):
+                continue
+            spans = [patterns[t].search(body) for t in long]
+            if not all(spans):
+                continue
+            a, b = spans[long.index(key)].span()
+            row["snippet"] = f"…{body[max(0, a - 12):a]}[{body[a:b]}]{body[b:b + 12]}…".replace("\n", " ")
+            del row["text"]
+            found.append({**row, "match": "approximate"})
+            if len(found) >= limit:
+                break
+        return found
 
     def query(self, sql: str, params: Any = None) -> tuple[list[str], list[tuple]]:
         cursor = self.db.execute(sql, params or [])

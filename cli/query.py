@@ -56,6 +56,9 @@ def search(data_dir: str, terms: tuple[str, ...], year: int | None, province: st
            level: str | None, limit: int, rank: bool, fmt: str) -> None:
     """Full-text search of the catalogue's reports (Chinese works: trigram index).
 
+    A phrase of six characters or more also finds reports read by OCR that hold it with a
+    misread character; those come after the exact matches, marked ≈ (`match` = approximate).
+
     Example: nianbao search 过程性信息 --year 2022 --province 浙江省
     """
     words = " ".join(terms).split()
@@ -70,7 +73,8 @@ def search(data_dir: str, terms: tuple[str, ...], year: int | None, province: st
         return
     if fmt == "table":
         write_rows(["year", "agency", "title", "snippet"],
-                   [(r["year"], r["agency"], r["title"], r["snippet"]) for r in found], maxcolwidths=[6, 24, 40, 50])
+                   [(r["year"], r["agency"], r["title"], ("≈ " if r["match"] == "approximate" else "") + r["snippet"])
+                    for r in found], maxcolwidths=[6, 24, 40, 50])
     else:
         columns = list(found[0]) if found else ["id", "title", "agency", "year", "province", "level", "url", "snippet"]
         write_rows(columns, [tuple(r.values()) for r in found], fmt)

@@ -71,3 +71,36 @@ def test_query_search_on_a_catalogue(tmp_path):
         assert result.exit_code == 0 and "某县人民政府" in result.output, terms
     result = runner.invoke(cli, ["search", "--data", str(tmp_path), "过程性信息", "--year", "2019"])
     assert "no matching reports" in result.output
+
+
+def test_search_finds_ocr_text_with_a_misread_character(tmp_path):
+    """OCR read 门户 as 內户: a long phrase still finds the scanned report, after the exact
+    matches and marked; a report with a text layer never matches approximately, nor does a
+    short term, nor a phrase more than one edit in eight characters away."""
+    from catalogue.catalogue import Catalogue
+
+    catalogue = Catalogue(tmp_path / "catalogue.db")
+    common = {"year": 2023, "province": "浙江省", "level": "county"}
+    catalogue.db["reports"].insert_all([
+        {"id": "scan", "title": "甲县2023年政府信息公开工作年度报告", "agency": "甲县人民政府", "ocr": 1,
+         "text": "本机关深入推进政府网站內户建设，主动公开政府信息2428条。", **common},
+        {"id": "text", "title": "乙县2023年政府信息公开工作年度报告", "agency": "乙县人民政府", "ocr": 0,
+         "text": "本机关深人推进政府网站內户建设，主动公开政府信息2428条。", **common},
+        {"id": "exact", "title": "丙县2023年政府信息公开工作年度报告", "agency": "丙县人民政府", "ocr": 1,
+         "text": "本机关深入推进政府网站门户建设，主动公开政府信息2428条。", **common},
+    ])
+    phrase = "深入推进政府网站门户建设"
+    found = [(r["id"], r["match"]) for r in catalogue.search(phrase)]
+    assert found == [("exact", "exact"), ("scan", "approximate")]
+    assert "[深入推进政府网站內户建设]" in catalogue.search(phrase)[1]["snippet"]
+    assert [r["id"] for r in catalogue.search(phrase, approximate=False)] == ["exact"]
+    assert [r["id"] for r in catalogue.search("门户建设")] == ["exact"]  # short: exact only
+    assert [r["id"] for r in catalogue.search("深人推进政府网站內户建设")] == ["text", "scan"]  # exactly
+    assert [(r["id"], r["match"]) for r in catalogue.search("深人推进政府网站门户建设")] == [("exact", "approximate")]
+    assert [r["id"] for r in catalogue.search("推进门户网站建设")] == []  # too far from any text
+    assert [r["id"] for r in catalogue.search(phrase + " 2428", year=2023)] == ["exact", "scan"]
+    assert catalogue.search(phrase + " 9999") == []  # every other term still exactly
+    catalogue.close()
+    result = CliRunner().invoke(cli, ["search", "--data", str(tmp_path), phrase])
+    assert result.exit_code == 0 and "≈" in result.output and "甲县人民政府" in result.output
+    assert "乙县人民政府" not in result.output

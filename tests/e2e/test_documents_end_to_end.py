@@ -94,11 +94,6 @@ def _sentences(spec) -> list[str]:
     return [s for line in lines for s in re.findall(r"[^。；]+[。；]?", line) if len(s) >= 4]
 
 
-# OCR misreads a character now and then (深入 → 深人): a sentence holding one is not found.
-# Text layers must give every sentence; OCR'd reports at least this share.
-OCR_SENTENCES = 0.9
-
-
 def test_every_sentence_found_whole_by_search(crawled, db):
     catalogue = Catalogue(crawled.data / "catalogue.db")
     try:
@@ -106,12 +101,12 @@ def test_every_sentence_found_whole_by_search(crawled, db):
             row = _row(db, crawled, truth)
             assert not [line for line in row["text"].splitlines() if PAGE_NUMBER.match(line)]
             sentences = _sentences(_spec(crawled, truth))
-            missing = [s for s in sentences if row["id"] not in
-                       {h["id"] for h in catalogue.search(s, year=truth.year, limit=1000)}]
-            if truth.published_as in ("scan", "jpg"):
-                assert len(missing) <= (1 - OCR_SENTENCES) * len(sentences), missing
-            else:
-                assert not missing, (truth.published_as, missing)
+            found = {s: {h["id"]: h["match"] for h in catalogue.search(s, year=truth.year, limit=1000)}
+                     for s in sentences}
+            missing = [s for s in sentences if row["id"] not in found[s]]
+            assert not missing, (truth.published_as, missing)
+            if truth.published_as not in ("scan", "jpg"):  # a text layer: every sentence exactly
+                assert all(found[s][row["id"]] == "exact" for s in sentences), truth.published_as
     finally:
         catalogue.close()
 
