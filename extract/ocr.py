@@ -297,6 +297,7 @@ def level(gray: Any) -> Any:
     return cv2.warpAffine(gray, turn, (width, height), flags=cv2.INTER_LINEAR, borderValue=255)
 
 
+_DET_MIN_SIDE = 736  # rapidocr's detector enlarges an image whose shorter side is below this
 _ORIENT_SCALE = 0.2  # text lines are found on a page this small well enough to tell their direction
 
 
@@ -315,9 +316,6 @@ def _line_boxes(gray: Any, engine: Any) -> list[tuple[int, int, int, int]]:
     fx, fy = width / size[0] / _ORIENT_SCALE, height / size[1] / _ORIENT_SCALE
     return [(int(box[:, 0].min() * fx), int(box[:, 1].min() * fy),
              int(box[:, 0].max() * fx), int(box[:, 1].max() * fy)) for box in boxes]
-
-
-_DET_MIN_SIDE = 736  # rapidocr's detector enlarges an image whose shorter side is below this
 
 
 def _detect(gray: Any, engine: Any) -> list[Any]:
