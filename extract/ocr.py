@@ -14,12 +14,14 @@ no result, only the time (tests/extract/test_ocr_cache.py).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import os
 import pickle
 import re
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,10 @@ from extract.layout import Line, PlacedTable, PrintedPage, clean
 
 _INK = 160  # grey level below which a pixel is ink
 _DET_SCALE = 0.6  # text is found on a reduced page (5x faster), read at full resolution
+_DET_ROWS = 128  # the detector reads a page in bands of about this many rows (its memory ∝ pixels)
+_DET_PAD = 32  # rows (and columns) of context around a band: more than half the tallest line's box
+_PAPER = 224  # at detection scale, a pixel darker than this is not blank paper
+_REC_WIDTH = 1536  # the recogniser's batches: at most this many padded pixels wide in all
 _PAGE_RATIO = 1.5  # an image taller than this many widths is pages stacked (a 长图): cut it
 PDFIUM_LOCK = threading.Lock()  # pdfium is not thread-safe (a lock, not a cache: extract stays pure)
 MAX_PIXELS = 60_000_000  # a larger image is refused (a decompression bomb, not a report)
@@ -68,7 +74,7 @@ class OcrUnavailable(RuntimeError):
 
 
 def new_engine() -> Any:
-    """A RapidOCR engine (≈0.5 s to load the models)."""
+    """A RapidOCR engine (≈0.2 s to load the models)."""
     try:
         from rapidocr_onnxruntime import RapidOCR
     except ImportError as exc:  # pragma: no cover - a dependency of nianbao
@@ -81,15 +87,61 @@ def new_engine() -> Any:
     return engine
 
 
-def render_pdf_pages(body: bytes, numbers: list[int], dpi: int) -> list[Any]:
-    """Pages of a PDF as greyscale PIL images (pypdfium2 renders any image codec a scan uses)."""
+@functools.cache
+def _malloc_trim() -> Any:
+    """glibc's malloc_trim, or None where the C library has none (musl, macOS)."""
+    import ctypes
+
+    try:
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+_HEAP_SLACK_MB = 16  # freed memory a worker may keep before it is given back to the OS
+_heap = {"trimmed_mb": 0.0}  # the process's resident MB after the last trim (allocator bookkeeping)
+
+
+def give_back() -> None:
+    """Returns the heap's free pages to the OS once the process has grown _HEAP_SLACK_MB since
+    it last did.
+
+    Each detector band and recogniser batch frees tens of MB of tensors, but glibc keeps them
+    in the heap (its mmap threshold rises to the size of what was freed), fragmented, and the
+    next run's tensors land beside them: over a page a worker grew by hundreds of MB. Trimmed
+    when it has grown, its peak is the page plus one run's tensors. Not after every run: a
+    trimmed page is faulted in again by the next run (~25 % slower when trimmed each time)."""
+    trim = _malloc_trim()
+    if trim is None or _resident_mb() < _heap["trimmed_mb"] + _HEAP_SLACK_MB:
+        return
+    trim(0)
+    _heap["trimmed_mb"] = _resident_mb()
+
+
+def _resident_mb() -> float:
+    """This process's resident memory now (Linux; 0 elsewhere, where nothing is trimmed)."""
+    try:
+        with open("/proc/self/statm", "rb") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def render_pdf_pages(body: bytes, numbers: list[int], dpi: int) -> Iterator[Any]:
+    """Pages of a PDF as greyscale PIL images (pypdfium2 renders any image codec a scan uses),
+    each rendered when it is taken: a long scan's pages (4 MB each at 200 dpi) are not all
+    held while the first is OCR'd. pdfium is called under PDFIUM_LOCK, not held between pages."""
     import pypdfium2
 
     with PDFIUM_LOCK:
         pdf = pypdfium2.PdfDocument(body)
-        try:
-            return [pdf[n].render(scale=dpi / 72, grayscale=True).to_pil() for n in numbers]
-        finally:
+    try:
+        for n in numbers:
+            with PDFIUM_LOCK:
+                image = pdf[n].render(scale=dpi / 72, grayscale=True).to_pil()
+            yield image
+    finally:
+        with PDFIUM_LOCK:
             pdf.close()
 
 
@@ -128,7 +180,7 @@ def ocr_pages(image: Any, scale: float = 1.0, engine: Any = None) -> list[Printe
     """One image (pages stacked or one page) → its printed pages."""
     import numpy as np
 
-    gray = np.asarray(image.convert("L"))
+    gray = np.asarray(_gray(image))
     engines = _Engines(engine)
     return [_ocr_cached(part, scale, engines) for part in split_tall(gray)]
 
@@ -137,11 +189,16 @@ def ocr_image(image: Any, scale: float = 1.0, engine: Any = None) -> PrintedPage
     """One page image → lines and ruled tables; coordinates multiplied by `scale`."""
     import numpy as np
 
-    return _ocr_cached(np.asarray(image.convert("L")), scale, _Engines(engine))
+    return _ocr_cached(np.asarray(_gray(image)), scale, _Engines(engine))
+
+
+def _gray(image: Any) -> Any:
+    """The image in greyscale; a greyscale image as it is (convert() would copy it)."""
+    return image if image.mode == "L" else image.convert("L")
 
 
 # What a cached page depends on besides its pixels: bump when _ocr_gray or its engine settings change.
-CACHE_VERSION = "ocr-4:rapidocr:det0.6:rec48x48:autospace:level:upright"
+CACHE_VERSION = "ocr-5:rapidocr:det0.6:bands128+32:rec48x48:recwidth1536:autospace:level:upright"
 
 
 class _Engines:
@@ -240,17 +297,119 @@ def level(gray: Any) -> Any:
     return cv2.warpAffine(gray, turn, (width, height), flags=cv2.INTER_LINEAR, borderValue=255)
 
 
+_DET_MIN_SIDE = 736  # rapidocr's detector enlarges an image whose shorter side is below this
 _ORIENT_SCALE = 0.2  # text lines are found on a page this small well enough to tell their direction
 
 
 def _line_boxes(gray: Any, engine: Any) -> list[tuple[int, int, int, int]]:
-    """Boxes (full-size pixels) of the text lines found on a reduced page."""
+    """Boxes (full-size pixels) of the text lines found on a reduced page.
+
+    The reduced page is enlarged to the detector's minimum side, as the detector itself would
+    (rapidocr's limit_side_len, 736; a multiple of 32), and read in bands like a page."""
     import cv2
 
     small = cv2.resize(gray, None, fx=_ORIENT_SCALE, fy=_ORIENT_SCALE, interpolation=cv2.INTER_AREA)
-    boxes, _ = engine.text_det(cv2.cvtColor(small, cv2.COLOR_GRAY2BGR))
-    return [tuple(int(v / _ORIENT_SCALE) for v in (*box.min(axis=0), *box.max(axis=0)))
-            for box in ([] if boxes is None else boxes)]
+    height, width = small.shape
+    ratio = max(1.0, _DET_MIN_SIDE / min(height, width))
+    size = [max(32, round(int(side * ratio) / 32) * 32) for side in (width, height)]
+    boxes = _detect(cv2.resize(small, size), engine)
+    fx, fy = width / size[0] / _ORIENT_SCALE, height / size[1] / _ORIENT_SCALE
+    return [(int(box[:, 0].min() * fx), int(box[:, 1].min() * fy),
+             int(box[:, 0].max() * fx), int(box[:, 1].max() * fy)) for box in boxes]
+
+
+def _detect(gray: Any, engine: Any) -> list[Any]:
+    """Text line boxes (4 corners, `gray`'s pixels) found by the detector, a band at a time.
+
+    The detector holds about 250 MB a megapixel it reads (a page at _DET_SCALE is 1.4): bands
+    of _DET_ROWS rows, cut in blank rows where there are some, keep a worker's peak small.
+    Each band is read with _DET_PAD rows of context either side; a line is kept by the band
+    holding its centre, so a line cut by a band's edge is taken whole from its neighbour.
+    Bands of blank paper are not read, nor the blank margins left and right."""
+    import numpy as np
+
+    marked = gray < _PAPER
+    rows, cols = np.flatnonzero(marked.any(axis=1)), np.flatnonzero(marked.any(axis=0))
+    if not len(rows):
+        return []
+    height, width = gray.shape
+    x0, x1 = max(0, int(cols[0]) - _DET_PAD), min(width, int(cols[-1]) + 1 + _DET_PAD)
+    found = []
+    for start, end in _bands(marked.any(axis=1)):
+        if not marked[start:end].any():
+            continue
+        top, bottom = max(0, start - _DET_PAD), min(height, end + _DET_PAD)
+        for box in _detect_band(gray[top:bottom, x0:x1], engine):
+            box = box + (x0, top)
+            if start <= (box[:, 1].min() + box[:, 1].max()) / 2 < end:
+                found.append(box)
+    return found
+
+
+def _bands(marked: Any) -> list[tuple[int, int]]:
+    """Row ranges of about _DET_ROWS that cover a page, each cut in the middle of the longest
+    blank run in the last half of its rows (or at _DET_ROWS when no row there is blank)."""
+    import numpy as np
+
+    bands, start, height = [], 0, len(marked)
+    while height - start > _DET_ROWS * 1.25:
+        lo = start + _DET_ROWS // 2
+        blank = np.flatnonzero(~marked[lo:start + _DET_ROWS]) + lo
+        cut = start + _DET_ROWS
+        if len(blank):
+            runs = np.split(blank, np.flatnonzero(np.diff(blank) > 1) + 1)
+            longest = max(runs, key=len)
+            cut = int(longest[len(longest) // 2])
+        bands.append((start, cut))
+        start = cut
+    return [*bands, (start, height)]
+
+
+def _detect_band(gray: Any, engine: Any) -> Any:
+    """The detector on one band: white to a multiple of 32 each way (the network's stride)
+    rather than stretched, normalised in float32 (rapidocr's own preprocessing goes through
+    float64 copies of the whole image)."""
+    import numpy as np
+
+    height, width = gray.shape
+    canvas = np.full((-(-height // 32) * 32, -(-width // 32) * 32), 255, np.uint8)
+    canvas[:height, :width] = gray
+    plane = canvas.astype(np.float32) * np.float32(2 / 255) - np.float32(1)  # (x/255 - 0.5)/0.5
+    preds = engine.text_det.infer(np.repeat(plane[None, None], 3, axis=1))[0]
+    give_back()
+    boxes, _scores = engine.text_det.postprocess_op(preds, canvas.shape)
+    return engine.text_det.filter_tag_det_res(boxes, (height, width)) if len(boxes) else []
+
+
+def _recognise(crops: list[Any], engine: Any) -> list[tuple[str, float]]:
+    """Text and confidence of each crop (grey), read in batches of crops of similar shape.
+
+    The recogniser pads a batch to its widest crop (48 px high) and its memory grows with the
+    batch's padded width: 16 full-width lines at once held ~400 MB and ran slower than one at
+    a time. A batch is at most rec_batch_num crops and _REC_WIDTH padded pixels wide in all,
+    so table cells still go 16 at once and a full line goes alone."""
+    import cv2
+
+    rec = engine.text_rec
+    height = rec.rec_image_shape[1]
+    widths = [height * max(1.0, crop.shape[1] / crop.shape[0]) for crop in crops]
+    results: list[tuple[str, float]] = [("", 0.0)] * len(crops)
+    batch: list[int] = []
+
+    def read() -> None:
+        texts, _ = rec([cv2.cvtColor(crops[i], cv2.COLOR_GRAY2BGR) for i in batch])
+        give_back()
+        for i, text in zip(batch, texts, strict=True):
+            results[i] = text
+        batch.clear()
+
+    for i in sorted(range(len(crops)), key=widths.__getitem__):
+        if batch and (len(batch) == rec.rec_batch_num or (len(batch) + 1) * widths[i] > _REC_WIDTH):
+            read()
+        batch.append(i)
+    if batch:
+        read()
+    return results
 
 
 def upright(gray: Any, engine: Any) -> Any:
@@ -285,43 +444,14 @@ def upright(gray: Any, engine: Any) -> Any:
 
 
 def _ocr_gray(gray: Any, scale: float, engine: Any) -> PrintedPage:
-    import cv2
-
     gray = upright(gray, engine)
     gray = level(gray)  # ruling lines are found as long level strokes; a skewed scan breaks them
     height, width = gray.shape
-    vertical, horizontal, rules = _rulings(gray)
-    found = [lat for lat in lattices(vertical, horizontal, tolerance=4.0)
-             if len(lat.xs) >= 3 and len(lat.ys) >= 3]
-    clean_img = gray.copy()
-    for lat in found:  # erase the rules of tables only: long strokes of big characters stay
-        x0, x1 = int(lat.bbox[0]) - 3, int(lat.bbox[2]) + 4
-        y0, y1 = int(height - lat.bbox[3]) - 3, int(height - lat.bbox[1]) + 4
-        box = clean_img[max(0, y0):y1, max(0, x0):x1]
-        box[rules[max(0, y0):y1, max(0, x0):x1] > 0] = 255
-    bgr = cv2.cvtColor(clean_img, cv2.COLOR_GRAY2BGR)
+    found, clean_img = _tables(gray)
     # Cells are read one text line at a time, cut by ink rows; the rest of the page (tables
     # blanked) goes through the text detector.
-    crops: list[Any] = []
-    places: list[tuple[Any, tuple[int, int, int, int]]] = []  # (lattice or None, box y down)
-    outside = bgr.copy()
-    for lat in found:
-        for x0, y0_up, x1, y1_up in lat.regions():
-            box = (int(x0), int(height - y1_up), int(x1), int(height - y0_up))
-            for line in _ink_lines(clean_img, box):
-                places.append((lat, line))
-        x0, x1 = int(lat.bbox[0]) - 3, int(lat.bbox[2]) + 4
-        y0, y1 = int(height - lat.bbox[3]) - 3, int(height - lat.bbox[1]) + 4
-        outside[max(0, y0):y1, max(0, x0):x1] = 255
-    small = cv2.resize(outside, None, fx=_DET_SCALE, fy=_DET_SCALE, interpolation=cv2.INTER_AREA)
-    boxes, _ = engine.text_det(small)
-    for box in [] if boxes is None else boxes / _DET_SCALE:
-        x0, y0 = int(max(0, box[:, 0].min())), int(max(0, box[:, 1].min()))
-        x1, y1 = int(min(width, box[:, 0].max())), int(min(height, box[:, 1].max()))
-        if x1 - x0 >= 3 and y1 - y0 >= 3:
-            places.append((None, (x0, y0, x1, y1)))
-    crops = [bgr[y0:y1, x0:x1] for _lat, (x0, y0, x1, y1) in places]
-    results, _ = engine.text_rec(crops) if crops else ([], 0)
+    places = _cell_lines(clean_img, found) + _text_lines(clean_img, found, engine)
+    results = _recognise([clean_img[y0:y1, x0:x1] for _lat, (x0, y0, x1, y1) in places], engine)
     page = PrintedPage(width * scale, height * scale)
     for (lat, (x0, y0, x1, y1)), (text, score) in zip(places, results, strict=True):
         text = ocr_text(text)
@@ -344,6 +474,55 @@ def _ocr_gray(gray: Any, scale: float, engine: Any) -> PrintedPage:
                                            (height - lat.bbox[1]) * scale, grid, conf,
                                            [x * scale for x in lat.xs]))
     return page
+
+
+def _table_box(lat: Any, height: int) -> tuple[slice, slice]:
+    """A table's rows and columns (y down) with a margin of 3 px round its rules."""
+    x0, x1 = int(lat.bbox[0]) - 3, int(lat.bbox[2]) + 4
+    y0, y1 = int(height - lat.bbox[3]) - 3, int(height - lat.bbox[1]) + 4
+    return slice(max(0, y0), y1), slice(max(0, x0), x1)
+
+
+def _tables(gray: Any) -> tuple[list[Any], Any]:
+    """The ruled tables of a page, and a copy of the page with their rules erased (only
+    theirs: long strokes of big characters stay)."""
+    vertical, horizontal, rules = _rulings(gray)
+    give_back()  # the rulings' masks and labels, before the detector's tensors
+    found = [lat for lat in lattices(vertical, horizontal, tolerance=4.0)
+             if len(lat.xs) >= 3 and len(lat.ys) >= 3]
+    clean_img = gray.copy()
+    for lat in found:
+        rows, cols = _table_box(lat, gray.shape[0])
+        clean_img[rows, cols][rules[rows, cols] > 0] = 255
+    return found, clean_img
+
+
+def _cell_lines(clean_img: Any, found: list[Any]) -> list[tuple[Any, tuple[int, int, int, int]]]:
+    """(table, box y down) of each text line in each table cell."""
+    height = clean_img.shape[0]
+    return [(lat, line) for lat in found for x0, y0_up, x1, y1_up in lat.regions()
+            for line in _ink_lines(clean_img, (int(x0), int(height - y1_up), int(x1), int(height - y0_up)))]
+
+
+def _text_lines(clean_img: Any, found: list[Any], engine: Any) -> list[tuple[None, tuple[int, int, int, int]]]:
+    """(None, box y down) of each text line the detector finds outside the tables (its
+    reduced copy of the page is freed before the recogniser runs)."""
+    import cv2
+
+    height, width = clean_img.shape
+    outside = clean_img.copy()
+    for lat in found:
+        outside[_table_box(lat, height)] = 255
+    small = cv2.resize(outside, None, fx=_DET_SCALE, fy=_DET_SCALE, interpolation=cv2.INTER_AREA)
+    del outside
+    places: list[tuple[None, tuple[int, int, int, int]]] = []
+    for box in _detect(small, engine):
+        box = box / _DET_SCALE
+        x0, y0 = int(max(0, box[:, 0].min())), int(max(0, box[:, 1].min()))
+        x1, y1 = int(min(width, box[:, 0].max())), int(min(height, box[:, 1].max()))
+        if x1 - x0 >= 3 and y1 - y0 >= 3:
+            places.append((None, (x0, y0, x1, y1)))
+    return places
 
 
 def _ink_lines(gray: Any, box: tuple[int, int, int, int]) -> list[tuple[int, int, int, int]]:
