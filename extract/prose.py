@@ -152,7 +152,8 @@ _NONE_STATED = re.compile(r"未收到|没有|未收取|未发生|尚未|免费")
 # Template phrases that name 本机关 without saying whose figures a sentence states.
 _STOCK = re.compile(r"(?:不属于|非)?本(?:行政)?机关(?:的?公开职责|职责|不掌握|掌握)")
 _ISSUER = re.compile(r"由([\u4e00-\u9fff（）()]{2,40}?)(?:编制|负责编制|编写)")
-_GOVERNMENT = re.compile(r"(?:人民政府|政府|行政公署|管理委员会|管委会)$")
+# A bare place name (沭阳县, 东城区) as issuer stands for that place's government.
+_GOVERNMENT = re.compile(r"(?:人民政府|政府|行政公署|管理委员会|管委会|省|自治区|市|地区|自治州|州|盟|县|自治县|旗|区)$")
 _TOWNSHIP = re.compile(r"(?:镇|乡|街道|苏木)(?:人民政府|政府|办事处)?$|办事处$")
 
 

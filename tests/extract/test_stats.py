@@ -259,3 +259,14 @@ def test_none_cells_let_the_checks_run():
     assert cells[("t3_v2021.new", "legal_research")].value is None
     checks = {c.name: c for c in stats.checks}
     assert checks["t3_balance"].passed is True and checks["t3_row_sums"].passed is True
+
+
+def test_scope_follows_the_issuers_kind():
+    """A government, or a bare place name standing for it (an OCR'd 落款 or a title's issuer),
+    reports on its jurisdiction; a department, an office or a township on itself."""
+    from extract.prose import scope_of_issuer
+
+    for name in ("沭阳县人民政府", "沭阳县", "东城区", "杭州市人民政府", "阿拉善盟行政公署"):
+        assert scope_of_issuer(name) == "jurisdiction", name
+    for name in ("沭阳县教育局", "沭阳县人民政府办公室", "龙岗街道办事处", "沭城镇人民政府", "龙岗街道"):
+        assert scope_of_issuer(name) == "self", name
