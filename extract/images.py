@@ -157,15 +157,16 @@ def _read(fetched: list[tuple[str, tuple[bytes, str | None] | None]], warnings: 
     """The printed pages of one image, or of several images in page order, as one Document."""
     from extract.attachments import from_flow
     from extract.layout import reflow
-    from extract.ocr import load_image, ocr_pages
+    from extract.ocr import LazyEngine, load_image, ocr_pages
 
     pages: list[Any] = []
+    engine = LazyEngine()  # one for every image of the report
     for name, body in fetched:
         if body is None:
             warnings.append(f"image not archived: {name}; what it shows is missing from the report")
             continue
         try:
-            pages += ocr_pages(load_image(body[0]))
+            pages += ocr_pages(load_image(body[0]), engine=engine)
         except Exception as exc:  # noqa: BLE001 - a broken image loses itself, not the page
             warnings.append(f"image unreadable: {name}: {type(exc).__name__}: {exc}")
     return from_flow(reflow(pages), "image", []) if pages else None

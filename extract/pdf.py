@@ -89,13 +89,14 @@ def read_pdf(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
         warnings.append(f"ocr: {len(scanned)} of {len(pages)} pdf pages have no text layer and "
                         "were read by OCR")
     if scanned or unreadable:
-        from extract.ocr import ocr_image, render_pdf_pages
+        from extract.ocr import LazyEngine, ocr_image, render_pdf_pages
 
         numbers = sorted(scanned + unreadable)
         images = render_pdf_pages(body, numbers, OCR_DPI)
+        engine = LazyEngine.of(ocr_engine)  # one for every page of the document
         for number, image in zip(numbers, images, strict=True):
             page = pages[number]
-            read = ocr_image(image, scale=72 / OCR_DPI, engine=ocr_engine)
+            read = ocr_image(image, scale=72 / OCR_DPI, engine=engine)
             page.lines, page.tables = read.lines, read.tables
     return pages, warnings
 
