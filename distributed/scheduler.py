@@ -107,13 +107,10 @@ class LeasedScheduler(Scheduler):
             self.stats.inc_value("scheduler/enqueued/redis", -1)
             self.queue.ack_later(request)  # a redirect to a page already seen: its lease ends
 
-    def has_pending_requests(self) -> bool:
-        return self.queue.pending() > 0 or len(self.queue) > 0
-
     def next_request(self) -> Request | None:
         """Lease a request for the portal this worker's downloader is least busy with."""
         order = self._portal_order()
-        request = self.queue.pop(portals=order) if order else self.queue.send()
+        request = self.queue.pop(portals=order)  # with no portal to pop, it still sends
         self._log_duplicates()
         if request is None:
             self.waiting = [k.decode("utf-8") for k, n in self.server.hgetall(store.QUEUED).items() if int(n) > 0]

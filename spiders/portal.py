@@ -107,8 +107,11 @@ class PortalSpider(PageImagesMixin, scrapy.Spider):
                     yield request
         # Known reports are revalidated even when gone from their listing: a 404/410 marks
         # them withdrawn, a 304 confirms them without a second copy (crawler.revalidate).
-        for url, known in self.state.known_pages.items():
-            if known["kind"] in ("listing", "image") or self._known_non_reports([url]):
+        known_pages = {url: known for url, known in self.state.known_pages.items()
+                       if known["kind"] not in ("listing", "image")}
+        skipped = self._known_non_reports(list(known_pages))  # one question for all of them
+        for url, known in known_pages.items():
+            if url in skipped:
                 continue
             portal = self.portals[known["portal"]]
             callback = self.parse_attachment if known["kind"] == "attachment" else self.parse_detail
