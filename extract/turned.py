@@ -28,6 +28,7 @@ _SPACE_GAP = 0.3  # a gap this wide (in character sizes) between Latin letters o
 _STACK_GAP = 0.35  # upright glyphs this close above one another may be a column of vertical writing
 _END = frozenset("。；！？!?")
 _BESIDE = 3.0  # character sizes: a line this close beside a stacked glyph makes it a row, not a column
+_ALIGNED = 0.2  # character sizes: lines whose baselines differ by no more stand on one row
 
 
 @dataclass(frozen=True)
@@ -210,10 +211,15 @@ def _below(last: Line, line: Line) -> bool:
 
 
 def _beside(column: list[Line], others: list[Line]) -> bool:
-    """Some other line shares the band of a glyph of the column, close to its left or right."""
+    """Some other line shares the band of a glyph of the column, close to its left or right;
+    or other lines, however far across the page, stand on the baselines of most of its glyphs
+    (a form's column of answers or numbers, one a row: rows, not a column to read down)."""
+    aligned = 0
     for glyph in column:
         mid, reach = (glyph.top + glyph.bottom) / 2, _BESIDE * glyph.size
         if any(s.top <= mid <= s.bottom and s.x0 - reach <= glyph.x1 and glyph.x0 - reach <= s.x1
                for s in others):
             return True
-    return False
+        aligned += any(abs(s.bottom - glyph.bottom) <= _ALIGNED * glyph.size and s.top <= mid <= s.bottom
+                       for s in others)
+    return aligned >= 2 and 2 * aligned >= len(column)

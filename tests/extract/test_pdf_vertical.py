@@ -191,3 +191,26 @@ def test_a_column_of_single_glyphs_beside_text_is_kept_and_said():
     pages, warnings = read_pdf(buf.getvalue())
     assert sorted(s.text for s in pages[0].lines) == sorted([*"年度报告", SENTENCE])
     assert any("reading order unsure" in w and "pages 1" in w for w in warnings)
+
+
+def test_a_forms_column_of_one_glyph_answers_stays_with_its_rows():
+    """A form: an answer (是/否) a row, its question far to the right on the same baseline, the
+    rows set tight. The answers are rows of the form, not a column to read down; a lone column
+    of glyphs with nothing on its baselines still is."""
+    buf, c = _canvas()
+    c.setFont("STSong-Light", 12)
+    answers = "是否是是否"
+    questions = ["是否按时公开年度报告", "是否存在行政复议纠错", "是否开展政务公开培训", "是否更新政府网站专栏",
+                 "是否收取信息处理费"]
+    for i, (answer, question) in enumerate(zip(answers, questions, strict=True)):
+        c.drawString(80, 760 - 16 * i, answer)
+        c.drawString(200, 760 - 16 * i, question)
+    for i, ch in enumerate("政务公开专栏"):
+        c.drawString(520, 600 - 13 * i, ch)
+    c.save()
+    pages, _ = read_pdf(buf.getvalue())
+    lines = [s.text for s in pages[0].lines]
+    assert [s for s in lines if s in answers] == list(answers)  # one a row, in order
+    assert answers not in lines and "政务公开专栏" in lines
+    for answer, question in zip(answers, questions, strict=True):  # each answer beside its question
+        assert lines[lines.index(question) - 1] == answer or lines[lines.index(question) + 1] == answer
