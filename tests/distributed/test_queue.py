@@ -112,3 +112,41 @@ def test_a_request_made_again_is_charged_to_the_budget_once(redis_server):
     assert alive.take_budget("x", 2, "fp2") and not alive.take_budget("x", 2, "fp3")  # two pages, then spent
     assert alive.take_budget("x", 2, "fp2")  # still paid for
     assert int(redis_server.client().hget(store.BUDGET, "x")) == 2
+
+
+def test_links_and_acknowledgement_go_together_and_survive_a_failed_send(redis_server, monkeypatch):
+    """A page's links (push_later) and its acknowledgement (ack_later) are sent in one pipeline,
+    links first, with the next pop; a send Redis refuses keeps them all for the next one."""
+    import redis
+
+    server = store.connect(redis_server.url)
+    q = queue(server, "w", ttl=30)
+    q.push(Request("http://x.test/list", meta={"portal": "x"}))
+    page = q.pop(portals=["x"])
+    for n in range(3):
+        q.push_later(Request(f"http://x.test/{n}", meta={"portal": "x"}))
+    q.ack_later(page)
+    assert q.pending() == 3 and len(q) == 3 and q.leases() == 1  # nothing sent yet
+    real = server.pipeline
+
+    class Refused:
+        def __init__(self, *a, **k):
+            self.inner = real(*a, **k)
+
+        def __getattr__(self, name):
+            return getattr(self.inner, name)
+
+        def execute(self):
+            raise redis.ConnectionError("Redis away")
+
+    monkeypatch.setattr(server, "pipeline", Refused)
+    try:
+        q.send()
+    except redis.ConnectionError:
+        pass
+    assert q.pending() == 3 and q.leases() == 1  # kept, not dropped
+    monkeypatch.setattr(server, "pipeline", real)
+    first = q.pop(portals=["x"])  # sends the links and the acknowledgement, then leases a link
+    assert first.url in {f"http://x.test/{n}" for n in range(3)} and q.pending() == 0
+    assert counts(server, store.QUEUED) == {"x": 2} and counts(server, store.DONE) == {"x": 1}
+    assert q.leases() == 1  # the link's lease; the listing's ended
