@@ -267,7 +267,8 @@ class CataloguePipeline:
         if self.pool is not None:
             self.pool.close()
             self.stats.set_value("nianbao/workers_replaced", self.pool.replaced)
-        self.stats.set_value("nianbao/resources", resource_usage())
+        self.stats.set_value("nianbao/resources",
+                             resource_usage(self.pool.peak_rss_mb if self.pool is not None else None))
         if self.catalogue is not None and self.run_id is not None:
             self.catalogue.mark_listed(self.run_id, getattr(self.crawler.spider, "listed_urls", set()))
             self.stats.set_value("nianbao/warnings", run_warnings(self.stats.get_stats()))

@@ -13,16 +13,33 @@ from typing import Any
 from scrapy import signals
 
 
-def resource_usage() -> dict[str, float]:
+def peak_rss_mb() -> float:
+    """This process's own peak resident memory (VmHWM). Not `ru_maxrss`: Linux carries that
+    across fork and exec, so a spawned worker's starts at its parent's peak (a 14 MB child of a
+    514 MB parent reported 514 MB)."""
+    try:
+        with open("/proc/self/status", "rb") as fh:
+            for line in fh:
+                if line.startswith(b"VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, IndexError, ValueError):
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def resource_usage(workers_peak_rss_mb: float | None = None) -> dict[str, float]:
     """CPU seconds (user + system) and peak RSS in MB: `crawl_*` for this process, `workers_*`
-    for its reaped children together (CPU summed; RSS the largest child)."""
+    for its reaped children together (CPU summed; RSS the largest child's own peak, as the
+    workers reported it: RUSAGE_CHILDREN's ru_maxrss counts the crawl process's memory too)."""
     me = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if workers_peak_rss_mb is None:
+        workers_peak_rss_mb = kids.ru_maxrss / 1024
     return {
         "crawl_cpu_s": round(me.ru_utime + me.ru_stime, 3),
-        "crawl_peak_rss_mb": round(me.ru_maxrss / 1024, 1),
+        "crawl_peak_rss_mb": round(peak_rss_mb(), 1),
         "workers_cpu_s": round(kids.ru_utime + kids.ru_stime, 3),
-        "workers_peak_rss_mb": round(kids.ru_maxrss / 1024, 1),
+        "workers_peak_rss_mb": round(workers_peak_rss_mb, 1),
     }
 
 

@@ -44,7 +44,9 @@ def current_rss_mb() -> float:
 
 
 def _serve(conn: Connection, initializer: Callable[[], None] | None) -> None:
-    """A worker's loop: (func, args) in, (ok, result, rss MB) out, until told to stop."""
+    """A worker's loop: (func, args) in, (ok, result, rss MB, peak rss MB) out, until told to stop."""
+    from crawler.resources import peak_rss_mb
+
     if initializer is not None:
         initializer()
     while True:
@@ -60,9 +62,10 @@ def _serve(conn: Connection, initializer: Callable[[], None] | None) -> None:
         except BaseException as exc:  # noqa: BLE001 - handed back to the caller, as an executor would
             reply = (False, exc)
         try:
-            data = pickle.dumps((*reply, current_rss_mb()), protocol=pickle.HIGHEST_PROTOCOL)
+            data = pickle.dumps((*reply, current_rss_mb(), peak_rss_mb()), protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as exc:  # an unpicklable result or exception: say so, do not die
-            data = pickle.dumps((False, RuntimeError(f"unpicklable result: {exc!r}"), current_rss_mb()))
+            data = pickle.dumps((False, RuntimeError(f"unpicklable result: {exc!r}"), current_rss_mb(),
+                                 peak_rss_mb()))
         conn.send_bytes(data)
 
 
@@ -98,6 +101,7 @@ class WorkerPool:
         self.pending: deque[tuple[asyncio.Future, bytes]] = deque()
         self.retired: list[Any] = []  # processes told to stop, joined at close (their CPU is counted then)
         self.replaced = 0
+        self.peak_rss_mb = 0.0  # the largest worker's own peak, as the workers report it
         self.closed = False
 
     def _start(self) -> None:
@@ -150,9 +154,10 @@ class WorkerPool:
             self._dispatch()
             return
         try:
-            ok, result, rss_mb = pickle.loads(data)
+            ok, result, rss_mb, peak_mb = pickle.loads(data)
         except Exception as exc:  # an answer this process cannot rebuild (an exception's odd args)
-            ok, result, rss_mb = False, RuntimeError(f"unreadable answer from a worker: {exc!r}"), 0.0
+            ok, result, rss_mb, peak_mb = False, RuntimeError(f"unreadable answer from a worker: {exc!r}"), 0.0, 0.0
+        self.peak_rss_mb = max(self.peak_rss_mb, peak_mb)
         if future is not None and not future.done():
             (future.set_result if ok else future.set_exception)(result)
         if self.closed:

@@ -95,3 +95,27 @@ def test_a_worker_that_grew_past_the_limit_is_replaced_after_its_task():
 
     first, second, third, replaced = asyncio.run(main())
     assert first != second == third and replaced == 1
+
+
+def test_the_workers_peak_memory_is_their_own_not_the_crawl_processes():
+    """Linux carries ru_maxrss across fork and exec: a worker spawned by a 400 MB crawl process
+    would report 400 MB however little it held. The pool records what the workers held."""
+    from crawler.resources import resource_usage
+
+    big = bytearray(400 * 2**20)
+    for i in range(0, len(big), 4096):
+        big[i] = 1
+
+    async def main():
+        pool = WorkerPool(1)
+        try:
+            await pool.run(hold, 120)
+        finally:
+            pool.close()
+        return pool.peak_rss_mb
+
+    peak = asyncio.run(main())
+    assert 120 < peak < 300
+    assert resource_usage(peak)["workers_peak_rss_mb"] == round(peak, 1)
+    assert resource_usage()["workers_peak_rss_mb"] >= 400  # what it would have said
+    del big
