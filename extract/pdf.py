@@ -127,6 +127,23 @@ def slanted(a: float, b: float) -> bool:
     return _SLANT < angle < 90 - _SLANT
 
 
+class Printed:
+    """The glyphs a page has printed, to tell a glyph printed again over itself (fake bold)."""
+
+    def __init__(self) -> None:
+        self.at: dict[tuple[str, int], list[tuple[float, float]]] = {}
+
+    def again(self, text: str, x: float, y: float) -> bool:
+        """Whether `text` was printed within `_OVERPRINT` of (x, y); else it is recorded."""
+        key = round(x / _OVERPRINT)
+        for k in (key - 1, key, key + 1):
+            for x0, y0 in self.at.get((text, k), ()):
+                if abs(x0 - x) <= _OVERPRINT and abs(y0 - y) <= _OVERPRINT:
+                    return True
+        self.at.setdefault((text, key), []).append((x, y))
+        return False
+
+
 @lru_cache(maxsize=1)
 def _page_aggregator() -> type:
     """pdfminer's page aggregator, keeping only the glyphs a reader takes for the text.
@@ -142,7 +159,7 @@ def _page_aggregator() -> type:
     class PageAggregator(PDFPageAggregator):
         def begin_page(self, page: object, ctm: object) -> None:
             super().begin_page(page, ctm)
-            self.printed: dict[tuple[str, int], list[tuple[float, float]]] = {}
+            self.printed = Printed()
             self.slanted: list[str] = []
             self.turned: list[Glyph] = []
 
@@ -156,13 +173,9 @@ def _page_aggregator() -> type:
                 self.cur_item._objs.pop()  # what LTLayoutContainer.add appended
                 self.slanted.append(text)
                 return advance
-            key = round(char.x0 / _OVERPRINT)
-            for k in (key - 1, key, key + 1):
-                for x, y in self.printed.get((text, k), ()):
-                    if abs(x - char.x0) <= _OVERPRINT and abs(y - char.y0) <= _OVERPRINT:
-                        self.cur_item._objs.pop()
-                        return advance
-            self.printed.setdefault((text, key), []).append((char.x0, char.y0))
+            if self.printed.again(text, char.x0, char.y0):
+                self.cur_item._objs.pop()
+                return advance
             turn = _turn(char.matrix, font.is_vertical())  # type: ignore[attr-defined]
             if turn:
                 self.cur_item._objs.pop()
@@ -291,7 +304,7 @@ def pdfium_text(body: bytes, numbers: list[int], tables: dict[int, list[Lattice]
                 width, height, rotation = page.get_width(), page.get_height(), page.get_rotation()
                 shown = _shown(rotation, width, height)
                 text = page.get_textpage()
-                glyphs, sideways = [], []
+                glyphs, sideways, printed = [], [], Printed()
                 for i in range(text.count_chars()):
                     char = chr(raw.FPDFText_GetUnicode(text, i))
                     generated = bool(raw.FPDFText_IsGenerated(text, i))
@@ -299,6 +312,8 @@ def pdfium_text(body: bytes, numbers: list[int], tables: dict[int, list[Lattice]
                     if not generated and angle > 0 and slanted(math.cos(angle), math.sin(angle)):
                         continue  # a watermark, as pdfminer's reading leaves it out
                     box, size = shown(text.get_charbox(i, loose=True)), raw.FPDFText_GetFontSize(text, i)
+                    if not generated and char.strip() and printed.again(char, box[0], box[1]):
+                        continue  # printed again over itself (bold), as pdfminer's reading leaves it out
                     turn = 0 if generated or angle < 0 else \
                         quarter_turn(math.cos(angle), -math.sin(angle)) - rotation // 90
                     if turn % 4 and char.strip():

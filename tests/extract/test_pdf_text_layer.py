@@ -85,7 +85,7 @@ def test_overprinted_bold_is_read_once():
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen import canvas
 
-    from extract.pdf import read_pdf
+    from extract.pdf import pdfium_text, read_pdf
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     title = "某某区人民政府2023年政府信息公开工作年度报告"
@@ -112,6 +112,36 @@ def test_overprinted_bold_is_read_once():
     texts = [line.text for line in pages[0].lines]
     assert texts == [title, "一、总体情况", SENTENCE]
     assert [t.grid for t in pages[0].tables] == [rows]
+    # pdfium's reading (pages whose glyphs pdfminer cannot map) leaves the repeats out too
+    lines, _pieces = pdfium_text(buf.getvalue(), [0])[0]
+    assert [line.text for line in lines] == [title, "一、总体情况", SENTENCE, *sum(rows, [])]
+
+
+def test_a_line_printed_again_glyph_by_glyph_later_is_read_once():
+    """Bold printed as a second pass, glyph by glyph, after other text: pdfium's own check
+    (the same text object as the one before) misses it, so its reading kept the line twice."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    from extract.pdf import pdfium_text, read_pdf
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    title = "2023年政府信息公开工作年度报告"
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, invariant=1)
+    c.setFont("STSong-Light", 12)
+    c.drawString(72, 700, title)
+    c.drawString(72, 680, SENTENCE)
+    x = 72.3
+    for ch in title:
+        c.drawString(x, 700, ch)
+        x += c.stringWidth(ch, "STSong-Light", 12)
+    c.save()
+    lines, _pieces = pdfium_text(buf.getvalue(), [0])[0]
+    assert [line.text for line in lines] == [title, SENTENCE]
+    pages, _warnings = read_pdf(buf.getvalue())
+    assert [line.text for line in pages[0].lines] == [title, SENTENCE]
 
 
 def test_a_slanted_watermark_is_left_out_and_said():
