@@ -22,13 +22,13 @@ def worker(redis_url: str, data_dir: str, worker_id: str | None, overrides: tupl
 
     Example: nianbao worker --redis redis://crawl-host:6379/0 --data /srv/nianbao-worker
     """
-    from distributed.store import NoCrawl
+    from distributed.store import NoCrawl, Unreachable
     from distributed.worker import run_worker
 
     started = time.monotonic()
     try:
         stats = run_worker(redis_url, data_dir, worker_id, dict(o.split("=", 1) for o in overrides))
-    except (NoCrawl, DataDirLocked) as e:
+    except (NoCrawl, Unreachable, DataDirLocked) as e:
         raise click.ClickException(str(e)) from e
     click.echo(f"worker {stats.get('finish_reason', '?')} after {time.monotonic() - started:.1f}s: "
                f"{stats.get('downloader/response_count', 0)} responses, "
@@ -46,10 +46,12 @@ def status(redis_url: str, as_json: bool) -> None:
     import redis
 
     from distributed.status import crawl_status, format_status
-    from distributed.store import connect
+    from distributed.store import Unreachable, connect
 
     try:
         found = crawl_status(connect(redis_url))
+    except Unreachable as e:
+        raise click.ClickException(str(e)) from e
     except redis.RedisError as e:
         raise click.ClickException(f"cannot read {redis_url}: {e}") from e
     click.echo(json.dumps(asdict(found), indent=2) if as_json else "\n".join(format_status(found)))
@@ -91,6 +93,7 @@ def crawl_distributed(registry: str, data_dir: str, redis_url: str, overrides: t
     """`nianbao crawl --redis`: the coordinator (distributed.coordinator)."""
     from crawler.registry import RegistryError
     from distributed.coordinator import crawl
+    from distributed.store import Unreachable
 
     if only:
         raise click.UsageError("--only cannot be combined with --redis: a distributed crawl covers its registry")
@@ -98,7 +101,7 @@ def crawl_distributed(registry: str, data_dir: str, redis_url: str, overrides: t
     settings = dict(o.split("=", 1) for o in overrides)
     try:
         stats = crawl(registry, data_dir, redis_url, settings, sources, merge)
-    except (RegistryError, DataDirLocked) as e:
+    except (RegistryError, Unreachable, DataDirLocked) as e:
         raise click.ClickException(str(e)) from e
     click.echo(f"distributed crawl {stats.get('distributed/crawl_id')} {stats.get('finish_reason', '?')} in "
                f"{time.monotonic() - started:.1f}s; this worker: {stats.get('downloader/response_count', 0)} "

@@ -10,12 +10,15 @@ DATA's archive does not hold. See docs/distributed.md.
 from __future__ import annotations
 
 import json
+import logging
 import time
 from typing import Any
 
 import redis
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
+
+logger = logging.getLogger(__name__)
 
 PREFIX = "nianbao"
 QUEUE_KEY = PREFIX + ":%(spider)s:requests"  # + ":<portal>": a priority queue (sorted set) per portal
@@ -49,6 +52,29 @@ class NoCrawl(Exception):
     """Redis holds no crawl to join; start one with `nianbao crawl --redis URL`."""
 
 
+class Unreachable(Exception):
+    """Redis could not be reached (or refused us) when a command first contacted it."""
+
+
+class LoggedRetry(Retry):
+    """redis-py's Retry, saying so in the log: a worker waiting out a Redis restart pauses for
+    up to a minute, and the operator should see why, and that it went on."""
+
+    def call_with_retry(self, do: Any, fail: Any, *args: Any, **kwargs: Any) -> Any:
+        failures: list[Exception] = []
+
+        def logged(error: Exception, *rest: Any) -> Any:
+            if not failures:
+                logger.warning("Redis unreachable (%s): retrying, for up to %d attempts", error, self._retries)
+            failures.append(error)
+            return fail(error, *rest)
+
+        result = super().call_with_retry(do, logged, *args, **kwargs)
+        if failures:
+            logger.warning("Redis reachable again after %d failed attempts", len(failures))
+        return result
+
+
 def redis_params() -> dict[str, Any]:
     """Client options for REDIS_PARAMS: every command retried with backoff for about a
     minute, so a Redis restart (persistence on) pauses the workers instead of failing them."""
@@ -56,13 +82,24 @@ def redis_params() -> dict[str, Any]:
         "socket_timeout": 30,
         "socket_connect_timeout": 10,
         "health_check_interval": 5,
-        "retry": Retry(ExponentialBackoff(cap=2.0, base=0.05), 40),
+        "retry": LoggedRetry(ExponentialBackoff(cap=2.0, base=0.05), 40),
         "retry_on_error": [redis.ConnectionError, redis.TimeoutError],
     }
 
 
 def connect(url: str) -> redis.Redis:
-    """A client for URL (redis://host:port/db) with the workers' retry policy."""
+    """A client for URL (redis://host:port/db) with the workers' retry policy, once Redis has
+    answered: retrying a first contact for a minute would only make a wrong URL or a stopped
+    server look like a hang (`Unreachable` says which at once)."""
+    try:
+        probe = redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=10,
+                                     retry=Retry(ExponentialBackoff(), 0))
+        try:
+            probe.ping()
+        finally:
+            probe.close()
+    except (redis.RedisError, ValueError, OSError) as exc:
+        raise Unreachable(f"cannot reach Redis at {url}: {exc}") from exc
     return redis.Redis.from_url(url, **redis_params())
 
 

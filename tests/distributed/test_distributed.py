@@ -145,6 +145,8 @@ def test_the_crawl_survives_a_redis_restart(tmp_path, redis_server):
         out = finish(coordinator, tmp_path / "central.out")
     assert "91 new" in out, out
     assert rows(tmp_path / "central" / "catalogue.db", "select count(*) from reports") == [(91,)]
+    logs = "".join(p.read_text() for p in tmp_path.rglob("*.log")) + out + (tmp_path / "w1.out").read_text()
+    assert "Redis unreachable" in logs and "Redis reachable again" in logs  # the pause is said
 
 
 def test_politeness_holds_across_four_workers(tmp_path, redis_server):
@@ -181,3 +183,24 @@ def test_the_page_budget_is_one_for_all_workers(tmp_path, redis_server):
     spent = {k.decode(): int(v) for k, v in redis_server.client().hgetall("nianbao:budget").items()}
     assert spent == dict.fromkeys(served, 12), spent
     assert all(0 < n <= 12 for n in served.values()), served  # never more than the budget, together
+
+
+def test_a_redis_nobody_answers_is_one_clear_line_at_once(tmp_path):
+    """Commands retry Redis for a minute once a crawl runs (a restart pauses them); a first
+    contact that fails says so at once: a wrong URL or a stopped server, not a hang."""
+    from tests.distributed.conftest import free_port
+
+    url = f"redis://127.0.0.1:{free_port()}/0"
+    registry = tmp_path / "portals.toml"
+    registry.write_text('[[portal]]\nname = "a"\nregion = "某省某县"\nstart_urls = ["http://127.0.0.1:9/"]\n'
+                        'allowed_domains = ["127.0.0.1"]\n', encoding="utf-8")
+    for args in (("status", "--redis", url), ("worker", "--redis", url, "--data", str(tmp_path / "w")),
+                 ("crawl", "--portals", str(registry), "--data", str(tmp_path / "d"), "--redis", url),
+                 ("status", "--redis", "127.0.0.1:6379")):
+        started = time.monotonic()
+        result = run_nianbao(*args, check=False, timeout=60)
+        assert result.returncode == 1, result
+        assert time.monotonic() - started < 20
+        error = [line for line in result.stderr.splitlines() if line.strip()]
+        assert len(error) == 1 and error[0].startswith(f"Error: cannot reach Redis at {args[args.index('--redis') + 1]}"), result.stderr
+    assert not (tmp_path / "d" / "catalogue.db").exists()
