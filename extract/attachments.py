@@ -145,24 +145,17 @@ def _check_zip(body: bytes) -> None:
 
 
 def _docx(body: bytes) -> tuple[str, list[Grid], str | None, list[str]]:
-    """Paragraphs and tables in document order; merged cells repeat their text."""
+    """Paragraphs (then notes) and tables in document order, through content controls, text
+    boxes, nested tables and revisions (extract/docx_text.py); merged cells repeat their text."""
     import docx
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
+
+    from extract.docx_text import read_document
 
     _check_zip(body)
     document = docx.Document(io.BytesIO(body))
-    lines, tables = [], []
-    for child in document.element.body.iterchildren():
-        if child.tag.endswith("}p"):
-            text = clean(Paragraph(child, document).text)
-            if text:
-                lines.append(text)
-        elif child.tag.endswith("}tbl"):
-            table = Table(child, document)
-            tables.append(_square([[clean(c.text) for c in row.cells] for row in table.rows]))
-    title = clean(document.core_properties.title or "") or _title(lines)
-    return "\n".join(lines), tables, title, []
+    reading = read_document(document)
+    title = clean(document.core_properties.title or "") or _title(reading.lines)
+    return "\n".join(reading.lines), reading.tables, title, reading.warnings
 
 
 def _binary_word(body: bytes, kind: str) -> Document:
@@ -240,8 +233,3 @@ def _ole_text(body: bytes) -> tuple[str, list[Grid], str | None, list[str]]:
     lines = [line for line in dict.fromkeys(best) if line]
     return ("\n".join(lines), [], _title(lines),
             ["binary .doc/.wps: text recovered from UTF-16 runs; tables not reconstructed"])
-
-
-def _square(rows: list[list[str]]) -> Grid:
-    width = max(len(r) for r in rows)
-    return [[""] * (width - len(r)) + r if r and len(r) < width else r for r in rows]

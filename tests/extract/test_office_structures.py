@@ -175,11 +175,11 @@ def test_text_box_read_once():
     """红头 and titles set in text boxes: python-docx's Paragraph.text has no text box text at
     all, and a naive descendant search reads it twice (mc:Choice and mc:Fallback)."""
     red_head = f"<w:p>{_textbox('某某县人民政府办公室', '某政办〔2023〕5号')}</w:p>"
-    anchored = f"<w:p><w:r><w:t>一、总体情况</w:t></w:r>{_textbox('图1 主动公开情况')}</w:p>"
+    anchored = f"<w:p><w:r><w:t>一、总体情况</w:t></w:r>{_textbox('图一：主动公开情况')}</w:p>"
     document = _read(_docx(red_head, _p("某某县2022年政府信息公开工作年度报告"), anchored,
                            _p("本年度新制发规范性文件12件。")))
     _once(document, "某某县人民政府办公室", "某政办〔2023〕5号", "某某县2022年政府信息公开工作年度报告",
-          "一、总体情况", "图1 主动公开情况", "本年度新制发规范性文件12件。")
+          "一、总体情况", "图一：主动公开情况", "本年度新制发规范性文件12件。")
     assert document.text.splitlines()[:2] == ["某某县人民政府办公室", "某政办〔2023〕5号"]
 
 
@@ -305,10 +305,10 @@ def test_chart_and_picture_only_document_warn():
                '<pic:cNvPr id="0" name="scan1.jpg"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill>'
                '<a:blip r:embed="rId98"/></pic:blipFill><pic:spPr/></pic:pic></a:graphicData></a:graphic>'
                "</wp:inline></w:drawing></w:r></w:p>")
-    document = _read(_docx(_p("图2 近三年依申请公开数量"), chart, picture, picture))
+    document = _read(_docx(_p("图二：近三年依申请公开数量"), chart, picture, picture))
     assert any("chart" in w for w in document.warnings), document.warnings
     assert any("picture" in w for w in document.warnings), document.warnings
-    _once(document, "图2 近三年依申请公开数量")
+    _once(document, "图二：近三年依申请公开数量")
 
 
 # -- DOC through LibreOffice --------------------------------------------------------------------
