@@ -10,6 +10,7 @@ that is not an attachment at all gives None.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import zipfile
@@ -172,43 +173,118 @@ def _binary_word(body: bytes, kind: str) -> Document:
 
 
 def _number_text(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else format(value, ".15g")  # Excel's 15 digits
     return "" if value is None else clean(str(value))
 
 
+def _shown(value: object, number_format: str | None) -> str:
+    """A cell's value as the sheet shows it: dates as dates (年月日 when the format has them),
+    percents as percents, booleans as TRUE/FALSE, other numbers as plain figures."""
+    fmt = re.sub(r'"[^"]*"|\\.|\[[^]]*\]', "", (number_format or "General").split(";")[0])
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        value = value.date()
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ", timespec="seconds" if value.second else "minutes")
+    if isinstance(value, dt.date):
+        shown = (number_format or "").lower()
+        if "年" in shown or "月" in shown:  # yyyy"年"m"月"d"日", m"月"d"日", yyyy"年"m"月"
+            return "".join(text for text, marker in ((f"{value.year}年", "y"), (f"{value.month}月", "月"),
+                                                     (f"{value.day}日", "日")) if marker in shown)
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.isoformat(timespec="seconds" if value.second else "minutes")
+    if isinstance(value, (int, float)) and "%" in fmt:
+        decimals = re.search(r"\.([0#]+)", fmt)
+        return f"{value * 100:.{len(decimals.group(1)) if decimals else 0}f}%"
+    return _number_text(value)
+
+
 def _xlsx(body: bytes) -> tuple[str, list[Grid], str | None, list[str]]:
-    """Every sheet as a grid; merged ranges copy the top-left value into every slot."""
+    """Every sheet as a grid, hidden ones too (said in the warnings); merged ranges copy the
+    top-left value into every slot. A formula saved without its value (the writer did not
+    compute it) stays empty and is named in the warnings: its text is not a figure."""
     import openpyxl
 
     _check_zip(body)
     book = openpyxl.load_workbook(io.BytesIO(body), data_only=True)
-    tables = []
+    formulas = _formulas(body)
+    tables, warnings = [], []
     for sheet in book.worksheets:
-        grid = [[_number_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        grid = [[_shown(cell.value, cell.number_format) for cell in row] for row in sheet.iter_rows()]
+        unsaved = [(coordinate, formula) for coordinate, formula in formulas.get(sheet.title, {}).items()
+                   if sheet[coordinate].value is None]
+        if unsaved:
+            named = ", ".join(f"{c} ({f})" for c, f in unsaved[:8]) + (", …" if len(unsaved) > 8 else "")
+            warnings.append(f"xlsx: sheet '{sheet.title}': {len(unsaved)} formula cells saved without "
+                            f"their values (never computed), left empty: {named}")
+        if sheet.sheet_state != "visible":
+            warnings.append(f"xlsx: sheet '{sheet.title}' is {sheet.sheet_state} in the workbook; read anyway")
         for merged in sheet.merged_cells.ranges:
             top = grid[merged.min_row - 1][merged.min_col - 1]
             for r in range(merged.min_row - 1, min(merged.max_row, len(grid))):
                 for c in range(merged.min_col - 1, min(merged.max_col, len(grid[r]))):
                     grid[r][c] = top
         tables.append(grid)
-    return _sheets_text(tables), tables, _title(_sheets_lines(tables)), []
+    return _sheets_text(tables), tables, _title(_sheets_lines(tables)), warnings
+
+
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s/>]")
+
+
+def _formulas(body: bytes) -> dict[str, dict[str, str]]:
+    """Formula text by sheet title and cell; the workbook is opened a second time (formulas,
+    not values) only when a worksheet holds any."""
+    import openpyxl
+
+    archive = zipfile.ZipFile(io.BytesIO(body))
+    if not any(_FORMULA.search(archive.read(name)) for name in archive.namelist()
+               if name.startswith("xl/worksheets/") and name.endswith(".xml")):
+        return {}
+    book = openpyxl.load_workbook(io.BytesIO(body), data_only=False)
+    return {sheet.title: {cell.coordinate: str(getattr(cell.value, "text", cell.value))
+                          for row in sheet.iter_rows() for cell in row if cell.data_type == "f"}
+            for sheet in book.worksheets}
 
 
 def _xls(body: bytes) -> tuple[str, list[Grid], str | None, list[str]]:
+    """Every sheet as a grid, as _xlsx; dates come as day counts and errors as codes, so the
+    cell type and number format decide what is shown."""
     import xlrd
 
     book = xlrd.open_workbook(file_contents=body, formatting_info=True, on_demand=True)
-    tables = []
+    tables, warnings = [], []
     for sheet in book.sheets():
-        grid = [[_number_text(sheet.cell_value(r, c)) for c in range(sheet.ncols)]
-                for r in range(sheet.nrows)]
+        grid = [[_xls_cell(book, sheet, r, c) for c in range(sheet.ncols)] for r in range(sheet.nrows)]
         for rlo, rhi, clo, chi in sheet.merged_cells:
             for r in range(rlo, rhi):
                 for c in range(clo, chi):
                     grid[r][c] = grid[rlo][clo]
+        if sheet.visibility:
+            warnings.append(f"xls: sheet '{sheet.name}' is hidden in the workbook; read anyway")
         tables.append(grid)
-    return _sheets_text(tables), tables, _title(_sheets_lines(tables)), []
+    return _sheets_text(tables), tables, _title(_sheets_lines(tables)), warnings
+
+
+def _xls_cell(book, sheet, r: int, c: int) -> str:  # noqa: ANN001 - xlrd Book and Sheet
+    import xlrd
+
+    kind, value = sheet.cell_type(r, c), sheet.cell_value(r, c)
+    if kind == xlrd.XL_CELL_ERROR:
+        return xlrd.error_text_from_code.get(value, "#ERROR")
+    if kind == xlrd.XL_CELL_BOOLEAN:
+        return _shown(bool(value), None)
+    xf = book.xf_list[sheet.cell_xf_index(r, c)] if book.xf_list else None
+    fmt = book.format_map.get(xf.format_key) if xf is not None else None
+    if kind == xlrd.XL_CELL_DATE:
+        try:
+            when = xlrd.xldate_as_datetime(value, book.datemode)
+        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+            return _number_text(value)
+        return _shown(when.time() if value < 1 else when, fmt and fmt.format_str)
+    return _shown(value, fmt and fmt.format_str)
 
 
 def _sheets_lines(tables: list[Grid]) -> list[str]:
