@@ -14,8 +14,10 @@ endnotes in their own parts. So this module walks the XML itself, in document or
 - a text box's paragraphs follow the paragraph it is anchored in, as lines of their own;
 - a table inside a cell is a grid of its own, after the table holding it; the cell keeps its
   own paragraphs;
-- what holds figures this cannot read (charts, SmartArt, embedded objects, imported chunks,
-  pictures in a document with hardly any text) is counted and said in the warnings.
+- an embedded Excel object (a statistics table pasted from Excel) is read as its sheets'
+  grids, at its place among the tables;
+- what holds figures this cannot read (charts, SmartArt, other embedded objects, imported
+  chunks, pictures in a document with hardly any text) is counted and said in the warnings.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _PIC = "{http://schemas.openxmlformats.org/drawingml/2006/picture}"
 _C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 _DGM = "{http://schemas.openxmlformats.org/drawingml/2006/diagram}"
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
 # Not shown by Word, or not text: deleted and moved-away revisions, field instructions, ruby
 # guides, properties (a property may hold a revision mark, never shown text).
@@ -62,16 +65,17 @@ class Reading:
 
 def read_document(document) -> Reading:  # noqa: ANN001 - a docx.document.Document
     """The body, then the footnotes and endnotes, of a python-docx Document."""
-    walker = _Walker()
+    walker = _Walker(document.part)
     sink: list[str] = []
     walker.blocks(document.element.body, sink)
     for part in _note_parts(document.part):
+        walker.part = part
         root = parse_xml(part.blob)
         for note in root:
             if note.get(_W + "type") not in _NOTE_SEPARATORS:
                 walker.blocks(note, sink)
     reading = Reading([line for line in map(clean, sink) if line], walker.tables)
-    reading.warnings = walker.warnings(sum(map(len, reading.lines)))
+    reading.warnings = walker.notes + walker.warnings(sum(map(len, reading.lines)))
     return reading
 
 
@@ -85,9 +89,11 @@ def _note_parts(part) -> Iterator:  # noqa: ANN001 - a docx.parts.document.Docum
 class _Walker:
     """One document's walk: the grids found so far and the things it could not read."""
 
-    def __init__(self) -> None:
+    def __init__(self, part) -> None:  # noqa: ANN001 - the docx part whose XML is walked
+        self.part = part
         self.tables: list[Grid] = []
         self.unread: Counter[str] = Counter()
+        self.notes: list[str] = []  # warnings of embedded workbooks
 
     def blocks(self, container: etree._Element, sink: list[str]) -> None:
         """Paragraphs' texts into `sink`, tables into self.tables, through any wrapper."""
@@ -153,10 +159,21 @@ class _Walker:
             elif tag == _DGM + "relIds":
                 self.unread["SmartArt diagram"] += 1
             elif tag == _O + "OLEObject":
-                self.unread["embedded object"] += 1
+                self.embedded(child)
             elif tag in (_PIC + "pic", _V + "imagedata"):
                 self.unread["picture"] += 1
             self.shapes(child, parts, boxes)
+
+    def embedded(self, ole: etree._Element) -> None:
+        """An embedded workbook's sheets as grids; any other object is counted as unread."""
+        target = self.part.rels.get(ole.get(_R + "id", ""))
+        read = None if target is None or target.is_external else _workbook(target.target_part.blob)
+        if read is None:
+            self.unread["embedded object"] += 1
+            return
+        grids, warnings = read
+        self.tables.extend(grids)
+        self.notes.extend(f"embedded {warning}" for warning in warnings)
 
     def table(self, tbl: etree._Element) -> None:
         """The table's grid (spans repeat their text), then the grids of tables in its cells."""
@@ -196,6 +213,20 @@ class _Walker:
             out.append(f"docx: {pictures} picture{'s' if pictures > 1 else ''} and only {characters} "
                        "characters of text: the report may be pasted in as images, which are not read")
         return out
+
+
+def _workbook(blob: bytes) -> tuple[list[Grid], list[str]] | None:
+    """The grids and warnings of an embedded XLSX or XLS workbook; None for anything else."""
+    from extract.attachments import _xls, _xlsx, detect_kind
+
+    kind = detect_kind(blob, None, None)
+    if kind not in ("xlsx", "xls"):
+        return None
+    try:
+        _, grids, _, warnings = (_xlsx if kind == "xlsx" else _xls)(blob)
+    except Exception:  # noqa: BLE001 - an object we cannot open is counted, never raised
+        return None
+    return grids, warnings
 
 
 def _elements(parent: etree._Element) -> Iterator[etree._Element]:

@@ -35,9 +35,10 @@ _WORD_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationship
 _WORD_TYPES = "application/vnd.openxmlformats-officedocument.wordprocessingml"
 
 
-def _docx(*fragments: str, parts: tuple[tuple[str, str, str], ...] = ()) -> bytes:
+def _docx(*fragments: str, parts: tuple[tuple[str, str | bytes, str, str], ...] = ()) -> bytes:
     """A python-docx document whose body is `fragments` (WordprocessingML, in order); `parts`
-    adds (kind, part xml, relationship type) parts such as footnotes."""
+    adds parts of the document part, (path under word/, content, relationship type, content
+    type), related as rIdX0, rIdX1…"""
     import docx
     from lxml import etree
 
@@ -51,7 +52,7 @@ def _docx(*fragments: str, parts: tuple[tuple[str, str, str], ...] = ()) -> byte
     return _add_parts(out.getvalue(), parts) if parts else out.getvalue()
 
 
-def _add_parts(body: bytes, parts: tuple[tuple[str, str, str], ...]) -> bytes:
+def _add_parts(body: bytes, parts: tuple[tuple[str, str | bytes, str, str], ...]) -> bytes:
     source = zipfile.ZipFile(io.BytesIO(body))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
@@ -59,15 +60,15 @@ def _add_parts(body: bytes, parts: tuple[tuple[str, str, str], ...]) -> bytes:
             data = source.read(info.filename)
             if info.filename == "[Content_Types].xml":
                 data = data.replace(b"</Types>", "".join(
-                    f'<Override PartName="/word/{kind}.xml" ContentType="{_WORD_TYPES}.{kind}+xml"/>'
-                    for kind, _, _ in parts).encode() + b"</Types>")
+                    f'<Override PartName="/word/{path}" ContentType="{kind}"/>'
+                    for path, _, _, kind in parts).encode() + b"</Types>")
             elif info.filename == "word/_rels/document.xml.rels":
                 data = data.replace(b"</Relationships>", "".join(
-                    f'<Relationship Id="rIdX{i}" Type="{_WORD_RELS}/{rel}" Target="{kind}.xml"/>'
-                    for i, (kind, _, rel) in enumerate(parts)).encode() + b"</Relationships>")
+                    f'<Relationship Id="rIdX{i}" Type="{_WORD_RELS}/{rel}" Target="{path}"/>'
+                    for i, (path, _, rel, _) in enumerate(parts)).encode() + b"</Relationships>")
             target.writestr(info, data)
-        for kind, xml, _ in parts:
-            target.writestr(f"word/{kind}.xml", xml.encode())
+        for path, content, _, _ in parts:
+            target.writestr(f"word/{path}", content)
     return out.getvalue()
 
 
@@ -284,8 +285,10 @@ def test_footnotes_and_endnotes_follow_the_body():
     read. They come after the body, each once; the separators give no text."""
     body = ('<w:p><w:r><w:t>本年度收取信息处理费380元</w:t></w:r><w:r><w:rPr><w:rStyle w:val="FootnoteReference"/>'
             '</w:rPr><w:footnoteReference w:id="1"/></w:r><w:r><w:t>。</w:t></w:r></w:p>')
-    parts = (("footnotes", _notes("footnotes", "按照《政府信息公开信息处理费管理办法》收取。"), "footnotes"),
-             ("endnotes", _notes("endnotes", "本报告数据统计期限为2022年1月1日至12月31日。"), "endnotes"))
+    parts = (("footnotes.xml", _notes("footnotes", "按照《政府信息公开信息处理费管理办法》收取。"), "footnotes",
+              f"{_WORD_TYPES}.footnotes+xml"),
+             ("endnotes.xml", _notes("endnotes", "本报告数据统计期限为2022年1月1日至12月31日。"), "endnotes",
+              f"{_WORD_TYPES}.endnotes+xml"))
     document = _read(_docx(body, parts=parts))
     assert document.text.splitlines() == ["本年度收取信息处理费380元。", "按照《政府信息公开信息处理费管理办法》收取。",
                                           "本报告数据统计期限为2022年1月1日至12月31日。"]
@@ -309,6 +312,38 @@ def test_chart_and_picture_only_document_warn():
     assert any("chart" in w for w in document.warnings), document.warnings
     assert any("picture" in w for w in document.warnings), document.warnings
     _once(document, "图二：近三年依申请公开数量")
+
+
+def test_embedded_excel_table_is_read_and_other_objects_are_said():
+    """A statistics table pasted from Excel as an object (w:object/o:OLEObject, the workbook in
+    word/embeddings/) shows in Word as a picture of the sheet: its figures were lost without a
+    word. The workbook's grid is read in its place among the tables; an object that is no
+    workbook is named in the warnings."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["主动公开", "本年新制发件数", "本年废止件数"])
+    book.active.append(["规章", 0, 1])
+    book.active.append(["行政规范性文件", 12, 3])
+    workbook = io.BytesIO()
+    book.save(workbook)
+
+    def obj(rid: str, progid: str) -> str:
+        return ('<w:p><w:r><w:object w:dxaOrig="8300" w:dyaOrig="1500"><v:shape id="_x0000_i1025" '
+                'type="#_x0000_t75" style="width:415pt;height:75pt" o:ole=""><v:imagedata r:id="rIdNone" '
+                f'o:title=""/></v:shape><o:OLEObject Type="Embed" ProgID="{progid}" ShapeID="_x0000_i1025" '
+                f'DrawAspect="Content" ObjectID="_1738000001" r:id="{rid}"/></w:object></w:r></w:p>')
+
+    parts = (("embeddings/Microsoft_Excel_Worksheet.xlsx", workbook.getvalue(), "package",
+              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+             ("embeddings/oleObject1.bin", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504, "oleObject",
+              "application/vnd.openxmlformats-officedocument.oleObject"))
+    document = _read(_docx(_p("二、主动公开政府信息情况"), obj("rIdX0", "Excel.Sheet.12"),
+                           _tbl(_tr(_tc(_p("收费")), _tc(_p("0")))), obj("rIdX1", "Visio.Drawing.15"),
+                           parts=parts))
+    assert document.tables == [[["主动公开", "本年新制发件数", "本年废止件数"], ["规章", "0", "1"],
+                                ["行政规范性文件", "12", "3"]], [["收费", "0"]]]
+    assert any("1 embedded object not read" in w for w in document.warnings), document.warnings
 
 
 # -- DOC through LibreOffice --------------------------------------------------------------------
