@@ -228,9 +228,35 @@ def _xlsx(body: bytes) -> tuple[str, list[Grid], str | None, list[str]]:
                 for c in range(merged.min_col - 1, min(merged.max_col, len(grid[r]))):
                     grid[r][c] = top
         tables.append(grid)
-    return _sheets_text(tables), tables, _title(_sheets_lines(tables)), warnings
+    boxes, charts = _drawings(body)
+    if charts:
+        warnings.append(f"xlsx: {charts} chart{'s' if charts > 1 else ''} not read")
+    lines = boxes + _sheets_lines(tables)
+    return "\n".join(line for line in lines if line), tables, _title(lines), warnings
 
 
+def _drawings(body: bytes) -> tuple[list[str], int]:
+    """Paragraphs of the text boxes drawn over the sheets (a title is often one; openpyxl
+    drops them), and the number of charts."""
+    from docx.oxml import parse_xml
+
+    archive = zipfile.ZipFile(io.BytesIO(body))
+    names = sorted(archive.namelist(), key=lambda n: [int(d) if d.isdigit() else d for d in re.split(r"(\d+)", n)])
+    lines = []
+    for name in names:
+        if name.startswith("xl/drawings/") and name.endswith(".xml"):
+            for body_element in parse_xml(archive.read(name)).iter(f"{{{_XDR}}}txBody"):
+                if any(a.tag == _FALLBACK for a in body_element.iterancestors()):
+                    continue  # the same shape again, for readers without mc:Choice's features
+                lines.extend(clean("".join(t.text or "" for t in p.iter(f"{{{_DML}}}t")))
+                             for p in body_element.iter(f"{{{_DML}}}p"))
+    charts = sum(1 for n in names if n.startswith("xl/charts/chart") and n.endswith(".xml"))
+    return [line for line in lines if line], charts
+
+
+_XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
+_DML = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s/>]")
 
 

@@ -420,6 +420,53 @@ def test_xlsx_hidden_sheet_kept_and_said():
     assert any("hidden" in w and "底稿" in w for w in document.warnings), document.warnings
 
 
+def _with_drawing(workbook: bytes, drawing: str) -> bytes:
+    """The workbook with `drawing` (a spreadsheetDrawing part) over its first sheet, linked as
+    Excel links it (sheet rels, <drawing r:id>, content type)."""
+    source = zipfile.ZipFile(io.BytesIO(workbook))
+    out = io.BytesIO()
+    rels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns='
+            '"http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" '
+            f'Type="{_WORD_RELS}/drawing" Target="../drawings/drawing1.xml"/></Relationships>')
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Override PartName="/xl/drawings/drawing1.xml" ContentType='
+                                    b'"application/vnd.openxmlformats-officedocument.drawing+xml"/></Types>')
+            elif info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</worksheet>", f'<drawing xmlns:r="{_WORD_RELS}" r:id="rId1"/></worksheet>'.encode())
+            target.writestr(info, data)
+        target.writestr("xl/worksheets/_rels/sheet1.xml.rels", rels)
+        target.writestr("xl/drawings/drawing1.xml", drawing)
+    return out.getvalue()
+
+
+def test_xlsx_text_box_title_is_read_once():
+    """A workbook's title drawn in a text box over the sheet (xl/drawings/, xdr:sp/xdr:txBody):
+    openpyxl drops shapes, so the title was lost; a shape repeated in mc:Fallback is read once."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active["A2"], book.active["B2"] = "收到申请数", 58
+    anchor = ('<xdr:twoCellAnchor><xdr:from><xdr:col>0</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>0</xdr:row>'
+              '<xdr:rowOff>0</xdr:rowOff></xdr:from><xdr:to><xdr:col>6</xdr:col><xdr:colOff>0</xdr:colOff>'
+              '<xdr:row>1</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:to>{}<xdr:clientData/></xdr:twoCellAnchor>')
+    shape = ('<xdr:sp macro="" textlink=""><xdr:nvSpPr><xdr:cNvPr id="2" name="文本框 1"/><xdr:cNvSpPr txBox="1"/>'
+             '</xdr:nvSpPr><xdr:spPr/><xdr:txBody><a:bodyPr/><a:lstStyle/><a:p><a:r><a:t>某某县2022年</a:t></a:r>'
+             '<a:r><a:t>政府信息公开工作年度报告统计表</a:t></a:r></a:p><a:p><a:r><a:t>（单位：件）</a:t></a:r></a:p>'
+             "</xdr:txBody></xdr:sp>")
+    drawing = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><xdr:wsDr '
+               'xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" '
+               'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+               'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+               + anchor.format(f'<mc:AlternateContent><mc:Choice Requires="a14">{shape}</mc:Choice>'
+                               f"<mc:Fallback>{shape}</mc:Fallback></mc:AlternateContent>") + "</xdr:wsDr>")
+    document = _read(_with_drawing(_xlsx(book), drawing), "http://www.example.gov.cn/a.xlsx")
+    _once(document, "某某县2022年政府信息公开工作年度报告统计表", "（单位：件）", "收到申请数")
+    assert document.title == "某某县2022年政府信息公开工作年度报告统计表"
+
+
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
 def test_xls_dates_and_errors_as_shown():
     """XLS keeps dates as day counts: 2023-01-20 came out as 44946; an error cell (#DIV/0!)
