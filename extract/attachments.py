@@ -191,8 +191,8 @@ def _shown(value: object, number_format: str | None) -> str:
     if isinstance(value, dt.date):
         shown = (number_format or "").lower()
         if "年" in shown or "月" in shown:  # yyyy"年"m"月"d"日", m"月"d"日", yyyy"年"m"月"
-            return "".join(text for text, marker in ((f"{value.year}年", "y"), (f"{value.month}月", "月"),
-                                                     (f"{value.day}日", "日")) if marker in shown)
+            parts = ((f"{value.year}年", "y"), (f"{value.month}月", "月"), (f"{value.day}日", "日"))
+            return "".join(text for text, marker in parts if marker in shown)
         return value.isoformat()
     if isinstance(value, dt.time):
         return value.isoformat(timespec="seconds" if value.second else "minutes")
@@ -214,14 +214,15 @@ def _xlsx(body: bytes) -> tuple[str, list[Grid], str | None, list[str]]:
     tables, warnings = [], []
     for sheet in book.worksheets:
         grid = [[_shown(cell.value, cell.number_format) for cell in row] for row in sheet.iter_rows()]
-        unsaved = [(coordinate, formula) for coordinate, formula in formulas.get(sheet.title, {}).items()
-                   if sheet[coordinate].value is None]
+        unsaved = [(cell, formula) for cell, formula in formulas.get(sheet.title, {}).items()
+                   if sheet[cell].value is None]
         if unsaved:
             named = ", ".join(f"{c} ({f})" for c, f in unsaved[:8]) + (", …" if len(unsaved) > 8 else "")
             warnings.append(f"xlsx: sheet '{sheet.title}': {len(unsaved)} formula cells saved without "
                             f"their values (never computed), left empty: {named}")
         if sheet.sheet_state != "visible":
-            warnings.append(f"xlsx: sheet '{sheet.title}' is {sheet.sheet_state} in the workbook; read anyway")
+            warnings.append(f"xlsx: sheet '{sheet.title}' is {sheet.sheet_state} in the workbook; "
+                            "read anyway")
         for merged in sheet.merged_cells.ranges:
             top = grid[merged.min_row - 1][merged.min_col - 1]
             for r in range(merged.min_row - 1, min(merged.max_row, len(grid))):
@@ -241,7 +242,8 @@ def _drawings(body: bytes) -> tuple[list[str], int]:
     from docx.oxml import parse_xml
 
     archive = zipfile.ZipFile(io.BytesIO(body))
-    names = sorted(archive.namelist(), key=lambda n: [int(d) if d.isdigit() else d for d in re.split(r"(\d+)", n)])
+    names = sorted(archive.namelist(),  # drawing2 before drawing10
+                   key=lambda n: [int(d) if d.isdigit() else d for d in re.split(r"(\d+)", n)])
     lines = []
     for name in names:
         if name.startswith("xl/drawings/") and name.endswith(".xml"):
