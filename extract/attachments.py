@@ -10,6 +10,7 @@ that is not an attachment at all gives None.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import zipfile
@@ -145,24 +146,17 @@ def _check_zip(body: bytes) -> None:
 
 
 def _docx(body: bytes) -> tuple[str, list[Grid], str | None, list[str]]:
-    """Paragraphs and tables in document order; merged cells repeat their text."""
+    """Paragraphs (then notes) and tables in document order, through content controls, text
+    boxes, nested tables and revisions (extract/docx_text.py); merged cells repeat their text."""
     import docx
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
+
+    from extract.docx_text import read_document
 
     _check_zip(body)
     document = docx.Document(io.BytesIO(body))
-    lines, tables = [], []
-    for child in document.element.body.iterchildren():
-        if child.tag.endswith("}p"):
-            text = clean(Paragraph(child, document).text)
-            if text:
-                lines.append(text)
-        elif child.tag.endswith("}tbl"):
-            table = Table(child, document)
-            tables.append(_square([[clean(c.text) for c in row.cells] for row in table.rows]))
-    title = clean(document.core_properties.title or "") or _title(lines)
-    return "\n".join(lines), tables, title, []
+    reading = read_document(document)
+    title = clean(document.core_properties.title or "") or _title(reading.lines)
+    return "\n".join(reading.lines), reading.tables, title, reading.warnings
 
 
 def _binary_word(body: bytes, kind: str) -> Document:
@@ -179,43 +173,146 @@ def _binary_word(body: bytes, kind: str) -> Document:
 
 
 def _number_text(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else format(value, ".15g")  # Excel's 15 digits
     return "" if value is None else clean(str(value))
 
 
+def _shown(value: object, number_format: str | None) -> str:
+    """A cell's value as the sheet shows it: dates as dates (年月日 when the format has them),
+    percents as percents, booleans as TRUE/FALSE, other numbers as plain figures."""
+    fmt = re.sub(r'"[^"]*"|\\.|\[[^]]*\]', "", (number_format or "General").split(";")[0])
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        value = value.date()
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ", timespec="seconds" if value.second else "minutes")
+    if isinstance(value, dt.date):
+        shown = (number_format or "").lower()
+        if "年" in shown or "月" in shown:  # yyyy"年"m"月"d"日", m"月"d"日", yyyy"年"m"月"
+            parts = ((f"{value.year}年", "y"), (f"{value.month}月", "月"), (f"{value.day}日", "日"))
+            return "".join(text for text, marker in parts if marker in shown)
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.isoformat(timespec="seconds" if value.second else "minutes")
+    if isinstance(value, (int, float)) and "%" in fmt:
+        decimals = re.search(r"\.([0#]+)", fmt)
+        return f"{value * 100:.{len(decimals.group(1)) if decimals else 0}f}%"
+    return _number_text(value)
+
+
 def _xlsx(body: bytes) -> tuple[str, list[Grid], str | None, list[str]]:
-    """Every sheet as a grid; merged ranges copy the top-left value into every slot."""
+    """Every sheet as a grid, hidden ones too (said in the warnings); merged ranges copy the
+    top-left value into every slot. A formula saved without its value (the writer did not
+    compute it) stays empty and is named in the warnings: its text is not a figure."""
     import openpyxl
 
     _check_zip(body)
     book = openpyxl.load_workbook(io.BytesIO(body), data_only=True)
-    tables = []
+    formulas = _formulas(body)
+    tables, warnings = [], []
     for sheet in book.worksheets:
-        grid = [[_number_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        grid = [[_shown(cell.value, cell.number_format) for cell in row] for row in sheet.iter_rows()]
+        unsaved = [(cell, formula) for cell, formula in formulas.get(sheet.title, {}).items()
+                   if sheet[cell].value is None]
+        if unsaved:
+            named = ", ".join(f"{c} ({f})" for c, f in unsaved[:8]) + (", …" if len(unsaved) > 8 else "")
+            warnings.append(f"xlsx: sheet '{sheet.title}': {len(unsaved)} formula cells saved without "
+                            f"their values (never computed), left empty: {named}")
+        if sheet.sheet_state != "visible":
+            warnings.append(f"xlsx: sheet '{sheet.title}' is {sheet.sheet_state} in the workbook; "
+                            "read anyway")
         for merged in sheet.merged_cells.ranges:
             top = grid[merged.min_row - 1][merged.min_col - 1]
             for r in range(merged.min_row - 1, min(merged.max_row, len(grid))):
                 for c in range(merged.min_col - 1, min(merged.max_col, len(grid[r]))):
                     grid[r][c] = top
         tables.append(grid)
-    return _sheets_text(tables), tables, _title(_sheets_lines(tables)), []
+    boxes, charts = _drawings(body)
+    if charts:
+        warnings.append(f"xlsx: {charts} chart{'s' if charts > 1 else ''} not read")
+    lines = boxes + _sheets_lines(tables)
+    return "\n".join(line for line in lines if line), tables, _title(lines), warnings
+
+
+def _drawings(body: bytes) -> tuple[list[str], int]:
+    """Paragraphs of the text boxes drawn over the sheets (a title is often one; openpyxl
+    drops them), and the number of charts."""
+    from docx.oxml import parse_xml
+
+    archive = zipfile.ZipFile(io.BytesIO(body))
+    names = sorted(archive.namelist(),  # drawing2 before drawing10
+                   key=lambda n: [int(d) if d.isdigit() else d for d in re.split(r"(\d+)", n)])
+    lines = []
+    for name in names:
+        if name.startswith("xl/drawings/") and name.endswith(".xml"):
+            for body_element in parse_xml(archive.read(name)).iter(f"{{{_XDR}}}txBody"):
+                if any(a.tag == _FALLBACK for a in body_element.iterancestors()):
+                    continue  # the same shape again, for readers without mc:Choice's features
+                lines.extend(clean("".join(t.text or "" for t in p.iter(f"{{{_DML}}}t")))
+                             for p in body_element.iter(f"{{{_DML}}}p"))
+    charts = sum(1 for n in names if n.startswith("xl/charts/chart") and n.endswith(".xml"))
+    return [line for line in lines if line], charts
+
+
+_XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
+_DML = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s/>]")
+
+
+def _formulas(body: bytes) -> dict[str, dict[str, str]]:
+    """Formula text by sheet title and cell; the workbook is opened a second time (formulas,
+    not values) only when a worksheet holds any."""
+    import openpyxl
+
+    archive = zipfile.ZipFile(io.BytesIO(body))
+    if not any(_FORMULA.search(archive.read(name)) for name in archive.namelist()
+               if name.startswith("xl/worksheets/") and name.endswith(".xml")):
+        return {}
+    book = openpyxl.load_workbook(io.BytesIO(body), data_only=False)
+    return {sheet.title: {cell.coordinate: str(getattr(cell.value, "text", cell.value))
+                          for row in sheet.iter_rows() for cell in row if cell.data_type == "f"}
+            for sheet in book.worksheets}
 
 
 def _xls(body: bytes) -> tuple[str, list[Grid], str | None, list[str]]:
+    """Every sheet as a grid, as _xlsx; dates come as day counts and errors as codes, so the
+    cell type and number format decide what is shown."""
     import xlrd
 
     book = xlrd.open_workbook(file_contents=body, formatting_info=True, on_demand=True)
-    tables = []
+    tables, warnings = [], []
     for sheet in book.sheets():
-        grid = [[_number_text(sheet.cell_value(r, c)) for c in range(sheet.ncols)]
-                for r in range(sheet.nrows)]
+        grid = [[_xls_cell(book, sheet, r, c) for c in range(sheet.ncols)] for r in range(sheet.nrows)]
         for rlo, rhi, clo, chi in sheet.merged_cells:
             for r in range(rlo, rhi):
                 for c in range(clo, chi):
                     grid[r][c] = grid[rlo][clo]
+        if sheet.visibility:
+            warnings.append(f"xls: sheet '{sheet.name}' is hidden in the workbook; read anyway")
         tables.append(grid)
-    return _sheets_text(tables), tables, _title(_sheets_lines(tables)), []
+    return _sheets_text(tables), tables, _title(_sheets_lines(tables)), warnings
+
+
+def _xls_cell(book, sheet, r: int, c: int) -> str:  # noqa: ANN001 - xlrd Book and Sheet
+    import xlrd
+
+    kind, value = sheet.cell_type(r, c), sheet.cell_value(r, c)
+    if kind == xlrd.XL_CELL_ERROR:
+        return xlrd.error_text_from_code.get(value, "#ERROR")
+    if kind == xlrd.XL_CELL_BOOLEAN:
+        return _shown(bool(value), None)
+    xf = book.xf_list[sheet.cell_xf_index(r, c)] if book.xf_list else None
+    fmt = book.format_map.get(xf.format_key) if xf is not None else None
+    if kind == xlrd.XL_CELL_DATE:
+        try:
+            when = xlrd.xldate_as_datetime(value, book.datemode)
+        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+            return _number_text(value)
+        return _shown(when.time() if value < 1 else when, fmt and fmt.format_str)
+    return _shown(value, fmt and fmt.format_str)
 
 
 def _sheets_lines(tables: list[Grid]) -> list[str]:
@@ -240,8 +337,3 @@ def _ole_text(body: bytes) -> tuple[str, list[Grid], str | None, list[str]]:
     lines = [line for line in dict.fromkeys(best) if line]
     return ("\n".join(lines), [], _title(lines),
             ["binary .doc/.wps: text recovered from UTF-16 runs; tables not reconstructed"])
-
-
-def _square(rows: list[list[str]]) -> Grid:
-    width = max(len(r) for r in rows)
-    return [[""] * (width - len(r)) + r if r and len(r) < width else r for r in rows]
