@@ -112,11 +112,50 @@ def _turned(text: str, style: object) -> object:
     return Turned()
 
 
+# a table with this many columns or more (三 and 四) is what a report prints landscape
+_WIDE = 10
+
+
+def _landscape(table: object, turn: int, length: float) -> object:
+    """A table printed landscape on a portrait page without /Rotate: drawn turned `turn`
+    degrees counter-clockwise (90: its rows run up the page, its top at the page's left),
+    `length` points long across its columns; split by rows where a page ends, as Word does."""
+    from reportlab.platypus import Flowable
+
+    class Landscape(Flowable):
+        def __init__(self, inner: object) -> None:
+            super().__init__()
+            self.inner = inner
+
+        def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+            self.w, self.h = self.inner.wrap(length, 100_000)
+            return (self.h, self.w) if turn % 180 else (self.w, self.h)
+
+        def split(self, avail_width: float, avail_height: float) -> list:
+            if turn % 180 == 0:
+                return [Landscape(t) for t in self.inner.split(avail_width, avail_height)]
+            if avail_height < length:
+                return []
+            return [Landscape(t) for t in self.inner.split(length, avail_width)]
+
+        def draw(self) -> None:
+            across, along = (self.h, self.w) if turn % 180 else (self.w, self.h)
+            origin = {90: (across, 0), -90: (0, along), 180: (across, along)}[turn]
+            self.canv.translate(*origin)
+            self.canv.rotate(turn)
+            self.inner.drawOn(self.canv, 0, 0)
+
+    return Landscape(table)
+
+
 @lru_cache(maxsize=8)
-def pdf_bytes(spec: ReportSpec, protect: bool = False, vertical_heads: bool = False) -> bytes:
+def pdf_bytes(spec: ReportSpec, protect: bool = False, vertical_heads: bool = False,
+              turned_tables: int = 0) -> bytes:
     """The report as a word processor's PDF would print it; `protect`: with an owner password
     and no user password (opens for anyone, copying text "forbidden"), as many portals post;
-    `vertical_heads`: table 三's column heads and its merged label turned to read up the page."""
+    `vertical_heads`: table 三's column heads and its merged label turned to read up the page;
+    `turned_tables` (90, -90 or 180): the wide tables (三, 四) printed landscape on the portrait
+    page, turned that many degrees counter-clockwise, rules and text alike (no /Rotate)."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -148,13 +187,16 @@ def pdf_bytes(spec: ReportSpec, protect: bool = False, vertical_heads: bool = Fa
             data = [[_turned(t, cell) if vertical_heads and t in _TURNED_HEADS
                      else Paragraph(escape(t), cell) for t in row] for row in grid]
             width = A4[0] - 2 * lay["margin"]
+            turn = turned_tables if len(grid[0]) >= _WIDE else 0
+            if turn % 180:
+                width = A4[1] - 60 - 54 - 2 * 6  # along the page: the frame's height
             t = Table(data, colWidths=[width / len(grid[0])] * len(grid[0]), repeatRows=0)
             style = [("GRID", (0, 0), (-1, -1), 0.5, colors.black),
                      ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                      ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2)]
             style += [("SPAN", (c0, r0), (c1, r1)) for r0, c0, r1, c1 in spans]
             t.setStyle(TableStyle(style))
-            story += [t, Spacer(1, 6)]
+            story += [_landscape(t, turn, width) if turn else t, Spacer(1, 6)]
         elif kind == "sign":
             story += [Paragraph(escape(line), right) for line in payload]
         else:
