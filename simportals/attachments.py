@@ -116,27 +116,41 @@ def _turned(text: str, style: object) -> object:
 _WIDE = 10
 
 
-def _landscape(table: object, turn: int, length: float) -> object:
+def _landscape(grid: list[list[str]], spans: list[tuple[int, int, int, int]], make: object,
+               turn: int, length: float) -> object:
     """A table printed landscape on a portrait page without /Rotate: drawn turned `turn`
     degrees counter-clockwise (90: its rows run up the page, its top at the page's left),
-    `length` points long across its columns; split by rows where a page ends, as Word does."""
+    `length` points long across its columns (`make(grid, spans)`: the Table). Where a page
+    ends it is split between rows, a merged cell too (its text on the first page), as Word
+    prints it."""
     from reportlab.platypus import Flowable
 
     class Landscape(Flowable):
-        def __init__(self, inner: object) -> None:
+        def __init__(self, rows: list[list[str]], merged: list[tuple[int, int, int, int]]) -> None:
             super().__init__()
-            self.inner = inner
+            self.rows, self.merged = rows, merged
+            self.inner = make(rows, merged)  # type: ignore[operator]
 
         def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
             self.w, self.h = self.inner.wrap(length, 100_000)
-            return (self.h, self.w) if turn % 180 else (self.w, self.h)
+            if turn % 180 == 0:
+                return self.w, self.h
+            # rows wider than the frame: taller than it too, so the frame asks for a split
+            return self.h, self.w if self.h <= avail_width else max(self.w, avail_height + 1)
 
         def split(self, avail_width: float, avail_height: float) -> list:
-            if turn % 180 == 0:
-                return [Landscape(t) for t in self.inner.split(avail_width, avail_height)]
-            if avail_height < length:
+            if turn % 180 and avail_height < self.w:
                 return []
-            return [Landscape(t) for t in self.inner.split(length, avail_width)]
+            room, used, n = avail_width if turn % 180 else avail_height, 0.0, 0
+            for height in self.inner._rowHeights:
+                if used + height > room:
+                    break
+                used, n = used + height, n + 1
+            if n in (0, len(self.rows)):
+                return []
+            first = [(r0, c0, min(r1, n - 1), c1) for r0, c0, r1, c1 in self.merged if r0 < n]
+            rest = [(max(r0, n) - n, c0, r1 - n, c1) for r0, c0, r1, c1 in self.merged if r1 >= n]
+            return [Landscape(self.rows[:n], first), Landscape(self.rows[n:], rest)]
 
         def draw(self) -> None:
             across, along = (self.h, self.w) if turn % 180 else (self.w, self.h)
@@ -145,7 +159,7 @@ def _landscape(table: object, turn: int, length: float) -> object:
             self.canv.rotate(turn)
             self.inner.drawOn(self.canv, 0, 0)
 
-    return Landscape(table)
+    return Landscape(grid, spans)
 
 
 @lru_cache(maxsize=8)
@@ -184,19 +198,26 @@ def pdf_bytes(spec: ReportSpec, protect: bool = False, vertical_heads: bool = Fa
             continue
         if kind == "table":
             grid, spans = _grid(payload)
-            data = [[_turned(t, cell) if vertical_heads and t in _TURNED_HEADS
-                     else Paragraph(escape(t), cell) for t in row] for row in grid]
-            width = A4[0] - 2 * lay["margin"]
             turn = turned_tables if len(grid[0]) >= _WIDE else 0
             if turn % 180:
-                width = A4[1] - 60 - 54 - 2 * 6  # along the page: the frame's height
-            t = Table(data, colWidths=[width / len(grid[0])] * len(grid[0]), repeatRows=0)
-            style = [("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-                     ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                     ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2)]
-            style += [("SPAN", (c0, r0), (c1, r1)) for r0, c0, r1, c1 in spans]
-            t.setStyle(TableStyle(style))
-            story += [_landscape(t, turn, width) if turn else t, Spacer(1, 6)]
+                width = A4[1] - 60 - 54 - 2 * 6 - 2  # along the page: within the frame's height
+            else:
+                width = A4[0] - 2 * lay["margin"]
+
+            def table(grid: list[list[str]], spans: list[tuple[int, int, int, int]],
+                      width: float = width) -> Table:
+                data = [[_turned(t, cell) if vertical_heads and t in _TURNED_HEADS
+                         else Paragraph(escape(t), cell) for t in row] for row in grid]
+                t = Table(data, colWidths=[width / len(grid[0])] * len(grid[0]), repeatRows=0)
+                style = [("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                         ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2)]
+                style += [("SPAN", (c0, r0), (c1, r1)) for r0, c0, r1, c1 in spans]
+                t.setStyle(TableStyle(style))
+                return t
+
+            story += [_landscape(grid, spans, table, turn, width) if turn else table(grid, spans),
+                      Spacer(1, 6)]
         elif kind == "sign":
             story += [Paragraph(escape(line), right) for line in payload]
         else:
