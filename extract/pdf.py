@@ -2,8 +2,10 @@
 
 The text layer is read with pdfminer.six; tables drawn with ruling lines (what Word, WPS and
 reportlab print) are rebuilt by extract/lattice.py, and rows of three or more separated pieces
-of text outside them form unruled tables. A page without a text layer (a scan) is rendered
-with pypdfium2 and read by OCR (extract/ocr.py).
+of text outside them form unruled tables. Text printed along another direction is read along
+its own (extract/turned.py), and a whole table printed turned on the page (landscape on a
+portrait page) is turned back before its grid is read (extract/landscape.py). A page without a
+text layer (a scan) is rendered with pypdfium2 and read by OCR (extract/ocr.py).
 
 A text layer can be there and still say nothing: a font without a Unicode map (pdfminer gives
 `(cid:2913)` for each glyph), strings pdfminer fails to decrypt in an owner-password PDF, glyphs

@@ -73,9 +73,10 @@ GRID = [["项目", "自然人", "法人或其他组织", "总计"],
 _COL, _ROW = 100.0, 30.0
 
 
-def _page(turn: int, protect: bool = False) -> bytes:
+def _page(turn: int, protect: bool = False, rotate: int = 0) -> bytes:
     """Paragraphs across the top of a portrait page, and below them a ruled table drawn turned
-    `turn` degrees (its first label wrapped over two lines in its cell)."""
+    `turn` degrees (its first label wrapped over two lines in its cell); the page shown turned
+    `rotate` degrees clockwise (/Rotate)."""
     from reportlab.lib.pdfencrypt import StandardEncryption
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -85,6 +86,7 @@ def _page(turn: int, protect: bool = False) -> bytes:
     buf = io.BytesIO()
     c = canvas.Canvas(buf, invariant=1, encrypt=StandardEncryption(
         "", ownerPassword="owner", canCopy=0) if protect else None)
+    c.setPageRotation(rotate)
     c.setFont("STSong-Light", 12)
     for i, text in enumerate(PARAGRAPHS):
         c.drawString(72, 780 - 24 * i, text)
@@ -143,3 +145,13 @@ def test_an_upright_table_beside_turned_words_stays_as_it_is():
     pages, warnings = read_pdf(buf.getvalue())
     assert [t.grid for t in pages[0].tables] == [GRID]
     assert not any("table printed turned" in w for w in warnings)
+
+
+@pytest.mark.parametrize("protect", [False, True], ids=["pdfminer", "pdfium"])
+@pytest.mark.parametrize(("turn", "shown"), [(90, False), (-90, True)], ids=["upright", "upside-down"])
+def test_a_table_on_a_page_turned_by_rotate(turn, shown, protect):
+    """/Rotate 90 shows the page turned clockwise: a table drawn turned counter-clockwise is
+    shown upright and read as it is; one drawn turned the other way is shown upside down."""
+    pages, warnings = read_pdf(_page(turn, protect, rotate=90))
+    assert [t.grid for t in pages[0].tables] == [GRID]
+    assert any("table printed turned" in w for w in warnings) == shown
