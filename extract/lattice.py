@@ -42,6 +42,7 @@ class Lattice:
     tolerance: float = 1.5
     pieces: list[Piece] = field(default_factory=list)
     line_gap: float = 2.0  # pieces whose centres are this close in y share a line
+    turn: int = 0  # quarter turns counter-clockwise it is printed at (extract/landscape.py)
 
     def _by_line(self) -> tuple[dict[int, list], dict[int, list]]:
         """Ruling segments by the grid line they lie on (so each boundary test is local)."""

@@ -2,8 +2,10 @@
 
 The text layer is read with pdfminer.six; tables drawn with ruling lines (what Word, WPS and
 reportlab print) are rebuilt by extract/lattice.py, and rows of three or more separated pieces
-of text outside them form unruled tables. A page without a text layer (a scan) is rendered
-with pypdfium2 and read by OCR (extract/ocr.py).
+of text outside them form unruled tables. Text printed along another direction is read along
+its own (extract/turned.py), and a whole table printed turned on the page (landscape on a
+portrait page) is turned back before its grid is read (extract/landscape.py). A page without a
+text layer (a scan) is rendered with pypdfium2 and read by OCR (extract/ocr.py).
 
 A text layer can be there and still say nothing: a font without a Unicode map (pdfminer gives
 `(cid:2913)` for each glyph), strings pdfminer fails to decrypt in an owner-password PDF, glyphs
@@ -20,6 +22,7 @@ import statistics
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 
+from extract.landscape import table_turn, upright
 from extract.lattice import MAX_RULINGS, Lattice, Piece, inside, lattices
 from extract.layout import Line, PlacedTable, PrintedPage, clean
 from extract.turned import Glyph, quarter_turn, stacked, turned_lines
@@ -194,6 +197,7 @@ def _turn(matrix: tuple, vertical: bool) -> int:
 
 
 TURNED = "text printed sideways or in vertical writing read along its lines"
+LANDSCAPE = "a table printed turned on the page read as the page turned"
 STACKED = "glyphs stacked one above another beside other text kept one a line (reading order unsure)"
 
 
@@ -211,7 +215,12 @@ def with_turned(lines: list[Line], pieces: list[Piece], glyphs: list[Glyph], hei
     """A page's lines and table pieces with the text read along other directions: the turned
     glyphs, and glyphs stacked in columns outside the ruled tables (a reader without the font's
     vertical writing mode gives one a line; inside a cell their pieces already read down).
-    `note` is told (TURNED, STACKED) when the page has such text, for its warnings."""
+    Each ruled table is given the turn it is printed at (extract/landscape.py). `note` is told
+    (TURNED, STACKED, LANDSCAPE) when the page has such text, for its warnings."""
+    for lat in found:
+        lat.turn = table_turn(lat, glyphs, pieces)
+        if lat.turn and note:
+            note(LANDSCAPE)
     tables = [lat.bbox for lat in found]
     outside = [s for s in lines if not any(
         inside((s.x0 + s.x1) / 2, height - (s.top + s.bottom) / 2, b) for b in tables)]
@@ -247,10 +256,11 @@ def _place(printed: PrintedPage, found: list[Lattice], lines: list[Line]) -> Non
     height = printed.height
     boxes = [lat.bbox for lat in found]
     for lat in found:
-        grid = lat.grid()
+        shown = upright(lat, printed.width, height)  # a table printed turned, as read
+        grid = shown.grid()
         if grid:
             printed.tables.append(PlacedTable(height - lat.bbox[3], height - lat.bbox[1], grid,
-                                              xs=lat.xs))
+                                              xs=shown.xs))
     free = [s for s in lines if not any(
         inside((s.x0 + s.x1) / 2, height - (s.top + s.bottom) / 2, b) for b in boxes)]
     printed.lines, unruled = _unruled_tables([s for s in free if not s.turn])

@@ -112,11 +112,64 @@ def _turned(text: str, style: object) -> object:
     return Turned()
 
 
+# a table with this many columns or more (三 and 四) is what a report prints landscape
+_WIDE = 10
+
+
+def _landscape(grid: list[list[str]], spans: list[tuple[int, int, int, int]], make: object,
+               turn: int, length: float) -> object:
+    """A table printed landscape on a portrait page without /Rotate: drawn turned `turn`
+    degrees counter-clockwise (90: its rows run up the page, its top at the page's left),
+    `length` points long across its columns (`make(grid, spans)`: the Table). Where a page
+    ends it is split between rows, a merged cell too (its text on the first page), as Word
+    prints it."""
+    from reportlab.platypus import Flowable
+
+    class Landscape(Flowable):
+        def __init__(self, rows: list[list[str]], merged: list[tuple[int, int, int, int]]) -> None:
+            super().__init__()
+            self.rows, self.merged = rows, merged
+            self.inner = make(rows, merged)  # type: ignore[operator]
+
+        def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+            self.w, self.h = self.inner.wrap(length, 100_000)
+            if turn % 180 == 0:
+                return self.w, self.h
+            # rows wider than the frame: taller than it too, so the frame asks for a split
+            return self.h, self.w if self.h <= avail_width else max(self.w, avail_height + 1)
+
+        def split(self, avail_width: float, avail_height: float) -> list:
+            if turn % 180 and avail_height < self.w:
+                return []
+            room, used, n = avail_width if turn % 180 else avail_height, 0.0, 0
+            for height in self.inner._rowHeights:
+                if used + height > room:
+                    break
+                used, n = used + height, n + 1
+            if n in (0, len(self.rows)):
+                return []
+            first = [(r0, c0, min(r1, n - 1), c1) for r0, c0, r1, c1 in self.merged if r0 < n]
+            rest = [(max(r0, n) - n, c0, r1 - n, c1) for r0, c0, r1, c1 in self.merged if r1 >= n]
+            return [Landscape(self.rows[:n], first), Landscape(self.rows[n:], rest)]
+
+        def draw(self) -> None:
+            across, along = (self.h, self.w) if turn % 180 else (self.w, self.h)
+            origin = {90: (across, 0), -90: (0, along), 180: (across, along)}[turn]
+            self.canv.translate(*origin)
+            self.canv.rotate(turn)
+            self.inner.drawOn(self.canv, 0, 0)
+
+    return Landscape(grid, spans)
+
+
 @lru_cache(maxsize=8)
-def pdf_bytes(spec: ReportSpec, protect: bool = False, vertical_heads: bool = False) -> bytes:
+def pdf_bytes(spec: ReportSpec, protect: bool = False, vertical_heads: bool = False,
+              turned_tables: int = 0) -> bytes:
     """The report as a word processor's PDF would print it; `protect`: with an owner password
     and no user password (opens for anyone, copying text "forbidden"), as many portals post;
-    `vertical_heads`: table 三's column heads and its merged label turned to read up the page."""
+    `vertical_heads`: table 三's column heads and its merged label turned to read up the page;
+    `turned_tables` (90, -90 or 180): the wide tables (三, 四) printed landscape on the portrait
+    page, turned that many degrees counter-clockwise, rules and text alike (no /Rotate)."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -145,16 +198,26 @@ def pdf_bytes(spec: ReportSpec, protect: bool = False, vertical_heads: bool = Fa
             continue
         if kind == "table":
             grid, spans = _grid(payload)
-            data = [[_turned(t, cell) if vertical_heads and t in _TURNED_HEADS
-                     else Paragraph(escape(t), cell) for t in row] for row in grid]
-            width = A4[0] - 2 * lay["margin"]
-            t = Table(data, colWidths=[width / len(grid[0])] * len(grid[0]), repeatRows=0)
-            style = [("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-                     ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                     ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2)]
-            style += [("SPAN", (c0, r0), (c1, r1)) for r0, c0, r1, c1 in spans]
-            t.setStyle(TableStyle(style))
-            story += [t, Spacer(1, 6)]
+            turn = turned_tables if len(grid[0]) >= _WIDE else 0
+            if turn % 180:
+                width = A4[1] - 60 - 54 - 2 * 6 - 2  # along the page: within the frame's height
+            else:
+                width = A4[0] - 2 * lay["margin"]
+
+            def table(grid: list[list[str]], spans: list[tuple[int, int, int, int]],
+                      width: float = width) -> Table:
+                data = [[_turned(t, cell) if vertical_heads and t in _TURNED_HEADS
+                         else Paragraph(escape(t), cell) for t in row] for row in grid]
+                t = Table(data, colWidths=[width / len(grid[0])] * len(grid[0]), repeatRows=0)
+                style = [("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                         ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2)]
+                style += [("SPAN", (c0, r0), (c1, r1)) for r0, c0, r1, c1 in spans]
+                t.setStyle(TableStyle(style))
+                return t
+
+            story += [_landscape(grid, spans, table, turn, width) if turn else table(grid, spans),
+                      Spacer(1, 6)]
         elif kind == "sign":
             story += [Paragraph(escape(line), right) for line in payload]
         else:
