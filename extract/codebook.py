@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 VERSIONS = ("2019", "2021")
 
@@ -150,14 +151,36 @@ _ENUM = re.compile(
 )
 
 
+# Labels repeat across the tables and pages of one template: `normalise` and `core` of short
+# labels are remembered (a long cell is prose, seldom seen twice, and not worth keeping).
+_CACHED_LABEL = 80  # characters
+
+
 def normalise(label: str) -> str:
     """NFKC, no whitespace or quotes: the form labels are compared in."""
+    if label and len(label) <= _CACHED_LABEL:
+        return _normalise(label)
     return _QUOTES.sub("", unicodedata.normalize("NFKC", label or ""))
+
+
+@lru_cache(maxsize=16384)
+def _normalise(label: str) -> str:
+    return _QUOTES.sub("", unicodedata.normalize("NFKC", label))
 
 
 def core(label: str) -> str:
     """The label without its leading enumerator (`（三）`, `1.`, `一、`, `其中：`)."""
-    text = normalise(label)
+    if label and len(label) <= _CACHED_LABEL:
+        return _core(label)
+    return _strip_enum(normalise(label))
+
+
+@lru_cache(maxsize=16384)
+def _core(label: str) -> str:
+    return _strip_enum(normalise(label))
+
+
+def _strip_enum(text: str) -> str:
     for _ in range(2):
         text = _ENUM.sub("", text)
     return text

@@ -11,6 +11,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import cn2an
 
@@ -68,10 +69,24 @@ def chinese_number(text: str) -> int | float | None:
     return int(value) if float(value).is_integer() else float(value)
 
 
+_CACHED_CELL = 40  # characters: the cells of one template repeat; longer text is a label or prose
+
+
 def parse_value(raw: str) -> Parsed:
     """Parse one cell: a number (signed, with thousands separators or a unit) or null."""
     if raw and raw.isascii() and raw.isdigit() and len(raw) <= MAX_DIGITS:  # the common case, `0`, `12`
         return Parsed(int(raw), None, "number")
+    if raw and len(raw) <= _CACHED_CELL:
+        return _parse_text(raw)  # Parsed is frozen: one instance may serve every caller
+    return _parse(raw)
+
+
+@lru_cache(maxsize=16384)
+def _parse_text(raw: str) -> Parsed:
+    return _parse(raw)
+
+
+def _parse(raw: str) -> Parsed:
     text = normalise_text(raw)
     if not text:
         return Parsed(None, None, "blank")

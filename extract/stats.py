@@ -224,12 +224,12 @@ def parse_legacy(grid: Grid) -> list[Cell]:
     return cells
 
 
-def table_cells(tables: list[Grid], version: str | None) -> list[Cell]:
-    """Cells of every recognised table, in document order."""
+def table_cells(pieces: list[tuple[str | None, Grid]], version: str | None) -> list[Cell]:
+    """Cells of every recognised table, in document order; `pieces` pairs each grid with
+    what `classify` says it is."""
     cells: list[Cell] = []
     prev: dict[str, tuple] = {}
-    for grid in tables:
-        kind = classify(grid) if grid and grid[0] else None
+    for kind, grid in pieces:
         if kind == "统计表":
             cells += parse_legacy(grid)
         elif kind and version in cb.VERSIONS:
@@ -284,7 +284,7 @@ def extract_statistics(text: str, tables: list[Grid], year: int | None,
     tables = [g for g in tables if sum(len(row) for row in g) <= MAX_GRID_SLOTS]
     pieces = [(classify(g) if g and g[0] else None, g) for g in tables]
     version = detect_version(pieces, year)
-    cells = table_cells(tables, version)
+    cells = table_cells(pieces, version)
     if version is None and any(c.table == "统计表" for c in cells):
         version = "legacy"
     summary = headline(cells, version)
