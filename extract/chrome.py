@@ -169,9 +169,11 @@ def strip_navigation(container: HtmlElement, removed: dict[str, list[str]]) -> N
     for el in container.iter("ul", "ol", "nav", "div", "p", "table", "dl"):
         if el is container or any(d in el.iterancestors() for d in doomed):
             continue
-        links = el.xpath(".//a[@href]")
+        links = [a for a in el.iterdescendants("a") if a.get("href") is not None]  # .//a[@href]
+        if len(links) < 3:
+            continue
         total = len("".join(el.text_content().split()))
-        if len(links) >= 3 and total and _link_text(el) / total > 0.7 \
+        if total and _link_text(el) / total > 0.7 \
                 and not any(_ATTACHMENT_HREF.search(a.get("href", "")) for a in links):
             doomed.append(el)
     for el in doomed:

@@ -172,7 +172,7 @@ def _own_text(el: HtmlElement) -> str:
                 and child.tag not in BLOCK_TAGS:  # <main>, <section>, <aside> are not inline
             parts.append(child.text_content())
         parts.append(child.tail or "")
-    return re.sub(r"\s+", "", "".join(parts))
+    return _WHITESPACE.sub("", "".join(parts))
 
 
 def scored_container(root: HtmlElement) -> HtmlElement | None:

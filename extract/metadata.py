@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from itertools import islice
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from extract.tables import string_value
@@ -45,10 +46,10 @@ _OTHER_INLINE = re.compile(rf"(?:^|(?<=[\s|｜、，,；;】\]]))({_OTHER})\s*[:
 _LEAF_TAGS = ("td", "th", "span", "li", "p", "div", "dt", "dd", "label", "b", "strong", "em",
               "font", "h1", "h2", "h3", "h4", "publishtime")
 _BLOCKISH = ("div", "p", "td", "table", "li", "ul", "tr", "dl")
-_TITLE_CLASSES = ("//*[contains(@class,'article_title') or contains(@class,'article-title') or "
-                  "contains(@class,'Article-title') or contains(@class,'detail-title') or "
-                  "contains(@class,'news_title') or contains(@class,'con-title')]|//ucaptitle"
-                  "|//h1")
+# In-page title elements: a class containing one of these (as XPath contains(@class, …)), or
+# <ucaptitle>/<h1>. Looked for in one Python pass: the XPath union took ~1 ms a page.
+_TITLE_CLASS = re.compile("article_title|article-title|Article-title|detail-title|news_title|con-title")
+_TITLE_TAGS = ("ucaptitle", "h1")
 _WHITESPACE = re.compile(r"\s+")
 _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 _YEAR = r"(\d{4}|[〇零○O一二三四五六七八九]{4})"
@@ -186,7 +187,10 @@ def labelled_fields(root: HtmlElement) -> Fields:
     _column_fields(root, fields)
     pending: str | None = None
     for el in _leaves(root):
-        raw = clean_line(string_value(el))
+        value = string_value(el)
+        if not value or value.isspace():  # what clean_line makes empty (re's \s is str.isspace)
+            continue
+        raw = clean_line(value)
         text = _CJK_GAP.sub("", raw)  # `索 引 号` is a label too
         if not text or len(text) > 200:
             continue
@@ -224,13 +228,20 @@ def strip_site_suffix(title: str, page_title: bool = False) -> str:
     return max(parts, key=len) if page_title and parts else title
 
 
+def _title_elements(root: HtmlElement) -> list[HtmlElement]:
+    """Elements that may print the title, in document order."""
+    found = _TITLE_CLASS.search
+    return [el for el in root.iter(etree.Element)
+            if el.tag in _TITLE_TAGS or ((cls := el.get("class")) is not None and found(cls))]
+
+
 def find_title(root: HtmlElement, metas: dict[str, str], fields: Fields) -> str | None:
     """ArticleTitle meta, the in-page title, the metadata 名称, then `<title>` without suffix."""
     for candidate in (metas.get("articletitle"), fields.values.get("name")):
         if candidate and clean_title(candidate):
             return strip_site_suffix(clean_title(candidate))
     page_title = clean_title(root.findtext(".//title") or "")
-    for el in root.xpath(_TITLE_CLASSES):
+    for el in _title_elements(root):
         text = clean_title(el.text_content())
         if 4 <= len(text) <= 120 and (not page_title or text[:6] in page_title
                                       or "报告" in text):

@@ -37,7 +37,10 @@ def clean_cell_text(raw: str) -> str:
 
 
 def _span(cell: lxml_html.HtmlElement, name: str, limit: int) -> int:
-    match = _SPAN_VALUE.match(cell.get(name) or "")
+    value = cell.get(name)
+    if value is None:  # most cells span nothing
+        return 1
+    match = _SPAN_VALUE.match(value)
     return max(1, min(int(match.group(1)), limit)) if match else 1
 
 

@@ -77,3 +77,32 @@ def test_agency_from_signature_when_title_has_no_body(make_page, report_body):
     page = extract_page(make_page(body, title="2022年政府信息公开工作年度报告"))
     assert page.agency == "示例县交通运输局"
     assert page.signed == "2023-01-16"
+
+
+def test_title_elements_are_what_the_title_xpath_selects():
+    from pathlib import Path
+
+    from extract.metadata import _title_elements
+    from extract.page import parse_html
+
+    xpath = ("//*[contains(@class,'article_title') or contains(@class,'article-title') or "
+             "contains(@class,'Article-title') or contains(@class,'detail-title') or "
+             "contains(@class,'news_title') or contains(@class,'con-title')]|//ucaptitle|//h1")
+    pages = ["<h1 class='x'>a</h1><div class='news_title con-title'>b<h1>c</h1></div>"
+             "<ucaptitle>d</ucaptitle><span class='Article-titles'>e</span><p class='ARTICLE_TITLE'>f"
+             "</p><!-- g --><b class='detail-title'>h</b><i id='article_title'>i</i>"]
+    real = Path(__file__).resolve().parents[3] / "shared" / "realworld" / "pages"
+    roots = [parse_html(f"<html><body>{p}</body></html>") for p in pages]
+    roots += [parse_html(p.read_bytes().decode("utf-8", "replace")) for p in sorted(real.glob("*.html"))]
+    for root in roots:
+        assert _title_elements(root) == root.xpath(xpath)
+    assert [el.text for el in _title_elements(roots[0])] == ["a", "b", "c", "d", "e", "h"]
+
+
+def test_whitespace_the_field_scan_skips_is_what_clean_line_empties():
+    import sys
+
+    from extract.text import clean_line
+
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+    assert all(clean_line(c * 3) == "" for c in spaces)
