@@ -92,16 +92,35 @@ def _text(el: HtmlElement, texts: dict[HtmlElement, str] | None) -> str:
     return text
 
 
+_CELLS = ("td", "th", "li", "dt", "span")
+
+
+def _is_label_cell(text: str) -> bool:
+    return bool(META_LABELS.match(text)) and len(text.strip()) <= 40
+
+
 def is_metadata_table(el: HtmlElement, texts: dict[HtmlElement, str] | None = None) -> bool:
     """A table/list whose cells are metadata labels (索引号, 发布机构 …), not a report table."""
     labels = 0
-    for cell in el.iterdescendants("td", "th", "li", "dt", "span"):
-        text = _text(cell, texts) or ""
-        if META_LABELS.match(text) and len(text.strip()) <= 40:
+    for cell in el.iterdescendants(*_CELLS):
+        if _is_label_cell(_text(cell, texts)):
             labels += 1
             if labels >= 2:
                 return True
     return False
+
+
+def _label_counts(container: HtmlElement, texts: dict[HtmlElement, str]) -> dict[HtmlElement, int]:
+    """For each element inside `container`, how many metadata label cells it holds (what
+    `is_metadata_table` counts), from one pass over the cells instead of one per element."""
+    counts: dict[HtmlElement, int] = {}
+    for cell in container.iterdescendants(*_CELLS):
+        if _is_label_cell(_text(cell, texts)):
+            for holder in cell.iterancestors():
+                if holder is container:
+                    break
+                counts[holder] = counts.get(holder, 0) + 1
+    return counts
 
 
 def record(removed: dict[str, list[str]], kind: str, text: str) -> None:
@@ -111,8 +130,9 @@ def record(removed: dict[str, list[str]], kind: str, text: str) -> None:
         removed[kind].append(text)
 
 
-def _is_metadata_block(el: HtmlElement, texts: dict[HtmlElement, str]) -> bool:
-    if not is_metadata_table(el, texts):
+def _is_metadata_block(el: HtmlElement, texts: dict[HtmlElement, str],
+                       labels: dict[HtmlElement, int]) -> bool:
+    if labels.get(el, 0) < 2:  # is_metadata_table(el)
         return False
     if el.tag == "table":
         return len(_text(el, texts)) < 1500
@@ -126,13 +146,14 @@ def strip_elements(container: HtmlElement, removed: dict[str, list[str]]) -> Non
     doomed: list[tuple[HtmlElement, str]] = []
     inside_doomed: set[HtmlElement] = set()
     texts: dict[HtmlElement, str] = {}  # text_content per element; the tree is unchanged until the cuts
+    labels = _label_counts(container, texts)
     for el in container.iter("table", "div", "ul", "dl", "span", "p", "section", "a"):
         if el is container or el in inside_doomed:
             continue
         names = f"{el.get('class', '')} {el.get('id', '')}"
         if _WIDGET_NAME.search(names) and len(_text(el, texts)) < 400:
             doomed.append((el, "widget"))
-        elif el.tag in ("table", "ul", "dl", "div") and _is_metadata_block(el, texts):
+        elif el.tag in ("table", "ul", "dl", "div") and _is_metadata_block(el, texts, labels):
             doomed.append((el, "metadata"))
         else:
             continue

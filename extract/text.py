@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import islice
 
 from lxml.html import HtmlElement
@@ -46,6 +47,17 @@ class Block:
 def clean_line(text: str) -> str:
     """Collapse every kind of space to one ASCII space, unify look-alike ideographs
     (extract/ideographs.py); punctuation is left as published."""
+    if len(text) <= _CACHED_LINE:
+        return _clean_short(text)
+    return unify_ideographs(_SPACES.sub(" ", text).strip())
+
+
+# Short lines (cells, labels, link texts) repeat within a page and across a portal's pages.
+_CACHED_LINE = 64
+
+
+@lru_cache(maxsize=16384)
+def _clean_short(text: str) -> str:
     return unify_ideographs(_SPACES.sub(" ", text).strip())
 
 

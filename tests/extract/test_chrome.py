@@ -123,3 +123,24 @@ def test_link_list_after_the_body_is_navigation(make_page, report_body):
     assert lines[-3:] == ["示例县人民政府", "2023年1月20日", "附件：统计表.xls"]
     assert page.removed["navigation"] == ["示例县2021年政府信息公开工作年度报告",
                                           "示例县2020年政府信息公开工作年度报告"]
+
+
+def test_label_counts_answer_is_metadata_table_for_every_element():
+    from pathlib import Path
+
+    from extract.chrome import _label_counts, is_metadata_table
+    from extract.page import parse_html
+
+    sample = ("<div><table><tr><td>索引号：</td><td>X</td><td>发布机构：</td><td>Y</td></tr></table>"
+              "<ul><li>索引号：1</li><li><span>发布机构</span>：县政府</li></ul>"
+              "<div><p><span>文号：</span></p><div><span>名称：</span></div></div>"
+              "<table><tr><td>" + "很长的正文" * 20 + "索引号</td><td>主题分类：</td></tr></table></div>")
+    real = Path(__file__).resolve().parents[3] / "shared" / "realworld" / "pages"
+    roots = [parse_html(f"<html><body>{sample}</body></html>")]
+    roots += [parse_html(p.read_bytes().decode("utf-8", "replace")) for p in sorted(real.glob("*.html"))]
+    for root in roots:
+        body = root.find("body")
+        labels = _label_counts(body, {})
+        for el in body.iterdescendants():
+            assert (labels.get(el, 0) >= 2) == is_metadata_table(el), el
+    assert sum(n >= 2 for n in _label_counts(roots[0].find("body"), {}).values()) == 5
