@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import lru_cache, wraps
 
 VERSIONS = ("2019", "2021")
 
@@ -228,13 +228,35 @@ def _unpunctuated_match(p: str, c: str) -> bool:
     return len(c) >= 10 and len(p) >= len(c) and misread <= min(2, len(c) // 10)
 
 
+def _remembered(lookup):
+    """`lookup(…, label)` remembered for short labels: the keys are a function of the label,
+    and a template's labels come back in every table and page that prints it."""
+    cached = lru_cache(maxsize=16384)(lookup)
+
+    @wraps(lookup)
+    def remembered(*args):
+        label = args[-1]
+        return cached(*args) if label is not None and len(label) <= _CACHED_LABEL else lookup(*args)
+    return remembered
+
+
 def t3_row_key(version: str, labels: list[str]) -> str | None:
     """Key of a table-三 row from its label cells (outermost first); labels that differ only
     in their commas are matched when no label matches as printed."""
+    labels = tuple(labels)
+    if sum(map(len, labels)) <= 2 * _CACHED_LABEL:
+        return _t3_row_key_of(version, labels)
+    return _t3_row_key_uncached(version, labels)
+
+
+def _t3_row_key_uncached(version: str, labels: tuple[str, ...]) -> str | None:
     return _t3_row_key(version, labels, _cores_match) or _t3_row_key(version, labels, _unpunctuated_match)
 
 
-def _t3_row_key(version: str, labels: list[str], matches) -> str | None:
+_t3_row_key_of = lru_cache(maxsize=16384)(_t3_row_key_uncached)
+
+
+def _t3_row_key(version: str, labels: tuple[str, ...], matches) -> str | None:
     if not labels:
         return None
     last, context = core(labels[-1]), None
@@ -253,6 +275,7 @@ def _t3_row_key(version: str, labels: list[str], matches) -> str | None:
     return None
 
 
+@_remembered
 def t3_col_key(label: str) -> str | None:
     printed = core(label)
     for name, canonical, canonical_core in _T3_COL_CORES:
@@ -269,11 +292,13 @@ def _lookup(label: str, entries: list[tuple[str, tuple[str, ...]]]) -> str | Non
     return None
 
 
+@_remembered
 def t2_row_key(version: str, label: str) -> str | None:
     name = _lookup(label, _T2_ROW_CORES[version])
     return f"t2_v{version}.{name}" if name else None
 
 
+@_remembered
 def t2_col_key(version: str, label: str) -> str | None:
     return _lookup(label, _T2_COL_CORES[version])
 
@@ -287,6 +312,7 @@ def t4_keys(version: str, path: list[str]) -> tuple[str | None, str | None]:
     return (f"t4_v{version}.{group}" if group else None), col
 
 
+@_remembered
 def legacy_row_key(label: str) -> str | None:
     text = core(label)
     for name, words in _LEGACY_NORMS:
