@@ -72,6 +72,13 @@ def table_grid(table: lxml_html.HtmlElement, texts: dict | None = None) -> Grid:
             cells += rowspan * colspan
             if cells > _MAX_CELLS:
                 break
+            if rowspan == colspan == 1:  # most cells: one slot, free (the loop above found it)
+                if c == len(row):
+                    row.append(text)
+                else:
+                    row[c] = text
+                c += 1
+                continue
             for dr in range(rowspan):
                 while len(grid) <= r + dr:
                     grid.append([])

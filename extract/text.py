@@ -127,8 +127,8 @@ class _Walker:
         if not tag or tag in SKIP_TAGS:  # comments, processing instructions, scripts
             self.parts.append(el.tail or "")
             return
-        raws: dict[HtmlElement, str] = {}  # each cell's text_content, read once
-        if tag == "table" and not is_layout_table(el, raws):
+        # raws: each cell's text_content, read once (a dict only for tables, not every element)
+        if tag == "table" and not is_layout_table(el, raws := {}):
             self.flush()
             if not self.tables:
                 self.blocks.append(Block("table", ""))
