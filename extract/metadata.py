@@ -190,8 +190,8 @@ def labelled_fields(root: HtmlElement) -> Fields:
         value = string_value(el)
         if not value or value.isspace():  # what clean_line makes empty (re's \s is str.isspace)
             continue
-        raw = clean_line(value)
-        text = _CJK_GAP.sub("", raw)  # `索 引 号` is a label too
+        raw = clean_line(value)  # its only whitespace is ASCII spaces
+        text = _CJK_GAP.sub("", raw) if " " in raw else raw  # `索 引 号` is a label too
         if not text or len(text) > 200:
             continue
         if pending and not _is_label(text):
