@@ -184,7 +184,8 @@ def scored_container(root: HtmlElement) -> HtmlElement | None:
         length = len(own)
         if length < 2:
             continue
-        score = length + (10 if "。" in el.text_content() else 0)
+        # own text is part of the element's text: a 。 there settles it without reading it all
+        score = length + (10 if "。" in own or "。" in el.text_content() else 0)
         # Text sitting directly in a div or a layout cell (old table pages: text in <td>/<font>
         # with <br>) counts for that element; a paragraph's for its parent.
         # (a data cell's few characters still count for its table).
