@@ -10,6 +10,7 @@ why text went missing.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from lxml.html import HtmlElement
 
@@ -73,9 +74,21 @@ META_LABELS = re.compile(
     r"|标题|发布日期|公开日期|主题词|关键词|内容概述|信息类别|备注)\s*[:：]?")
 
 
+_LONGEST_CHROME = max(longest for _, longest in LINE_KINDS.values())
+
+
 def line_kind(line: str) -> str | None:
     """The chrome kind of one short line of text, or None for body text."""
     stripped = line.strip()
+    if len(stripped) > _LONGEST_CHROME:  # longer than any kind allows
+        return None
+    return _short_line_kind(stripped)
+
+
+@lru_cache(maxsize=4096)
+def _short_line_kind(stripped: str) -> str | None:
+    """line_kind of a stripped line; menus, info bars and footers come back on every page of
+    a portal, so their kinds are remembered."""
     for kind, (pattern, longest) in LINE_KINDS.items():
         if len(stripped) <= longest and pattern.search(stripped):
             return kind
