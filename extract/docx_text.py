@@ -85,6 +85,18 @@ def read_document(document) -> Reading:  # noqa: ANN001 - a docx.document.Docume
     return reading
 
 
+def shown_text(document) -> str:  # noqa: ANN001 - a docx.document.Document
+    """Every w:t of the body and notes Word shows (no deleted, moved-away or fallback copies),
+    walked independently of `read_document`, for extract/loss.py."""
+    roots = [document.element.body] + [parse_xml(p.blob) for p in _note_parts(document.part)]
+    return "\n".join(t.text or "" for root in roots for t in _SHOWN_T(root))
+
+
+_SHOWN_T = etree.XPath(
+    ".//w:t[not(ancestor::w:del or ancestor::w:moveFrom or ancestor::w:rt or ancestor::mc:Fallback)]",
+    namespaces={"w": _W[1:-1], "mc": _MC[1:-1]})
+
+
 def _note_parts(part) -> Iterator:  # noqa: ANN001 - a docx.parts.document.DocumentPart
     for kind in ("footnotes", "endnotes"):
         for rel in part.rels.values():
