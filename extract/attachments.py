@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 from extract.layout import Flow, clean, reflow, table_lines
+from extract.loss import missing_warning
 from extract.model import Grid
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -110,7 +111,13 @@ def _printed(body: bytes, kind: str) -> Document:
         from extract.ocr import load_image, ocr_pages
 
         pages, warnings = ocr_pages(load_image(body)), ["ocr: image read by OCR"]
-    return from_flow(reflow(pages), kind, warnings)
+    document = from_flow(reflow(pages), kind, warnings)
+    removed = [line for lines in document.removed.values() for line in lines]
+    lost = missing_warning(kind, "".join(p.layer for p in pages), document.text, document.tables,
+                           removed)
+    if lost:
+        document.warnings.append(lost)
+    return document
 
 
 def from_flow(flow: Flow, kind: str, warnings: list[str]) -> Document:
@@ -150,13 +157,15 @@ def _docx(body: bytes) -> tuple[str, list[Grid], str | None, list[str]]:
     boxes, nested tables and revisions (extract/docx_text.py); merged cells repeat their text."""
     import docx
 
-    from extract.docx_text import read_document
+    from extract.docx_text import read_document, shown_text
 
     _check_zip(body)
     document = docx.Document(io.BytesIO(body))
     reading = read_document(document)
     title = clean(document.core_properties.title or "") or _title(reading.lines)
-    return "\n".join(reading.lines), reading.tables, title, reading.warnings
+    text = "\n".join(reading.lines)
+    lost = missing_warning("docx", shown_text(document), text, reading.tables)
+    return text, reading.tables, title, reading.warnings + ([lost] if lost else [])
 
 
 def _binary_word(body: bytes, kind: str) -> Document:

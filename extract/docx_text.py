@@ -14,6 +14,10 @@ endnotes in their own parts. So this module walks the XML itself, in document or
 - a text box's paragraphs follow the paragraph it is anchored in, as lines of their own;
 - a table inside a cell is a grid of its own, after the table holding it; the cell keeps its
   own paragraphs;
+- a table that is a layout device (the 版心 habit: the whole report typed into one cell, or
+  cells each holding paragraphs of running prose) is read as the paragraphs it holds, cell
+  by cell; only tables of values become grids (`is_layout`, as extract/text.py's
+  `is_layout_table` for HTML);
 - an embedded Excel object (a statistics table pasted from Excel) is read as its sheets'
   grids, at its place among the tables;
 - what holds figures this cannot read (charts, SmartArt, other embedded objects, imported
@@ -52,6 +56,8 @@ _CHARACTERS = {_W + "tab": "\t", _W + "ptab": "\t", _W + "cr": "\n", _W + "noBre
                _W + "softHyphen": ""}
 _NOTE_SEPARATORS = {"separator", "continuationSeparator", "continuationNotice"}
 PICTURES_WITHOUT_TEXT = 200  # fewer characters than this with pictures: maybe a pasted scan
+PROSE_CELL = 100  # characters from which a cell of two or more paragraphs is running text
+LAYOUT_SHARE = 2 / 3  # share of a table's text in running-text cells that makes it a layout
 
 
 @dataclass
@@ -79,6 +85,18 @@ def read_document(document) -> Reading:  # noqa: ANN001 - a docx.document.Docume
     return reading
 
 
+def shown_text(document) -> str:  # noqa: ANN001 - a docx.document.Document
+    """Every w:t of the body and notes Word shows (no deleted, moved-away or fallback copies),
+    walked independently of `read_document`, for extract/loss.py."""
+    roots = [document.element.body] + [parse_xml(p.blob) for p in _note_parts(document.part)]
+    return "\n".join(t.text or "" for root in roots for t in _SHOWN_T(root))
+
+
+_SHOWN_T = etree.XPath(
+    ".//w:t[not(ancestor::w:del or ancestor::w:moveFrom or ancestor::w:rt or ancestor::mc:Fallback)]",
+    namespaces={"w": _W[1:-1], "mc": _MC[1:-1]})
+
+
 def _note_parts(part) -> Iterator:  # noqa: ANN001 - a docx.parts.document.DocumentPart
     for kind in ("footnotes", "endnotes"):
         for rel in part.rels.values():
@@ -101,7 +119,7 @@ class _Walker:
             if child.tag == _W + "p":
                 self.paragraph(child, sink)
             elif child.tag == _W + "tbl":
-                self.table(child)
+                self.table(child, sink)
             elif child.tag == _W + "altChunk":
                 self.unread["imported chunk (altChunk)"] += 1
             elif child.tag == _MC + "AlternateContent":
@@ -175,16 +193,19 @@ class _Walker:
         self.tables.extend(grids)
         self.notes.extend(f"embedded {warning}" for warning in warnings)
 
-    def table(self, tbl: etree._Element) -> None:
-        """The table's grid (spans repeat their text), then the grids of tables in its cells."""
+    def table(self, tbl: etree._Element, sink: list[str]) -> None:
+        """The table's grid (spans repeat their text), then the grids of tables in its cells;
+        a layout table's paragraphs go into `sink` instead, cell by cell."""
         index = len(self.tables)
         self.tables.append([])
         rows: list[list[str]] = []
+        cells: list[list[list[str]]] = []  # each row's cells' own lines, once (not each slot)
         above: dict[int, str] = {}
         for tr in _wrapped(tbl, _W + "tr"):
             if tr.find(f"{_W}trPr/{_W}del") is not None:
                 continue  # a row deleted with revisions on
             row = [""] * _val(tr.find(f"{_W}trPr/{_W}gridBefore"), 0)
+            cells.append([])
             for tc in _wrapped(tr, _W + "tc"):
                 props = tc.find(_W + "tcPr")
                 span = max(1, _val(None if props is None else props.find(_W + "gridSpan"), 1))
@@ -195,15 +216,20 @@ class _Walker:
                 elif hmerge is not None and hmerge.get(_W + "val", "continue") == "continue" and row:
                     text = row[-1]
                 else:
-                    sink: list[str] = []
-                    self.blocks(tc, sink)
-                    text = clean("\n".join(sink))
+                    lines: list[str] = []
+                    self.blocks(tc, lines)
+                    cells[-1].append(lines)
+                    text = clean("\n".join(lines))
                 for _ in range(span):
                     above[len(row)] = text
                     row.append(text)
             row.extend([""] * _val(tr.find(f"{_W}trPr/{_W}gridAfter"), 0))
             rows.append(row)
-        self.tables[index] = _square(rows)
+        if is_layout(cells):
+            del self.tables[index]  # the grids of tables in its cells keep their order
+            sink.extend(line for row in cells for lines in row for line in lines)
+        else:
+            self.tables[index] = _square(rows)
 
     def warnings(self, characters: int) -> list[str]:
         out = [f"docx: {n} {what}{'s' if n > 1 else ''} not read (content kept outside the text)"
@@ -213,6 +239,32 @@ class _Walker:
             out.append(f"docx: {pictures} picture{'s' if pictures > 1 else ''} and only {characters} "
                        "characters of text: the report may be pasted in as images, which are not read")
         return out
+
+
+def is_layout(rows: list[list[list[str]]]) -> bool:
+    """Whether a table whose rows' cells hold these lines is a layout device, not a table of
+    values: it has one cell, or most of its text sits in cells of running prose (`_prose`)
+    and at most one row sets short values side by side. A table of values (a statistics
+    table, a metadata table) has rows of short cells, whatever the length of a note under it;
+    a data table nested in a layout cell is judged on its own cells. Stricter than HTML's
+    `is_layout_table` (two cells, or any nested table): Word has no other way to set a key
+    beside its value, and a grid keeps every cell, so only clear layouts are taken apart."""
+    shown = [[[line for line in map(clean, lines) if line] for lines in row] for row in rows]
+    cells = [lines for row in shown for lines in row]
+    if len(cells) == 1:
+        return True
+    total = sum(sum(map(len, lines)) for lines in cells)
+    prose = sum(sum(map(len, lines)) for lines in cells if _prose(lines))
+    values = sum(1 for row in shown if sum(1 for lines in row if lines and not _prose(lines)) >= 2)
+    return total > 0 and prose >= LAYOUT_SHARE * total and values <= 1
+
+
+def _prose(lines: list[str]) -> bool:
+    """A cell of running text: several paragraphs of some length, or one very long one. The
+    values of a data table, even its longest row labels (about 40 characters, split over two
+    lines at most), are far shorter."""
+    characters = sum(map(len, lines))
+    return characters >= PROSE_CELL and (len(lines) >= 2 or characters >= 2 * PROSE_CELL)
 
 
 def _workbook(blob: bytes) -> tuple[list[Grid], list[str]] | None:

@@ -165,6 +165,7 @@ class PrintedPage:
     height: float
     lines: list[Line] = field(default_factory=list)
     tables: list[PlacedTable] = field(default_factory=list)
+    layer: str = ""  # the characters of its text layer, each once ("" when read by OCR)
 
 
 @dataclass

@@ -58,10 +58,12 @@ def read_pdf(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
         width, height = page.width, page.height
         found = _lattices(page)
         ruled = ruled or bool(found)
-        lines, pieces = with_turned(_text_lines(page, height), _chars(page), glyphs, height,
+        printed = _chars(page)
+        lines, pieces = with_turned(_text_lines(page, height), printed, glyphs, height,
                                     found, _noter(notes, number))
         chars = sum(len(s.text) for s in lines)
-        pages.append(PrintedPage(width, height))
+        layer = _UNMAPPED.sub("", "".join(p[2] for p in printed) + "".join(g.text for g in glyphs))
+        pages.append(PrintedPage(width, height, layer=layer))
         if chars < _MIN_TEXT and any(isinstance(o, LTImage) for o in _walk(page)):
             scanned.append(number)
             continue
@@ -100,7 +102,7 @@ def read_pdf(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
         for number, image in zip(numbers, images, strict=True):
             page = pages[number]
             read = ocr_image(image, scale=72 / OCR_DPI, engine=engine)
-            page.lines, page.tables = read.lines, read.tables
+            page.lines, page.tables, page.layer = read.lines, read.tables, ""
     return pages, warnings
 
 

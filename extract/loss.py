@@ -1,0 +1,59 @@
+"""A safety net for documents: the characters a file holds, against those its extraction kept.
+
+CJK ideographs and digits are counted as multisets (whitespace, punctuation and order left
+out) in the file's own text (a DOCX's w:t, a PDF's text layer less the running heads and page
+numbers removed on purpose, a workbook's strings) and in the extracted text and table cells.
+A sizeable share missing is a warning, never silence (docs/design.md: a dropped sentence is
+the worst failure)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from extract.ideographs import unify_ideographs
+from extract.model import Grid
+
+MISSING_SHARE = 0.02  # share of the file's characters missing from the extraction that warns
+MISSING_MIN = 20  # …and at least this many characters (a stray symbol font is no report)
+_MEANINGFUL = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff0-9]")
+_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def _counted(text: str) -> Counter[str]:
+    return Counter(_MEANINGFUL.findall(unify_ideographs(text).translate(_DIGITS)))
+
+
+def missing_warning(kind: str, source: str, text: str, tables: Iterable[Grid],
+                    removed: Iterable[str] = ()) -> str | None:
+    """A warning when `source` (the file's own text) has characters that `text`, the cells of
+    `tables` and what was `removed` on purpose do not hold; None when nothing sizeable is."""
+    have = _counted(source)
+    total = sum(have.values())
+    kept = _counted("\n".join([text, *("\n".join(r) for grid in tables for r in grid), *removed]))
+    lost = have - kept
+    count = sum(lost.values())
+    if count < MISSING_MIN or count < MISSING_SHARE * total:
+        return None
+    return (f"{kind}: {count:,} of {total:,} characters of the document not in the extracted "
+            f"text (e.g. '{_sample(source, kept)}')")
+
+
+def _sample(source: str, kept: Counter[str]) -> str:
+    """The longest run of the source whose characters the extraction ran out of (≤ 40)."""
+    left = Counter(kept)
+    best, run = "", []
+    for char in unify_ideographs(source).translate(_DIGITS):
+        if not _MEANINGFUL.match(char):
+            if run:
+                run.append(char)
+            continue
+        if left[char] > 0:
+            left[char] -= 1
+            run = []
+            continue
+        run.append(char)
+        if len(run) > len(best):
+            best = "".join(run)
+    return best.strip()[:40]

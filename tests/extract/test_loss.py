@@ -1,0 +1,39 @@
+"""The loss check (extract/loss.py): a document whose extraction loses text says so, with a
+count and a sample; ordinary documents say nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from extract import docx_text
+from extract.attachments import extract_document
+from extract.loss import missing_warning
+from simportals.attachments import docx_bytes, pdf_bytes
+from simportals.plan import plan
+from tests.extract.test_docx_layout_tables import SENTENCES, _body
+from tests.extract.test_office_structures import _docx, _p, _tbl, _tc, _tr
+
+URL = "http://www.example.gov.cn/P020230131.docx"
+SPECS = [s for s in plan(0, 1, 0)][:6]
+
+
+def test_text_the_reader_skips_is_said(monkeypatch):
+    """Tables made to vanish (as a reader that skips a construct would): warned, with a count
+    and a piece of the lost text."""
+    monkeypatch.setattr(docx_text._Walker, "table", lambda self, tbl, sink: None)
+    document = extract_document(_docx(_p("一、总体情况"), _tbl(_tr(_tc(_body())), cols=1)), None, URL)
+    warning = next(w for w in document.warnings if "not in the extracted text" in w)
+    assert warning.startswith("docx: ") and "e.g. '" in warning
+
+
+def test_a_few_lost_characters_are_no_warning():
+    assert missing_warning("docx", SENTENCES[0] + "1", SENTENCES[0], []) is None
+    assert missing_warning("docx", SENTENCES[0], "", []) is not None
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.key)
+@pytest.mark.parametrize("kind", ["docx", "pdf"])
+def test_ordinary_documents_are_silent(spec, kind):
+    body = (docx_bytes if kind == "docx" else pdf_bytes)(spec)
+    document = extract_document(body, None, f"http://x.gov.cn/P0201.{kind}")
+    assert not [w for w in document.warnings if "not in the extracted text" in w]
