@@ -99,16 +99,23 @@ def test_a_killed_worker_loses_no_report(tmp_path, redis_server):
         coordinator, workers = start_crawl(redis_server, registry, tmp_path / "central",
                                            [tmp_path / "w1", tmp_path / "w2"], "--merge-from",
                                            str(tmp_path / "w1"), "--merge-from", str(tmp_path / "w2"))
-        # The first worker to archive 3 records is killed: which one gets hosts first depends on
-        # how fast each started (the coordinator crawls too and may hold every host at first).
+        # The first worker to archive 3 records while it holds a lease is killed: which one gets
+        # hosts first depends on how fast each started (the coordinator crawls too and may hold
+        # every host at first), and between pops a worker may hold none.
+        client = redis_server.client()
+
+        def leases_of(worker_id: str) -> int:
+            return sum(v.decode().startswith(worker_id + "|") for v in client.hvals("nianbao:lease_info"))
+
         deadline = time.monotonic() + 60
-        while (doomed_id := next((f"w{k}" for k in (1, 2) if records_in(tmp_path / f"w{k}") >= 3), None)) is None:
+        while (doomed_id := next((f"w{k}" for k in (1, 2) if records_in(tmp_path / f"w{k}") >= 3
+                                  and leases_of(f"w{k}")), None)) is None:
             assert time.monotonic() < deadline and all(w.poll() is None for w in workers), \
                 [(tmp_path / f"w{k}.out").read_text() for k in (1, 2)]
-            time.sleep(0.02)
+            time.sleep(0.01)
         doomed, survivor = workers if doomed_id == "w1" else workers[::-1]
-        held = redis_server.client().hlen("nianbao:lease_info")
         os.kill(doomed.pid, signal.SIGKILL)
+        held = leases_of(doomed_id)
         doomed.wait()
         finish(survivor, tmp_path / ("w2.out" if doomed_id == "w1" else "w1.out"))
         out = finish(coordinator, tmp_path / "central.out")
