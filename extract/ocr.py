@@ -127,8 +127,8 @@ def _resident_mb() -> float:
         return 0.0
 
 
-def render_pdf_pages(body: bytes, numbers: list[int], dpi: int) -> Iterator[Any]:
-    """Pages of a PDF as greyscale PIL images (pypdfium2 renders any image codec a scan uses),
+def render_pdf_pages(body: bytes, numbers: list[int], dpi: int, grayscale: bool = True) -> Iterator[Any]:
+    """Pages of a PDF as PIL images (pypdfium2 renders any image codec a scan uses),
     each rendered when it is taken: a long scan's pages (4 MB each at 200 dpi) are not all
     held while the first is OCR'd. pdfium is called under PDFIUM_LOCK, not held between pages."""
     import pypdfium2
@@ -138,7 +138,7 @@ def render_pdf_pages(body: bytes, numbers: list[int], dpi: int) -> Iterator[Any]
     try:
         for n in numbers:
             with PDFIUM_LOCK:
-                image = pdf[n].render(scale=dpi / 72, grayscale=True).to_pil()
+                image = pdf[n].render(scale=dpi / 72, grayscale=grayscale).to_pil()
             yield image
     finally:
         with PDFIUM_LOCK:

@@ -7,6 +7,9 @@ its own (extract/turned.py), and a whole table printed turned on the page (lands
 portrait page) is turned back before its grid is read (extract/landscape.py). A page without a
 text layer (a scan) is rendered with pypdfium2 and read by OCR (extract/ocr.py).
 
+A page can print its text as shapes (a prepress "convert text to outlines", 转曲): without a
+text layer and without an image, it is read by OCR like a scan.
+
 A text layer can be there and still say nothing: a font without a Unicode map (pdfminer gives
 `(cid:2913)` for each glyph), strings pdfminer fails to decrypt in an owner-password PDF, glyphs
 in the private-use area. Such a page is read again with pdfium, which also maps glyphs by the
@@ -22,6 +25,7 @@ import statistics
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 
+from extract.figures import SEAL, figures, read_figures
 from extract.landscape import table_turn, upright
 from extract.lattice import MAX_RULINGS, Lattice, Piece, inside, lattices
 from extract.layout import Line, PlacedTable, PrintedPage, clean
@@ -29,6 +33,7 @@ from extract.turned import Glyph, quarter_turn, stacked, turned_lines
 
 MAX_PDF_PAGES = 300
 _MIN_TEXT = 20  # characters: a page with less text than this and an image is a scan
+_OUTLINED = 60  # shapes: a page with less text and this many (glyph outlines) is read by OCR
 OCR_DPI = 200
 # a glyph with no Unicode: pdfminer's (cid:N), U+FFFD, private-use and control characters
 _UNMAPPED = re.compile(r"\(cid:\d+\)|[\ue000-\uf8ff\ufffd\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -52,6 +57,8 @@ def read_pdf(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
     ruled = False
     watermarks: dict[str, list[int]] = {}
     notes: dict[str, list[int]] = {}  # what was read along another direction → pages
+    pictures: dict[int, tuple] = {}  # page → pictures among its text, its lines (extract/figures.py)
+    outlined: list[int] = []  # pages whose text is drawn as shapes (no text layer, no image)
     for number, (page, slanted_text, glyphs) in enumerate(_layout_pages(body)):
         if slanted_text:
             watermarks.setdefault(slanted_text, []).append(number)
@@ -64,9 +71,17 @@ def read_pdf(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
         chars = sum(len(s.text) for s in lines)
         layer = _UNMAPPED.sub("", "".join(p[2] for p in printed) + "".join(g.text for g in glyphs))
         pages.append(PrintedPage(width, height, layer=layer))
-        if chars < _MIN_TEXT and any(isinstance(o, LTImage) for o in _walk(page)):
+        images = [o.bbox for o in _walk(page) if isinstance(o, LTImage)]
+        if chars < _MIN_TEXT and images:
             scanned.append(number)
             continue
+        if chars < _MIN_TEXT and _shapes(page) >= _OUTLINED:
+            outlined.append(number)
+            continue
+        text = [(s.x0, height - s.bottom, s.x1, height - s.top) for s in lines]
+        boxes = figures(images, text, page.bbox)
+        if boxes:
+            pictures[number] = boxes, text
         if unmapped_glyphs(lines):
             unmapped[number] = (found, lines, pieces)
             continue
@@ -93,17 +108,48 @@ def read_pdf(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
     if scanned:
         warnings.append(f"ocr: {len(scanned)} of {len(pages)} pdf pages have no text layer and "
                         "were read by OCR")
-    if scanned or unreadable:
+    if outlined:
+        warnings.append(f"ocr: {len(outlined)} of {len(pages)} pdf pages have their text drawn as "
+                        f"outlines, not letters (pages {_numbers(outlined)}), and were read by OCR")
+    if scanned or unreadable or outlined:
         from extract.ocr import LazyEngine, ocr_image, render_pdf_pages
 
-        numbers = sorted(scanned + unreadable)
+        numbers = sorted(scanned + unreadable + outlined)
         images = render_pdf_pages(body, numbers, OCR_DPI)
         engine = LazyEngine.of(ocr_engine)  # one for every page of the document
         for number, image in zip(numbers, images, strict=True):
             page = pages[number]
             read = ocr_image(image, scale=72 / OCR_DPI, engine=engine)
             page.lines, page.tables, page.layer = read.lines, read.tables, ""
+    for number in set(pictures) & set(scanned + unreadable):
+        del pictures[number]  # read whole by OCR
+    if pictures:
+        warnings += _read_pictures(body, pictures, pages, ocr_engine)
     return pages, warnings
+
+
+def _read_pictures(body: bytes, pictures: dict[int, tuple], pages: list[PrintedPage],
+                   ocr_engine: object | None) -> list[str]:
+    """The pictures among pages' text read by OCR into those pages; warnings naming the pages."""
+    from extract.ocr import LazyEngine, render_pdf_pages
+
+    numbers = sorted(pictures)
+    engine = LazyEngine.of(ocr_engine)
+    read, sealed = [], []
+    for number, image in zip(numbers, render_pdf_pages(body, numbers, OCR_DPI, grayscale=False),
+                             strict=True):
+        texts, seals = read_figures(pages[number], image, *pictures[number], OCR_DPI, engine)
+        if texts:
+            read.append(number)
+        if seals:
+            sealed.append(number)
+    warnings = []
+    if read:
+        warnings.append(f"ocr: text in pictures among the text of {len(read)} of {len(pages)} pdf "
+                        f"pages read by OCR (pages {_numbers(read)})")
+    if sealed:
+        warnings.append(f"pdf: {SEAL} (pages {_numbers(sealed)})")
+    return warnings
 
 
 def _layout_pages(body: bytes) -> Iterator[tuple[object, str, list[Glyph]]]:
@@ -436,6 +482,14 @@ def _unruled_tables(lines: list[Line]) -> tuple[list[Line], list[PlacedTable]]:
             kept.extend(row)
     flush()
     return kept, tables
+
+
+def _shapes(page: object) -> int:
+    """How many drawn shapes of a page are neither lines nor rectangles: a glyph's outline is
+    one (or one per stroke), a table's rules are none."""
+    from pdfminer.layout import LTCurve, LTLine, LTRect
+
+    return sum(1 for o in _walk(page) if isinstance(o, LTCurve) and not isinstance(o, LTLine | LTRect))
 
 
 def _lattices(page: object) -> list[Lattice]:

@@ -1,6 +1,6 @@
 """Reports published only as attachments, in every form portals use: a text PDF (two-line title,
-running header, page numbers; layout varied per report), a scanned PDF and a JPG (the PDF's pages
-rasterised), DOCX (python-docx, merged cells), and DOC, WPS and XLS converted by LibreOffice."""
+running header, page numbers; layout varied per report), the same with its tables pasted as
+pictures, a scanned PDF and a JPG (the PDF's pages rasterised), DOCX (python-docx, merged cells), and DOC, WPS and XLS converted by LibreOffice."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ _FONT = "STSong-Light"
 FORMS: dict[str, tuple[str, str]] = {
     "pdf": ("pdf", "application/pdf"),
     "scan": ("pdf", "application/pdf"),
+    "pictures": ("pdf", "application/pdf"),  # a text PDF whose tables are pasted pictures
     "jpg": ("jpg", "image/jpeg"),
     "docx": ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
     "doc": ("doc", "application/msword"),
@@ -43,8 +44,9 @@ def extension(published_as: str) -> str:
 
 def attachment(spec: ReportSpec) -> tuple[str, bytes]:
     """(Content-Type, body) of a report published only as an attachment."""
-    render = {"pdf": pdf_bytes, "scan": scan_pdf_bytes, "jpg": jpg_bytes, "docx": docx_bytes,
-              "doc": doc_bytes, "wps": wps_bytes, "xls": xls_bytes}[spec.published_as]
+    render = {"pdf": pdf_bytes, "scan": scan_pdf_bytes, "pictures": pictured_pdf_bytes,
+              "jpg": jpg_bytes, "docx": docx_bytes, "doc": doc_bytes, "wps": wps_bytes,
+              "xls": xls_bytes}[spec.published_as]
     return FORMS[spec.published_as][1], render(spec)
 
 
@@ -162,14 +164,55 @@ def _landscape(grid: list[list[str]], spans: list[tuple[int, int, int, int]], ma
     return Landscape(grid, spans)
 
 
+_PICTURE_HEIGHT = 600  # points: a taller table is pasted as two pictures or more, split between rows
+
+
+def _pictured(table: object, width: float) -> list:
+    """A table as pictures pasted into the document (screenshots of a spreadsheet, as many
+    reports set tables 二–四): the table drawn, rasterised at SCAN_DPI, placed at its size; a
+    table taller than a page in pieces, split between rows."""
+    from reportlab.pdfgen import canvas
+    from reportlab.platypus import Image
+
+    w, h = table.wrap(width, 100_000)  # type: ignore[attr-defined]
+    if h > _PICTURE_HEIGHT:
+        pieces = table.split(width, _PICTURE_HEIGHT)  # type: ignore[attr-defined]
+        if len(pieces) > 1:
+            return [picture for piece in pieces for picture in _pictured(piece, width)]
+    w, h = w + 4, h + 4
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(w, h), invariant=1)
+    table.drawOn(c, 2, 2)  # type: ignore[attr-defined]
+    c.showPage()
+    c.save()
+    png = io.BytesIO(first_page_png(buf.getvalue(), SCAN_DPI))
+    return [Image(png, width=w, height=h)]
+
+
+def first_page_png(pdf: bytes, dpi: int) -> bytes:
+    """A PDF's first page rasterised in greyscale at `dpi`, as PNG (a screenshot of it)."""
+    import pypdfium2
+
+    with _PDFIUM:
+        document = pypdfium2.PdfDocument(pdf)
+        try:
+            image = document[0].render(scale=dpi / 72, grayscale=True).to_pil()
+        finally:
+            document.close()
+    out = io.BytesIO()
+    image.convert("L").save(out, "PNG")
+    return out.getvalue()
+
+
 @lru_cache(maxsize=8)
 def pdf_bytes(spec: ReportSpec, protect: bool = False, vertical_heads: bool = False,
-              turned_tables: int = 0) -> bytes:
+              turned_tables: int = 0, tables_as_images: bool = False) -> bytes:
     """The report as a word processor's PDF would print it; `protect`: with an owner password
     and no user password (opens for anyone, copying text "forbidden"), as many portals post;
     `vertical_heads`: table 三's column heads and its merged label turned to read up the page;
     `turned_tables` (90, -90 or 180): the wide tables (三, 四) printed landscape on the portrait
-    page, turned that many degrees counter-clockwise, rules and text alike (no /Rotate)."""
+    page, turned that many degrees counter-clockwise, rules and text alike (no /Rotate);
+    `tables_as_images`: every table pasted as a picture of itself, no text layer in it."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -216,8 +259,13 @@ def pdf_bytes(spec: ReportSpec, protect: bool = False, vertical_heads: bool = Fa
                 t.setStyle(TableStyle(style))
                 return t
 
-            story += [_landscape(grid, spans, table, turn, width) if turn else table(grid, spans),
-                      Spacer(1, 6)]
+            if turn:
+                story.append(_landscape(grid, spans, table, turn, width))
+            elif tables_as_images:
+                story += _pictured(table(grid, spans, width - 4), width - 4)
+            else:
+                story.append(table(grid, spans))
+            story.append(Spacer(1, 6))
         elif kind == "sign":
             story += [Paragraph(escape(line), right) for line in payload]
         else:
@@ -269,6 +317,80 @@ def scan_pdf_bytes(spec: ReportSpec) -> bytes:
     images = [im.convert("L") for im in _page_images(spec)]
     buf = io.BytesIO()
     images[0].save(buf, "PDF", resolution=SCAN_DPI, save_all=True, append_images=images[1:])
+    return buf.getvalue()
+
+
+def pictured_pdf_bytes(spec: ReportSpec) -> bytes:
+    """A text PDF whose statistics tables are pictures (screenshots pasted into the Word file)."""
+    return pdf_bytes(spec, tables_as_images=True)
+
+
+OUTLINE_FONT = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"  # Debian fonts-wqy-zenhei
+
+
+@lru_cache(maxsize=4)
+def outlined_pdf_bytes(spec: ReportSpec) -> bytes:
+    """The text PDF with its text converted to outlines (转曲, as prepress tools and some PDF
+    printers do): every glyph a filled shape where it was printed, the rules as they were; no
+    text layer and no image."""
+    from fontTools.pens.basePen import BasePen
+    from fontTools.ttLib import TTCollection
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTChar, LTCurve
+    from reportlab.pdfgen import canvas
+
+    font = TTCollection(OUTLINE_FONT).fonts[0]
+    glyphs, cmap, em = font.getGlyphSet(), font.getBestCmap(), font["head"].unitsPerEm
+
+    class Pen(BasePen):
+        def __init__(self, path: object) -> None:
+            super().__init__(glyphs)
+            self.path = path
+
+        def _moveTo(self, p: tuple) -> None:
+            self.path.moveTo(*p)  # type: ignore[attr-defined]
+
+        def _lineTo(self, p: tuple) -> None:
+            self.path.lineTo(*p)  # type: ignore[attr-defined]
+
+        def _curveToOne(self, p1: tuple, p2: tuple, p3: tuple) -> None:
+            self.path.curveTo(*p1, *p2, *p3)  # type: ignore[attr-defined]
+
+        def _closePath(self) -> None:
+            self.path.close()  # type: ignore[attr-defined]
+
+    def walk(obj: object):  # noqa: ANN202
+        yield obj
+        if hasattr(obj, "__iter__"):
+            for child in obj:  # type: ignore[union-attr]
+                yield from walk(child)
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, invariant=1)
+    for page in extract_pages(io.BytesIO(pdf_bytes(spec))):
+        c.setPageSize((page.width, page.height))
+        for obj in walk(page):
+            if isinstance(obj, LTChar) and ord(obj.get_text()[0]) in cmap:
+                x, y = obj.matrix[4:]  # the glyph's origin on its baseline
+                glyph = glyphs[cmap[ord(obj.get_text()[0])]]
+                path = c.beginPath()
+                glyph.draw(Pen(path))
+                c.saveState()
+                c.translate(x, y)
+                # as wide as the PDF's font advances it, as a reader substituting a font shows it
+                c.scale(obj.adv / glyph.width if glyph.width else obj.size / em, obj.size / em)
+                c.drawPath(path, stroke=0, fill=1)
+                c.restoreState()
+            elif isinstance(obj, LTCurve):
+                c.setLineWidth(max(obj.linewidth, 0.5))
+                points = obj.pts
+                path = c.beginPath()
+                path.moveTo(*points[0])
+                for point in points[1:]:
+                    path.lineTo(*point)
+                c.drawPath(path, stroke=1, fill=0)
+        c.showPage()
+    c.save()
     return buf.getvalue()
 
 

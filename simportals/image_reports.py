@@ -23,7 +23,7 @@ from functools import lru_cache
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from .attachments import SCAN_DPI, _grid, _page_images
+from .attachments import SCAN_DPI, _grid, _page_images, first_page_png
 from .chrome import Detail
 from .document import build
 from .plan import plan
@@ -71,7 +71,7 @@ def table_png(rows_key: tuple) -> bytes:
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
-    from .attachments import _FONT, _PDFIUM
+    from .attachments import _FONT
 
     try:
         pdfmetrics.getFont(_FONT)
@@ -92,17 +92,7 @@ def table_png(rows_key: tuple) -> bytes:
     doc = SimpleDocTemplate(buf, pagesize=(width + 40, height + 48), leftMargin=12, rightMargin=12,  # frame padding 6
                             topMargin=12, bottomMargin=12, invariant=1)
     doc.build([table])
-    import pypdfium2
-
-    with _PDFIUM:
-        pdf = pypdfium2.PdfDocument(buf.getvalue())
-        try:
-            image = pdf[0].render(scale=TABLE_DPI / 72, grayscale=True).to_pil()
-        finally:
-            pdf.close()
-    out = io.BytesIO()
-    image.convert("L").save(out, "PNG")
-    return out.getvalue()
+    return first_page_png(buf.getvalue(), TABLE_DPI)
 
 
 def _freeze(rows: list) -> tuple:

@@ -1,0 +1,116 @@
+"""Pictures printed among a PDF page's text that hold text of their own, read by OCR.
+
+A report set in Word often has its statistics tables pasted as screenshots (of a spreadsheet,
+or of the previous year's PDF), a chart, or a scanned page placed on a page that also has text.
+The text layer has none of their text: read as a text page, the tables vanish without a trace.
+Which pictures count is decided by structure, as extract/images.py decides for HTML: an image
+(several tiles of one picture taken together) not icon-sized, and not under the text: a
+background, a scan's hidden OCR layer and a seal stamped on the signature have lines of text
+over a good share of their area; a download stamp printed across a scanned page, a line or
+two over a whole page, does not hide the scan. A seal stamped beside the text (red ink, about square) is left out with a warning:
+its ring of characters reads as noise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from typing import Any
+
+from extract.layout import PlacedTable, PrintedPage
+
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in points, y up (pdfminer's)
+
+MIN_SIDE = 64.0  # points: a picture smaller on a side is a logo, a bullet or a QR code
+COVERED = 0.03  # share of a picture's area under lines of text beyond which it is under the text
+_TOUCH = 2.0  # points: tiles of one picture (a scanner's strips) touch or overlap
+_RED = 0.6  # share of a picture's ink that is red beyond which, if about square, it is a seal
+SEAL = "a seal (red, about square) left out of the text"
+
+
+def figures(images: Iterable[Box], lines: list[Box], page: Box) -> list[Box]:
+    """The pictures of a page that may hold text: `images` (pdfminer's LTImage boxes) clipped to
+    the `page`, touching tiles joined, icon-sized ones and those under the `lines` of the text
+    layer left out."""
+    boxes = []
+    for x0, y0, x1, y1 in images:
+        box = (max(x0, page[0]), max(y0, page[1]), min(x1, page[2]), min(y1, page[3]))
+        if box[2] > box[0] and box[3] > box[1]:
+            boxes.append(box)
+    return [box for box in _joined(boxes)
+            if box[2] - box[0] >= MIN_SIDE and box[3] - box[1] >= MIN_SIDE
+            and sum(_overlap(box, line) for line in lines) < COVERED * _area(box)]
+
+
+def _area(box: Box) -> float:
+    return max(box[2] - box[0], 0.0) * max(box[3] - box[1], 0.0)
+
+
+def _overlap(a: Box, b: Box) -> float:
+    return _area((max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])))
+
+
+def _joined(boxes: list[Box]) -> list[Box]:
+    """Boxes that touch or overlap merged into their union, until none do."""
+    out: list[Box] = []
+    for box in sorted(boxes):
+        while True:
+            near = next((b for b in out if b[0] - _TOUCH <= box[2] and box[0] - _TOUCH <= b[2]
+                         and b[1] - _TOUCH <= box[3] and box[1] - _TOUCH <= b[3]), None)
+            if near is None:
+                break
+            out.remove(near)
+            box = (min(box[0], near[0]), min(box[1], near[1]), max(box[2], near[2]),
+                   max(box[3], near[3]))
+        out.append(box)
+    return out
+
+
+def is_seal(rgb: Any) -> bool:
+    """A picture (an RGB array) that is a red stamp: most of its ink red, and about square."""
+    import numpy as np
+
+    height, width = rgb.shape[:2]
+    if not 0.7 <= width / max(height, 1) <= 1.4:
+        return False
+    r, g, b = (rgb[..., i].astype(np.int16) for i in range(3))
+    ink = (r + g + b) < 600
+    red = ink & (r > 140) & (r - g > 60) & (r - b > 60)
+    return bool(ink.sum()) and red.sum() >= _RED * ink.sum()
+
+
+def read_figures(page: PrintedPage, image: Any, boxes: list[Box], lines: list[Box], dpi: int,
+                 engine: object) -> tuple[int, int]:
+    """OCR each picture of `boxes` out of `image` (the page rendered in colour at `dpi`) and add
+    its lines and tables to `page` where the picture is; (pictures that gave text, seals left
+    out). The text layer's `lines` are blanked out of the rendering first: they are read
+    already, and OCR would give them twice."""
+    import numpy as np
+
+    from extract.ocr import ocr_image
+
+    pixels = np.array(image.convert("RGB"))
+    k = dpi / 72
+    for x0, y0, x1, y1 in lines:
+        pixels[max(int((page.height - y1 - 1) * k), 0):int((page.height - y0 + 1) * k) + 1,
+               max(int((x0 - 1) * k), 0):int((x1 + 1) * k) + 1] = 255
+    read = seals = 0
+    for x0, y0, x1, y1 in boxes:
+        top, left = page.height - y1, x0
+        crop = pixels[max(int(top * k), 0):int((page.height - y0) * k) + 1,
+                      max(int(x0 * k), 0):int(x1 * k) + 1]
+        if not crop.size:
+            continue
+        if is_seal(crop):
+            seals += 1
+            continue
+        from PIL import Image
+
+        found = ocr_image(Image.fromarray(crop).convert("L"), scale=1 / k, engine=engine)
+        page.lines += [replace(s, x0=s.x0 + left, x1=s.x1 + left, top=s.top + top,
+                               bottom=s.bottom + top) for s in found.lines]
+        page.tables += [PlacedTable(t.top + top, t.bottom + top, t.grid, t.confidence,
+                                    [x + left for x in t.xs] if t.xs else None)
+                        for t in found.tables]
+        read += bool(found.lines or found.tables)
+    return read, seals

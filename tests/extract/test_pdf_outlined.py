@@ -1,0 +1,45 @@
+"""A PDF whose text is drawn as outlines (转曲: a prepress tool's "convert text to outlines", or a
+PDF printer set to print text as graphics), issue 14. No text layer and no image: it was read
+as a text page with nothing on it, and the report came out empty without a warning. It is read
+by OCR as a scan is, loudly; a text page with a drawn chart is still read as text."""
+
+from __future__ import annotations
+
+import io
+
+from extract.pdf import read_pdf
+from simportals.attachments import outlined_pdf_bytes, pdf_bytes
+from tests.extract.test_pdf_pictures import SPEC, _keyed, _read
+
+
+def test_a_report_printed_as_outlines_is_read_by_ocr():
+    plain, outlined = _read(pdf_bytes(SPEC)), _read(outlined_pdf_bytes(SPEC))
+    assert any("text drawn as outlines" in w and "pages 1, 2, 3, 4" in w for w in outlined.warnings)
+    want, got = _keyed(plain), _keyed(outlined)
+    assert len(want) > 150 and sum(got.get(k) == v for k, v in want.items()) >= 0.99 * len(want)
+    assert outlined.stats == plain.stats and outlined.ocr
+    for f in ("title", "agency", "year", "signed"):
+        assert getattr(outlined, f) == getattr(plain, f), f
+    assert outlined.region == plain.region
+    sentences = [line for line in plain.text.split("\n") if "\t" not in line and line.endswith("。")]
+    found = sum(line in outlined.text for line in sentences)
+    assert len(sentences) > 10 and found >= 0.9 * len(sentences)
+
+
+def test_a_drawn_chart_beside_text_leaves_the_text_layer_read():
+    """A page with its text as letters and a chart drawn in curves: read from the text layer."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, invariant=1)
+    c.setFont("STSong-Light", 12)
+    c.drawString(72, 780, "全年主动公开政府信息2428条，其中政策文件120件，解读材料33篇。")
+    for k in range(80):  # a pie chart's slices and a line chart's segments
+        c.wedge(100, 400, 300, 600, k * 4.5, 4.5, fill=k % 2)
+    c.save()
+    pages, warnings = read_pdf(buf.getvalue())
+    assert [s.text for s in pages[0].lines] == ["全年主动公开政府信息2428条，其中政策文件120件，解读材料33篇。"]
+    assert not any(w.startswith("ocr:") for w in warnings)
