@@ -11,13 +11,17 @@ from pathlib import Path
 from archive.lock import holder
 from archive.reader import Problem
 from catalogue import checks
+from crawler.alerts import LOST
 
 Report = Callable[[Problem], None]
 
 
 def check_runs(db_path: str | os.PathLike[str], data_dir: str | os.PathLike[str], report: Report) -> None:
-    """One ERROR per run left `running` with no live lock holder, and per run that saw fewer
-    reports than the last finished run over the same portals, beyond its withdrawals."""
+    """One ERROR per run left `running` with no live lock holder, per run that saw fewer
+    reports than the last finished run over the same portals, beyond its withdrawals, and for
+    the last finished run over each set of portals if it read pages only in part (what they
+    show is archived, not all catalogued: a later run or a replay that reads them whole clears
+    it)."""
     db_path = Path(db_path)
     runs = checks.crawl_runs(db_path)
     live = holder(data_dir)
@@ -44,3 +48,10 @@ def check_runs(db_path: str | os.PathLike[str], data_dir: str | os.PathLike[str]
             report(Problem(str(db_path), None, f"{where} saw {seen} reports of {json.loads(run['portals'])}, "
                            f"{before - seen} fewer than run {previous['id']} ({before}), and withdrew "
                            f"only {withdrawn}: reports were lost (see its errors: {run['errors']})"))
+    for run in last_finished.values():
+        lost = json.loads(run["stats"] or "{}").get(LOST, 0)
+        if lost:
+            report(Problem(str(db_path), None, f"crawl run {run['id']} (`{run['command']}`, started "
+                           f"{run['started']}) read {lost} page(s) or document(s) only in part: what "
+                           "they show is archived but not all in the catalogue (URLs in its log; "
+                           "`nianbao replay` reads them again)"))

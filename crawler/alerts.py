@@ -10,6 +10,7 @@ LISTING_BUDGET = "nianbao/listing_budget_hit/"  # + portal: listing pages not pa
 TRAP = "nianbao/trap/"  # + portal: dead-end listing pages whose pagination was not followed
 TOO_DEEP = "extract/warning/too_deep"  # pages nested deeper than the HTML parser follows
 OTHER = "extract/warning/other"  # other warnings of extract_page (Page.warnings)
+LOST = "extract/warning/lost"  # pages and documents read only in part (extract/loss.py says_lost)
 # Page.warnings that say how a document was read (OCR, tables from ruling lines), logged only
 INFORMATIONAL = ("ocr:", "pdf tables rebuilt", "doc converted to docx", "wps converted to docx")
 
@@ -34,6 +35,10 @@ def run_warnings(stats: dict[str, Any]) -> list[str]:
     if stats.get(TOO_DEEP):
         out.append(f"{stats[TOO_DEEP]} page(s) nested too deep for the HTML parser: flattened below level "
                    "200 and read whole unless the log says otherwise; URLs in the log")
+    if stats.get(LOST):
+        out.append(f"{stats[LOST]} page(s) or document(s) read only in part: what they show is archived "
+                   "but not all in the catalogue (unreadable files or images, pages past the limit, text "
+                   "the loss check missed); URLs in the log")
     if stats.get(OTHER):
         out.append(f"{stats[OTHER]} extraction warning(s) (statistics or region failed); URLs in the log")
     return out

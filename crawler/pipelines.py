@@ -20,7 +20,7 @@ from scrapy.utils.asyncio import create_looping_call
 
 from archive.crashpoint import crash_point
 from catalogue.catalogue import Catalogue
-from crawler.alerts import INFORMATIONAL, OTHER, TOO_DEEP, run_warnings
+from crawler.alerts import INFORMATIONAL, LOST, OTHER, TOO_DEEP, run_warnings
 from crawler.extraction import (
     DEFAULT_EXTRACTOR,
     EXTRACT_MAXSIZE,
@@ -34,6 +34,7 @@ from crawler.rows import capture_row, report_row, verdict_fields
 from crawler.state import crawl_state
 from crawler.templates import KEY, RECORD_URI, TEMPLATE_MIN_PAGES, TEMPLATE_SHARE, PortalTemplates
 from crawler.workers import WorkerDied, WorkerPool
+from extract.loss import says_lost
 
 logger = logging.getLogger(__name__)
 
@@ -195,12 +196,16 @@ class CataloguePipeline:
                 self.templates.add(item.portal, result.get("lines"))
         elif self._is_unchanged(item) and self.warc_capture is not None and "html" in item.content_type.lower():
             await self._sample(item)  # an incremental run's changed pages still see the whole portal
-        for warning in (result or {}).get("warnings", ()):  # a page read only in part: say so
+        warnings = (result or {}).get("warnings", ())
+        for warning in warnings:  # a page read only in part: say so
             if warning.startswith(INFORMATIONAL):  # how a document was read, not what was lost
                 logger.info("extraction of %s: %s", item.url, warning)
                 continue
             logger.warning("extraction of %s: %s", item.url, warning)
-            self.stats.inc_value(TOO_DEEP if warning.startswith("too deep") else OTHER)
+            if not says_lost(warning):
+                self.stats.inc_value(TOO_DEEP if warning.startswith("too deep") else OTHER)
+        if any(says_lost(w) for w in warnings):  # counted once a page: `verify` names the run
+            self.stats.inc_value(LOST)
         with self.catalogue.item():  # no await inside: a batch commit never splits an item
             self._catalogue(item, result)
 

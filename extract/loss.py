@@ -15,6 +15,25 @@ from collections.abc import Iterable
 from extract.ideographs import unify_ideographs
 from extract.model import Grid
 
+# Page.warnings that say part of what the document shows is not in its extraction (the bytes
+# are archived; the catalogue lacks it until a better reader replays them), as against those
+# that say how it was read. Each is the start, or for the check below a phrase, of the warning
+# its reader emits.
+LOST_TEXT = " characters of the document not in the extracted text"
+IMAGE_LOSSES = ("image not archived", "image unreadable", "image not fetched")
+LOSS_WARNINGS = (*IMAGE_LOSSES, "pdf: only the first")
+
+
+def says_lost(warning: str) -> bool:
+    """Whether a Page warning reports content left out of the extraction: a document or image
+    unreadable, pages past the reading limit, text the loss check found missing, objects such
+    as charts whose content was not read."""
+    head = warning.split(":", 1)[0]
+    return (warning.startswith(LOSS_WARNINGS) or LOST_TEXT in warning
+            or head.endswith(" unreadable") or warning.endswith(" not read")
+            or " not read (" in warning or ", which are not read" in warning)
+
+
 MISSING_SHARE = 0.02  # share of the file's characters missing from the extraction that warns
 MISSING_MIN = 20  # …and at least this many characters (a stray symbol font is no report)
 _MEANINGFUL = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff0-9]")
@@ -36,8 +55,7 @@ def missing_warning(kind: str, source: str, text: str, tables: Iterable[Grid],
     count = sum(lost.values())
     if count < MISSING_MIN or count < MISSING_SHARE * total:
         return None
-    return (f"{kind}: {count:,} of {total:,} characters of the document not in the extracted "
-            f"text (e.g. '{_sample(source, kept)}')")
+    return f"{kind}: {count:,} of {total:,}{LOST_TEXT} (e.g. '{_sample(source, kept)}')"
 
 
 def _sample(source: str, kept: Counter[str]) -> str:

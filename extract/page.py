@@ -18,6 +18,7 @@ from lxml.html import HtmlElement
 from extract import chrome, classify, metadata, second_opinion
 from extract.charset import decode_html, header_value
 from extract.container import find_container
+from extract.loss import IMAGE_LOSSES
 from extract.model import Page, Section
 from extract.text import Block, blocks_of, drop_repeats, render, sections_of
 
@@ -231,7 +232,7 @@ def extract_page(body: bytes, url: str | None = None, headers: Headers = None,
                       for image in unfetched]
     if page.kind != "report":  # an image missing from a page that is no report loses no report
         page.warnings = [w for w in page.warnings
-                         if not w.startswith(("image not archived", "image unreadable", "image not fetched"))]
+                         if not w.startswith(IMAGE_LOSSES)]
     _finish(page, {**hints, **region_hints})
     if shown is not None and shown.ocr:
         from extract.document_fields import mark_ocr

@@ -31,7 +31,7 @@ from extract.lattice import MAX_RULINGS, Lattice, Piece, inside, lattices
 from extract.layout import Line, PlacedTable, PrintedPage, clean
 from extract.turned import Glyph, quarter_turn, stacked, turned_lines
 
-MAX_PDF_PAGES = 300
+MAX_PDF_PAGES = 300  # pages read of one document; the rest are named in a warning
 _MIN_TEXT = 20  # characters: a page with less text than this and an image is a scan
 _OUTLINED = 60  # shapes: a page with less text and this many (glyph outlines) is read by OCR
 OCR_DPI = 200
@@ -89,6 +89,11 @@ def read_pdf(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
         _place(pages[number], found, lines)
     warnings = ["pdf tables rebuilt from ruling lines" if ruled
                 else "pdf tables rebuilt from text positions"]
+    if len(pages) == MAX_PDF_PAGES:
+        total = _page_count(body)
+        if total > MAX_PDF_PAGES:
+            warnings.append(f"pdf: only the first {MAX_PDF_PAGES} of its {total} pages read "
+                            f"(pages {MAX_PDF_PAGES + 1}–{total} left out)")
     for text, numbers in watermarks.items():
         warnings.append(f"pdf: text printed at a slant (a watermark) left out of pages "
                         f"{_numbers(numbers)}: {text[:80]}")
@@ -150,6 +155,13 @@ def _read_pictures(body: bytes, pictures: dict[int, tuple], pages: list[PrintedP
     if sealed:
         warnings.append(f"pdf: {SEAL} (pages {_numbers(sealed)})")
     return warnings
+
+
+def _page_count(body: bytes) -> int:
+    """How many pages the document's page tree holds (no page is interpreted)."""
+    from pdfminer.pdfpage import PDFPage
+
+    return sum(1 for _page in PDFPage.get_pages(io.BytesIO(body)))
 
 
 def _layout_pages(body: bytes) -> Iterator[tuple[object, str, list[Glyph]]]:

@@ -43,3 +43,28 @@ def test_a_drawn_chart_beside_text_leaves_the_text_layer_read():
     pages, warnings = read_pdf(buf.getvalue())
     assert [s.text for s in pages[0].lines] == ["全年主动公开政府信息2428条，其中政策文件120件，解读材料33篇。"]
     assert not any(w.startswith("ocr:") for w in warnings)
+
+
+def test_pages_past_the_reading_limit_are_named(monkeypatch):
+    """A compilation (汇编) longer than the pages one document is read to: the pages left out are
+    said, not dropped in silence; a document within the limit says nothing of it."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    import extract.pdf
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, invariant=1)
+    for n in range(5):
+        c.setFont("STSong-Light", 12)
+        c.drawString(72, 780, f"第{n + 1}页：本年度主动公开政府信息2428条，其中规章0件。")
+        c.showPage()
+    c.save()
+    monkeypatch.setattr(extract.pdf, "MAX_PDF_PAGES", 3)
+    pages, warnings = read_pdf(buf.getvalue())
+    assert len(pages) == 3 and "pdf: only the first 3 of its 5 pages read (pages 4–5 left out)" in warnings
+    monkeypatch.setattr(extract.pdf, "MAX_PDF_PAGES", 5)
+    pages, warnings = read_pdf(buf.getvalue())
+    assert len(pages) == 5 and not any("only the first" in w for w in warnings)

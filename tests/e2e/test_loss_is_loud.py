@@ -1,0 +1,85 @@
+"""A report read only in part is loud to the end (brief: a dropped sentence is the worst
+failure): a statistics table pasted as a picture the portal no longer serves. The report is
+catalogued with the text it has; the loss is in the log, in crawl_runs.warnings and the summary,
+and `nianbao verify` exits non-zero naming the run, until a run reads the page whole."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import sqlite_utils
+
+from tests.conftest import run_nianbao
+from tests.e2e.test_deep_page import BLANK_PNG
+
+
+class Site(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, pages: dict[str, tuple[str, bytes]]) -> None:
+        self.pages = pages
+        super().__init__(("127.0.0.1", 0), Handler)
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        kind, body = self.server.pages.get(self.path, ("text/html; charset=UTF-8", b""))
+        self.send_response(200 if body else 404)
+        body = body or b"not found"
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def test_a_report_missing_a_picture_fails_verify_until_read_whole(tmp_path):
+    from simportals import build_testbed
+
+    testbed = build_testbed()
+    truth = next(t for t in testbed.reports if t.published_as == "html" and t.locations[0][0] == "beilun"
+                 and t.template_version == "2021")
+    page = testbed.page(*truth.locations[0])[2].decode("utf-8")
+    marker = "一、总体情况"
+    assert marker in page
+    pictured = page.replace(marker, '<img src="/pic/table3.png" width="600" height="400">' + marker, 1)
+    listing = f'<html><body><ul><li><a href="/ndbg/r.html">{truth.title}</a></li></ul></body></html>'
+    pages = {"/ndbg/index.html": ("text/html; charset=UTF-8", listing.encode()),
+             "/ndbg/r.html": ("text/html; charset=UTF-8", pictured.encode())}  # the picture: 404
+    site = Site(pages)
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    host = f"127.0.0.1:{site.server_address[1]}"
+    registry = tmp_path / "site.toml"
+    registry.write_text(f'[[portal]]\nname = "site"\nregion = "浙江省宁波市北仑区"\n'
+                        f'start_urls = ["http://{host}/ndbg/index.html"]\nallowed_domains = ["{host}"]\n'
+                        "allow_private_addresses = true\n", encoding="utf-8")
+    data = tmp_path / "d"
+    try:
+        result = run_nianbao("crawl", "--portals", str(registry), "--data", str(data))
+        db = sqlite_utils.Database(data / "catalogue.db")
+        (report,) = list(db["reports"].rows)
+        assert report["title"] == truth.title and marker in report["text"]
+        (run,) = list(db["crawl_runs"].rows)
+        (warning,) = json.loads(run["warnings"])
+        assert warning.startswith("1 page(s) or document(s) read only in part") and warning in result.stdout
+        log = (data / "logs" / "crawl.log").read_text(encoding="utf-8")
+        assert f"extraction of http://{host}/ndbg/r.html: image not" in log
+        verify = run_nianbao("verify", "--data", str(data), check=False)
+        assert verify.returncode == 1, verify.stdout + verify.stderr
+        assert f"crawl run {run['id']} " in verify.stdout and "read 1 page(s) or document(s) only in part" in verify.stdout
+
+        pages["/pic/table3.png"] = ("image/png", BLANK_PNG)  # the portal serves the picture again
+        run_nianbao("crawl", "--portals", str(registry), "--data", str(data))
+        last = list(db["crawl_runs"].rows)[-1]
+        assert json.loads(last["warnings"]) == []
+        verify = run_nianbao("verify", "--data", str(data), check=False)
+        assert verify.returncode == 0, verify.stdout + verify.stderr
+    finally:
+        site.shutdown()
+        site.server_close()
