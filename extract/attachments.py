@@ -14,7 +14,7 @@ import datetime as dt
 import io
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlparse
 
 from extract.layout import Flow, clean, reflow, table_lines
@@ -51,6 +51,7 @@ class Document:
     removed: dict[str, list[str]] = field(default_factory=dict)
     confidence: list[list[list[float | None]] | None] = field(default_factory=list)
     line_confidence: dict[str, float] = field(default_factory=dict)
+    text_layer: bool = False  # a PDF with letters besides what OCR read: a figure not found there is theirs
 
     @property
     def ocr(self) -> bool:
@@ -111,7 +112,7 @@ def _printed(body: bytes, kind: str) -> Document:
         from extract.ocr import load_image, ocr_pages
 
         pages, warnings = ocr_pages(load_image(body)), ["ocr: image read by OCR"]
-    document = from_flow(reflow(pages), kind, warnings)
+    document = replace(from_flow(reflow(pages), kind, warnings), text_layer=any(p.layer for p in pages))
     removed = [line for lines in document.removed.values() for line in lines]
     lost = missing_warning(kind, "".join(p.layer for p in pages), document.text, document.tables,
                            removed)

@@ -1,4 +1,4 @@
-"""Pictures printed among a PDF page's text that hold text of their own, read by OCR.
+"""Pictures and drawn text among a PDF page's letters, read by OCR.
 
 A report set in Word often has its statistics tables pasted as screenshots (of a spreadsheet,
 or of the previous year's PDF), a chart, or a scanned page placed on a page that also has text.
@@ -8,7 +8,9 @@ Which pictures count is decided by structure, as extract/images.py decides for H
 background, a scan's hidden OCR layer and a seal stamped on the signature have lines of text
 over a good share of their area; a download stamp printed across a scanned page, a line or
 two over a whole page, does not hide the scan. A seal stamped beside the text (red ink, about square) is left out with a warning:
-its ring of characters reads as noise.
+its ring of characters reads as noise. Text drawn as outlines beside letters (a title set in
+an art font and converted to curves) is found as clusters of glyph-sized shapes and read the
+same way.
 """
 
 from __future__ import annotations
@@ -24,6 +26,11 @@ Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in points, y up (pdfmi
 MIN_SIDE = 64.0  # points: a picture smaller on a side is a logo, a bullet or a QR code
 COVERED = 0.03  # share of a picture's area under lines of text beyond which it is under the text
 _TOUCH = 2.0  # points: tiles of one picture (a scanner's strips) touch or overlap
+MIN_GLYPHS = 6  # shapes close together before they may be a line of text drawn as outlines
+_GLYPH = 48.0  # points: a shape larger on a side is no glyph (a rule, a frame, a chart)
+_GAP = 4.0  # points: glyph outlines of one line of text are closer than this
+_CELL = 24.0  # points: the grid shapes are hashed on to find their neighbours
+_PAD = 3.0  # points of page around a picture or drawn text, for OCR to see its edges
 _RED = 0.6  # share of a picture's ink that is red beyond which, if about square, it is a seal
 SEAL = "a seal (red, about square) left out of the text"
 
@@ -48,6 +55,45 @@ def _area(box: Box) -> float:
 
 def _overlap(a: Box, b: Box) -> float:
     return _area((max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])))
+
+
+def drawn_text(shapes: list[Box], lines: list[Box], tables: list[Box]) -> list[Box]:
+    """Where text may be drawn as outlines among letters (a title set in an art font and
+    converted, a seal drawn in vectors): `shapes` the size of a glyph, clustered as the glyphs
+    of a line sit, MIN_GLYPHS or more to a cluster, outside the ruled `tables` and not under the
+    text layer's `lines`. A rule, a frame or a chart's slices are larger than a glyph."""
+    small = [b for b in shapes if b[2] - b[0] <= _GLYPH and b[3] - b[1] <= _GLYPH
+             and not any(t[0] <= b[0] and b[2] <= t[2] and t[1] <= b[1] and b[3] <= t[3] for t in tables)]
+    return [box for box, n in _clusters(small, _GAP)
+            if n >= MIN_GLYPHS and box[2] - box[0] >= 24 and box[3] - box[1] >= 6
+            and sum(_overlap(box, line) for line in lines) < COVERED * _area(box)]
+
+
+def _clusters(boxes: list[Box], gap: float) -> list[tuple[Box, int]]:
+    """Boxes within `gap` of each other, transitively, as (their union, how many)."""
+    parent = list(range(len(boxes)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    cells: dict[tuple[int, int], list[int]] = {}
+    for i, (x0, y0, x1, y1) in enumerate(boxes):
+        for cx in range(int((x0 - gap) // _CELL), int((x1 + gap) // _CELL) + 1):
+            for cy in range(int((y0 - gap) // _CELL), int((y1 + gap) // _CELL) + 1):
+                here = cells.setdefault((cx, cy), [])
+                for j in here:
+                    b = boxes[j]
+                    if b[0] - gap <= x1 and x0 - gap <= b[2] and b[1] - gap <= y1 and y0 - gap <= b[3]:
+                        parent[root(i)] = root(j)
+                here.append(i)
+    groups: dict[int, list[Box]] = {}
+    for i, box in enumerate(boxes):
+        groups.setdefault(root(i), []).append(box)
+    return [((min(b[0] for b in group), min(b[1] for b in group), max(b[2] for b in group),
+              max(b[3] for b in group)), len(group)) for group in groups.values()]
 
 
 def _joined(boxes: list[Box]) -> list[Box]:
@@ -95,7 +141,8 @@ def read_figures(page: PrintedPage, image: Any, boxes: list[Box], lines: list[Bo
         pixels[max(int((page.height - y1 - 1) * k), 0):int((page.height - y0 + 1) * k) + 1,
                max(int((x0 - 1) * k), 0):int((x1 + 1) * k) + 1] = 255
     read = seals = 0
-    for x0, y0, x1, y1 in boxes:
+    for box in boxes:
+        x0, y0, x1, y1 = box[0] - _PAD, box[1] - _PAD, box[2] + _PAD, box[3] + _PAD
         top, left = page.height - y1, x0
         crop = pixels[max(int(top * k), 0):int((page.height - y0) * k) + 1,
                       max(int(x0 * k), 0):int(x1 * k) + 1]

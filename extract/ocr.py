@@ -198,7 +198,7 @@ def _gray(image: Any) -> Any:
 
 
 # What a cached page depends on besides its pixels: bump when _ocr_gray or its engine settings change.
-CACHE_VERSION = "ocr-5:rapidocr:det0.6:bands128+32:rec48x48:recwidth1536:autospace:level:upright"
+CACHE_VERSION = "ocr-6:rapidocr:det0.6:bands128+32:rec48x48:recwidth1536:autospace:level:upright:strips"
 
 
 class LazyEngine:
@@ -304,6 +304,7 @@ def level(gray: Any) -> Any:
 
 
 _DET_MIN_SIDE = 736  # rapidocr's detector enlarges an image whose shorter side is below this
+_DET_MAX_SIDE = 1056  # …but a page's longer side at _ORIENT_SCALE, enlarged so, is about this
 _ORIENT_SCALE = 0.2  # text lines are found on a page this small well enough to tell their direction
 
 
@@ -316,7 +317,9 @@ def _line_boxes(gray: Any, engine: Any) -> list[tuple[int, int, int, int]]:
 
     small = cv2.resize(gray, None, fx=_ORIENT_SCALE, fy=_ORIENT_SCALE, interpolation=cv2.INTER_AREA)
     height, width = small.shape
-    ratio = max(1.0, _DET_MIN_SIDE / min(height, width))
+    # a strip (a title, a picture of one table row) is not enlarged past a page's longer side:
+    # 61 times for a line of text made the detector read 13,000 pixels across, 3 s for nothing
+    ratio = max(1.0, min(_DET_MIN_SIDE / min(height, width), _DET_MAX_SIDE / max(height, width)))
     size = [max(32, round(int(side * ratio) / 32) * 32) for side in (width, height)]
     boxes = _detect(cv2.resize(small, size), engine)
     fx, fy = width / size[0] / _ORIENT_SCALE, height / size[1] / _ORIENT_SCALE

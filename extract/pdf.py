@@ -25,7 +25,7 @@ import statistics
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 
-from extract.figures import SEAL, figures, read_figures
+from extract.figures import SEAL, drawn_text, figures, read_figures
 from extract.landscape import table_turn, upright
 from extract.lattice import MAX_RULINGS, Lattice, Piece, inside, lattices
 from extract.layout import Line, PlacedTable, PrintedPage, clean
@@ -33,6 +33,7 @@ from extract.turned import Glyph, quarter_turn, stacked, turned_lines
 
 MAX_PDF_PAGES = 300  # pages read of one document; the rest are named in a warning
 _MIN_TEXT = 20  # characters: a page with less text than this and an image is a scan
+_BOXED = 36.0  # points: a ruled box no larger on either side is a glyph's stroke or a check box
 _OUTLINED = 60  # shapes: a page with less text and this many (glyph outlines) is read by OCR
 OCR_DPI = 200
 # a glyph with no Unicode: pdfminer's (cid:N), U+FFFD, private-use and control characters
@@ -75,11 +76,13 @@ def read_pdf(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
         if chars < _MIN_TEXT and images:
             scanned.append(number)
             continue
-        if chars < _MIN_TEXT and _shapes(page) >= _OUTLINED:
+        shapes = _shapes(page)
+        if chars < _MIN_TEXT and len(shapes) >= _OUTLINED:
             outlined.append(number)
             continue
         text = [(s.x0, height - s.bottom, s.x1, height - s.top) for s in lines]
-        boxes = figures(images, text, page.bbox)
+        boxes = figures(images, text, page.bbox) + drawn_text(
+            shapes, text, [lat.bbox for lat in found])
         if boxes:
             pictures[number] = boxes, text
         if unmapped_glyphs(lines):
@@ -496,12 +499,12 @@ def _unruled_tables(lines: list[Line]) -> tuple[list[Line], list[PlacedTable]]:
     return kept, tables
 
 
-def _shapes(page: object) -> int:
-    """How many drawn shapes of a page are neither lines nor rectangles: a glyph's outline is
-    one (or one per stroke), a table's rules are none."""
+def _shapes(page: object) -> list[tuple[float, float, float, float]]:
+    """The boxes of a page's drawn shapes that are neither lines nor rectangles: a glyph's
+    outline is one (or one per stroke), a table's rules are none."""
     from pdfminer.layout import LTCurve, LTLine, LTRect
 
-    return sum(1 for o in _walk(page) if isinstance(o, LTCurve) and not isinstance(o, LTLine | LTRect))
+    return [o.bbox for o in _walk(page) if isinstance(o, LTCurve) and not isinstance(o, LTLine | LTRect)]
 
 
 def _lattices(page: object) -> list[Lattice]:
@@ -525,7 +528,8 @@ def _lattices(page: object) -> list[Lattice]:
             return []
     if not vertical or not horizontal:
         return []
-    return lattices(vertical, horizontal)
+    return [lat for lat in lattices(vertical, horizontal)  # a box the size of a glyph is none
+            if lat.bbox[2] - lat.bbox[0] > _BOXED or lat.bbox[3] - lat.bbox[1] > _BOXED]
 
 
 def _chars(page: object) -> list[Piece]:

@@ -329,10 +329,11 @@ OUTLINE_FONT = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"  # Debian fonts-wq
 
 
 @lru_cache(maxsize=4)
-def outlined_pdf_bytes(spec: ReportSpec) -> bytes:
+def outlined_pdf_bytes(spec: ReportSpec, title_only: bool = False) -> bytes:
     """The text PDF with its text converted to outlines (转曲, as prepress tools and some PDF
     printers do): every glyph a filled shape where it was printed, the rules as they were; no
-    text layer and no image."""
+    text layer and no image. `title_only`: only the title's glyphs (larger than the body's)
+    are outlines, as when a title set in an art font is converted; the rest stays letters."""
     from fontTools.pens.basePen import BasePen
     from fontTools.ttLib import TTCollection
     from pdfminer.high_level import extract_pages
@@ -367,10 +368,14 @@ def outlined_pdf_bytes(spec: ReportSpec) -> bytes:
 
     buf = io.BytesIO()
     c = canvas.Canvas(buf, invariant=1)
+    body_size = _layout(spec)["size"]
     for page in extract_pages(io.BytesIO(pdf_bytes(spec))):
         c.setPageSize((page.width, page.height))
         for obj in walk(page):
-            if isinstance(obj, LTChar) and ord(obj.get_text()[0]) in cmap:
+            if isinstance(obj, LTChar) and title_only and obj.size < body_size + 3:
+                c.setFont(_FONT, obj.size)
+                c.drawString(*obj.matrix[4:], obj.get_text())
+            elif isinstance(obj, LTChar) and ord(obj.get_text()[0]) in cmap:
                 x, y = obj.matrix[4:]  # the glyph's origin on its baseline
                 glyph = glyphs[cmap[ord(obj.get_text()[0])]]
                 path = c.beginPath()

@@ -26,6 +26,18 @@ def test_a_report_printed_as_outlines_is_read_by_ocr():
     assert len(sentences) > 10 and found >= 0.9 * len(sentences)
 
 
+def test_a_title_drawn_as_outlines_above_text_is_read():
+    """Only the title converted to curves (an art font), the body letters: the title's two
+    lines come back by OCR, the body from the text layer, the report as the plain PDF's. Its
+    glyphs' straight strokes are no ruled tables."""
+    plain, titled = _read(pdf_bytes(SPEC)), _read(outlined_pdf_bytes(SPEC, title_only=True))
+    assert titled.text == plain.text and titled.removed["title"] == plain.removed["title"]
+    for f in ("title", "agency", "year", "signed"):
+        assert getattr(titled, f) == getattr(plain, f), f
+    assert _keyed(titled) == _keyed(plain) and not any(c.ocr for c in titled.cells)
+    assert any("read by OCR (pages 1)" in w for w in titled.warnings)
+
+
 def test_a_drawn_chart_beside_text_leaves_the_text_layer_read():
     """A page with its text as letters and a chart drawn in curves: read from the text layer."""
     from reportlab.pdfbase import pdfmetrics
