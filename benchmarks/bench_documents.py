@@ -2,8 +2,8 @@
 
     .venv/bin/python benchmarks/bench_documents.py [--forms pdf scan ...] [--pages N]
 
-1. Every attachment-only report of the simulated portals (text PDF, scan, JPG, DOCX, DOC, WPS,
-   XLS) extracted with `extract_page` and scored against the same report's HTML rendering
+1. Every attachment-only report of the simulated portals (text PDF, text PDF with its tables
+   pasted as pictures, scan, JPG, DOCX, DOC, WPS, XLS) extracted with `extract_page` and scored against the same report's HTML rendering
    extracted the same way (statistics by codebook key) and against the ground truth (fields).
 2. OCR engines on the scanned pages (rendered at 200 dpi from the reports' text PDFs):
    RapidOCR (rapidocr-onnxruntime, the models in its wheel) and Tesseract 5 (Debian
@@ -11,8 +11,8 @@
 3. PDF engines on the text PDFs: pdfminer.six (what extract/pdf.py uses), pdfplumber and
    PyMuPDF, each giving its tables to extract_statistics: cells kept and seconds.
 4. Forms the simulated portals do not serve (`variants`): the text-PDF report exported by
-   LibreOffice from its DOCX and owner-password protected; the scanned report with its pages
-   turned ±1.5° and 90°. Scored as in 1.
+   LibreOffice from its DOCX, owner-password protected and with its text (or its title only)
+   converted to outlines; the scanned report with its pages turned ±1.5° and 90°. Scored as in 1.
 Writes benchmarks/results/documents.json.
 """
 
@@ -92,8 +92,9 @@ def score(form: str, spec, truth, page, seconds: float) -> dict:
 def variants(tb) -> list[dict]:
     """The text-PDF and scanned reports as portals also publish them, though the simulated
     portals serve neither form: exported by a word processor (LibreOffice, from the DOCX),
-    owner-password protected, scanned crooked (pages turned ±1.5°) or sideways (90°)."""
-    from simportals.attachments import convert, docx_bytes
+    owner-password protected, scanned crooked (pages turned ±1.5°) or sideways (90°), its text
+    converted to outlines (转曲), wholly or only the title's."""
+    from simportals.attachments import convert, docx_bytes, outlined_pdf_bytes
 
     specs = {s.key: s for s in tb.specs}
     text_pdf = next(t for t in tb.reports if t.published_as == "pdf")
@@ -109,6 +110,9 @@ def variants(tb) -> list[dict]:
         ("pdf exported by LibreOffice", text_pdf,
          lambda spec: convert(docx_bytes(spec), "docx", "pdf")),
         ("pdf, owner password", text_pdf, lambda spec: pdf_bytes(spec, protect=True)),
+        ("pdf, text converted to outlines", text_pdf, outlined_pdf_bytes),
+        ("pdf, title converted to outlines", text_pdf,
+         lambda spec: outlined_pdf_bytes(spec, title_only=True)),
         ("scan, pages turned ±1.5°", scan, lambda spec: scanned(
             spec, lambda im, i: im.rotate(1.5 if i % 2 else -1.5, resample=3, fillcolor=255))),
         ("scan, pages turned 90°", scan, lambda spec: scanned(
@@ -265,7 +269,8 @@ def pdf_engines(tb) -> list[dict]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--forms", nargs="*", default=["pdf", "scan", "jpg", "docx", "doc", "wps", "xls"])
+    parser.add_argument("--forms", nargs="*",
+                        default=["pdf", "pictures", "scan", "jpg", "docx", "doc", "wps", "xls"])
     parser.add_argument("--pages", type=int, default=4, help="page tops OCR'd per engine")
     parser.add_argument("--skip", nargs="*", default=[], choices=["quality", "ocr", "pdf", "variants"])
     args = parser.parse_args()
