@@ -11,7 +11,7 @@ from pathlib import Path
 from archive.lock import holder
 from archive.reader import Problem
 from catalogue import checks
-from crawler.alerts import LOST
+from extract.loss import LOST_STAT
 
 Report = Callable[[Problem], None]
 
@@ -49,7 +49,7 @@ def check_runs(db_path: str | os.PathLike[str], data_dir: str | os.PathLike[str]
                            f"{before - seen} fewer than run {previous['id']} ({before}), and withdrew "
                            f"only {withdrawn}: reports were lost (see its errors: {run['errors']})"))
     for run in last_finished.values():
-        lost = json.loads(run["stats"] or "{}").get(LOST, 0)
+        lost = json.loads(run["stats"] or "{}").get(LOST_STAT, 0)
         if lost:
             report(Problem(str(db_path), None, f"crawl run {run['id']} (`{run['command']}`, started "
                            f"{run['started']}) read {lost} page(s) or document(s) only in part: what "

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from extract.loss import LOST_STAT
+
 BUDGET = "nianbao/budget_hit/"  # + portal: requests not made, page budget (max_pages) spent
 LISTING_BUDGET = "nianbao/listing_budget_hit/"  # + portal: listing pages not parsed (max_listing_pages)
 TRAP = "nianbao/trap/"  # + portal: dead-end listing pages whose pagination was not followed
 TOO_DEEP = "extract/warning/too_deep"  # pages nested deeper than the HTML parser follows
 OTHER = "extract/warning/other"  # other warnings of extract_page (Page.warnings)
-LOST = "extract/warning/lost"  # pages and documents read only in part (extract/loss.py says_lost)
+LOST = LOST_STAT  # pages and documents read only in part (extract/loss.py says_lost)
 # Page.warnings that say how a document was read (OCR, tables from ruling lines), logged only
 INFORMATIONAL = ("ocr:", "pdf tables rebuilt", "doc converted to docx", "wps converted to docx")
 

@@ -20,6 +20,9 @@ from extract.model import Grid
 # that say how it was read. Each is the start, or for the check below a phrase, of the warning
 # its reader emits.
 LOST_TEXT = " characters of the document not in the extracted text"
+# the crawl's stats key counting pages read only in part (crawler/pipelines.py), which
+# `verify` reads back from crawl_runs.stats (archive/runcheck.py)
+LOST_STAT = "extract/warning/lost"
 IMAGE_LOSSES = ("image not archived", "image unreadable", "image not fetched")
 LOSS_WARNINGS = (*IMAGE_LOSSES, "pdf: only the first")
 
