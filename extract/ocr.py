@@ -198,7 +198,7 @@ def _gray(image: Any) -> Any:
 
 
 # What a cached page depends on besides its pixels: bump when _ocr_gray or its engine settings change.
-CACHE_VERSION = "ocr-6:rapidocr:det0.6:bands128+32:rec48x48:recwidth1536:autospace:level:upright:strips"
+CACHE_VERSION = "ocr-6:rapidocr:det0.6:bands128+32:rec48x48:recwidth1536:autospace:level:upright2:strips:rows1"
 
 
 class LazyEngine:
@@ -440,6 +440,13 @@ def upright(gray: Any, engine: Any) -> Any:
     if standing >= 3 and standing > 2 * sum(map(wide, boxes)):
         gray = cv2.rotate(gray, cv2.ROTATE_90_CLOCKWISE)
         boxes = _line_boxes(gray, engine)
+    elif sum(map(wide, boxes)) < 3:
+        # the detector, trained on lines across, often finds none standing: a table page of
+        # small figures scanned sideways gave one box. Turned, its lines are found across.
+        turned = cv2.rotate(gray, cv2.ROTATE_90_CLOCKWISE)
+        across = _line_boxes(turned, engine)
+        if sum(map(wide, across)) >= 3 and sum(map(wide, across)) > 2 * sum(map(wide, boxes)):
+            gray, boxes = turned, across
     longest = sorted(filter(wide, boxes), key=lambda b: b[0] - b[2])[:12]
     crops = [cv2.cvtColor(gray[y0:y1, x0:x1], cv2.COLOR_GRAY2BGR) for x0, y0, x1, y1 in longest
              if x1 > x0 and y1 > y0]
@@ -497,8 +504,10 @@ def _tables(gray: Any) -> tuple[list[Any], Any]:
     theirs: long strokes of big characters stay)."""
     vertical, horizontal, rules = _rulings(gray)
     give_back()  # the rulings' masks and labels, before the detector's tensors
+    # two cells across at least: a single row is a table's piece a page break left (its head
+    # at the foot of a page), read with the rest of it on the next
     found = [lat for lat in lattices(vertical, horizontal, tolerance=4.0)
-             if len(lat.xs) >= 3 and len(lat.ys) >= 3]
+             if len(lat.xs) >= 3 and len(lat.ys) >= 2]
     clean_img = gray.copy()
     for lat in found:
         rows, cols = _table_box(lat, gray.shape[0])

@@ -7,13 +7,26 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
 from extract.pdf import read_pdf
 from simportals.attachments import outlined_pdf_bytes, pdf_bytes
 from tests.extract.test_pdf_pictures import SPEC, _keyed, _read
 
 
-def test_a_report_printed_as_outlines_is_read_by_ocr():
-    plain, outlined = _read(pdf_bytes(SPEC)), _read(outlined_pdf_bytes(SPEC))
+def _testbed_pdf_report():
+    """The simulated portals' text-PDF report whose table 四 starts at the foot of a page: its
+    head a one-row piece that OCR took for no table (187 of 202 cells)."""
+    from simportals import build_testbed
+
+    tb = build_testbed()
+    key = next(t.key for t in tb.reports if t.published_as == "pdf")
+    return next(s for s in tb.specs if s.key == key)
+
+
+@pytest.mark.parametrize("spec", [SPEC, _testbed_pdf_report()], ids=["plan", "head-at-foot"])
+def test_a_report_printed_as_outlines_is_read_by_ocr(spec):
+    plain, outlined = _read(pdf_bytes(spec)), _read(outlined_pdf_bytes(spec))
     assert any("text drawn as outlines" in w and "pages 1, 2, 3, 4" in w for w in outlined.warnings)
     want, got = _keyed(plain), _keyed(outlined)
     assert len(want) > 150 and sum(got.get(k) == v for k, v in want.items()) >= 0.99 * len(want)
@@ -23,7 +36,7 @@ def test_a_report_printed_as_outlines_is_read_by_ocr():
     assert outlined.region == plain.region
     sentences = [line for line in plain.text.split("\n") if "\t" not in line and line.endswith("。")]
     found = sum(line in outlined.text for line in sentences)
-    assert len(sentences) > 10 and found >= 0.9 * len(sentences)
+    assert len(sentences) >= 10 and found >= 0.9 * len(sentences)
 
 
 def test_a_title_drawn_as_outlines_above_text_is_read():
