@@ -127,10 +127,13 @@ def _resident_mb() -> float:
         return 0.0
 
 
-def render_pdf_pages(body: bytes, numbers: list[int], dpi: int, grayscale: bool = True) -> Iterator[Any]:
+def render_pdf_pages(body: bytes, numbers: list[int], dpi: int, grayscale: bool = True,
+                     media: bool = False) -> Iterator[Any]:
     """Pages of a PDF as PIL images (pypdfium2 renders any image codec a scan uses),
     each rendered when it is taken: a long scan's pages (4 MB each at 200 dpi) are not all
-    held while the first is OCR'd. pdfium is called under PDFIUM_LOCK, not held between pages."""
+    held while the first is OCR'd. pdfium is called under PDFIUM_LOCK, not held between pages.
+    A reader shows a page's crop box; `media`: its whole media box, the space pdfminer's
+    coordinates are in (a page cropped in an editor keeps its media box)."""
     import pypdfium2
 
     with PDFIUM_LOCK:
@@ -138,7 +141,10 @@ def render_pdf_pages(body: bytes, numbers: list[int], dpi: int, grayscale: bool 
     try:
         for n in numbers:
             with PDFIUM_LOCK:
-                image = pdf[n].render(scale=dpi / 72, grayscale=grayscale).to_pil()
+                page = pdf[n]
+                if media:
+                    page.set_cropbox(*page.get_mediabox())
+                image = page.render(scale=dpi / 72, grayscale=grayscale).to_pil()
             yield image
     finally:
         with PDFIUM_LOCK:

@@ -144,7 +144,7 @@ def _read_pictures(body: bytes, pictures: dict[int, tuple], pages: list[PrintedP
     numbers = sorted(pictures)
     engine = LazyEngine.of(ocr_engine)
     read, sealed = [], []
-    for number, image in zip(numbers, render_pdf_pages(body, numbers, OCR_DPI, grayscale=False),
+    for number, image in zip(numbers, render_pdf_pages(body, numbers, OCR_DPI, grayscale=False, media=True),
                              strict=True):
         texts, seals = read_figures(pages[number], image, *pictures[number], OCR_DPI, engine)
         if texts:

@@ -176,3 +176,19 @@ def test_a_scanned_page_under_a_download_stamp_is_read():
     assert [t.grid for t in pages[0].tables] == [GRID]
     assert sorted(s.text for s in pages[0].lines) == sorted([STAMP.replace(" ", ""), *PARAGRAPHS])
     assert any("text in pictures" in w for w in warnings)
+
+
+def test_a_table_picture_on_a_cropped_page():
+    """A page cropped in an editor (its crop box inside its media box, as a reader shows it):
+    the picture is cut out where pdfminer places it, in the media box."""
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(_page(table=True))
+    try:
+        pdf[0].set_cropbox(40, 300, 560, 820)
+        buf = io.BytesIO()
+        pdf.save(buf)
+    finally:
+        pdf.close()
+    pages, _warnings = read_pdf(buf.getvalue())
+    assert [t.grid for t in pages[0].tables] == [GRID]
