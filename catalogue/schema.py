@@ -65,7 +65,9 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...]]] = {
 }
 
 INDEXES = {
-    "reports": (["year"], ["agency"], ["status"]),
+    # url: a 404 of a report's URL, and a new report at the URL of another (catalogue/versions.py)
+    "reports": (["year"], ["agency"], ["status"], ["url"]),
+    "report_captures": (["url"],),  # an unchanged capture stands its report (touch_report)
     "captures": (["report_id"], ["run_id"]),
     "report_stats": (["row_key", "col_key"],),
     "report_versions": (["run_id"],),

@@ -65,6 +65,7 @@ class ReportVersions:
                 "warc_offset": row["warc_offset"], "fetched_at": row["fetched_at"]}, ("report_id", "url"))
             row["issuer_copy"] = int(issuer_portal)
             if existing is None:
+                self._replaced_at(row["url"], row["portal"], rid, run_id)
                 self._write("reports", {**row, **seen, "content_hash": chash, "version": 1,
                                         "first_seen_run": run_id}, ("id",))
                 self._add_version(rid, 1, chash, run_id, row)
@@ -97,6 +98,18 @@ class ReportVersions:
         if existing["issuer_copy"]:
             return False
         return bool(row.get("published")) and (not existing["published"] or row["published"] < existing["published"])
+
+    def _replaced_at(self, url: str, portal: str, rid: str, run_id: int) -> None:
+        """A new report at the URL of another on the same portal (its title, issuer or year now
+        read otherwise: the portal corrected it, or a better reader did): the other no longer
+        stands there. It is withdrawn, its history kept, and its captures on this portal are
+        handed over, so that an unchanged capture of the URL never stands it up again."""
+        conn = self.db.conn
+        for (old,) in conn.execute("select id from reports where url = ? and portal = ? and id != ? "
+                                   "and status = 'current'", [url, portal, rid]).fetchall():
+            self._update("reports", old, {"status": "withdrawn", "withdrawn_on": today(),
+                                          "withdrawn_run": run_id})
+            conn.execute("delete from report_captures where report_id = ? and portal = ?", [old, portal])
 
     def touch_report(self, url: str, run_id: int, seen_at: str | None, listed: bool) -> str | None:
         """A capture that proves a known report still stands unchanged (304, same digest)."""

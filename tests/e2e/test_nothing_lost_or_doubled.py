@@ -1,7 +1,9 @@
-"""A report read only in part is loud to the end (brief: a dropped sentence is the worst
-failure): a statistics table pasted as a picture the portal no longer serves. The report is
-catalogued with the text it has; the loss is in the log, in crawl_runs.warnings and the summary,
-and `nianbao verify` exits non-zero naming the run, until a run reads the page whole."""
+"""Trust in the catalogue across runs (brief: a dropped sentence is the worst failure). A
+report read only in part is loud to the end: a statistics table pasted as a picture the portal
+no longer serves; the report is catalogued with the text it has, the loss is in the log, in
+crawl_runs.warnings and the summary, and `nianbao verify` exits non-zero naming the run, until
+a run reads the page whole. A report read under a new identity at its own URL (the portal
+corrected its title) replaces the old row instead of standing beside it."""
 
 from __future__ import annotations
 
@@ -83,3 +85,44 @@ def test_a_report_missing_a_picture_fails_verify_until_read_whole(tmp_path):
     finally:
         site.shutdown()
         site.server_close()
+
+
+def test_a_report_whose_title_the_portal_corrects_is_one_current_row(tmp_path):
+    """The portal corrects a report's title in place (same URL): the report read under its new
+    title is a new row and the old one is withdrawn by it, not left standing beside it as a
+    second current report forever (both held the URL, so every later listing kept both)."""
+    from simportals import build_testbed
+
+    testbed = build_testbed()
+    truth = next(t for t in testbed.reports if t.published_as == "html" and t.locations[0][0] == "beilun"
+                 and t.template_version == "2021")
+    page = testbed.page(*truth.locations[0])[2].decode("utf-8")
+    corrected = truth.title.replace("年度报告", "年度报告（更正）")
+    listing = "<html><body><ul><li><a href=\"/ndbg/r.html\">{}</a></li></ul></body></html>"
+    pages = {"/ndbg/index.html": ("text/html; charset=UTF-8", listing.format(truth.title).encode()),
+             "/ndbg/r.html": ("text/html; charset=UTF-8", page.encode())}
+    site = Site(pages)
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    host = f"127.0.0.1:{site.server_address[1]}"
+    registry = tmp_path / "site.toml"
+    registry.write_text(f'[[portal]]\nname = "site"\nregion = "浙江省宁波市北仑区"\n'
+                        f'start_urls = ["http://{host}/ndbg/index.html"]\nallowed_domains = ["{host}"]\n'
+                        "allow_private_addresses = true\n", encoding="utf-8")
+    data = tmp_path / "d"
+    try:
+        run_nianbao("crawl", "--portals", str(registry), "--data", str(data))
+        pages["/ndbg/r.html"] = ("text/html; charset=UTF-8", page.replace(truth.title, corrected).encode())
+        pages["/ndbg/index.html"] = ("text/html; charset=UTF-8", listing.format(corrected).encode())
+        run_nianbao("crawl", "--portals", str(registry), "--data", str(data))
+        run_nianbao("crawl", "--portals", str(registry), "--data", str(data))  # unchanged: nothing moves
+    finally:
+        site.shutdown()
+        site.server_close()
+    db = sqlite_utils.Database(data / "catalogue.db")
+    rows = {r["title"]: r for r in db.query("select title, status, withdrawn_run from reports")}
+    assert rows[corrected]["status"] == "current"
+    assert (rows[truth.title]["status"], rows[truth.title]["withdrawn_run"]) == ("withdrawn", 2)
+    assert len(rows) == 2
+    changes = run_nianbao("changes", "--data", str(data), "--since", "2000-01-01")
+    assert truth.title in changes.stdout and corrected in changes.stdout
+    assert run_nianbao("verify", "--data", str(data), check=False).returncode == 0
