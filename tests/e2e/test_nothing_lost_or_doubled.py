@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import sqlite_utils
@@ -29,7 +30,7 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
-        kind, body = self.server.pages.get(self.path, ("text/html; charset=UTF-8", b""))
+        kind, body = self.server.pages.get(self.path, (HTML, b""))
         self.send_response(200 if body else 404)
         body = body or b"not found"
         self.send_header("Content-Type", kind)
@@ -41,19 +42,22 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 
-def test_a_report_missing_a_picture_fails_verify_until_read_whole(tmp_path):
+HTML = "text/html; charset=UTF-8"
+
+
+def _report_page():
+    """A 2021-format HTML report of the simulated beilun portal: (truth, page)."""
     from simportals import build_testbed
 
     testbed = build_testbed()
     truth = next(t for t in testbed.reports if t.published_as == "html" and t.locations[0][0] == "beilun"
                  and t.template_version == "2021")
-    page = testbed.page(*truth.locations[0])[2].decode("utf-8")
-    marker = "一、总体情况"
-    assert marker in page
-    pictured = page.replace(marker, '<img src="/pic/table3.png" width="600" height="400">' + marker, 1)
-    listing = f'<html><body><ul><li><a href="/ndbg/r.html">{truth.title}</a></li></ul></body></html>'
-    pages = {"/ndbg/index.html": ("text/html; charset=UTF-8", listing.encode()),
-             "/ndbg/r.html": ("text/html; charset=UTF-8", pictured.encode())}  # the picture: 404
+    return truth, testbed.page(*truth.locations[0])[2].decode("utf-8")
+
+
+@contextmanager
+def _site(pages: dict[str, tuple[str, bytes]], tmp_path):
+    """`pages` served on 127.0.0.1 (changed in place between crawls), and a registry of them."""
     site = Site(pages)
     threading.Thread(target=site.serve_forever, daemon=True).start()
     host = f"127.0.0.1:{site.server_address[1]}"
@@ -61,8 +65,25 @@ def test_a_report_missing_a_picture_fails_verify_until_read_whole(tmp_path):
     registry.write_text(f'[[portal]]\nname = "site"\nregion = "浙江省宁波市北仑区"\n'
                         f'start_urls = ["http://{host}/ndbg/index.html"]\nallowed_domains = ["{host}"]\n'
                         "allow_private_addresses = true\n", encoding="utf-8")
-    data = tmp_path / "d"
     try:
+        yield host, registry
+    finally:
+        site.shutdown()
+        site.server_close()
+
+
+def _listing(title: str) -> tuple[str, bytes]:
+    return HTML, f'<html><body><ul><li><a href="/ndbg/r.html">{title}</a></li></ul></body></html>'.encode()
+
+
+def test_a_report_missing_a_picture_fails_verify_until_read_whole(tmp_path):
+    truth, page = _report_page()
+    marker = "一、总体情况"
+    assert marker in page
+    pictured = page.replace(marker, '<img src="/pic/table3.png" width="600" height="400">' + marker, 1)
+    pages = {"/ndbg/index.html": _listing(truth.title), "/ndbg/r.html": (HTML, pictured.encode())}
+    data = tmp_path / "d"
+    with _site(pages, tmp_path) as (host, registry):  # the picture: 404
         result = run_nianbao("crawl", "--portals", str(registry), "--data", str(data))
         db = sqlite_utils.Database(data / "catalogue.db")
         (report,) = list(db["reports"].rows)
@@ -82,42 +103,22 @@ def test_a_report_missing_a_picture_fails_verify_until_read_whole(tmp_path):
         assert json.loads(last["warnings"]) == []
         verify = run_nianbao("verify", "--data", str(data), check=False)
         assert verify.returncode == 0, verify.stdout + verify.stderr
-    finally:
-        site.shutdown()
-        site.server_close()
 
 
 def test_a_report_whose_title_the_portal_corrects_is_one_current_row(tmp_path):
     """The portal corrects a report's title in place (same URL): the report read under its new
     title is a new row and the old one is withdrawn by it, not left standing beside it as a
     second current report forever (both held the URL, so every later listing kept both)."""
-    from simportals import build_testbed
-
-    testbed = build_testbed()
-    truth = next(t for t in testbed.reports if t.published_as == "html" and t.locations[0][0] == "beilun"
-                 and t.template_version == "2021")
-    page = testbed.page(*truth.locations[0])[2].decode("utf-8")
+    truth, page = _report_page()
     corrected = truth.title.replace("年度报告", "年度报告（更正）")
-    listing = "<html><body><ul><li><a href=\"/ndbg/r.html\">{}</a></li></ul></body></html>"
-    pages = {"/ndbg/index.html": ("text/html; charset=UTF-8", listing.format(truth.title).encode()),
-             "/ndbg/r.html": ("text/html; charset=UTF-8", page.encode())}
-    site = Site(pages)
-    threading.Thread(target=site.serve_forever, daemon=True).start()
-    host = f"127.0.0.1:{site.server_address[1]}"
-    registry = tmp_path / "site.toml"
-    registry.write_text(f'[[portal]]\nname = "site"\nregion = "浙江省宁波市北仑区"\n'
-                        f'start_urls = ["http://{host}/ndbg/index.html"]\nallowed_domains = ["{host}"]\n'
-                        "allow_private_addresses = true\n", encoding="utf-8")
+    pages = {"/ndbg/index.html": _listing(truth.title), "/ndbg/r.html": (HTML, page.encode())}
     data = tmp_path / "d"
-    try:
+    with _site(pages, tmp_path) as (_host, registry):
         run_nianbao("crawl", "--portals", str(registry), "--data", str(data))
-        pages["/ndbg/r.html"] = ("text/html; charset=UTF-8", page.replace(truth.title, corrected).encode())
-        pages["/ndbg/index.html"] = ("text/html; charset=UTF-8", listing.format(corrected).encode())
+        pages["/ndbg/r.html"] = (HTML, page.replace(truth.title, corrected).encode())
+        pages["/ndbg/index.html"] = _listing(corrected)
         run_nianbao("crawl", "--portals", str(registry), "--data", str(data))
         run_nianbao("crawl", "--portals", str(registry), "--data", str(data))  # unchanged: nothing moves
-    finally:
-        site.shutdown()
-        site.server_close()
     db = sqlite_utils.Database(data / "catalogue.db")
     rows = {r["title"]: r for r in db.query("select title, status, withdrawn_run from reports")}
     assert rows[corrected]["status"] == "current"
