@@ -95,7 +95,9 @@ def extract_document(body: bytes, content_type: str | None, url: str | None) -> 
             return _printed(body, kind)
         if kind in ("doc", "wps"):
             return _binary_word(body, kind)
-        reader = {"docx": _docx, "xlsx": _xlsx, "xls": _xls}[kind]
+        if kind == "docx":
+            return _docx(body)
+        reader = {"xlsx": _xlsx, "xls": _xls}[kind]
         text, tables, title, warnings = reader(body)
     except Exception as exc:  # noqa: BLE001 - hostile input must never stop a crawl
         return Document("", [], None, kind, [f"{kind} unreadable: {type(exc).__name__}: {exc}"])
@@ -153,9 +155,10 @@ def _check_zip(body: bytes) -> None:
         raise ValueError(f"archive expands to {total} bytes, over the {MAX_UNZIPPED} limit")
 
 
-def _docx(body: bytes) -> tuple[str, list[Grid], str | None, list[str]]:
+def _docx(body: bytes, kind: str = "docx") -> Document:
     """Paragraphs (then notes) and tables in document order, through content controls, text
-    boxes, nested tables and revisions (extract/docx_text.py); merged cells repeat their text."""
+    boxes, nested tables and revisions (extract/docx_text.py); merged cells repeat their text;
+    pictures read by OCR where they are."""
     import docx
 
     from extract.docx_text import read_document, shown_text
@@ -166,7 +169,9 @@ def _docx(body: bytes) -> tuple[str, list[Grid], str | None, list[str]]:
     title = clean(document.core_properties.title or "") or _title(reading.lines)
     text = "\n".join(reading.lines)
     lost = missing_warning("docx", shown_text(document), text, reading.tables)
-    return text, reading.tables, title, reading.warnings + ([lost] if lost else [])
+    return Document(text, reading.tables, title, kind, reading.warnings + ([lost] if lost else []),
+                    confidence=reading.confidence, line_confidence=reading.line_confidence,
+                    text_layer=True)
 
 
 def _binary_word(body: bytes, kind: str) -> Document:
@@ -178,8 +183,8 @@ def _binary_word(body: bytes, kind: str) -> Document:
     except OfficeUnavailable as exc:
         text, tables, title, warnings = _ole_text(body)
         return Document(text, tables, title, kind, [str(exc), *warnings])
-    text, tables, title, warnings = _docx(docx_body)
-    return Document(text, tables, title, kind, [f"{kind} converted to docx by LibreOffice", *warnings])
+    document = _docx(docx_body, kind)
+    return replace(document, warnings=[f"{kind} converted to docx by LibreOffice", *document.warnings])
 
 
 def _number_text(value: object) -> str:

@@ -20,8 +20,10 @@ endnotes in their own parts. So this module walks the XML itself, in document or
   `is_layout_table` for HTML);
 - an embedded Excel object (a statistics table pasted from Excel) is read as its sheets'
   grids, at its place among the tables;
+- a picture is read by OCR after the paragraph it is in (tables pasted as screenshots), its
+  tables among the grids (extract/figures.py `is_picture_of_text` leaves icons and seals);
 - what holds figures this cannot read (charts, SmartArt, other embedded objects, imported
-  chunks, pictures in a document with hardly any text) is counted and said in the warnings.
+  chunks, pictures in formats that cannot be opened) is counted and said in the warnings.
 """
 
 from __future__ import annotations
@@ -55,7 +57,6 @@ _HIDDEN = {_W + t for t in ("del", "moveFrom", "delText", "instrText", "delInstr
 _CHARACTERS = {_W + "tab": "\t", _W + "ptab": "\t", _W + "cr": "\n", _W + "noBreakHyphen": "-",
                _W + "softHyphen": ""}
 _NOTE_SEPARATORS = {"separator", "continuationSeparator", "continuationNotice"}
-PICTURES_WITHOUT_TEXT = 200  # fewer characters than this with pictures: maybe a pasted scan
 PROSE_CELL = 100  # characters from which a cell of two or more paragraphs is running text
 LAYOUT_SHARE = 2 / 3  # share of a table's text in running-text cells that makes it a layout
 
@@ -67,6 +68,8 @@ class Reading:
     lines: list[str] = field(default_factory=list)
     tables: list[Grid] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    confidence: list = field(default_factory=list)  # per grid: OCR confidence, None from Word
+    line_confidence: dict[str, float] = field(default_factory=dict)  # paragraphs read by OCR
 
 
 def read_document(document) -> Reading:  # noqa: ANN001 - a docx.document.Document
@@ -81,7 +84,9 @@ def read_document(document) -> Reading:  # noqa: ANN001 - a docx.document.Docume
             if note.get(_W + "type") not in _NOTE_SEPARATORS:
                 walker.blocks(note, sink)
     reading = Reading([line for line in map(clean, sink) if line], walker.tables)
-    reading.warnings = walker.notes + walker.warnings(sum(map(len, reading.lines)))
+    reading.warnings = walker.notes + walker.warnings()
+    reading.confidence = [walker.ocr_tables.get(id(grid)) for grid in walker.tables]
+    reading.line_confidence = walker.line_confidence
     return reading
 
 
@@ -112,6 +117,14 @@ class _Walker:
         self.tables: list[Grid] = []
         self.unread: Counter[str] = Counter()
         self.notes: list[str] = []  # warnings of embedded workbooks
+        from extract.ocr import LazyEngine
+
+        self.engine = LazyEngine()  # one OCR engine for every picture of the document
+        self.ocr_tables: dict[int, object] = {}  # id of a grid read by OCR → its confidence
+        self.line_confidence: dict[str, float] = {}
+        self.pictures_read = 0
+        # the last table read from a picture, and where the walk stood after it (grids, lines)
+        self.last_picture_table: tuple = (None, None)
 
     def blocks(self, container: etree._Element, sink: list[str]) -> None:
         """Paragraphs' texts into `sink`, tables into self.tables, through any wrapper."""
@@ -134,7 +147,10 @@ class _Walker:
         self.inline(p, parts, boxes)
         sink.append("".join(parts))
         for box in boxes:
-            self.blocks(box, sink)
+            if box.tag == _W + "txbxContent":
+                self.blocks(box, sink)
+            else:
+                self.picture(box, sink)
 
     def inline(self, element: etree._Element, parts: list[str], boxes: list[etree._Element]) -> None:
         for child in _elements(element):
@@ -179,8 +195,49 @@ class _Walker:
             elif tag == _O + "OLEObject":
                 self.embedded(child)
             elif tag in (_PIC + "pic", _V + "imagedata"):
-                self.unread["picture"] += 1
+                boxes.append(child)  # read by OCR after the paragraph (self.picture)
+                continue
             self.shapes(child, parts, boxes)
+
+    def picture(self, element: etree._Element, sink: list[str]) -> None:
+        """A picture's text by OCR, where it is (a statistics table pasted as a screenshot):
+        its paragraphs into `sink`, its ruled tables among the grids, flagged as OCR. Icons
+        and seals are not read; a picture that cannot be opened (EMF, WMF) is counted."""
+        blip = element if element.tag == _V + "imagedata" else element.find(f".//{_A}blip")
+        rid = None if blip is None else blip.get(_R + "embed") or blip.get(_R + "id")
+        target = self.part.rels.get(rid or "")
+        if target is None or target.is_external:
+            self.unread["picture"] += 1  # linked, or its part missing: its bytes are not in the file
+            return
+        from extract.figures import is_picture_of_text
+
+        try:
+            read = is_picture_of_text(target.target_part.blob)
+        except Exception:  # noqa: BLE001 - a picture we cannot open is counted, never raised
+            self.unread["picture"] += 1
+            return
+        if read is None:
+            return
+        from extract.layout import join_tables, reflow
+        from extract.ocr import ocr_pages
+
+        flow = reflow(ocr_pages(read, engine=self.engine))
+        for kind, payload in flow.blocks:
+            if kind != "table":
+                sink.append(str(payload))
+                continue
+            last, at = self.last_picture_table
+            # a table too tall for one screenshot is pasted as two: the second goes on the first
+            here = (len(self.tables), sum(1 for line in sink if line.strip()))  # empty paragraphs aside
+            joined = join_tables(last, payload) if last is not None and at == here else None
+            if joined is not None:
+                del self.ocr_tables[id(self.tables.pop())]
+                payload = joined
+            self.tables.append(payload.grid)
+            self.ocr_tables[id(payload.grid)] = payload.confidence
+            self.last_picture_table = payload, (len(self.tables), sum(1 for line in sink if line.strip()))
+        self.line_confidence.update(flow.confidence)
+        self.pictures_read += 1
 
     def embedded(self, ole: etree._Element) -> None:
         """An embedded workbook's sheets as grids; any other object is counted as unread."""
@@ -231,13 +288,12 @@ class _Walker:
         else:
             self.tables[index] = _square(rows)
 
-    def warnings(self, characters: int) -> list[str]:
+    def warnings(self) -> list[str]:
         out = [f"docx: {n} {what}{'s' if n > 1 else ''} not read (content kept outside the text)"
-               for what, n in sorted(self.unread.items()) if what != "picture"]
-        pictures = self.unread["picture"]
-        if pictures and characters < PICTURES_WITHOUT_TEXT:
-            out.append(f"docx: {pictures} picture{'s' if pictures > 1 else ''} and only {characters} "
-                       "characters of text: the report may be pasted in as images, which are not read")
+               for what, n in sorted(self.unread.items())]
+        if self.pictures_read:
+            out.append(f"ocr: {self.pictures_read} picture{'s' if self.pictures_read > 1 else ''} "
+                       "in the document read by OCR")
         return out
 
 

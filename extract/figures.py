@@ -161,3 +161,24 @@ def read_figures(page: PrintedPage, image: Any, boxes: list[Box], lines: list[Bo
                         for t in found.tables]
         read += bool(found.lines or found.tables)
     return read, seals
+
+
+def is_picture_of_text(blob: bytes) -> Any:
+    """A picture file (a DOCX's image part) as the greyscale image to OCR, or None when it is
+    an icon (under MIN_SIDE pixels a side) or a seal; raises when it cannot be opened."""
+    import io
+
+    import numpy as np
+    from PIL import Image, ImageOps
+
+    from extract.ocr import MAX_PIXELS
+
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    image = Image.open(io.BytesIO(blob))
+    image.load()
+    image = ImageOps.exif_transpose(image)
+    if min(image.size) < MIN_SIDE:
+        return None
+    if is_seal(np.asarray(image.convert("RGB"))):
+        return None
+    return image.convert("L")

@@ -169,24 +169,29 @@ _PICTURE_HEIGHT = 600  # points: a taller table is pasted as two pictures or mor
 
 def _pictured(table: object, width: float) -> list:
     """A table as pictures pasted into the document (screenshots of a spreadsheet, as many
-    reports set tables 二–四): the table drawn, rasterised at SCAN_DPI, placed at its size; a
-    table taller than a page in pieces, split between rows."""
-    from reportlab.pdfgen import canvas
+    reports set tables 二–四): reportlab Images of `_table_pngs`, each at its size."""
     from reportlab.platypus import Image
+
+    return [Image(io.BytesIO(png), width=w, height=h) for png, w, h in _table_pngs(table, width)]
+
+
+def _table_pngs(table: object, width: float) -> list[tuple[bytes, float, float]]:
+    """A drawn table rasterised at SCAN_DPI as PNGs with their size in points; a table taller
+    than a page in pieces, split between rows."""
+    from reportlab.pdfgen import canvas
 
     w, h = table.wrap(width, 100_000)  # type: ignore[attr-defined]
     if h > _PICTURE_HEIGHT:
         pieces = table.split(width, _PICTURE_HEIGHT)  # type: ignore[attr-defined]
         if len(pieces) > 1:
-            return [picture for piece in pieces for picture in _pictured(piece, width)]
+            return [png for piece in pieces for png in _table_pngs(piece, width)]
     w, h = w + 4, h + 4
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=(w, h), invariant=1)
     table.drawOn(c, 2, 2)  # type: ignore[attr-defined]
     c.showPage()
     c.save()
-    png = io.BytesIO(first_page_png(buf.getvalue(), SCAN_DPI))
-    return [Image(png, width=w, height=h)]
+    return [(first_page_png(buf.getvalue(), SCAN_DPI), w, h)]
 
 
 def first_page_png(pdf: bytes, dpi: int) -> bytes:
@@ -204,6 +209,36 @@ def first_page_png(pdf: bytes, dpi: int) -> bytes:
     return out.getvalue()
 
 
+def _register_font() -> None:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    try:
+        pdfmetrics.getFont(_FONT)
+    except KeyError:
+        pdfmetrics.registerFont(UnicodeCIDFont(_FONT))
+
+
+def _drawn_table(grid: list[list[str]], spans: list[tuple[int, int, int, int]], width: float,
+                 vertical_heads: bool = False) -> object:
+    """A report table as the PDF prints it: ruled, 7 pt cells, merged ranges spanned."""
+    from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    _register_font()
+    cell = ParagraphStyle("c", fontName=_FONT, fontSize=7, leading=9, wordWrap="CJK")
+    data = [[_turned(t, cell) if vertical_heads and t in _TURNED_HEADS
+             else Paragraph(escape(t), cell) for t in row] for row in grid]
+    t = Table(data, colWidths=[width / len(grid[0])] * len(grid[0]), repeatRows=0)
+    style = [("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+             ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2)]
+    style += [("SPAN", (c0, r0), (c1, r1)) for r0, c0, r1, c1 in spans]
+    t.setStyle(TableStyle(style))
+    return t
+
+
 @lru_cache(maxsize=8)
 def pdf_bytes(spec: ReportSpec, protect: bool = False, vertical_heads: bool = False,
               turned_tables: int = 0, tables_as_images: bool = False) -> bytes:
@@ -213,22 +248,15 @@ def pdf_bytes(spec: ReportSpec, protect: bool = False, vertical_heads: bool = Fa
     `turned_tables` (90, -90 or 180): the wide tables (三, 四) printed landscape on the portrait
     page, turned that many degrees counter-clockwise, rules and text alike (no /Rotate);
     `tables_as_images`: every table pasted as a picture of itself, no text layer in it."""
-    from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-    try:
-        pdfmetrics.getFont(_FONT)
-    except KeyError:
-        pdfmetrics.registerFont(UnicodeCIDFont(_FONT))
+    _register_font()
     lay = _layout(spec)
     size = lay["size"]
     body = ParagraphStyle("b", fontName=_FONT, fontSize=size, leading=size * 1.6, wordWrap="CJK",
                           firstLineIndent=2 * size, alignment=4 if lay["justify"] else 0)
-    cell = ParagraphStyle("c", fontName=_FONT, fontSize=7, leading=9, wordWrap="CJK")
     head = ParagraphStyle("h", parent=body, fontSize=size + 1, firstLineIndent=0, alignment=0)
     title = ParagraphStyle("t", parent=body, fontSize=size + 6, leading=(size + 6) * 1.5,
                            alignment=1, firstLineIndent=0)
@@ -248,16 +276,8 @@ def pdf_bytes(spec: ReportSpec, protect: bool = False, vertical_heads: bool = Fa
                 width = A4[0] - 2 * lay["margin"]
 
             def table(grid: list[list[str]], spans: list[tuple[int, int, int, int]],
-                      width: float = width) -> Table:
-                data = [[_turned(t, cell) if vertical_heads and t in _TURNED_HEADS
-                         else Paragraph(escape(t), cell) for t in row] for row in grid]
-                t = Table(data, colWidths=[width / len(grid[0])] * len(grid[0]), repeatRows=0)
-                style = [("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-                         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                         ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2)]
-                style += [("SPAN", (c0, r0), (c1, r1)) for r0, c0, r1, c1 in spans]
-                t.setStyle(TableStyle(style))
-                return t
+                      width: float = width) -> object:
+                return _drawn_table(grid, spans, width, vertical_heads)
 
             if turn:
                 story.append(_landscape(grid, spans, table, turn, width))
@@ -416,11 +436,14 @@ def jpg_bytes(spec: ReportSpec) -> bytes:
 
 
 @lru_cache(maxsize=8)
-def docx_bytes(spec: ReportSpec) -> bytes:
+def docx_bytes(spec: ReportSpec, tables_as_images: bool = False) -> bytes:
+    """The report as Word saves it; `tables_as_images`: every table pasted as a picture of
+    itself (a screenshot of the PDF's table), as many DOCX reports set tables 二–四."""
     import datetime as dt
 
     import docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
 
     d = docx.Document()
     d.core_properties.title = spec.title
@@ -430,7 +453,11 @@ def docx_bytes(spec: ReportSpec) -> bytes:
     d.core_properties.modified = stamp
     d.core_properties.last_modified_by = spec.body.name
     for kind, payload in build(spec):
-        if kind == "table":
+        if kind == "table" and tables_as_images:
+            grid, spans = _grid(payload)
+            for png, w, _h in _table_pngs(_drawn_table(grid, spans, 420.0), 420.0):
+                d.add_picture(io.BytesIO(png), width=Pt(w))
+        elif kind == "table":
             grid, spans = _grid(payload)
             t = d.add_table(rows=len(grid), cols=len(grid[0]))
             t.style = "Table Grid"
