@@ -127,4 +127,5 @@ class Page:
             "cell_confidence": [c.confidence if c.ocr else None for c in self.cells],
             "linking_page": self.linking_page,
             "disagreements": self.disagreements,
+            "warnings": self.warnings,  # how it was read, and what could not be (never silent)
         }

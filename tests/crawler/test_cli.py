@@ -43,6 +43,20 @@ def test_extract_prints_one_json_object(testbed, portal, tmp_path):
     assert all(len(cell) == 4 for cell in data["cells"])
 
 
+def test_extract_says_what_could_not_be_read(testbed, tmp_path):
+    """A PDF cut short (a download that broke off): the JSON's warnings say so, not an empty
+    report alone."""
+    from simportals.attachments import pdf_bytes
+
+    spec = next(s for s in testbed.specs if s.published_as == "pdf")
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(pdf_bytes(spec)[:5000])
+    result = CliRunner().invoke(cli, ["extract", str(cut)])
+    assert result.exit_code == 0, result.output
+    (warning,) = json.loads(result.output)["warnings"]
+    assert warning.startswith("pdf unreadable: ")
+
+
 def test_extract_missing_file_is_a_clear_error():
     result = CliRunner().invoke(cli, ["extract", "/no/such/page.html"])
     assert result.exit_code == 2 and "does not exist" in result.output
