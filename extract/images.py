@@ -4,7 +4,8 @@ the body (tables 二–四 as screenshots), and a report published as several pa
 
 Which images count is decided by structure, the same way for the spider (what it fetches) and
 the extractor (where their text goes), never by words: an <img> inside the page's body container
-that is not inline data and not declared icon-sized; and the image files a page links when it
+that is not declared icon-sized (one carried inline as a `data:` URI needs no fetch: the
+extractor decodes it from the page); and the image files a page links when it
 links two or more (the pages of one document), in page order. A page linking a single image
 keeps it as an attachment report (extract/attachments.py).
 
@@ -58,22 +59,45 @@ def _declared_side(img: HtmlElement, name: str) -> float | None:
     return None
 
 
-def content_images(container: HtmlElement, base: str | None) -> list[tuple[HtmlElement, str]]:
-    """(element, absolute URL) of the images the body shows as content, in document order."""
+def content_images(container: HtmlElement, base: str | None,
+                   inline: bool = False) -> list[tuple[HtmlElement, str]]:
+    """(element, absolute URL) of the images the body shows as content, in document order;
+    `inline`: images carried in the page itself (`data:` URIs, as editors paste from Word) too,
+    the URI as their URL: nothing to fetch, their bytes archived with the page."""
     out: list[tuple[HtmlElement, str]] = []
     seen: set[str] = set()
     for img in container.iter("img"):
         src = (img.get("src") or img.get("data-src") or "").strip()
-        if not src or src.lower().startswith(("data:", "javascript:")):
+        if not src or src.lower().startswith("javascript:") or (is_inline(src) and not inline):
             continue
         sides = [_declared_side(img, "width"), _declared_side(img, "height")]
         if any(side is not None and side < MIN_SIDE for side in sides):
             continue
-        url = urljoin(base or "", src)
+        url = src if is_inline(src) else urljoin(base or "", src)
         if url not in seen:
             seen.add(url)
             out.append((img, url))
     return out
+
+
+def is_inline(src: str) -> bool:
+    return src[:5].lower() == "data:"
+
+
+def inline_image(uri: str) -> tuple[bytes, str | None]:
+    """A `data:` URI's bytes and media type (base64 or percent-encoded)."""
+    import base64
+    from urllib.parse import unquote_to_bytes
+
+    head, _, data = uri.partition(",")
+    media = head[5:].split(";")[0] or None
+    body = base64.b64decode(data + "=" * (-len(data) % 4)) if ";base64" in head.lower() \
+        else unquote_to_bytes(data)
+    return body, media
+
+
+def has_inline_images(container: HtmlElement) -> bool:
+    return any(is_inline((img.get("src") or "").strip()) for img in container.iter("img"))
 
 
 def linked_pages(root: HtmlElement, base: str | None) -> list[tuple[HtmlElement, str]]:
@@ -133,11 +157,19 @@ def place_images(root: HtmlElement, container: HtmlElement, base: str | None,
     the body in page order. An image the crawl could not archive is a warning (its tables are
     missing from the report); one that holds no text adds nothing."""
     merged = PageImages()
-    inline = content_images(container, base)
-    for element, url in inline:
-        if url not in images:
+    inline = content_images(container, base, inline=True)
+    for n, (element, url) in enumerate(inline):
+        if is_inline(url):
+            try:
+                fetched = [(f"image {n + 1} of the page (inline data)", inline_image(url))]
+            except ValueError as exc:  # binascii.Error: a broken paste loses itself, not the page
+                warnings.append(f"image unreadable: image {n + 1} of the page (inline data): {exc}")
+                continue
+        elif url not in images:
             continue  # the crawl did not take it for the report's (its page parse, not this one)
-        document = _read([(url, images.get(url))], warnings)
+        else:
+            fetched = [(url, images.get(url))]
+        document = _read(fetched, warnings)
         if document is not None:
             fragment = _fragment(document, merged)
             if len(fragment):
@@ -166,7 +198,10 @@ def _read(fetched: list[tuple[str, tuple[bytes, str | None] | None]], warnings: 
             warnings.append(f"image not archived: {name}; what it shows is missing from the report")
             continue
         try:
-            pages += ocr_pages(load_image(body[0]), engine=engine)
+            image = load_image(body[0])
+            if min(image.size) < MIN_SIDE:
+                continue  # an icon pasted inline (its size declared nowhere)
+            pages += ocr_pages(image, engine=engine)
         except Exception as exc:  # noqa: BLE001 - a broken image loses itself, not the page
             warnings.append(f"image unreadable: {name}: {type(exc).__name__}: {exc}")
     return from_flow(reflow(pages), "image", []) if pages else None

@@ -259,12 +259,13 @@ def _unfetched_images(root: HtmlElement, container: HtmlElement, url: str | None
 def _place_images(root: HtmlElement, container: HtmlElement, url: str | None,
                   hints: dict[str, Any], warnings: list[str]) -> Any:
     """The page's report images (hints["images"]: URL → (body, content type), None when not
-    archived), their OCR'd content put into the body (extract/images.py); None without hints."""
-    if hints.get("images") is None:
-        return None
-    from extract.images import place_images
+    archived) and those it carries inline (`data:` URIs), their OCR'd content put into the body
+    (extract/images.py); None when it has neither."""
+    from extract.images import has_inline_images, place_images
 
-    return place_images(root, container, url, hints["images"], warnings)
+    if hints.get("images") is None and not has_inline_images(container):
+        return None
+    return place_images(root, container, url, hints.get("images") or {}, warnings)
 
 
 def _attachment_document(body: bytes, content_type: str | None, url: str | None) -> Any:
