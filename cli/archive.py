@@ -16,7 +16,8 @@ from cli.options import existing_data_option
               help="Close WARCs a crash left `.open`: cut to the last complete record, keep the tail as .corrupt")
 @click.option("-q", "--quiet", is_flag=True, help="Print problems only, no summary")
 def verify(data_dir: str, do_seal: bool, quiet: bool) -> None:
-    """Check every WARC record's digests and structure, and every catalogue pointer.
+    """Check every WARC record's digests and structure, every catalogue pointer, and the
+    crawl runs: one killed, one that lost reports, the last one that read pages only in part.
 
     One line per problem (ERROR or WARNING); exit code 1 if there is any ERROR.
 
