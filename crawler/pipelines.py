@@ -196,15 +196,17 @@ class CataloguePipeline:
                 self.templates.add(item.portal, result.get("lines"))
         elif self._is_unchanged(item) and self.warc_capture is not None and "html" in item.content_type.lower():
             await self._sample(item)  # an incremental run's changed pages still see the whole portal
-        warnings = (result or {}).get("warnings", ())
-        for warning in warnings:  # a page read only in part: say so
+        lost = False
+        for warning in (result or {}).get("warnings", ()):  # a page read only in part: say so
             if warning.startswith(INFORMATIONAL):  # how a document was read, not what was lost
                 logger.info("extraction of %s: %s", item.url, warning)
                 continue
             logger.warning("extraction of %s: %s", item.url, warning)
-            if not says_lost(warning):
+            if says_lost(warning):
+                lost = True
+            else:
                 self.stats.inc_value(TOO_DEEP if warning.startswith("too deep") else OTHER)
-        if any(says_lost(w) for w in warnings):  # counted once a page: `verify` names the run
+        if lost:  # counted once a page: `verify` names the run
             self.stats.inc_value(LOST)
         with self.catalogue.item():  # no await inside: a batch commit never splits an item
             self._catalogue(item, result)

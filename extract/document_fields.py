@@ -105,7 +105,7 @@ def document_page(document: Any, url: str | None, hints: dict[str, Any]) -> Page
         _correct_places(page, hints)
     _finish(page, hints)
     if document.ocr:
-        page.cells = mark_ocr(page.cells, document, mixed=getattr(document, "text_layer", False))
+        page.cells = mark_ocr(page.cells, document, mixed=document.text_layer)
     return page
 
 

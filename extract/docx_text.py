@@ -235,7 +235,7 @@ class _Walker:
                 payload = joined
             self.tables.append(payload.grid)
             self.ocr_tables[id(payload.grid)] = payload.confidence
-            self.last_picture_table = payload, (len(self.tables), sum(1 for line in sink if line.strip()))
+            self.last_picture_table = payload, (len(self.tables), here[1])
         self.line_confidence.update(flow.confidence)
         self.pictures_read += 1
 

@@ -44,7 +44,7 @@ def figures(images: Iterable[Box], lines: list[Box], page: Box) -> list[Box]:
         box = (max(x0, page[0]), max(y0, page[1]), min(x1, page[2]), min(y1, page[3]))
         if box[2] > box[0] and box[3] > box[1]:
             boxes.append(box)
-    return [box for box in _joined(boxes)
+    return [box for box, _n in _clusters(boxes, _TOUCH)
             if box[2] - box[0] >= MIN_SIDE and box[3] - box[1] >= MIN_SIDE
             and sum(_overlap(box, line) for line in lines) < COVERED * _area(box)]
 
@@ -96,22 +96,6 @@ def _clusters(boxes: list[Box], gap: float) -> list[tuple[Box, int]]:
               max(b[3] for b in group)), len(group)) for group in groups.values()]
 
 
-def _joined(boxes: list[Box]) -> list[Box]:
-    """Boxes that touch or overlap merged into their union, until none do."""
-    out: list[Box] = []
-    for box in sorted(boxes):
-        while True:
-            near = next((b for b in out if b[0] - _TOUCH <= box[2] and box[0] - _TOUCH <= b[2]
-                         and b[1] - _TOUCH <= box[3] and box[1] - _TOUCH <= b[3]), None)
-            if near is None:
-                break
-            out.remove(near)
-            box = (min(box[0], near[0]), min(box[1], near[1]), max(box[2], near[2]),
-                   max(box[3], near[3]))
-        out.append(box)
-    return out
-
-
 def is_seal(rgb: Any) -> bool:
     """A picture (an RGB array) that is a red stamp: most of its ink red, and about square."""
     import numpy as np
@@ -132,6 +116,7 @@ def read_figures(page: PrintedPage, image: Any, boxes: list[Box], lines: list[Bo
     out). The text layer's `lines` are blanked out of the rendering first: they are read
     already, and OCR would give them twice."""
     import numpy as np
+    from PIL import Image
 
     from extract.ocr import ocr_image
 
@@ -151,8 +136,6 @@ def read_figures(page: PrintedPage, image: Any, boxes: list[Box], lines: list[Bo
         if is_seal(crop):
             seals += 1
             continue
-        from PIL import Image
-
         found = ocr_image(Image.fromarray(crop).convert("L"), scale=1 / k, engine=engine)
         page.lines += [replace(s, x0=s.x0 + left, x1=s.x1 + left, top=s.top + top,
                                bottom=s.bottom + top) for s in found.lines]
@@ -166,19 +149,11 @@ def read_figures(page: PrintedPage, image: Any, boxes: list[Box], lines: list[Bo
 def is_picture_of_text(blob: bytes) -> Any:
     """A picture file (a DOCX's image part) as the greyscale image to OCR, or None when it is
     an icon (under MIN_SIDE pixels a side) or a seal; raises when it cannot be opened."""
-    import io
-
     import numpy as np
-    from PIL import Image, ImageOps
 
-    from extract.ocr import MAX_PIXELS
+    from extract.ocr import load_image
 
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
-    image = Image.open(io.BytesIO(blob))
-    image.load()
-    image = ImageOps.exif_transpose(image)
-    if min(image.size) < MIN_SIDE:
-        return None
-    if is_seal(np.asarray(image.convert("RGB"))):
+    image = load_image(blob, gray=False)
+    if min(image.size) < MIN_SIDE or is_seal(np.asarray(image.convert("RGB"))):
         return None
     return image.convert("L")

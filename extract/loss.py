@@ -34,7 +34,7 @@ def says_lost(warning: str) -> bool:
     head = warning.split(":", 1)[0]
     return (warning.startswith(LOSS_WARNINGS) or LOST_TEXT in warning
             or head.endswith(" unreadable") or warning.endswith(" not read")
-            or " not read (" in warning or ", which are not read" in warning)
+            or " not read (" in warning)
 
 
 MISSING_SHARE = 0.02  # share of the file's characters missing from the extraction that warns

@@ -151,14 +151,16 @@ def render_pdf_pages(body: bytes, numbers: list[int], dpi: int, grayscale: bool 
             pdf.close()
 
 
-def load_image(body: bytes) -> Any:
-    """A JPG/PNG/… attachment as a greyscale PIL image, its EXIF rotation applied."""
+def load_image(body: bytes, gray: bool = True) -> Any:
+    """A JPG/PNG/… attachment as a greyscale PIL image (`gray`; else in its own mode), its EXIF
+    rotation applied."""
     from PIL import Image, ImageOps
 
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     image = Image.open(io.BytesIO(body))
     image.load()
-    return ImageOps.exif_transpose(image).convert("L")
+    image = ImageOps.exif_transpose(image)
+    return image.convert("L") if gray else image
 
 
 def split_tall(gray: Any) -> list[Any]:

@@ -129,8 +129,8 @@ def read_pdf(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
             page = pages[number]
             read = ocr_image(image, scale=72 / OCR_DPI, engine=engine)
             page.lines, page.tables, page.layer = read.lines, read.tables, ""
-    for number in set(pictures) & set(scanned + unreadable):
-        del pictures[number]  # read whole by OCR
+    for number in unreadable:
+        pictures.pop(number, None)  # read whole by OCR (scanned and outlined pages have none)
     if pictures:
         warnings += _read_pictures(body, pictures, pages, ocr_engine)
     return pages, warnings
