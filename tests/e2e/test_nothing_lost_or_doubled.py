@@ -8,41 +8,11 @@ corrected its title) replaces the old row instead of standing beside it."""
 from __future__ import annotations
 
 import json
-import threading
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import sqlite_utils
 
 from tests.conftest import run_nianbao
-from tests.e2e.test_deep_page import BLANK_PNG
-
-
-class Site(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, pages: dict[str, tuple[str, bytes]]) -> None:
-        self.pages = pages
-        super().__init__(("127.0.0.1", 0), Handler)
-
-
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
-        kind, body = self.server.pages.get(self.path, (HTML, b""))
-        self.send_response(200 if body else 404)
-        body = body or b"not found"
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args) -> None:
-        pass
-
-
-HTML = "text/html; charset=UTF-8"
+from tests.e2e.one_site import BLANK_PNG, HTML, serve_site
 
 
 def _report_page():
@@ -53,23 +23,6 @@ def _report_page():
     truth = next(t for t in testbed.reports if t.published_as == "html" and t.locations[0][0] == "beilun"
                  and t.template_version == "2021")
     return truth, testbed.page(*truth.locations[0])[2].decode("utf-8")
-
-
-@contextmanager
-def _site(pages: dict[str, tuple[str, bytes]], tmp_path):
-    """`pages` served on 127.0.0.1 (changed in place between crawls), and a registry of them."""
-    site = Site(pages)
-    threading.Thread(target=site.serve_forever, daemon=True).start()
-    host = f"127.0.0.1:{site.server_address[1]}"
-    registry = tmp_path / "site.toml"
-    registry.write_text(f'[[portal]]\nname = "site"\nregion = "浙江省宁波市北仑区"\n'
-                        f'start_urls = ["http://{host}/ndbg/index.html"]\nallowed_domains = ["{host}"]\n'
-                        "allow_private_addresses = true\n", encoding="utf-8")
-    try:
-        yield host, registry
-    finally:
-        site.shutdown()
-        site.server_close()
 
 
 def _listing(title: str) -> tuple[str, bytes]:
@@ -83,7 +36,7 @@ def test_a_report_missing_a_picture_fails_verify_until_read_whole(tmp_path):
     pictured = page.replace(marker, '<img src="/pic/table3.png" width="600" height="400">' + marker, 1)
     pages = {"/ndbg/index.html": _listing(truth.title), "/ndbg/r.html": (HTML, pictured.encode())}
     data = tmp_path / "d"
-    with _site(pages, tmp_path) as (host, registry):  # the picture: 404
+    with serve_site(pages, tmp_path) as (host, registry):  # the picture: 404
         result = run_nianbao("crawl", "--portals", str(registry), "--data", str(data))
         db = sqlite_utils.Database(data / "catalogue.db")
         (report,) = list(db["reports"].rows)
@@ -113,7 +66,7 @@ def test_a_report_whose_title_the_portal_corrects_is_one_current_row(tmp_path):
     corrected = truth.title.replace("年度报告", "年度报告（更正）")
     pages = {"/ndbg/index.html": _listing(truth.title), "/ndbg/r.html": (HTML, page.encode())}
     data = tmp_path / "d"
-    with _site(pages, tmp_path) as (_host, registry):
+    with serve_site(pages, tmp_path) as (_host, registry):
         run_nianbao("crawl", "--portals", str(registry), "--data", str(data))
         pages["/ndbg/r.html"] = (HTML, page.replace(truth.title, corrected).encode())
         pages["/ndbg/index.html"] = _listing(corrected)
