@@ -76,6 +76,40 @@ def table_checks(cells: list[Cell], version: str) -> list[Check]:
     return checks
 
 
+def _row_label(version: str, row_key: str) -> str:
+    """The national format's printed label of a row key, for people reading the check."""
+    name = row_key.split(".", 1)[1]
+    labels = {n: label for n, _, label in cb.T3_ROWS[version]}
+    labels.update({n: words[0] for n, words in cb.T2_ROWS[version]})
+    labels.update(dict(cb.T4_GROUPS))
+    return labels.get(name, name)
+
+
+def completeness_check(cells: list[Cell], version: str) -> Check:
+    """Whether every statistic of the national tables 二, 三 and 四 was found (ogi-format §1.2).
+
+    The format is mandatory and fixed, so a standard report missing some of its slots was most
+    likely read in part (a table cut at a page's foot, rows OCR'd as lines): the detail names the
+    tables and rows, so the loss is visible rather than silent.
+    """
+    found = {(c.row_key, c.col_key) for c in cells if c.row_key and c.col_key}
+    missing, expected = [], 0
+    for table, slots in cb.template_cells(version).items():
+        expected += len(slots)
+        absent = [s for s in slots if s not in found]
+        if len(absent) == len(slots):
+            missing.append((len(absent), f"{table}: table not found"))
+        elif absent:
+            rows = dict.fromkeys(_row_label(version, row) for row, _ in absent)
+            missing.append((len(absent), f"{table} ({len(absent)} of {len(slots)}): "
+                            + " / ".join(r if len(r) <= 14 else r[:12] + "…" for r in rows)))
+    if not missing:
+        return Check("tables_complete", True, f"all {expected} cells found")
+    lost = sum(n for n, _ in missing)
+    return Check("tables_complete", False,
+                 f"{lost} of {expected} cells not found — " + "; ".join(d for _, d in missing))
+
+
 def _sum(v: dict, keys: list[tuple[str, str]]) -> float | int | None:
     terms = [v.get(k) for k in keys]
     return None if any(t is None for t in terms) else sum(terms)

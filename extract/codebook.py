@@ -130,6 +130,34 @@ T4_GROUPS = [("litigation_after_review", "复议后起诉"), ("litigation_direct
 T4_COLS = [("upheld", "结果维持"), ("corrected", "结果纠正"), ("other", "其他结果"),
            ("pending", "尚未审结"), ("total", "总计")]
 
+# Which columns each table-二 row fills (ogi-format §1.2): the format prints no figure in the
+# other slots, so a row is complete with these.
+_T2_FILLED: dict[str, dict[str, tuple[str, ...]]] = {
+    "2019": {"regulations": ("new_made", "new_published", "published_total"),
+             "normative_docs": ("new_made", "new_published", "published_total"),
+             "licensing": ("prev_count", "change", "decisions"),
+             "other_services": ("prev_count", "change", "decisions"),
+             "penalty": ("prev_count", "change", "decisions"),
+             "enforcement": ("prev_count", "change", "decisions"),
+             "admin_fees": ("prev_count", "change"),
+             "procurement": ("procurement_count", "procurement_amount")},
+    "2021": {"regulations": ("issued", "repealed", "in_force"),
+             "normative_docs": ("issued", "repealed", "in_force"),
+             "licensing": ("annual_decisions",), "penalty": ("annual_decisions",),
+             "enforcement": ("annual_decisions",), "admin_fees": ("fee_amount",)},
+}
+
+
+def template_cells(version: str) -> dict[str, list[tuple[str, str]]]:
+    """Every statistic the national format's tables 二, 三 and 四 hold, as (row_key, col_key)
+    pairs by table: what a complete reading of a standard report finds."""
+    return {
+        "二": [(f"t2_v{version}.{row}", col) for row, cols in _T2_FILLED[version].items() for col in cols],
+        "三": [(f"t3_v{version}.{row}", col) for row, _, _ in T3_ROWS[version] for col, _ in T3_COLS],
+        "四": [(f"t4_v{version}.{group}", col) for group, _ in T4_GROUPS for col, _ in T4_COLS],
+    }
+
+
 # Legacy 统计表 indicators (§2.2), most specific first.
 LEGACY_ROWS: list[tuple[str, tuple[str, ...]]] = [
     ("replies_partial", ("同意部分公开答复数", "同意部分公开")),

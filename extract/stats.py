@@ -11,7 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from extract import codebook as cb
-from extract.checks import carry_over_check, in_force_check, table_checks, year_over_year_checks
+from extract.checks import (
+    carry_over_check,
+    completeness_check,
+    in_force_check,
+    table_checks,
+    year_over_year_checks,
+)
 from extract.model import STATS_KEYS, Cell, Check, Grid
 from extract.numbers import parse_value
 from extract.prose import detect_scope, prose_figures
@@ -300,6 +306,8 @@ def extract_statistics(text: str, tables: list[Grid], year: int | None,
             version = "legacy"
         elif prose or year is not None:
             version = "prose"
-    checks: list[Check] = table_checks(cells, version) if version in cb.VERSIONS else []
+    checks: list[Check] = []
+    if version in cb.VERSIONS:
+        checks = [*table_checks(cells, version), completeness_check(cells, version)]
     return Statistics(template_version=version, cells=cells, headline=summary, checks=checks,
                       scope=detect_scope(text or "", agency))

@@ -1,0 +1,91 @@
+"""A standard report's tables read in part are loud: the national format fixes every slot of
+tables 二, 三 and 四 (ogi-format §1.2), so a reading that misses some records a failing
+`tables_complete` check and a loss warning naming the rows, which the crawl counts and `verify`
+reports. Complete readings, and pages that are not reports, stay quiet."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from extract import codebook, extract_page
+from extract.loss import says_lost
+from simportals.attachments import convert, docx_bytes
+from simportals.plan import plan
+from simportals.render_report import report_html
+
+SPECS = plan(0, 1, 0)
+
+
+def _page(body_html: str, title: str = "宁波市北仑区人民政府2021年政府信息公开工作年度报告"):
+    html = (f"<html><head><title>{title}</title></head><body>"
+            f"<div class='TRS_Editor'>{body_html}</div></body></html>")
+    return extract_page(html.encode(), url="http://www.bl.gov.cn/art/2022/1/20/art_1_1.html")
+
+
+def _check(page):
+    return next(c for c in page.checks if c.name == "tables_complete")
+
+
+def _table_warnings(page) -> list[str]:
+    return [w for w in page.warnings if w.startswith("tables:")]
+
+
+@pytest.mark.parametrize("version", codebook.VERSIONS)
+def test_a_complete_reading_finds_exactly_the_formats_slots(version):
+    spec = next(s for s in SPECS if s.template == version and not s.blank_zeros)
+    page = _page(report_html(spec))
+    found = {(c.table, c.row_key, c.col_key) for c in page.cells if c.table in ("二", "三", "四")}
+    assert found == {(t, r, c) for t, slots in codebook.template_cells(version).items() for r, c in slots}
+    assert _check(page).passed is True and _table_warnings(page) == []
+
+
+def test_rows_cut_from_table_three_are_named_and_lost():
+    spec = next(s for s in SPECS if s.template == "2021")
+    html = report_html(spec)
+    rows = re.findall(r"<tr>.*?</tr>", html, flags=re.S)
+    cut = [r for r in rows if "总计" in r and "（七）" in r or "结转下年度" in r]
+    assert len(cut) == 2
+    for row in cut:
+        html = html.replace(row, "")
+    page = _page(html)
+    check = _check(page)
+    assert check.passed is False
+    assert check.detail.startswith("14 of 200 cells not found — 三 (14 of 175): ")
+    assert "（七）总计" in check.detail and "四、结转下年度继续办理" in check.detail
+    [warning] = _table_warnings(page)
+    assert says_lost(warning)
+
+
+def test_a_table_missing_whole_is_named():
+    spec = next(s for s in SPECS if s.template == "2021")
+    html = report_html(spec)
+    tables = re.findall(r"<table.*?</table>", html, flags=re.S)
+    four = next(t for t in tables if "行政复议" in t)
+    page = _page(html.replace(four, ""))
+    assert "四: table not found" in _check(page).detail
+    assert len(_table_warnings(page)) == 1
+
+
+def test_a_page_that_is_not_a_report_gives_no_warning():
+    """A news page with one table that mentions 行政复议 and 行政诉讼 is no report read in part."""
+    page = _page("<p>为进一步规范行政复议和行政诉讼工作，现将本季度案件办理情况通报如下。</p>"
+                 "<table><tr><td>类别</td><td>行政复议</td><td>行政诉讼</td></tr>"
+                 "<tr><td>件数</td><td>3</td><td>1</td></tr></table>",
+                 title="关于2024年第三季度行政复议和行政诉讼案件办理情况的通报")
+    assert page.kind != "report"
+    assert _table_warnings(page) == []
+
+
+def test_a_picture_cut_at_the_page_foot_is_loud():
+    """LibreOffice lets a pasted picture of table 三 run past the page's foot and clips it: the
+    last rows are not on the page at all. The reading cannot get them, and says so."""
+    assert shutil.which("soffice"), "LibreOffice is needed (see .ci/debian-packages.txt)"
+    spec = next(s for s in SPECS if s.template == "2021" and s.body.name == "宁波市北仑区人民政府")
+    body = convert(docx_bytes(spec, tables_as_images=True), "docx", "pdf")
+    page = extract_page(body, url="http://x.gov.cn/P020240101.pdf",
+                        headers=[("Content-Type", "application/pdf")])
+    [warning] = _table_warnings(page)
+    assert says_lost(warning) and "（七）总计" in warning
