@@ -115,6 +115,8 @@ def variants(tb) -> list[dict]:
         ("pdf, title converted to outlines", text_pdf,
          lambda spec: outlined_pdf_bytes(spec, title_only=True)),
         ("docx, tables pasted as pictures", text_pdf, lambda spec: docx_bytes(spec, tables_as_images=True)),
+        ("pdf exported by LibreOffice from the DOCX with pictured tables", text_pdf,
+         lambda spec: convert(docx_bytes(spec, tables_as_images=True), "docx", "pdf")),
         ("scan, pages turned ±1.5°", scan, lambda spec: scanned(
             spec, lambda im, i: im.rotate(1.5 if i % 2 else -1.5, resample=3, fillcolor=255))),
         ("scan, pages turned 90°", scan, lambda spec: scanned(
@@ -273,7 +275,7 @@ def pdf_engines(tb) -> list[dict]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--forms", nargs="*",
-                        default=["pdf", "pictures", "scan", "jpg", "docx", "doc", "wps", "xls"])
+                        default=["pdf", "pictures", "scan", "searchable", "jpg", "docx", "doc", "wps", "xls"])
     parser.add_argument("--pages", type=int, default=4, help="page tops OCR'd per engine")
     parser.add_argument("--skip", nargs="*", default=[], choices=["quality", "ocr", "pdf", "variants"])
     args = parser.parse_args()

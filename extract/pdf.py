@@ -10,6 +10,10 @@ text layer (a scan) is rendered with pypdfium2 and read by OCR (extract/ocr.py).
 A page can print its text as shapes (a prepress "convert text to outlines", 转曲): without a
 text layer and without an image, it is read by OCR like a scan.
 
+A searchable scan (a scanner's or Acrobat's OCR printed invisible, render mode 3, under a
+picture of the page) is read by OCR from the picture like a scan: the hidden text is another
+program's reading of unknown quality, and its tables' rulings are only in the picture.
+
 A text layer can be there and still say nothing: a font without a Unicode map (pdfminer gives
 `(cid:2913)` for each glyph), strings pdfminer fails to decrypt in an owner-password PDF, glyphs
 in the private-use area. Such a page is read again with pdfium, which also maps glyphs by the
@@ -33,6 +37,8 @@ from extract.turned import Glyph, quarter_turn, stacked, turned_lines
 
 MAX_PDF_PAGES = 300  # pages read of one document; the rest are named in a warning
 _MIN_TEXT = 20  # characters: a page with less text than this and an image is a scan
+_HIDDEN = 0.5  # share of a page's glyphs printed invisible (render mode 3) over…
+_SCAN_COVER = 0.5  # …an image covering this share of the page: a searchable scan
 _BOXED = 36.0  # points: a ruled box no larger on either side is a glyph's stroke or a check box
 _OUTLINED = 60  # shapes: a page with less text and this many (glyph outlines) is read by OCR
 OCR_DPI = 200
@@ -60,7 +66,8 @@ def read_pdf(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
     notes: dict[str, list[int]] = {}  # what was read along another direction → pages
     pictures: dict[int, tuple] = {}  # page → pictures among its text, its lines (extract/figures.py)
     outlined: list[int] = []  # pages whose text is drawn as shapes (no text layer, no image)
-    for number, (page, slanted_text, glyphs) in enumerate(_layout_pages(body)):
+    searchable: list[int] = []  # scans with another program's OCR hidden under the picture
+    for number, (page, slanted_text, glyphs, hidden) in enumerate(_layout_pages(body)):
         if slanted_text:
             watermarks.setdefault(slanted_text, []).append(number)
         width, height = page.width, page.height
@@ -75,6 +82,9 @@ def read_pdf(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
         images = [o.bbox for o in _walk(page) if isinstance(o, LTImage)]
         if chars < _MIN_TEXT and images:
             scanned.append(number)
+            continue
+        if hidden >= _HIDDEN and _covered(images, page.bbox) >= _SCAN_COVER:
+            searchable.append(number)
             continue
         shapes = _shapes(page)
         if chars < _MIN_TEXT and len(shapes) >= _OUTLINED:
@@ -116,13 +126,17 @@ def read_pdf(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
     if scanned:
         warnings.append(f"ocr: {len(scanned)} of {len(pages)} pdf pages have no text layer and "
                         "were read by OCR")
+    if searchable:
+        warnings.append(f"ocr: {len(searchable)} of {len(pages)} pdf pages are scans with another "
+                        f"program's OCR text hidden under them (pages {_numbers(searchable)}); "
+                        "read by OCR from the picture, the hidden text left out")
     if outlined:
         warnings.append(f"ocr: {len(outlined)} of {len(pages)} pdf pages have their text drawn as "
                         f"outlines, not letters (pages {_numbers(outlined)}), and were read by OCR")
-    if scanned or unreadable or outlined:
+    if scanned or unreadable or outlined or searchable:
         from extract.ocr import LazyEngine, ocr_image, render_pdf_pages
 
-        numbers = sorted(scanned + unreadable + outlined)
+        numbers = sorted(scanned + unreadable + outlined + searchable)
         images = render_pdf_pages(body, numbers, OCR_DPI)
         engine = LazyEngine.of(ocr_engine)  # one for every page of the document
         for number, image in zip(numbers, images, strict=True):
@@ -167,10 +181,11 @@ def _page_count(body: bytes) -> int:
     return sum(1 for _page in PDFPage.get_pages(io.BytesIO(body)))
 
 
-def _layout_pages(body: bytes) -> Iterator[tuple[object, str, list[Glyph]]]:
+def _layout_pages(body: bytes) -> Iterator[tuple[object, str, list[Glyph], float]]:
     """pdfminer's layout of each page (as `extract_pages`), overprinted glyphs printed once and
-    slanted ones left out; with each page, the text of those left out, and the glyphs taken out
-    of the layout because they read along another direction (extract/turned.py)."""
+    slanted ones left out; with each page, the text of those left out, the glyphs taken out
+    of the layout because they read along another direction (extract/turned.py), and the share
+    of its glyphs printed invisible."""
     from pdfminer.layout import LAParams
     from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
     from pdfminer.pdfpage import PDFPage
@@ -180,7 +195,7 @@ def _layout_pages(body: bytes) -> Iterator[tuple[object, str, list[Glyph]]]:
     interpreter = PDFPageInterpreter(resources, device)
     for page in PDFPage.get_pages(io.BytesIO(body), maxpages=MAX_PDF_PAGES, caching=True):
         interpreter.process_page(page)
-        yield device.get_result(), "".join(device.slanted), device.turned
+        yield device.get_result(), "".join(device.slanted), device.turned, device.hidden_share()
 
 
 _OVERPRINT = 1.0  # points: a glyph this close to the same glyph already printed is a repeat
@@ -219,7 +234,9 @@ def _page_aggregator() -> type:
     twice), pdfium and readers show one. A watermark (`内部资料`, the issuer's name) is printed
     across the page at a slant: its glyphs would fall into the lines of the text. Glyphs read
     along another direction than across the page (turned a quarter or half turn, or in a font's
-    vertical writing mode) are kept aside: pdfminer would make a line of each."""
+    vertical writing mode) are kept aside: pdfminer would make a line of each. Glyphs printed
+    invisible (text render mode 3, or 7: a clip) are counted: the OCR layer a scanner or Acrobat
+    hides under a scanned page is printed so."""
     from pdfminer.converter import PDFPageAggregator
 
     class PageAggregator(PDFPageAggregator):
@@ -228,6 +245,15 @@ def _page_aggregator() -> type:
             self.printed = Printed()
             self.slanted: list[str] = []
             self.turned: list[Glyph] = []
+            self.invisible = self.glyphs = 0
+            self.render_mode = 0
+
+        def render_string(self, textstate: object, *args: object, **kwargs: object) -> None:
+            self.render_mode = textstate.render  # type: ignore[attr-defined]
+            super().render_string(textstate, *args, **kwargs)
+
+        def hidden_share(self) -> float:
+            return self.invisible / self.glyphs if self.glyphs else 0.0
 
         def render_char(self, matrix: tuple, font: object, *args: object, **kwargs: object) -> float:
             advance = super().render_char(matrix, font, *args, **kwargs)
@@ -235,6 +261,8 @@ def _page_aggregator() -> type:
             text = char.get_text()
             if not text.strip():
                 return advance
+            self.glyphs += 1
+            self.invisible += self.render_mode in (3, 7)
             if slanted(char.matrix[0], char.matrix[1]):
                 self.cur_item._objs.pop()  # what LTLayoutContainer.add appended
                 self.slanted.append(text)
@@ -250,6 +278,15 @@ def _page_aggregator() -> type:
             return advance
 
     return PageAggregator
+
+
+def _covered(images: list[tuple[float, float, float, float]], page: tuple) -> float:
+    """The share of the page the largest of `images` covers (a scan covers nearly all of it)."""
+    x0, y0, x1, y1 = page
+    area = max((x1 - x0) * (y1 - y0), 1e-9)
+    return max(((min(b[2], x1) - max(b[0], x0)) * (min(b[3], y1) - max(b[1], y0))
+                for b in images if b[2] > x0 and b[0] < x1 and b[3] > y0 and b[1] < y1),
+               default=0.0) / area
 
 
 def _turn(matrix: tuple, vertical: bool) -> int:

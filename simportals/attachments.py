@@ -1,6 +1,8 @@
 """Reports published only as attachments, in every form portals use: a text PDF (two-line title,
 running header, page numbers; layout varied per report), the same with its tables pasted as
-pictures, a scanned PDF and a JPG (the PDF's pages rasterised), DOCX (python-docx, merged cells), and DOC, WPS and XLS converted by LibreOffice."""
+pictures, a scanned PDF (also made searchable: OCR text hidden under the pages) and a JPG (the
+PDF's pages rasterised), DOCX (python-docx, merged cells), and DOC, WPS and XLS converted by
+LibreOffice."""
 
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ _FONT = "STSong-Light"
 FORMS: dict[str, tuple[str, str]] = {
     "pdf": ("pdf", "application/pdf"),
     "scan": ("pdf", "application/pdf"),
+    "searchable": ("pdf", "application/pdf"),  # a scan with the scanner's OCR hidden under it
     "pictures": ("pdf", "application/pdf"),  # a text PDF whose tables are pasted pictures
     "jpg": ("jpg", "image/jpeg"),
     "docx": ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
@@ -44,7 +47,8 @@ def extension(published_as: str) -> str:
 
 def attachment(spec: ReportSpec) -> tuple[str, bytes]:
     """(Content-Type, body) of a report published only as an attachment."""
-    render = {"pdf": pdf_bytes, "scan": scan_pdf_bytes, "pictures": pictured_pdf_bytes,
+    render = {"pdf": pdf_bytes, "scan": scan_pdf_bytes, "searchable": searchable_scan_pdf_bytes,
+              "pictures": pictured_pdf_bytes,
               "jpg": jpg_bytes, "docx": docx_bytes, "doc": doc_bytes, "wps": wps_bytes,
               "xls": xls_bytes}[spec.published_as]
     return FORMS[spec.published_as][1], render(spec)
@@ -338,6 +342,55 @@ def scan_pdf_bytes(spec: ReportSpec) -> bytes:
     buf = io.BytesIO()
     images[0].save(buf, "PDF", resolution=SCAN_DPI, save_all=True, append_images=images[1:])
     return buf.getvalue()
+
+
+LOOK_ALIKES = "口日曰目囗"  # what a poor OCR makes of ideographs it cannot tell apart
+
+
+@lru_cache(maxsize=4)
+def searchable_scan_pdf_bytes(spec: ReportSpec, misread: float = 0.05) -> bytes:
+    """A scan made searchable by the scanner or Acrobat: each page a JPEG, and over it that
+    program's OCR as invisible text (render mode 3), line by line where the text is printed,
+    stretched to the line's width; tables are only in the picture. The hidden OCR misreads
+    `misread` of its ideographs (seeded by the report), as such layers do, so a reading that
+    trusts it instead of the picture shows in the truth."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTTextLineHorizontal
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    def lines(obj: object):  # noqa: ANN202
+        for o in obj:  # type: ignore[attr-defined]
+            if isinstance(o, LTTextLineHorizontal):
+                yield o
+            elif hasattr(o, "__iter__"):
+                yield from lines(o)
+
+    rng = random.Random(f"searchable:{spec.rng_seed}")
+    _register_font()
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, invariant=1)
+    for page, image in zip(extract_pages(io.BytesIO(pdf_bytes(spec))), _page_images(spec), strict=True):
+        pdf.setPageSize((page.width, page.height))
+        scan = io.BytesIO()
+        image.convert("L").save(scan, "JPEG", quality=80)
+        pdf.drawImage(ImageReader(io.BytesIO(scan.getvalue())), 0, 0, page.width, page.height)
+        for line in lines(page):
+            said = "".join(rng.choice(LOOK_ALIKES) if "\u4e00" <= ch <= "\u9fff" and rng.random() < misread
+                           else ch for ch in line.get_text().strip())
+            if not said:
+                continue
+            size = line.height * 0.95
+            text = pdf.beginText()
+            text.setTextRenderMode(3)
+            text.setFont(_FONT, size)
+            text.setHorizScale(100 * line.width / max(pdf.stringWidth(said, _FONT, size), 1e-6))
+            text.setTextOrigin(line.x0, line.y0 + line.height * 0.12)
+            text.textOut(said)
+            pdf.drawText(text)
+        pdf.showPage()
+    pdf.save()
+    return out.getvalue()
 
 
 def pictured_pdf_bytes(spec: ReportSpec) -> bytes:
