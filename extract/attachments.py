@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field, replace
@@ -97,8 +98,9 @@ def extract_document(body: bytes, content_type: str | None, url: str | None) -> 
             return _binary_word(body, kind)
         if kind == "docx":
             return _docx(body)
-        reader = {"xlsx": _xlsx, "xls": _xls}[kind]
-        text, tables, title, warnings = reader(body)
+        if kind == "xlsx":
+            return _xlsx(body)
+        text, tables, title, warnings = _xls(body)
     except Exception as exc:  # noqa: BLE001 - hostile input must never stop a crawl
         return Document("", [], None, kind, [f"{kind} unreadable: {type(exc).__name__}: {exc}"])
     return Document(text, tables, title, kind, warnings)
@@ -217,10 +219,11 @@ def _shown(value: object, number_format: str | None) -> str:
     return _number_text(value)
 
 
-def _xlsx(body: bytes) -> tuple[str, list[Grid], str | None, list[str]]:
+def _xlsx(body: bytes) -> Document:
     """Every sheet as a grid, hidden ones too (said in the warnings); merged ranges copy the
     top-left value into every slot. A formula saved without its value (the writer did not
-    compute it) stays empty and is named in the warnings: its text is not a figure."""
+    compute it) stays empty and is named in the warnings: its text is not a figure. Pictures
+    over the sheets (a table pasted as a screenshot) are read by OCR after the sheets' text."""
     import openpyxl
 
     _check_zip(body)
@@ -244,36 +247,119 @@ def _xlsx(body: bytes) -> tuple[str, list[Grid], str | None, list[str]]:
                 for c in range(merged.min_col - 1, min(merged.max_col, len(grid[r]))):
                     grid[r][c] = top
         tables.append(grid)
-    boxes, charts = _drawings(body)
+    boxes, charts, pictures = _drawings(body)
     if charts:
         warnings.append(f"xlsx: {charts} chart{'s' if charts > 1 else ''} not read")
     lines = boxes + _sheets_lines(tables)
-    return "\n".join(line for line in lines if line), tables, _title(lines), warnings
+    title = _title(lines)
+    confidence: list = [None] * len(tables)
+    line_confidence = _read_pictures(pictures, lines, tables, confidence, warnings)
+    return Document("\n".join(line for line in lines if line), tables, title, "xlsx", warnings,
+                    confidence=confidence, line_confidence=line_confidence, text_layer=True)
 
 
-def _drawings(body: bytes) -> tuple[list[str], int]:
+def _read_pictures(drawings: list[list[bytes | None]], lines: list[str], tables: list[Grid],
+                   confidence: list, warnings: list[str]) -> dict[str, float]:
+    """A workbook's pictures read by OCR: their paragraphs onto `lines`, their tables onto
+    `tables` (a table pasted on one sheet as two screenshots joined), and what was read or
+    could not be into `warnings`; returns the OCR'd paragraphs' confidence."""
+    from extract.figures import read_picture
+    from extract.ocr import LazyEngine
+
+    engine = LazyEngine()  # one for every picture of the workbook
+    line_confidence: dict[str, float] = {}
+    read = unread = 0
+    for pictures in drawings:
+        last = None  # the sheet's last picture table, while nothing came after it
+        for blob in pictures:
+            try:
+                flow = None if blob is None else read_picture(blob, engine)
+            except Exception:  # noqa: BLE001 - a picture we cannot open is counted, never raised
+                blob = None
+            if blob is None:
+                unread += 1
+            elif flow is not None:  # not an icon or a seal
+                read += 1
+                last = _add_flow(flow, last, lines, tables, confidence)
+                line_confidence.update(flow.confidence)
+    if unread:
+        warnings.append(f"xlsx: {unread} picture{'s' if unread > 1 else ''} not read "
+                        "(content kept outside the text)")
+    if read:
+        warnings.append(f"ocr: {read} picture{'s' if read > 1 else ''} in the workbook read by OCR")
+    return line_confidence
+
+
+def _add_flow(flow: Flow, last: object, lines: list[str], tables: list[Grid],
+              confidence: list) -> object:
+    """One picture's OCR'd blocks onto `lines` and `tables`; a table going on from `last` (the
+    previous picture's table) is joined to it. Returns the table a next picture may go on."""
+    from extract.layout import join_tables
+
+    for kind, payload in flow.blocks:
+        if kind != "table":
+            lines.append(str(payload))
+            last = None
+            continue
+        joined = join_tables(last, payload) if last is not None else None
+        if joined is not None:
+            tables.pop()
+            confidence.pop()
+            payload = joined
+        tables.append(payload.grid)
+        confidence.append(payload.confidence)
+        last = payload
+    return last
+
+
+def _drawings(body: bytes) -> tuple[list[str], int, list[list[bytes | None]]]:
     """Paragraphs of the text boxes drawn over the sheets (a title is often one; openpyxl
-    drops them), and the number of charts."""
+    drops them), the number of charts, and the pictures' bytes (None: linked or missing), by
+    drawing (a sheet's)."""
     from docx.oxml import parse_xml
 
     archive = zipfile.ZipFile(io.BytesIO(body))
     names = sorted(archive.namelist(),  # drawing2 before drawing10
                    key=lambda n: [int(d) if d.isdigit() else d for d in re.split(r"(\d+)", n)])
-    lines = []
+    lines, pictures = [], []
     for name in names:
         if name.startswith("xl/drawings/") and name.endswith(".xml"):
-            for body_element in parse_xml(archive.read(name)).iter(f"{{{_XDR}}}txBody"):
+            root = parse_xml(archive.read(name))
+            for body_element in root.iter(f"{{{_XDR}}}txBody"):
                 if any(a.tag == _FALLBACK for a in body_element.iterancestors()):
                     continue  # the same shape again, for readers without mc:Choice's features
                 lines.extend(clean("".join(t.text or "" for t in p.iter(f"{{{_DML}}}t")))
                              for p in body_element.iter(f"{{{_DML}}}p"))
+            targets = _relationships(archive, name)
+            blips = [b for b in root.iter(f"{{{_DML}}}blip")
+                     if not any(a.tag == _FALLBACK for a in b.iterancestors())]
+            targets = [targets.get(b.get(_EMBED) or "") for b in blips]
+            pictures.append([archive.read(t) if t in archive.NameToInfo else None for t in targets])
     charts = sum(1 for n in names if n.startswith("xl/charts/chart") and n.endswith(".xml"))
-    return [line for line in lines if line], charts
+    return [line for line in lines if line], charts, pictures
+
+
+def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, str]:
+    """A package part's relationship ids → the zip names of their internal targets."""
+    from docx.oxml import parse_xml
+
+    folder, leaf = posixpath.split(part)
+    rels = posixpath.join(folder, "_rels", leaf + ".rels")
+    if rels not in archive.NameToInfo:
+        return {}
+    out = {}
+    for rel in parse_xml(archive.read(rels)):
+        if rel.get("TargetMode") != "External" and rel.get("Id") and rel.get("Target"):
+            target = rel.get("Target")
+            out[rel.get("Id")] = (target.lstrip("/") if target.startswith("/")
+                                  else posixpath.normpath(posixpath.join(folder, target)))
+    return out
 
 
 _XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
 _DML = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_EMBED = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed"
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s/>]")
 
 

@@ -21,7 +21,7 @@ endnotes in their own parts. So this module walks the XML itself, in document or
 - an embedded Excel object (a statistics table pasted from Excel) is read as its sheets'
   grids, at its place among the tables;
 - a picture is read by OCR after the paragraph it is in (tables pasted as screenshots), its
-  tables among the grids (extract/figures.py `is_picture_of_text` leaves icons and seals);
+  tables among the grids (extract/figures.py `read_picture` leaves icons and seals);
 - what holds figures this cannot read (charts, SmartArt, other embedded objects, imported
   chunks, pictures in formats that cannot be opened) is counted and said in the warnings.
 """
@@ -209,19 +209,17 @@ class _Walker:
         if target is None or target.is_external:
             self.unread["picture"] += 1  # linked, or its part missing: its bytes are not in the file
             return
-        from extract.figures import is_picture_of_text
+        from extract.figures import read_picture
 
         try:
-            read = is_picture_of_text(target.target_part.blob)
+            flow = read_picture(target.target_part.blob, self.engine)
         except Exception:  # noqa: BLE001 - a picture we cannot open is counted, never raised
             self.unread["picture"] += 1
             return
-        if read is None:
+        if flow is None:
             return
-        from extract.layout import join_tables, reflow
-        from extract.ocr import ocr_pages
+        from extract.layout import join_tables
 
-        flow = reflow(ocr_pages(read, engine=self.engine))
         for kind, payload in flow.blocks:
             if kind != "table":
                 sink.append(str(payload))
@@ -246,8 +244,11 @@ class _Walker:
         if read is None:
             self.unread["embedded object"] += 1
             return
-        grids, warnings = read
-        self.tables.extend(grids)
+        grids, confidence, warnings = read
+        for grid, conf in zip(grids, confidence, strict=True):
+            self.tables.append(grid)
+            if conf is not None:  # a picture over the workbook's sheets, read by OCR
+                self.ocr_tables[id(grid)] = conf
         self.notes.extend(f"embedded {warning}" for warning in warnings)
 
     def table(self, tbl: etree._Element, sink: list[str]) -> None:
@@ -323,18 +324,22 @@ def _prose(lines: list[str]) -> bool:
     return characters >= PROSE_CELL and (len(lines) >= 2 or characters >= 2 * PROSE_CELL)
 
 
-def _workbook(blob: bytes) -> tuple[list[Grid], list[str]] | None:
-    """The grids and warnings of an embedded XLSX or XLS workbook; None for anything else."""
+def _workbook(blob: bytes) -> tuple[list[Grid], list, list[str]] | None:
+    """The grids, their OCR confidence (None: typed cells) and the warnings of an embedded
+    XLSX or XLS workbook; None for anything else."""
     from extract.attachments import _xls, _xlsx, detect_kind
 
     kind = detect_kind(blob, None, None)
     if kind not in ("xlsx", "xls"):
         return None
     try:
-        _, grids, _, warnings = (_xlsx if kind == "xlsx" else _xls)(blob)
+        if kind == "xlsx":
+            book = _xlsx(blob)
+            return book.tables, book.confidence, book.warnings
+        _, grids, _, warnings = _xls(blob)
     except Exception:  # noqa: BLE001 - an object we cannot open is counted, never raised
         return None
-    return grids, warnings
+    return grids, [None] * len(grids), warnings
 
 
 def _elements(parent: etree._Element) -> Iterator[etree._Element]:

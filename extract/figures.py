@@ -147,8 +147,9 @@ def read_figures(page: PrintedPage, image: Any, boxes: list[Box], lines: list[Bo
 
 
 def is_picture_of_text(blob: bytes) -> Any:
-    """A picture file (a DOCX's image part) as the greyscale image to OCR, or None when it is
-    an icon (under MIN_SIDE pixels a side) or a seal; raises when it cannot be opened."""
+    """A picture file (a DOCX's or a workbook's image part) as the greyscale image to OCR, or
+    None when it is an icon (under MIN_SIDE pixels a side) or a seal; raises when it cannot be
+    opened."""
     import numpy as np
 
     from extract.ocr import load_image
@@ -157,3 +158,13 @@ def is_picture_of_text(blob: bytes) -> Any:
     if min(image.size) < MIN_SIDE or is_seal(np.asarray(image.convert("RGB"))):
         return None
     return image.convert("L")
+
+
+def read_picture(blob: bytes, engine: Any = None) -> Any:
+    """A picture file's paragraphs and ruled tables by OCR (an extract/layout.py Flow), or None
+    for an icon or a seal; raises when it cannot be opened."""
+    from extract.layout import reflow
+    from extract.ocr import ocr_pages
+
+    image = is_picture_of_text(blob)
+    return None if image is None else reflow(ocr_pages(image, engine=engine))

@@ -548,9 +548,12 @@ def _repeat_head(table, grid: list[list[str]]) -> None:
         row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
 
 
-def xlsx_bytes(spec: ReportSpec) -> bytes:
-    """The report as a workbook: a 正文 sheet (one paragraph a row) and one sheet per table."""
+def xlsx_bytes(spec: ReportSpec, tables_as_images: bool = False) -> bytes:
+    """The report as a workbook: a 正文 sheet (one paragraph a row) and one sheet per table;
+    `tables_as_images`: each table sheet holds a picture of the table (a screenshot pasted
+    over the cells), no cell of it typed in."""
     import openpyxl
+    from openpyxl.drawing.image import Image
 
     book = openpyxl.Workbook()
     text = book.active
@@ -561,6 +564,12 @@ def xlsx_bytes(spec: ReportSpec) -> bytes:
             tables += 1
             sheet = book.create_sheet(f"表{tables}")
             grid, spans = _grid(payload)
+            if tables_as_images:
+                row = 1
+                for png, _w, h in _table_pngs(_drawn_table(grid, spans, 420.0), 420.0):
+                    sheet.add_image(Image(io.BytesIO(png)), f"A{row}")
+                    row += int(h / 15) + 2  # default rows are 15 pt high
+                continue
             for row in grid:
                 sheet.append([int(t) if t.isdigit() else t for t in row])
             for r0, c0, r1, c1 in spans:
