@@ -150,14 +150,21 @@ def is_picture_of_text(blob: bytes) -> Any:
     """A picture file (a DOCX's or a workbook's image part) as the greyscale image to OCR, or
     None when it is an icon (under MIN_SIDE pixels a side) or a seal; raises when it cannot be
     opened."""
-    import numpy as np
 
     from extract.ocr import load_image
 
     image = load_image(blob, gray=False)
-    if min(image.size) < MIN_SIDE or is_seal(np.asarray(image.convert("RGB"))):
-        return None
-    return image.convert("L")
+    return None if left_out(image) else image.convert("L")
+
+
+def left_out(image: Any) -> str | None:
+    """Why a picture (a PIL image) is not read for text: "icon" (under MIN_SIDE pixels a
+    side: a logo, a bullet, a QR code) or "seal"; None when it is read."""
+    import numpy as np
+
+    if min(image.size) < MIN_SIDE:
+        return "icon"
+    return "seal" if is_seal(np.asarray(image.convert("RGB"))) else None
 
 
 def read_picture(blob: bytes, engine: Any = None) -> Any:

@@ -188,6 +188,7 @@ def place_images(root: HtmlElement, container: HtmlElement, base: str | None,
 def _read(fetched: list[tuple[str, tuple[bytes, str | None] | None]], warnings: list[str]) -> Any:
     """The printed pages of one image, or of several images in page order, as one Document."""
     from extract.attachments import from_flow
+    from extract.figures import SEAL, left_out
     from extract.layout import reflow
     from extract.ocr import LazyEngine, load_image, ocr_pages
 
@@ -198,10 +199,12 @@ def _read(fetched: list[tuple[str, tuple[bytes, str | None] | None]], warnings: 
             warnings.append(f"image not archived: {name}; what it shows is missing from the report")
             continue
         try:
-            image = load_image(body[0])
-            if min(image.size) < MIN_SIDE:
-                continue  # an icon pasted inline (its size declared nowhere)
-            pages += ocr_pages(image, engine=engine)
+            image = load_image(body[0], gray=False)
+            reason = left_out(image)  # an icon pasted inline (its size declared nowhere), a seal
+            if reason == "seal":
+                warnings.append(f"image: {SEAL}: {name}")
+            if reason is None:
+                pages += ocr_pages(image.convert("L"), engine=engine)
         except Exception as exc:  # noqa: BLE001 - a broken image loses itself, not the page
             warnings.append(f"image unreadable: {name}: {type(exc).__name__}: {exc}")
     return from_flow(reflow(pages), "image", []) if pages else None

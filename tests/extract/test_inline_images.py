@@ -68,3 +68,19 @@ def test_an_inline_icon_is_not_read_and_a_broken_one_is_a_loss():
     page = extract_page(_page(broken), url=URL)
     (warning,) = [w for w in page.warnings if says_lost(w)]
     assert warning.startswith("image unreadable: image 1 of the page (inline data)")
+
+
+def test_a_seal_beside_the_signature_is_named_not_read():
+    """A red seal stamped over the 落款 as a picture: OCR would make lines of its ring text (as
+    PDF and Word pictures, it is left out and named, not a loss)."""
+    from tests.extract.test_pdf_pictures import _seal
+
+    png = io.BytesIO()
+    _seal().save(png, "PNG")
+    plain = extract_page(_page(report_html(SPEC)), url=URL)
+    body = report_html(SPEC) + f'<p style="text-align:right"><img src="{_data_uri(png.getvalue())}" width="160"></p>'
+    page = extract_page(_page(body), url=URL)
+    assert page.text == plain.text and not page.ocr
+    assert "image: a seal (red, about square) left out of the text: image 1 of the page (inline data)" \
+        in page.warnings
+    assert not any(says_lost(w) for w in page.warnings)
