@@ -29,8 +29,12 @@ _CONTENT_TYPES = {
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
     "application/kswps": "wps", "application/vnd.ms-works": "wps", "application/wps-office.wps": "wps",
     "image/jpeg": "image", "image/png": "image", "image/tiff": "image", "image/bmp": "image",
+    "application/ofd": "ofd", "application/vnd.oasis.opendocument.text": "odt",
+    "application/vnd.oasis.opendocument.spreadsheet": "ods",
 }
-_EXTENSIONS = ("pdf", "docx", "doc", "xlsx", "xls", "wps")
+_EXTENSIONS = ("pdf", "docx", "doc", "xlsx", "xls", "wps", "et", "ofd", "odt", "ods")
+_OPENDOCUMENT = {b"application/vnd.oasis.opendocument.text": "odt",
+                 b"application/vnd.oasis.opendocument.spreadsheet": "ods"}
 _IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"II*\x00", b"MM\x00*", b"BM")
 MAX_UNZIPPED = 200 * 1024 * 1024  # a larger declared size is treated as a zip bomb
 
@@ -60,7 +64,8 @@ class Document:
 
 
 def detect_kind(body: bytes, content_type: str | None, url: str | None) -> str | None:
-    """pdf, docx, xlsx, doc, xls, wps or None; magic bytes decide before the declared type."""
+    """pdf, docx, xlsx, doc, xls, wps, ofd, odt, ods, image, "zip" (a package of none of
+    these) or None; magic bytes decide before the declared type."""
     head = body[:1024]
     declared = _CONTENT_TYPES.get((content_type or "").split(";")[0].strip().lower())
     ext = urlparse(url or "").path.rsplit(".", 1)[-1].lower() if url else ""
@@ -71,13 +76,21 @@ def detect_kind(body: bytes, content_type: str | None, url: str | None) -> str |
         return "image"
     if body.startswith(b"PK\x03\x04"):
         try:
-            names = zipfile.ZipFile(io.BytesIO(body)).namelist()
-        except (zipfile.BadZipFile, ValueError, OSError):
-            return claimed if claimed in ("docx", "xlsx") else None
+            package = zipfile.ZipFile(io.BytesIO(body))
+            names = package.namelist()
+            mimetype = package.read("mimetype").strip() if "mimetype" in names else b""
+        except (zipfile.BadZipFile, ValueError, OSError, RuntimeError, EOFError):
+            return claimed if claimed in ("docx", "xlsx", "ofd", "odt", "ods") else "zip"
         if "word/document.xml" in names:
             return "docx"
-        return "xlsx" if "xl/workbook.xml" in names else None
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+        if "OFD.xml" in names:
+            return "ofd"
+        return _OPENDOCUMENT.get(mimetype, "zip")
     if body.startswith(_OLE):
+        if claimed == "et":  # a WPS spreadsheet: the Excel 97 workbook stream
+            return "xls"
         if claimed in ("doc", "xls", "wps"):
             return claimed
         return "xls" if "Workbook".encode("utf-16-le") in body else "doc"
@@ -92,8 +105,13 @@ def extract_document(body: bytes, content_type: str | None, url: str | None) -> 
     if kind is None:
         return None
     try:
-        if kind in ("pdf", "image"):
+        if kind in ("pdf", "image", "ofd"):
             return _printed(body, kind)
+        if kind == "zip":
+            return Document("", [], None, kind, ["zip unreadable: a package of no document format "
+                                                 "nianbao reads (its files are kept in the archive)"])
+        if kind in ("odt", "ods"):
+            return _opendocument(body, kind)
         if kind in ("doc", "wps"):
             return _binary_word(body, kind)
         if kind == "docx":
@@ -106,12 +124,30 @@ def extract_document(body: bytes, content_type: str | None, url: str | None) -> 
     return Document(text, tables, title, kind, warnings)
 
 
+def _opendocument(body: bytes, kind: str) -> Document:
+    """ODT/ODS (LibreOffice's and Yozo Office's own formats): converted by LibreOffice to DOCX
+    or XLSX and read as those; without LibreOffice, not read, and said so."""
+    from extract.office import OfficeUnavailable, convert
+
+    _check_zip(body)
+    target = "docx" if kind == "odt" else "xlsx"
+    try:
+        converted = convert(body, kind, target)
+    except OfficeUnavailable as exc:
+        return Document("", [], None, kind, [f"{kind} unreadable: {exc}"])
+    document = _docx(converted, kind) if target == "docx" else _xlsx(converted)
+    return replace(document, kind=kind,
+                   warnings=[f"{kind} converted to {target} by LibreOffice", *document.warnings])
+
+
 def _printed(body: bytes, kind: str) -> Document:
-    """A PDF or an image: printed pages → reflowed text and tables (OCR where no text layer)."""
-    if kind == "pdf":
+    """A PDF, an OFD or an image: printed pages → reflowed text and tables (OCR where no text
+    layer)."""
+    if kind in ("pdf", "ofd"):
+        from extract.ofd import read_ofd
         from extract.pdf import read_pdf
 
-        pages, warnings = read_pdf(body)
+        pages, warnings = (read_pdf if kind == "pdf" else read_ofd)(body)
     else:
         from extract.ocr import load_image, ocr_pages
 

@@ -1,6 +1,7 @@
-"""Binary Word and WPS files → DOCX by LibreOffice headless, so their tables are read as
-tables (python-docx), not as text runs. Needs `soffice` (Debian: libreoffice-writer-nogui);
-without it the caller falls back to text runs with a warning."""
+"""Binary Word and WPS files, and OpenDocument text and spreadsheets (ODT, ODS), → DOCX or XLSX
+by LibreOffice headless, so their tables are read as tables (python-docx, openpyxl), not as
+text runs. Needs `soffice` (Debian: libreoffice-writer-nogui, libreoffice-calc-nogui); without
+it the caller falls back to text runs, or says the file was not read, with a warning."""
 
 from __future__ import annotations
 
@@ -20,23 +21,33 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+_FILTERS = {"docx": "docx:MS Word 2007 XML", "xlsx": "xlsx:Calc MS Excel 2007 XML"}
+
+
 def to_docx(body: bytes, kind: str) -> bytes:
-    """DOC/WPS bytes → DOCX bytes; a private LibreOffice profile per call (parallel-safe)."""
+    """DOC/WPS/ODT bytes → DOCX bytes; a private LibreOffice profile per call (parallel-safe)."""
+    return convert(body, kind, "docx")
+
+
+def convert(body: bytes, kind: str, target: str) -> bytes:
+    """A document LibreOffice opens (`kind`: its extension) → `target` ("docx" or "xlsx")."""
     binary = soffice()
     if binary is None:
+        package = "libreoffice-calc-nogui" if target == "xlsx" else "libreoffice-writer-nogui"
         raise OfficeUnavailable(f"{kind}: LibreOffice (soffice) not found, tables not reconstructed; "
-                                "install libreoffice-writer-nogui")
+                                f"install {package}")
     with tempfile.TemporaryDirectory(prefix="nianbao-office-") as tmp:
         source = Path(tmp) / f"document.{kind}"
         source.write_bytes(body)
         try:
             subprocess.run([binary, f"-env:UserInstallation=file://{tmp}/profile", "--headless",
-                            "--norestore", "--convert-to", "docx:MS Word 2007 XML",
+                            "--norestore", "--convert-to", _FILTERS[target],
                             "--outdir", tmp, str(source)],
                            check=True, capture_output=True, timeout=CONVERT_TIMEOUT)
         except (subprocess.SubprocessError, OSError) as exc:
             raise OfficeUnavailable(f"{kind}: LibreOffice could not convert it ({exc})") from exc
-        target = Path(tmp) / "document.docx"
-        if not target.exists():
-            raise OfficeUnavailable(f"{kind}: LibreOffice wrote no docx (not a Word file?)")
-        return target.read_bytes()
+        converted = Path(tmp) / f"document.{target}"
+        if not converted.exists():
+            what = "a spreadsheet" if target == "xlsx" else "a Word file"
+            raise OfficeUnavailable(f"{kind}: LibreOffice wrote no {target} (not {what}?)")
+        return converted.read_bytes()

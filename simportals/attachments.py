@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import zipfile
 from functools import lru_cache
 from html import escape
 from pathlib import Path
@@ -29,6 +30,7 @@ FORMS: dict[str, tuple[str, str]] = {
     "scan": ("pdf", "application/pdf"),
     "searchable": ("pdf", "application/pdf"),  # a scan with the scanner's OCR hidden under it
     "pictures": ("pdf", "application/pdf"),  # a text PDF whose tables are pasted pictures
+    "ofd": ("ofd", "application/ofd"),  # GB/T 33190, as the national e-government systems write
     "jpg": ("jpg", "image/jpeg"),
     "docx": ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
     "doc": ("doc", "application/msword"),
@@ -48,7 +50,7 @@ def extension(published_as: str) -> str:
 def attachment(spec: ReportSpec) -> tuple[str, bytes]:
     """(Content-Type, body) of a report published only as an attachment."""
     render = {"pdf": pdf_bytes, "scan": scan_pdf_bytes, "searchable": searchable_scan_pdf_bytes,
-              "pictures": pictured_pdf_bytes,
+              "pictures": pictured_pdf_bytes, "ofd": ofd_bytes,
               "jpg": jpg_bytes, "docx": docx_bytes, "doc": doc_bytes, "wps": wps_bytes,
               "xls": xls_bytes}[spec.published_as]
     return FORMS[spec.published_as][1], render(spec)
@@ -390,6 +392,104 @@ def searchable_scan_pdf_bytes(spec: ReportSpec, misread: float = 0.05) -> bytes:
             pdf.drawText(text)
         pdf.showPage()
     pdf.save()
+    return out.getvalue()
+
+
+_OFD_NS = "http://www.ofdspec.org/2016"
+
+
+def _mm(points: float) -> str:
+    return f"{points * 25.4 / 72:.3f}".rstrip("0").rstrip(".")
+
+
+@lru_cache(maxsize=4)
+def ofd_bytes(spec: ReportSpec, scanned: bool = False) -> bytes:
+    """The report as an OFD (GB/T 33190): the text PDF's pages with each line a text object
+    (Unicode, each glyph placed by DeltaX), each ruling a path object, in millimetres, y down;
+    the running head in a template page under every page. `scanned`: each page a JPEG picture
+    object instead (a scan wrapped as OFD)."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTChar, LTCurve, LTTextLineHorizontal
+
+    def lines(obj: object):  # noqa: ANN202
+        for o in obj:  # type: ignore[attr-defined]
+            if isinstance(o, LTTextLineHorizontal | LTCurve):
+                yield o
+            elif hasattr(o, "__iter__"):
+                yield from lines(o)
+
+    files: dict[str, bytes] = {}
+    pages, media, next_id = [], [], [10]
+
+    def new_id() -> int:
+        next_id[0] += 1
+        return next_id[0]
+
+    images = _page_images(spec) if scanned else []
+    for number, page in enumerate(extract_pages(io.BytesIO(pdf_bytes(spec)))):
+        w, h = page.width, page.height
+        objects = []
+        if scanned:
+            scan = io.BytesIO()
+            images[number].convert("L").save(scan, "JPEG", quality=80)
+            files[f"Doc_0/Res/Image_{number}.jpg"] = scan.getvalue()
+            resource = new_id()
+            media.append(f'<ofd:MultiMedia ID="{resource}" Type="Image" Format="JPEG">'
+                         f"<ofd:MediaFile>Image_{number}.jpg</ofd:MediaFile></ofd:MultiMedia>")
+            objects.append(f'<ofd:ImageObject ID="{new_id()}" Boundary="0 0 {_mm(w)} {_mm(h)}" '
+                           f'ResourceID="{resource}" CTM="{_mm(w)} 0 0 {_mm(h)} 0 0"/>')
+        for item in [] if scanned else lines(page):
+            if isinstance(item, LTCurve):
+                pts = [(x, h - y) for x, y in item.pts]
+                if item.__class__.__name__ == "LTRect":
+                    x0, y0, x1, y1 = item.x0, h - item.y1, item.x1, h - item.y0
+                    pts = [(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]
+                path = " ".join(f"{'M' if i == 0 else 'L'} {_mm(x)} {_mm(y)}" for i, (x, y) in enumerate(pts))
+                objects.append(f'<ofd:PathObject ID="{new_id()}" Boundary="0 0 {_mm(w)} {_mm(h)}" '
+                               f'LineWidth="0.18"><ofd:AbbreviatedData>{path}</ofd:AbbreviatedData>'
+                               "</ofd:PathObject>")
+                continue
+            chars = [c for c in item if isinstance(c, LTChar)]
+            if not chars:
+                continue
+            size = chars[0].size
+            left, top = chars[0].x0, h - max(c.y1 for c in chars)
+            baseline = h - chars[0].y0 - 0.12 * size
+            deltas = " ".join(_mm(b.x0 - a.x0) for a, b in zip(chars, chars[1:], strict=False))
+            objects.append(
+                f'<ofd:TextObject ID="{new_id()}" Boundary="{_mm(left)} {_mm(top)} '
+                f'{_mm(item.x1 - left + size)} {_mm(size * 1.4)}" Font="3" Size="{_mm(size)}">'
+                f'<ofd:TextCode X="0" Y="{_mm(baseline - top)}"'
+                + (f' DeltaX="{deltas}"' if deltas else "")
+                + f">{escape(''.join(c.get_text() for c in chars))}</ofd:TextCode></ofd:TextObject>")
+        files[f"Doc_0/Pages/Page_{number}/Content.xml"] = (
+            f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page xmlns:ofd="{_OFD_NS}"><ofd:Content>'
+            f'<ofd:Layer ID="{new_id()}">{"".join(objects)}</ofd:Layer></ofd:Content></ofd:Page>'
+        ).encode()
+        pages.append(f'<ofd:Page ID="{new_id()}" BaseLoc="Pages/Page_{number}/Content.xml"/>')
+        size_mm = f"0 0 {_mm(w)} {_mm(h)}"
+    files["Doc_0/DocumentRes.xml"] = (
+        f'<?xml version="1.0" encoding="UTF-8"?><ofd:Res xmlns:ofd="{_OFD_NS}" BaseLoc="Res">'
+        f'<ofd:MultiMedias>{"".join(media)}</ofd:MultiMedias></ofd:Res>').encode()
+    files["Doc_0/PublicRes.xml"] = (
+        f'<?xml version="1.0" encoding="UTF-8"?><ofd:Res xmlns:ofd="{_OFD_NS}" BaseLoc="Res">'
+        '<ofd:Fonts><ofd:Font ID="3" FontName="宋体" FamilyName="宋体"/></ofd:Fonts></ofd:Res>').encode()
+    files["Doc_0/Document.xml"] = (
+        f'<?xml version="1.0" encoding="UTF-8"?><ofd:Document xmlns:ofd="{_OFD_NS}"><ofd:CommonData>'
+        f"<ofd:MaxUnitID>{next_id[0]}</ofd:MaxUnitID><ofd:PageArea><ofd:PhysicalBox>{size_mm}"
+        "</ofd:PhysicalBox></ofd:PageArea><ofd:PublicRes>PublicRes.xml</ofd:PublicRes>"
+        "<ofd:DocumentRes>DocumentRes.xml</ofd:DocumentRes></ofd:CommonData>"
+        f'<ofd:Pages>{"".join(pages)}</ofd:Pages></ofd:Document>').encode()
+    files["OFD.xml"] = (
+        f'<?xml version="1.0" encoding="UTF-8"?><ofd:OFD xmlns:ofd="{_OFD_NS}" Version="1.0" '
+        f'DocType="OFD"><ofd:DocBody><ofd:DocInfo><ofd:DocID>{spec.key}</ofd:DocID>'
+        f"<ofd:Title>{escape(spec.title)}</ofd:Title><ofd:Creator>Suwell OFD</ofd:Creator>"
+        "</ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>").encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        for name in ["OFD.xml", *sorted(n for n in files if n != "OFD.xml")]:
+            package.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 22, 0, 0, 0)), files[name],
+                             zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 

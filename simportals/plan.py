@@ -16,6 +16,7 @@ SPECIAL: dict[tuple[str, int], dict] = {
     ("宁波市北仑区人民政府办公室", 2023): {"published_as": "pdf"},
     ("沭阳县人民政府", 2023): {"published_as": "scan"},
     ("舒城县人民政府", 2023): {"published_as": "searchable"},
+    ("宁波市北仑区教育局", 2022): {"published_as": "ofd"},
     ("宁波市北仑区人民政府", 2023): {"published_as": "pictures"},
     ("舒城县城关镇人民政府", 2017): {"published_as": "jpg"},  # a short pre-2019 report: OCR is slow
     ("宁波市北仑区发展和改革局", 2022): {"published_as": "doc"},

@@ -1,0 +1,346 @@
+"""An OFD (开放版式文档, GB/T 33190, China's fixed-layout format, what 数科 and 福昕 OFD
+readers and the national e-government systems write) → printed pages for extract/layout.py, as a
+PDF is read (extract/pdf.py).
+
+An OFD is a zip of XML: `OFD.xml` names the document's `Document.xml`, which lists its pages
+(and template pages, printed under them: running heads and page numbers) and its resources.
+A page's text objects carry Unicode text with each glyph's position (`TextCode` X, Y and the
+`DeltaX` advances, in millimetres, y down, inside the object's `Boundary` and under its `CTM`),
+so no font is needed to read it; path objects draw the table rulings; image objects place
+pictures. Rulings become tables as a PDF's do (extract/lattice.py). A page with hardly any
+visible text and a picture covering it (a scan), or whose text is hidden under a picture (a
+searchable scan), is read by OCR from the picture.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import posixpath
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+
+from lxml import etree
+
+from extract.lattice import MAX_RULINGS, Lattice, lattices
+from extract.layout import PlacedTable, PrintedPage
+
+MM = 72 / 25.4  # points a millimetre
+MAX_OFD_PAGES = 300  # pages read of one document; the rest are named in a warning
+_MIN_TEXT = 20  # visible characters: a page with fewer and a picture over it is a scan
+_SCAN_COVER = 0.5  # share of the page a picture covers to be a scan
+_RULE = 2.0  # points: a path this thin across is a ruling
+_BOXED = 36.0  # points: a ruled box no larger on either side is no table
+_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+_PATH_TOKEN = re.compile(r"[MLQBACSZmlqbacsz]|" + _NUMBER.pattern)
+
+
+@dataclass
+class _Page:
+    """What one OFD page prints, in points, y up (as pdfminer gives a PDF page)."""
+
+    width: float
+    height: float
+    glyphs: list[tuple[str, bool, tuple[float, float, float, float], float]] = field(default_factory=list)
+    hidden: int = 0  # glyphs not shown (Visible="false", or neither filled nor stroked)
+    vertical: list[tuple[float, float, float]] = field(default_factory=list)
+    horizontal: list[tuple[float, float, float]] = field(default_factory=list)
+    images: list[tuple[tuple[float, float, float, float], str]] = field(default_factory=list)
+
+
+def read_ofd(body: bytes, ocr_engine: object | None = None) -> tuple[list[PrintedPage], list[str]]:
+    """Every page as a PrintedPage (y down, in points); warnings say what was OCR'd or left."""
+    from extract.pdf import _fill, _numbers, _place
+
+    package = zipfile.ZipFile(io.BytesIO(body))
+    pages, scanned, searchable, warnings = [], [], [], []
+    parsed = list(_pages(package))
+    if len(parsed) > MAX_OFD_PAGES:
+        warnings.append(f"ofd: only the first {MAX_OFD_PAGES} of its {len(parsed)} pages read "
+                        f"(pages {MAX_OFD_PAGES + 1}–{len(parsed)} left out)")
+        parsed = parsed[:MAX_OFD_PAGES]
+    for number, page in enumerate(parsed):
+        from extract.pdf import _pdfium_lines
+
+        lines, pieces = _pdfium_lines(page.glyphs, page.height)
+        printed = PrintedPage(page.width, page.height,
+                              layer="".join(g[0] for g in page.glyphs if g[0].strip()))
+        pages.append(printed)
+        visible = sum(1 for g in page.glyphs if g[0].strip())
+        cover = _covered([box for box, _ in page.images], page.width, page.height)
+        if page.images and cover >= _SCAN_COVER and (visible < _MIN_TEXT or page.hidden > visible):
+            (searchable if page.hidden > visible else scanned).append(number)
+            continue
+        found = _tables(page)
+        _fill(found, pieces)
+        _place(printed, found, lines)
+    if scanned or searchable:
+        warnings += _read_scans(package, parsed, pages, scanned, searchable, ocr_engine)
+        if scanned:
+            warnings.append(f"ocr: {len(scanned)} of {len(pages)} ofd pages are pictures with no "
+                            f"text and were read by OCR (pages {_numbers(scanned)})")
+        if searchable:
+            warnings.append(f"ocr: {len(searchable)} of {len(pages)} ofd pages are scans with "
+                            f"another program's OCR text hidden under them (pages "
+                            f"{_numbers(searchable)}); read by OCR from the picture, the hidden "
+                            "text left out")
+    return pages, ["ofd tables rebuilt from ruling lines", *warnings]
+
+
+def _read_scans(package: zipfile.ZipFile, parsed: list[_Page], pages: list[PrintedPage],
+                scanned: list[int], searchable: list[int], ocr_engine: object | None) -> list[str]:
+    """The largest picture of each scanned page read by OCR into that page."""
+    from extract.ocr import LazyEngine, load_image, ocr_image
+
+    engine = LazyEngine.of(ocr_engine)
+    unread = []
+    for number in sorted(scanned + searchable):
+        page, printed = parsed[number], pages[number]
+        (x0, y0, x1, y1), path = max(page.images, key=lambda item: _area(item[0]))
+        try:
+            image = load_image(package.read(path))
+        except Exception:  # noqa: BLE001 - a picture we cannot open loses itself, said below
+            unread.append(number)
+            continue
+        read = ocr_image(image, scale=(x1 - x0) / image.width, engine=engine)
+        top, left = page.height - y1, x0
+        printed.lines = [replace(s, x0=s.x0 + left, x1=s.x1 + left, top=s.top + top,
+                                 bottom=s.bottom + top) for s in read.lines]
+        printed.tables = [PlacedTable(t.top + top, t.bottom + top, t.grid, t.confidence,
+                                      [x + left for x in t.xs] if t.xs else None) for t in read.tables]
+        printed.layer = ""
+    if not unread:
+        return []
+    from extract.pdf import _numbers
+
+    return [f"ofd: the pictures of {len(unread)} scanned pages unreadable (pages {_numbers(unread)})"]
+
+
+def _area(box: tuple[float, float, float, float]) -> float:
+    return max(box[2] - box[0], 0) * max(box[3] - box[1], 0)
+
+
+def _covered(boxes: list[tuple[float, float, float, float]], width: float, height: float) -> float:
+    """The share of the page the largest picture covers."""
+    clipped = [(max(b[0], 0), max(b[1], 0), min(b[2], width), min(b[3], height)) for b in boxes]
+    return max((_area(b) for b in clipped), default=0.0) / max(width * height, 1e-9)
+
+
+def _tables(page: _Page) -> list[Lattice]:
+    if not page.vertical or not page.horizontal:
+        return []
+    if len(page.vertical) + len(page.horizontal) > MAX_RULINGS:
+        return []
+    return [lat for lat in lattices(page.vertical, page.horizontal)
+            if lat.bbox[2] - lat.bbox[0] > _BOXED or lat.bbox[3] - lat.bbox[1] > _BOXED]
+
+
+# -- the package ---------------------------------------------------------------------------
+
+def _local(element: etree._Element) -> str:
+    return etree.QName(element).localname
+
+
+def _child(element: etree._Element, name: str) -> etree._Element | None:
+    return next((c for c in element if isinstance(c.tag, str) and _local(c) == name), None)
+
+
+def _descendants(element: etree._Element, name: str) -> Iterator[etree._Element]:
+    return (e for e in element.iter() if isinstance(e.tag, str) and _local(e) == name)
+
+
+def _xml(package: zipfile.ZipFile, path: str) -> etree._Element:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    return etree.fromstring(package.read(path), parser)
+
+
+def _resolve(base: str, location: str) -> str:
+    """A BaseLoc or file name, relative to the folder of the part naming it (or absolute)."""
+    location = location.strip().replace("\\", "/")
+    if location.startswith("/"):
+        return location.lstrip("/")
+    return posixpath.normpath(posixpath.join(base, location))
+
+
+def _numbers_of(text: str | None) -> list[float]:
+    return [float(n) for n in _NUMBER.findall(text or "")]
+
+
+def _pages(package: zipfile.ZipFile) -> Iterator[_Page]:
+    """Each page of the package's first document, its template pages' objects first."""
+    root = _xml(package, "OFD.xml")
+    doc_root = next(_descendants(root, "DocRoot"), None)
+    if doc_root is None or not (doc_root.text or "").strip():
+        raise ValueError("OFD.xml names no document (DocRoot)")
+    doc_path = _resolve("", doc_root.text)
+    folder = posixpath.dirname(doc_path)
+    document = _xml(package, doc_path)
+    common = _child(document, "CommonData")
+    default_box = _box(common)
+    media = _media(package, folder, common)
+    templates = {t.get("ID"): _resolve(folder, t.get("BaseLoc", ""))
+                 for t in _descendants(document, "TemplatePage") if t.get("BaseLoc")}
+    pages = _child(document, "Pages")
+    for entry in ([] if pages is None else [e for e in pages if isinstance(e.tag, str)]):
+        content = _xml(package, _resolve(folder, entry.get("BaseLoc", "")))
+        box = _box(content) or default_box or [0.0, 0.0, 210.0, 297.0]
+        page = _Page(box[2] * MM, box[3] * MM)
+        for template in _descendants(content, "Template"):
+            path = templates.get(template.get("TemplateID"))
+            if path and path in package.NameToInfo:
+                _objects(_xml(package, path), page, media)
+        _objects(content, page, media)
+        yield page
+
+
+def _box(element: etree._Element | None) -> list[float] | None:
+    """The page's PhysicalBox (x y width height, millimetres)."""
+    if element is None:
+        return None
+    area = next(_descendants(element, "PhysicalBox"), None)
+    numbers = _numbers_of(None if area is None else area.text)
+    return numbers if len(numbers) == 4 and numbers[2] > 0 and numbers[3] > 0 else None
+
+
+def _media(package: zipfile.ZipFile, folder: str, common: etree._Element | None) -> dict[str, str]:
+    """Picture resource ids → their files in the package."""
+    out: dict[str, str] = {}
+    if common is None:
+        return out
+    for name in ("DocumentRes", "PublicRes"):
+        for reference in _descendants(common, name):
+            path = _resolve(folder, reference.text or "")
+            if path not in package.NameToInfo:
+                continue
+            resources = _xml(package, path)
+            base = _resolve(posixpath.dirname(path), resources.get("BaseLoc", ""))
+            for item in _descendants(resources, "MultiMedia"):
+                media_file = _child(item, "MediaFile")
+                if item.get("ID") and media_file is not None and media_file.text:
+                    out[item.get("ID")] = _resolve(base, media_file.text)
+    return out
+
+
+# -- the objects of a page ------------------------------------------------------------------
+
+def _matrix(element: etree._Element) -> tuple[float, ...]:
+    """The object's CTM (a b c d e f) inside its boundary; the identity when it has none."""
+    numbers = _numbers_of(element.get("CTM"))
+    return tuple(numbers) if len(numbers) == 6 else (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def _apply(m: tuple[float, ...], x: float, y: float) -> tuple[float, float]:
+    return m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]
+
+
+def _objects(root: etree._Element, page: _Page, media: dict[str, str]) -> None:
+    """Every text, path and image object under `root` (layers and page blocks alike)."""
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        name = _local(element)
+        if name not in ("TextObject", "PathObject", "ImageObject"):
+            continue
+        bounds = _numbers_of(element.get("Boundary"))
+        if len(bounds) != 4:
+            continue
+        if name == "TextObject":
+            _text(element, bounds, page)
+        elif name == "PathObject":
+            if element.get("Visible", "true") != "false":
+                _path(element, bounds, page)
+        elif element.get("ResourceID") in media and element.get("Visible", "true") != "false":
+            x, y, w, h = bounds
+            page.images.append(((x * MM, page.height - (y + h) * MM, (x + w) * MM, page.height - y * MM),
+                                media[element.get("ResourceID")]))
+
+
+def _advances(text: str | None) -> list[float]:
+    """DeltaX/DeltaY: numbers, and `g N D` for N advances of D."""
+    tokens = (text or "").split()
+    out: list[float] = []
+    i = 0
+    while i < len(tokens):
+        if tokens[i] == "g" and i + 2 < len(tokens):
+            try:
+                out += [float(tokens[i + 2])] * min(int(float(tokens[i + 1])), 10_000)
+            except ValueError:
+                pass
+            i += 3
+            continue
+        try:
+            out.append(float(tokens[i]))
+        except ValueError:
+            pass
+        i += 1
+    return out
+
+
+def _text(element: etree._Element, bounds: list[float], page: _Page) -> None:
+    """Each glyph of a text object, as (char, False, box y up in points, size in points)."""
+    x0, y0 = bounds[0], bounds[1]
+    m = _matrix(element)
+    scale = math.sqrt(abs(m[0] * m[3] - m[1] * m[2])) or 1.0
+    size = float((_numbers_of(element.get("Size")) or [3.5])[0])
+    shown = element.get("Visible", "true") != "false" and not (
+        element.get("Fill", "true") == "false" and element.get("Stroke", "false") != "true")
+    x = y = 0.0
+    for code in _descendants(element, "TextCode"):
+        text = code.text or ""
+        x = float(code.get("X", x))
+        y = float(code.get("Y", y))
+        dx, dy = _advances(code.get("DeltaX")), _advances(code.get("DeltaY"))
+        for i, char in enumerate(text):
+            gx, gy = _apply(m, x, y)
+            advance = dx[i] if i < len(dx) else size
+            px, py, em = (x0 + gx) * MM, (y0 + gy) * MM, size * scale * MM
+            box = (px, page.height - (py + 0.15 * em), px + max(advance * scale * MM, 0.5 * em),
+                   page.height - (py - 0.85 * em))
+            if char.strip():
+                page.glyphs.append((char, False, box, em))
+                page.hidden += not shown
+            if i < len(text) - 1:
+                x += dx[i] if i < len(dx) else size
+                y += dy[i] if i < len(dy) else 0.0
+        x += dx[len(text) - 1] if 0 < len(text) <= len(dx) else size
+
+
+def _path(element: etree._Element, bounds: list[float], page: _Page) -> None:
+    """The straight, axis-aligned pieces of a path as rulings (a thin filled box is one too)."""
+    data = _child(element, "AbbreviatedData")
+    if data is None or not data.text:
+        return
+    x0, y0 = bounds[0], bounds[1]
+    m = _matrix(element)
+    points: list[list[tuple[float, float]]] = []
+    tokens = _PATH_TOKEN.findall(data.text)
+    i, op, current = 0, "", (0.0, 0.0)
+    while i < len(tokens):
+        if tokens[i].isalpha():
+            op = tokens[i].upper()
+            i += 1
+            if op == "Z" and points and points[-1]:
+                points[-1].append(points[-1][0])
+            continue
+        arity = {"M": 2, "L": 2, "Q": 4, "B": 6, "A": 7}.get(op, 0)
+        if not arity or i + arity > len(tokens):
+            break
+        values = [float(t) for t in tokens[i:i + arity]]
+        i += arity
+        current = (values[-2], values[-1])
+        gx, gy = _apply(m, *current)
+        point = ((x0 + gx) * MM, page.height - (y0 + gy) * MM)
+        if op == "M" or not points:
+            points.append([point])
+        elif op == "L":
+            points[-1].append(point)
+        else:
+            points.append([point])  # a curve ends the straight run
+    for run in points:
+        for (ax, ay), (bx, by) in zip(run, run[1:], strict=False):
+            if abs(ax - bx) <= 0.5 and abs(ay - by) > _RULE:
+                page.vertical.append(((ax + bx) / 2, min(ay, by), max(ay, by)))
+            elif abs(ay - by) <= 0.5 and abs(ax - bx) > _RULE:
+                page.horizontal.append(((ay + by) / 2, min(ax, bx), max(ax, bx)))
