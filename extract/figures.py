@@ -137,13 +137,18 @@ def read_figures(page: PrintedPage, image: Any, boxes: list[Box], lines: list[Bo
             seals += 1
             continue
         found = ocr_image(Image.fromarray(crop).convert("L"), scale=1 / k, engine=engine)
-        page.lines += [replace(s, x0=s.x0 + left, x1=s.x1 + left, top=s.top + top,
-                               bottom=s.bottom + top) for s in found.lines]
-        page.tables += [PlacedTable(t.top + top, t.bottom + top, t.grid, t.confidence,
-                                    [x + left for x in t.xs] if t.xs else None)
-                        for t in found.tables]
-        read += bool(found.lines or found.tables)
+        read += place(page, found, left, top)
     return read, seals
+
+
+def place(page: PrintedPage, found: PrintedPage, left: float, top: float) -> bool:
+    """What OCR read in a picture (`found`, its own coordinates) added to `page` where the
+    picture's top-left corner is; whether it held any text."""
+    page.lines += [replace(s, x0=s.x0 + left, x1=s.x1 + left, top=s.top + top,
+                           bottom=s.bottom + top) for s in found.lines]
+    page.tables += [PlacedTable(t.top + top, t.bottom + top, t.grid, t.confidence,
+                                [x + left for x in t.xs] if t.xs else None) for t in found.tables]
+    return bool(found.lines or found.tables)
 
 
 def is_picture_of_text(blob: bytes) -> Any:

@@ -20,12 +20,13 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from lxml import etree
 
+from extract.figures import figures, place
 from extract.lattice import MAX_RULINGS, Lattice, lattices
-from extract.layout import PlacedTable, PrintedPage
+from extract.layout import PrintedPage
 
 MM = 72 / 25.4  # points a millimetre
 MAX_OFD_PAGES = 300  # pages read of one document; the rest are named in a warning
@@ -56,6 +57,7 @@ def read_ofd(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
 
     package = zipfile.ZipFile(io.BytesIO(body))
     pages, scanned, searchable, warnings = [], [], [], []
+    pictured: dict[int, list] = {}  # page → pictures among its text (a table pasted as one)
     parsed = list(_pages(package))
     if len(parsed) > MAX_OFD_PAGES:
         warnings.append(f"ofd: only the first {MAX_OFD_PAGES} of its {len(parsed)} pages read "
@@ -76,6 +78,14 @@ def read_ofd(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
         found = _tables(page)
         _fill(found, pieces)
         _place(printed, found, lines)
+        if page.images:
+            text = [(s.x0, page.height - s.bottom, s.x1, page.height - s.top) for s in lines]
+            shown = figures([box for box, _ in page.images], text, (0, 0, page.width, page.height))
+            inner = [(box, path) for box, path in page.images if any(_within(box, b) for b in shown)]
+            if inner:
+                pictured[number] = inner
+    if pictured:
+        warnings += _read_pictures(package, pictured, pages, ocr_engine)
     if scanned or searchable:
         warnings += _read_scans(package, parsed, pages, scanned, searchable, ocr_engine)
         if scanned:
@@ -89,33 +99,72 @@ def read_ofd(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
     return pages, ["ofd tables rebuilt from ruling lines", *warnings]
 
 
+def _within(inner: tuple, outer: tuple) -> bool:
+    return inner[0] >= outer[0] - 1 and inner[1] >= outer[1] - 1 and inner[2] <= outer[2] + 1 \
+        and inner[3] <= outer[3] + 1
+
+
 def _read_scans(package: zipfile.ZipFile, parsed: list[_Page], pages: list[PrintedPage],
                 scanned: list[int], searchable: list[int], ocr_engine: object | None) -> list[str]:
-    """The largest picture of each scanned page read by OCR into that page."""
-    from extract.ocr import LazyEngine, load_image, ocr_image
+    """The largest picture of each scanned page read by OCR in the place of that page's text."""
+    from extract.ocr import LazyEngine
 
     engine = LazyEngine.of(ocr_engine)
     unread = []
     for number in sorted(scanned + searchable):
-        page, printed = parsed[number], pages[number]
-        (x0, y0, x1, y1), path = max(page.images, key=lambda item: _area(item[0]))
-        try:
-            image = load_image(package.read(path))
-        except Exception:  # noqa: BLE001 - a picture we cannot open loses itself, said below
+        page = parsed[number]
+        pages[number].lines, pages[number].tables, pages[number].layer = [], [], ""
+        box, path = max(page.images, key=lambda item: _area(item[0]))
+        if _ocr_into(pages[number], package, box, path, engine) is None:
             unread.append(number)
-            continue
-        read = ocr_image(image, scale=(x1 - x0) / image.width, engine=engine)
-        top, left = page.height - y1, x0
-        printed.lines = [replace(s, x0=s.x0 + left, x1=s.x1 + left, top=s.top + top,
-                                 bottom=s.bottom + top) for s in read.lines]
-        printed.tables = [PlacedTable(t.top + top, t.bottom + top, t.grid, t.confidence,
-                                      [x + left for x in t.xs] if t.xs else None) for t in read.tables]
-        printed.layer = ""
     if not unread:
         return []
     from extract.pdf import _numbers
 
     return [f"ofd: the pictures of {len(unread)} scanned pages unreadable (pages {_numbers(unread)})"]
+
+
+def _read_pictures(package: zipfile.ZipFile, pictured: dict[int, list], pages: list[PrintedPage],
+                   ocr_engine: object | None) -> list[str]:
+    """Pictures among pages' text (not icons, seals or backgrounds) read by OCR where they are."""
+    from extract.ocr import LazyEngine
+    from extract.pdf import _numbers
+
+    engine = LazyEngine.of(ocr_engine)
+    read, unread = set(), 0
+    for number, pictures in sorted(pictured.items()):
+        for box, path in pictures:
+            found = _ocr_into(pages[number], package, box, path, engine, skip_seals=True)
+            if found is None:
+                unread += 1
+            elif found:
+                read.add(number)
+    warnings = []
+    if read:
+        warnings.append(f"ocr: text in pictures among the text of {len(read)} of {len(pages)} ofd "
+                        f"pages read by OCR (pages {_numbers(sorted(read))})")
+    if unread:
+        warnings.append(f"ofd: {unread} picture{'s' if unread > 1 else ''} unreadable "
+                        "(content kept outside the text)")
+    return warnings
+
+
+def _ocr_into(printed: PrintedPage, package: zipfile.ZipFile, box: tuple, path: str,
+              engine: object, skip_seals: bool = False) -> bool | None:
+    """One picture (placed at `box`, points, y up) read by OCR onto `printed`, where it is:
+    whether it gave text; None when it cannot be opened."""
+    from extract.figures import left_out
+    from extract.ocr import load_image, ocr_image
+
+    x0, _y0, x1, y1 = box
+    try:
+        image = load_image(package.read(path), gray=False)
+    except Exception:  # noqa: BLE001 - a picture we cannot open loses itself, said by the caller
+        return None
+    if skip_seals and left_out(image):
+        return False
+    read = ocr_image(image.convert("L"), scale=(x1 - x0) / image.width, engine=engine)
+    return place(printed, read, x0, printed.height - y1)
 
 
 def _area(box: tuple[float, float, float, float]) -> float:

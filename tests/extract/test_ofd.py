@@ -14,6 +14,7 @@ from extract.attachments import detect_kind
 from simportals import build_testbed
 from simportals.attachments import ofd_bytes
 from simportals.document import build
+from simportals.render_report import report_html
 
 TB = build_testbed()
 TRUTH = next(t for t in TB.reports if t.published_as == "ofd")
@@ -89,3 +90,45 @@ def test_other_packages_are_named_not_decoded_as_a_page():
         package.writestr("说明.txt", "某县2023年政府信息公开工作年度报告".encode())
     page = extract_page(out.getvalue(), url="http://x.gov.cn/P1.zip")
     assert page.text == "" and any(w.startswith("zip unreadable") for w in page.warnings)
+
+
+def test_a_table_pasted_as_a_picture_among_the_text_is_read():
+    """Table 四 set as a screenshot among the text of an OFD page: read by OCR where it is."""
+    from PIL import Image
+
+    from simportals.image_reports import _freeze, table_png
+
+    four = next(p for kind, p in build(SPEC) if kind == "table" and "行政复议" in str(p))
+    png = table_png(_freeze(four))
+    width, height = Image.open(io.BytesIO(png)).size
+    w_mm = 170.0
+    h_mm = w_mm * height / width
+    ns = 'xmlns:ofd="http://www.ofdspec.org/2016"'
+    files = {
+        "OFD.xml": f'<ofd:OFD {ns}><ofd:DocBody><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>',
+        "Doc_0/Document.xml": f'<ofd:Document {ns}><ofd:CommonData><ofd:PageArea><ofd:PhysicalBox>0 0 210 297'
+                              '</ofd:PhysicalBox></ofd:PageArea><ofd:DocumentRes>DocumentRes.xml</ofd:DocumentRes>'
+                              '</ofd:CommonData><ofd:Pages><ofd:Page ID="1" BaseLoc="Pages/Page_0/Content.xml"/>'
+                              '</ofd:Pages></ofd:Document>',
+        "Doc_0/DocumentRes.xml": f'<ofd:Res {ns} BaseLoc="Res"><ofd:MultiMedias><ofd:MultiMedia ID="9" Type="Image">'
+                                 '<ofd:MediaFile>table.png</ofd:MediaFile></ofd:MultiMedia></ofd:MultiMedias></ofd:Res>',
+        "Doc_0/Res/table.png": png,
+        "Doc_0/Pages/Page_0/Content.xml": (
+            f'<ofd:Page {ns}><ofd:Content><ofd:Layer><ofd:TextObject ID="3" Boundary="20 20 170 8" Size="4">'
+            '<ofd:TextCode X="0" Y="5" DeltaX="g 27 4">四、因政府信息公开工作被申请行政复议、提起行政诉讼情况</ofd:TextCode>'
+            f'</ofd:TextObject><ofd:ImageObject ID="4" Boundary="20 35 {w_mm} {h_mm:.2f}" ResourceID="9" '
+            f'CTM="{w_mm} 0 0 {h_mm:.2f} 0 0"/></ofd:Layer></ofd:Content></ofd:Page>'),
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as package:
+        for name, data in files.items():
+            package.writestr(name, data)
+    page = extract_page(out.getvalue(), url="http://x.gov.cn/P1.ofd")
+    html = f"<html><body><div class='TRS_Editor'>{report_html(SPEC)}</div></body></html>"
+    reference = extract_page(html.encode(), url="http://x.gov.cn/a.html")
+    # one table alone gives no template version: compare the slots, not the version in the key
+    want = {(c.row_key.split(".")[1], c.col_key): c.value for c in reference.cells if c.table == "四"}
+    got = {(c.row_key.split(".")[1], c.col_key): c.value for c in page.cells if c.table == "四"}
+    assert len(want) == 15 and got == want
+    assert all(c.ocr for c in page.cells if c.table == "四")
+    assert any(w.startswith("ocr: text in pictures among the text of 1 of 1 ofd pages") for w in page.warnings)
