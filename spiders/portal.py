@@ -115,7 +115,13 @@ class PortalSpider(PageImagesMixin, scrapy.Spider):
                 continue
             portal = self.portals[known["portal"]]
             callback = self.parse_attachment if known["kind"] == "attachment" else self.parse_detail
-            request = self._request(portal, url, callback, priority=-1, **self._known_parent(known))
+            parent = self._known_parent(known)
+            if known.get("parent_url") and not parent:
+                # its linking page has no capture (lost to a crash before its batch committed):
+                # seeded alone it would be read without the page's metadata, and, taking the
+                # duplicate filter's slot, as a second report; the page, crawled again, links it
+                continue
+            request = self._request(portal, url, callback, priority=-1, **parent)
             if request is not None:
                 yield request
         self.state.seeded()
