@@ -14,7 +14,9 @@ TOO_DEEP = "extract/warning/too_deep"  # pages nested deeper than the HTML parse
 OTHER = "extract/warning/other"  # other warnings of extract_page (Page.warnings)
 LOST = LOST_STAT  # pages and documents read only in part (extract/loss.py says_lost)
 # Page.warnings that say how a document was read (OCR, tables from ruling lines), logged only
-INFORMATIONAL = ("ocr:", "pdf tables rebuilt", "doc converted to docx", "wps converted to docx")
+INFORMATIONAL = ("ocr:", "pdf tables rebuilt", "ofd tables rebuilt", "doc converted to docx",
+                 "wps converted to docx", "odt converted to docx", "ods converted to xlsx",
+                 "pdf: a seal", "image: a seal")
 
 
 def _per_portal(stats: dict[str, Any], prefix: str) -> dict[str, int]:
