@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from extract.figures import figures, place
-from extract.lattice import MAX_RULINGS, Lattice, lattices
 from extract.layout import PrintedPage
 
 MM = 72 / 25.4  # points a millimetre
@@ -33,7 +32,6 @@ MAX_OFD_PAGES = 300  # pages read of one document; the rest are named in a warni
 _MIN_TEXT = 20  # visible characters: a page with fewer and a picture over it is a scan
 _SCAN_COVER = 0.5  # share of the page a picture covers to be a scan
 _RULE = 2.0  # points: a path this thin across is a ruling
-_BOXED = 36.0  # points: a ruled box no larger on either side is no table
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _PATH_TOKEN = re.compile(r"[MLQBACSZmlqbacsz]|" + _NUMBER.pattern)
 
@@ -53,7 +51,7 @@ class _Page:
 
 def read_ofd(body: bytes, ocr_engine: object | None = None) -> tuple[list[PrintedPage], list[str]]:
     """Every page as a PrintedPage (y down, in points); warnings say what was OCR'd or left."""
-    from extract.pdf import _fill, _numbers, _place
+    from extract.pdf import _fill, _numbers, _pdfium_lines, _place, ruled_tables
 
     package = zipfile.ZipFile(io.BytesIO(body))
     pages, scanned, searchable, warnings = [], [], [], []
@@ -64,8 +62,6 @@ def read_ofd(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
                         f"(pages {MAX_OFD_PAGES + 1}–{len(parsed)} left out)")
         parsed = parsed[:MAX_OFD_PAGES]
     for number, page in enumerate(parsed):
-        from extract.pdf import _pdfium_lines
-
         lines, pieces = _pdfium_lines(page.glyphs, page.height)
         printed = PrintedPage(page.width, page.height,
                               layer="".join(g[0] for g in page.glyphs if g[0].strip()))
@@ -75,7 +71,7 @@ def read_ofd(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
         if page.images and cover >= _SCAN_COVER and (visible < _MIN_TEXT or page.hidden > visible):
             (searchable if page.hidden > visible else scanned).append(number)
             continue
-        found = _tables(page)
+        found = ruled_tables(page.vertical, page.horizontal)
         _fill(found, pieces)
         _place(printed, found, lines)
         if page.images:
@@ -175,15 +171,6 @@ def _covered(boxes: list[tuple[float, float, float, float]], width: float, heigh
     """The share of the page the largest picture covers."""
     clipped = [(max(b[0], 0), max(b[1], 0), min(b[2], width), min(b[3], height)) for b in boxes]
     return max((_area(b) for b in clipped), default=0.0) / max(width * height, 1e-9)
-
-
-def _tables(page: _Page) -> list[Lattice]:
-    if not page.vertical or not page.horizontal:
-        return []
-    if len(page.vertical) + len(page.horizontal) > MAX_RULINGS:
-        return []
-    return [lat for lat in lattices(page.vertical, page.horizontal)
-            if lat.bbox[2] - lat.bbox[0] > _BOXED or lat.bbox[3] - lat.bbox[1] > _BOXED]
 
 
 # -- the package ---------------------------------------------------------------------------

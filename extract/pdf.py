@@ -563,9 +563,16 @@ def _lattices(page: object) -> list[Lattice]:
             horizontal += [(y0, x0, x1), (y1, x0, x1)]
         if len(vertical) + len(horizontal) > MAX_RULINGS:
             return []
-    if not vertical or not horizontal:
+    return ruled_tables(vertical, horizontal)
+
+
+def ruled_tables(vertical: list[tuple[float, float, float]],
+                 horizontal: list[tuple[float, float, float]]) -> list[Lattice]:
+    """The tables a page's ruling segments (y up, points) draw; none from more rulings than a
+    report prints, and a box the size of a glyph is none (PDF and OFD pages alike)."""
+    if not vertical or not horizontal or len(vertical) + len(horizontal) > MAX_RULINGS:
         return []
-    return [lat for lat in lattices(vertical, horizontal)  # a box the size of a glyph is none
+    return [lat for lat in lattices(vertical, horizontal)
             if lat.bbox[2] - lat.bbox[0] > _BOXED or lat.bbox[3] - lat.bbox[1] > _BOXED]
 
 
