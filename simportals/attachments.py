@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 import threading
 import zipfile
+from collections.abc import Callable
 from functools import lru_cache
 from html import escape
 from pathlib import Path
@@ -53,7 +54,8 @@ def attachment(spec: ReportSpec) -> tuple[str, bytes]:
               "pictures": pictured_pdf_bytes, "ofd": ofd_bytes,
               "jpg": jpg_bytes, "docx": docx_bytes, "doc": doc_bytes, "wps": wps_bytes,
               "xls": xls_bytes}[spec.published_as]
-    return FORMS[spec.published_as][1], render(spec)
+    return FORMS[spec.published_as][1], _kept(f"{spec.published_as}:{spec!r}:{_SOURCE}",
+                                              spec.published_as, lambda: render(spec))
 
 
 def _grid(rows: list[list[tuple]]) -> tuple[list[list[str]], list[tuple[int, int, int, int]]]:
@@ -693,18 +695,39 @@ class ConverterMissing(RuntimeError):
 
 
 def convert(data: bytes, source_ext: str, target: str) -> bytes:
-    """LibreOffice headless conversion (e.g. docx → doc); a private profile per call. The
-    result is kept in the temp directory by the input's digest: every test server process
-    would otherwise convert again (seconds each)."""
+    """LibreOffice headless conversion (e.g. docx → doc); a private profile per call."""
     import hashlib
 
-    key = hashlib.sha256(data + target.encode()).hexdigest()[:32]
-    cached = Path(tempfile.gettempdir()) / "nianbao-simportals" / f"{key}.{target.split(':')[0]}"
+    key = hashlib.sha256(data + target.encode()).hexdigest()
+    return _kept(key, target.split(":")[0], lambda: _convert(data, source_ext, target))
+
+
+def _source_digest() -> str:
+    """The generators' own code: a kept file made by older code is never served."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+_SOURCE = _source_digest()
+
+
+def _kept(key: str, ext: str, make: Callable[[], bytes]) -> bytes:
+    """`make()`, kept in the temp directory under `key`'s digest. Scans, OFD and LibreOffice
+    conversions take seconds, and every simulated-portal server process of a test run would
+    otherwise make the same bytes again."""
+    import hashlib
+
+    name = hashlib.sha256(key.encode()).hexdigest()[:32]
+    cached = Path(tempfile.gettempdir()) / "nianbao-simportals" / f"{name}.{ext}"
     if cached.exists():
         return cached.read_bytes()
-    out = _convert(data, source_ext, target)
+    out = make()
     cached.parent.mkdir(exist_ok=True)
-    partial = cached.with_suffix(f".{os.getpid()}.part")
+    partial = cached.with_suffix(f".{os.getpid()}.{threading.get_ident()}.part")
     partial.write_bytes(out)
     partial.replace(cached)  # atomic: a parallel server never reads half a file
     return out
