@@ -5,11 +5,9 @@ lines of tables, extract/lattice.py for the grid. Each value keeps its recogniti
 The engine is built per document (extract stays a pure function: no module-level state); pass
 one in to share it across documents you extract in a row.
 
-OCR is by far the costliest step of extraction (tens of seconds a page on two cores), and a
-replay, a resumed crawl or a re-crawl reads the same scans again. With NIANBAO_OCR_CACHE set to
-a directory, each page's result is kept there under the digest of its pixels, the engine's
-settings and this module's version: the same pixels give the same page, so the cache changes
-no result, only the time (tests/extract/test_ocr_cache.py).
+OCR is by far the costliest step of extraction (tens of seconds a page on two cores): with
+NIANBAO_OCR_CACHE set, each page's result is kept by extract/cache.py under the digest of its
+pixels, the engine's settings and CACHE_VERSION (tests/extract/test_ocr_cache.py).
 """
 
 from __future__ import annotations
@@ -22,7 +20,6 @@ import pickle
 import re
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from extract.lattice import lattices
@@ -163,6 +160,17 @@ def load_image(body: bytes, gray: bool = True) -> Any:
     return image.convert("L") if gray else image
 
 
+def image_frames(body: bytes) -> Iterator[Any]:
+    """Every frame of an image attachment in greyscale, one at a time: a scanner or fax writes
+    a report as one multi-page TIFF, and its first frame alone would lose the rest unseen."""
+    from PIL import Image, ImageOps, ImageSequence
+
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    for frame in ImageSequence.Iterator(Image.open(io.BytesIO(body))):
+        frame.load()
+        yield ImageOps.exif_transpose(frame).convert("L")
+
+
 def split_tall(gray: Any) -> list[Any]:
     """Cut an image of stacked pages at blank rows near each page height."""
     import numpy as np
@@ -228,22 +236,15 @@ class LazyEngine:
 
 
 def _ocr_cached(gray: Any, scale: float, engines: LazyEngine) -> PrintedPage:
-    directory = os.environ.get("NIANBAO_OCR_CACHE")
-    if not directory:
+    """OCR of one page, kept by extract/cache.py under its pixels' digest."""
+    from extract.cache import cache_dir, kept
+
+    if cache_dir() is None:
         return _ocr_gray(gray, scale, engines.get())
     digest = hashlib.sha256(f"{CACHE_VERSION}:{gray.shape}:{gray.dtype}:{scale!r}:".encode())
     digest.update(gray.tobytes())
-    path = Path(directory) / f"{digest.hexdigest()}.pickle"
-    try:
-        return pickle.loads(path.read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        pass  # not cached yet, or an unreadable entry: read the page again
-    page = _ocr_gray(gray, scale, engines.get())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.part")
-    partial.write_bytes(pickle.dumps(page, protocol=pickle.HIGHEST_PROTOCOL))
-    partial.replace(path)  # atomic: a parallel worker never reads half an entry
-    return page
+    return kept(f"{digest.hexdigest()}.pickle", lambda: _ocr_gray(gray, scale, engines.get()),
+                lambda page: pickle.dumps(page, protocol=pickle.HIGHEST_PROTOCOL), pickle.loads)
 
 
 def _rulings(gray: Any) -> tuple[list, list, Any]:

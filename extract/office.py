@@ -30,12 +30,40 @@ def to_docx(body: bytes, kind: str) -> bytes:
 
 
 def convert(body: bytes, kind: str, target: str) -> bytes:
-    """A document LibreOffice opens (`kind`: its extension) → `target` ("docx" or "xlsx")."""
+    """A document LibreOffice opens (`kind`: its extension) → `target` ("docx" or "xlsx"),
+    kept by extract/cache.py under the digest of the input and of the LibreOffice installed
+    (seconds a file, and a replay or re-crawl converts the same files again)."""
+    import hashlib
+
+    from extract.cache import kept
+
     binary = soffice()
     if binary is None:
         package = "libreoffice-calc-nogui" if target == "xlsx" else "libreoffice-writer-nogui"
         raise OfficeUnavailable(f"{kind}: LibreOffice (soffice) not found, tables not reconstructed; "
                                 f"install {package}")
+    program = Path(binary).resolve()
+    digest = hashlib.sha256(f"{_VERSION}:{program}:{program.stat().st_mtime_ns}:{kind}:{target}:".encode())
+    digest.update(body)
+    return kept(f"{digest.hexdigest()}.{target}", lambda: _convert(binary, body, kind, target),
+                bytes, _package)
+
+
+def _package(kept_bytes: bytes) -> bytes:
+    """A kept DOCX/XLSX, refused (so converted again) unless it is a whole zip package."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(kept_bytes)) as package:
+        if package.testzip() is not None:
+            raise zipfile.BadZipFile("a damaged member")
+    return kept_bytes
+
+
+_VERSION = "office-1"  # bump when the conversion's options change
+
+
+def _convert(binary: str, body: bytes, kind: str, target: str) -> bytes:
     with tempfile.TemporaryDirectory(prefix="nianbao-office-") as tmp:
         source = Path(tmp) / f"document.{kind}"
         source.write_bytes(body)

@@ -30,7 +30,7 @@ def is_report_title(text: str | None, pattern: re.Pattern[str] | None = None) ->
 
 # Matched against the lowered bytes: a pattern with a literal first byte is scanned for fast,
 # where re.IGNORECASE and a leading alternation try every position (10x slower on a page).
-_ATTACHMENT_SUFFIX = re.compile(rb"\.(?:pdf|docx?|xlsx?|wps|et|ofd|jpe?g|png)\b")
+_ATTACHMENT_SUFFIX = re.compile(rb"\.(?:pdf|docx?|xlsx?|wps|et|ofd|od[ts]|jpe?g|png|tiff?|bmp)\b")
 
 
 def may_link_attachments(body: bytes) -> bool:

@@ -31,6 +31,10 @@ def test_not_report_titles(title):
     ("http://x.gov.cn/xxgk/ndbg/202003/P020200302.pdf", ".pdf"),
     ("http://x.gov.cn/module/download/downfile.jsp?classid=0&filename=2021年报.docx", ".docx"),
     ("http://x.gov.cn/a.XLS", ".xls"),
+    ("http://x.gov.cn/ndbg/2023年报.odt", ".odt"),
+    ("http://x.gov.cn/down.jsp?fileName=2019年报.ods", ".ods"),
+    ("http://x.gov.cn/scan/P0201902.TIF", ".tif"),
+    ("http://x.gov.cn/scan/P0201902.tiff", ".tiff"),
     ("http://x.gov.cn/a.html", None),
 ])
 def test_attachment_extension(url, ext):
@@ -50,6 +54,8 @@ def test_attachment_prefilter():
 
     assert may_link_attachments('<a href="P020200302.PDF">附件</a>'.encode())
     assert may_link_attachments(b'<a href="/module/download/downfile.jsp?filename=a">x</a>')
+    assert may_link_attachments(b'<a href="/ndbg/P0201902.tif">scan</a>')
+    assert may_link_attachments(b'<a href="/ndbg/2023.odt">odt</a>')
     assert not may_link_attachments("<p>政府信息公开工作年度报告</p>".encode("gbk"))
 
 
