@@ -275,7 +275,8 @@ def pdf_engines(tb) -> list[dict]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--forms", nargs="*",
-                        default=["pdf", "pictures", "scan", "searchable", "ofd", "jpg", "docx", "doc", "wps", "xls"])
+                        default=["pdf", "pictures", "scan", "searchable", "ofd", "jpg", "tiff", "docx", "doc",
+                                 "odt", "wps", "xls"])
     parser.add_argument("--pages", type=int, default=4, help="page tops OCR'd per engine")
     parser.add_argument("--skip", nargs="*", default=[], choices=["quality", "ocr", "pdf", "variants"])
     args = parser.parse_args()

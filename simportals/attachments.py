@@ -1,8 +1,8 @@
 """Reports published only as attachments, in every form portals use: a text PDF (two-line title,
 running header, page numbers; layout varied per report), the same with its tables pasted as
-pictures, a scanned PDF (also made searchable: OCR text hidden under the pages) and a JPG (the
-PDF's pages rasterised), DOCX (python-docx, merged cells), and DOC, WPS and XLS converted by
-LibreOffice."""
+pictures, a scanned PDF (also made searchable: OCR text hidden under the pages), a JPG and a
+multi-page TIFF (the PDF's pages rasterised), an OFD, DOCX (python-docx, merged cells), and DOC,
+WPS, ODT and XLS converted by LibreOffice."""
 
 from __future__ import annotations
 
@@ -33,6 +33,8 @@ FORMS: dict[str, tuple[str, str]] = {
     "pictures": ("pdf", "application/pdf"),  # a text PDF whose tables are pasted pictures
     "ofd": ("ofd", "application/ofd"),  # GB/T 33190, as the national e-government systems write
     "jpg": ("jpg", "image/jpeg"),
+    "tiff": ("tif", "image/tiff"),  # a scanner's or fax server's multi-page TIFF, one page a frame
+    "odt": ("odt", "application/vnd.oasis.opendocument.text"),  # LibreOffice's or Yozo Office's own
     "docx": ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
     "doc": ("doc", "application/msword"),
     "wps": ("wps", "application/kswps"),
@@ -52,8 +54,8 @@ def attachment(spec: ReportSpec) -> tuple[str, bytes]:
     """(Content-Type, body) of a report published only as an attachment."""
     render = {"pdf": pdf_bytes, "scan": scan_pdf_bytes, "searchable": searchable_scan_pdf_bytes,
               "pictures": pictured_pdf_bytes, "ofd": ofd_bytes,
-              "jpg": jpg_bytes, "docx": docx_bytes, "doc": doc_bytes, "wps": wps_bytes,
-              "xls": xls_bytes}[spec.published_as]
+              "jpg": jpg_bytes, "tiff": tiff_bytes, "docx": docx_bytes, "doc": doc_bytes,
+              "odt": odt_bytes, "wps": wps_bytes, "xls": xls_bytes}[spec.published_as]
     return FORMS[spec.published_as][1], _kept(f"{spec.published_as}:{spec!r}:{_SOURCE}",
                                               spec.published_as, lambda: render(spec))
 
@@ -326,14 +328,14 @@ def pdf_bytes(spec: ReportSpec, protect: bool = False, vertical_heads: bool = Fa
     return buf.getvalue()
 
 
-def _page_images(spec: ReportSpec) -> list:
-    """The text PDF's pages as greyscale images, as a scanner at SCAN_DPI would give them."""
+def _page_images(spec: ReportSpec, dpi: int = SCAN_DPI) -> list:
+    """The text PDF's pages as greyscale images, as a scanner at `dpi` would give them."""
     import pypdfium2
 
     with _PDFIUM:
         pdf = pypdfium2.PdfDocument(pdf_bytes(spec))
         try:
-            return [pdf[i].render(scale=SCAN_DPI / 72, grayscale=True).to_pil()
+            return [pdf[i].render(scale=dpi / 72, grayscale=True).to_pil()
                     for i in range(len(pdf))]
         finally:
             pdf.close()
@@ -590,6 +592,19 @@ def jpg_bytes(spec: ReportSpec) -> bytes:
     return buf.getvalue()
 
 
+@lru_cache(maxsize=4)
+def tiff_bytes(spec: ReportSpec) -> bytes:
+    """The report as an office scanner's multi-page TIFF: each page a bilevel CCITT Group 4
+    frame at 300 dpi (the usual setting for black-and-white; at 200 dpi bilevel strokes are too
+    coarse for OCR to tell 当面 from 当而)."""
+    frames = [im.convert("L").point(lambda v: 255 if v > 128 else 0).convert("1")
+              for im in _page_images(spec, dpi=300)]
+    buf = io.BytesIO()
+    frames[0].save(buf, "TIFF", save_all=True, append_images=frames[1:], compression="group4",
+                   dpi=(300, 300))
+    return buf.getvalue()
+
+
 @lru_cache(maxsize=8)
 def docx_bytes(spec: ReportSpec, tables_as_images: bool = False) -> bytes:
     """The report as Word saves it; `tables_as_images`: every table pasted as a picture of
@@ -756,6 +771,11 @@ def doc_bytes(spec: ReportSpec) -> bytes:
 def wps_bytes(spec: ReportSpec) -> bytes:
     """A .wps file: WPS Office writes Word 97 compound documents under its own extension."""
     return convert(docx_bytes(spec), "docx", "doc:MS Word 97")
+
+
+@lru_cache(maxsize=4)
+def odt_bytes(spec: ReportSpec) -> bytes:
+    return convert(docx_bytes(spec), "docx", "odt")
 
 
 @lru_cache(maxsize=4)

@@ -19,6 +19,8 @@ SPECIAL: dict[tuple[str, int], dict] = {
     ("宁波市北仑区教育局", 2022): {"published_as": "ofd"},
     ("宁波市北仑区人民政府", 2023): {"published_as": "pictures"},
     ("舒城县城关镇人民政府", 2017): {"published_as": "jpg"},  # a short pre-2019 report: OCR is slow
+    ("沭阳县发展和改革局", 2017): {"published_as": "tiff"},  # two pages, short: OCR is slow
+    ("舒城县财政局", 2021): {"published_as": "odt"},
     ("宁波市北仑区发展和改革局", 2022): {"published_as": "doc"},
     ("舒城县人民政府", 2022): {"published_as": "wps"},
     ("沭阳县发展和改革局", 2023): {"published_as": "xls"},

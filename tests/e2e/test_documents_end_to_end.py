@@ -1,6 +1,7 @@
-"""Reports published as documents (text PDF, scan, JPG, DOCX, DOC, WPS, XLS), crawled from the
-simulated portals: fields, statistics (OCR'd ones flagged with their confidence), no page
-furniture in the text, and every sentence found whole by `nianbao search` (issue 14)."""
+"""Reports published as documents (every form of simportals FORMS: PDFs, scans, JPG, TIFF, OFD,
+DOCX, DOC, WPS, ODT, XLS), crawled from the simulated portals: fields, statistics (OCR'd ones
+flagged with their confidence), no page furniture in the text, and every sentence found whole
+by `nianbao search` (issue 14)."""
 
 from __future__ import annotations
 
@@ -76,7 +77,7 @@ def test_document_statistics_and_ocr_flags(crawled, db):
         got = {(c["table_no"], c["row_key"], c["col_key"]): c["value"] for c in cells}
         right = sum(1 for k, v in want.items() if got.get(k) == v)
         assert right >= 0.99 * len(want), (truth.published_as, right, len(want))
-        ocr = truth.published_as in ("scan", "searchable", "jpg")
+        ocr = truth.published_as in ("scan", "searchable", "jpg", "tiff")
         assert row["ocr"] == int(ocr or truth.published_as == "pictures")
         if truth.published_as == "pictures":  # the tables read by OCR, the prose from the text layer
             assert all(c["ocr"] == int(c["table_no"] != "prose") for c in cells)
@@ -108,7 +109,7 @@ def test_every_sentence_found_whole_by_search(crawled, db):
                      for s in sentences}
             missing = [s for s in sentences if row["id"] not in found[s]]
             assert not missing, (truth.published_as, missing)
-            if truth.published_as not in ("scan", "searchable", "jpg"):  # read from a text layer: exactly
+            if truth.published_as not in ("scan", "searchable", "jpg", "tiff"):  # read from a text layer: exactly
                 assert all(found[s][row["id"]] == "exact" for s in sentences), truth.published_as
     finally:
         catalogue.close()

@@ -49,7 +49,8 @@ def test_pdf_two_line_title_running_header_and_page_numbers():
 
 @pytest.mark.parametrize("kind,magic", [("scan", b"%PDF"), ("jpg", b"\xff\xd8\xff"),
                                         ("doc", b"\xd0\xcf\x11\xe0"), ("wps", b"\xd0\xcf\x11\xe0"),
-                                        ("xls", b"\xd0\xcf\x11\xe0")])
+                                        ("xls", b"\xd0\xcf\x11\xe0"), ("tiff", b"II*\x00"),
+                                        ("odt", b"PK\x03\x04")])
 def test_binary_forms(kind, magic):
     _r, ctype, body = _served(kind)
     assert body.startswith(magic) and ctype == FORMS[kind][1]
