@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".et", ".ofd",
-                         ".odt", ".ods",  # LibreOffice's and Yozo Office's own formats
-                         ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp")  # image reports (图片版) are OCR'd
+from extract.formats import READ_EXTENSIONS as ATTACHMENT_EXTENSIONS
 
 # Hanweb and TRS download endpoints carry the file name in the query string.
 _DOWNLOAD_PARAMS = ("filename", "fileName", "file", "name")

@@ -18,6 +18,7 @@ import zipfile
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlparse
 
+from extract.formats import DOCUMENT_EXTENSIONS
 from extract.layout import Flow, clean, reflow, table_lines
 from extract.loss import missing_warning
 from extract.model import Grid
@@ -32,7 +33,7 @@ _CONTENT_TYPES = {
     "application/ofd": "ofd", "application/vnd.oasis.opendocument.text": "odt",
     "application/vnd.oasis.opendocument.spreadsheet": "ods",
 }
-_EXTENSIONS = ("pdf", "docx", "doc", "xlsx", "xls", "wps", "et", "ofd", "odt", "ods")
+_EXTENSIONS = tuple(ext[1:] for ext in DOCUMENT_EXTENSIONS)
 _OPENDOCUMENT = {b"application/vnd.oasis.opendocument.text": "odt",
                  b"application/vnd.oasis.opendocument.spreadsheet": "ods"}
 _IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"II*\x00", b"MM\x00*", b"BM")

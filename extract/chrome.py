@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from lxml.html import HtmlElement
 
+from extract.formats import DOCUMENT_HREF
 from extract.tables import string_value
 from extract.text import Block
 
@@ -66,7 +67,6 @@ _WIDGET_NAME = re.compile(
     r"font-size|zihao|crumbs?|breadcrumbs?|location|position|dqwz|xgxx|xglj|related|jiucuo|"
     r"shoucang|favorite|prevnext|prev-next|pager|footer|copyright|toolbar|article-tools|"
     r"tools|sxp|article_btn_group|article_qrcode_area|article_extend)($|[\s_-])", re.I)
-_ATTACHMENT_HREF = re.compile(r"\.(pdf|docx?|xlsx?|wps|ofd|zip|rar)(\?|$)", re.I)
 _EMPTY_ATTACHMENT_LABEL = re.compile(r"^(附件|相关附件)\s*[:：]?$")
 META_LABELS = re.compile(
     r"^\s*(索引号|索取号|信息索引|发布机构|发布单位|发文机关|发文机构|公开形式|公开方式|公开范围|成文日期"
@@ -208,7 +208,7 @@ def strip_navigation(container: HtmlElement, removed: dict[str, list[str]]) -> N
             continue
         total = len("".join(el.text_content().split()))
         if total and _link_text(el) / total > 0.7 \
-                and not any(_ATTACHMENT_HREF.search(a.get("href", "")) for a in links):
+                and not any(DOCUMENT_HREF.search(a.get("href", "")) for a in links):
             doomed.append(el)
     for el in doomed:
         record(removed, "navigation", el.text_content())
@@ -235,7 +235,7 @@ def _only_page_links(block: Block, text: str) -> bool:
         return False
     linked = sum(len(template_key(t)) for _, t in block.links)
     return linked >= 0.9 * len(template_key(text)) and \
-        not any(_ATTACHMENT_HREF.search(href) for href, _ in block.links)
+        not any(DOCUMENT_HREF.search(href) for href, _ in block.links)
 
 
 def strip_lines(blocks: list[Block], removed: dict[str, list[str]],

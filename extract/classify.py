@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
+from extract.formats import DOCUMENT_HREF
 from extract.text import Block
 
 REPORT_TITLE = re.compile(
@@ -21,7 +22,6 @@ NOT_REPORT_TITLE = re.compile(
     r"|目录$|列表|汇总表|工作要点|网站.*年度报表")
 REPORT_BODY = re.compile(
     r"主动公开|依申请|政府信息公开申请|行政复议|行政诉讼|总体情况|统计期限|统计时限|信息公开工作")
-ATTACHMENT_EXT = re.compile(r"\.(pdf|docx?|xlsx?|wps|et|ofd|zip|rar|7z|txt|csv|jpe?g|png)(\?.*)?$", re.I)
 _ATTACHMENT_WORDS = re.compile(r"^(附件|附件下载|文件下载|下载|相关附件|点击下载|全文下载)?\s*\d*\s*[:：.、]?\s*")
 
 
@@ -30,7 +30,7 @@ def attachment_links(blocks: list[Block], base_url: str | None) -> list[dict[str
     found: list[dict[str, str]] = []
     for block in blocks:
         for href, text in block.links:
-            if ATTACHMENT_EXT.search(href.split("#")[0]):
+            if DOCUMENT_HREF.search(href.split("#")[0]):
                 absolute = urljoin(base_url or "", href.strip())
                 if all(a["url"] != absolute for a in found):
                     found.append({"url": absolute, "text": text})
@@ -51,9 +51,9 @@ def document_url(src: str | None, mime: str | None = None) -> str | None:
     parts = urlsplit(src)
     for values in (parse_qs(parts.query).get(k, []) for k in _DOCUMENT_PARAMS):
         for value in values:
-            if ATTACHMENT_EXT.search(urlsplit(value).path or value):
+            if DOCUMENT_HREF.search(urlsplit(value).path or value):
                 return value
-    if ATTACHMENT_EXT.search(parts.path) or (mime or "").lower().startswith(_DOCUMENT_TYPES):
+    if DOCUMENT_HREF.search(parts.path) or (mime or "").lower().startswith(_DOCUMENT_TYPES):
         return src
     return None
 

@@ -340,6 +340,16 @@ def t4_keys(version: str, path: list[str]) -> tuple[str | None, str | None]:
     return (f"t4_v{version}.{group}" if group else None), col
 
 
+@lru_cache(maxsize=1)
+def printed_labels() -> tuple[str, ...]:
+    """Every row label the national formats print (as `core` reduces it), and the 其中 that
+    starts a sub-row: the vocabulary an OCR'd table's labels are checked against."""
+    words = {core(label) for rows in T3_ROWS.values() for _, _, label in rows}
+    words |= {core(label) for rows in T2_ROWS.values() for _, labels in rows for label in labels}
+    words |= {normalise(w) for _, ws in LEGACY_ROWS for w in ws}
+    return tuple(sorted(w for w in words | {"其中"} if len(w) >= 2))
+
+
 @_remembered
 def legacy_row_key(label: str) -> str | None:
     text = core(label)

@@ -13,6 +13,7 @@ import re
 from lxml import etree
 from lxml.html import HtmlElement
 
+from extract.formats import DOCUMENT_HREF
 from extract.tables import string_value
 from extract.text import BLOCK_TAGS
 
@@ -68,7 +69,6 @@ _BY = _selector_index()
 # Every class token or substring a selector wants; a class without any needs no closer look.
 _ANY_CLASS = re.compile("|".join(map(re.escape, [*_BY["contains"], *_BY["token"]])) or "(?!)")
 _EQUALS_ATTRS = tuple(sorted({attr for attr, _ in _BY["equals"]}))
-_ATTACHMENT_HREF = re.compile(r"\.(pdf|docx?|xlsx?|wps|ofd|zip|rar)$", re.I)
 _CHROME_WORDS = re.compile(
     "当前位置|您的位置|所在位置|字体|字号|分享到|打印|关闭|浏览次数|扫一扫|主办单位|ICP|网站标识码"
     "|版权所有|上一篇|下一篇|网站地图|无障碍"
@@ -90,7 +90,7 @@ def _has_attachment_link(el: HtmlElement) -> bool:
     """A link to a document file, or a document shown through an iframe/embed/object."""
     from extract.classify import document_url
 
-    return any(_ATTACHMENT_HREF.search(a.get("href"))
+    return any(DOCUMENT_HREF.search(a.get("href"))
                for a in el.iterdescendants("a") if a.get("href") is not None) or any(
         document_url(e.get("src") or e.get("data"), e.get("type"))
         for e in el.iterdescendants("iframe", "embed", "object"))

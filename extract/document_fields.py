@@ -72,6 +72,8 @@ def document_page(document: Any, url: str | None, hints: dict[str, Any]) -> Page
     from extract.page import _fill_report_fields, _finish
 
     page = Page(url=url, encoding=None)
+    if document.ocr:
+        document = _correct_labels(document, page.warnings)
     raw = _blocks(document)
     title, used = document_title(raw)
     if document.title and not title:
@@ -107,6 +109,42 @@ def document_page(document: Any, url: str | None, hints: dict[str, Any]) -> Page
     if document.ocr:
         page.cells = mark_ocr(page.cells, document, mixed=document.text_layer)
     return page
+
+
+_LABEL_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)][、.．]?"
+                           r"|\d+[.、．)])?\s*")
+
+
+def _correct_labels(document: Any, warnings: list[str]) -> Any:
+    """OCR misreads a character of a table's row labels (共中 for 其中): a label that starts
+    with no word the national formats print, but with one a single character away from one
+    (a whole word of four or more characters, or a shorter one closed by a colon), gets that
+    word, named in a warning. One candidate only; labels read from a text layer are untouched."""
+    from extract.codebook import printed_labels
+
+    words = printed_labels()
+
+    def corrected(label: str) -> str:
+        number = _LABEL_NUMBER.match(label.strip()).group()
+        text = label.strip()[len(number):]
+        if any(text.startswith(w) for w in words):
+            return label
+        near = {w for w in words if len(text) > len(w) and (len(w) >= 4 or text[len(w)] in ":：")
+                and sum(a != b for a, b in zip(text, w, strict=False)) == 1}
+        if len(near) != 1:
+            return label
+        (word,) = near
+        warnings.append(f"ocr: {text[:len(word)]} in a table label corrected to the format's {word}")
+        return number + word + text[len(word):]
+
+    def fixed(grid: list[list[str]]) -> list[list[str]]:
+        return [[corrected(row[0]), *row[1:]] if row and row[0] else row for row in grid]
+
+    tables = [fixed(grid) for grid in document.tables]
+    by_id = {id(old): new for old, new in zip(document.tables, tables, strict=True)}
+    blocks = [(kind, by_id.get(id(payload), payload)) if kind == "table" else (kind, payload)
+              for kind, payload in document.blocks]
+    return replace(document, tables=tables, blocks=blocks)
 
 
 _PLACE = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:自治县|县|区|市|旗)")

@@ -24,8 +24,9 @@ from urllib.parse import urljoin, urlsplit
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
+from extract.formats import IMAGE_EXTENSIONS
+
 MIN_SIDE = 64  # px: an image declared smaller on a side is an icon, a bullet or a spacer
-IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff")
 _SIDE = re.compile(r"(?:^|;)\s*(width|height)\s*:\s*(\d+(?:\.\d+)?)\s*px", re.I)
 _PAGE_NO = re.compile(r"第\s*(\d{1,3})\s*页|(?:^|[^\d])(\d{1,3})\s*$")
 _WRAPPERS = ("p", "span", "a", "center", "div", "font", "strong", "b")

@@ -10,6 +10,8 @@ from urllib.parse import urljoin
 
 from lxml import html as lxml_html
 
+from crawler.documents import ATTACHMENT_EXTENSIONS
+
 # `YYYY年(度)?…(政府信息公开|政务公开)…(年度)?报告`, Chinese-numeral years included.
 REPORT_TITLE = re.compile(
     r"(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*度?.{0,40}?"
@@ -30,7 +32,8 @@ def is_report_title(text: str | None, pattern: re.Pattern[str] | None = None) ->
 
 # Matched against the lowered bytes: a pattern with a literal first byte is scanned for fast,
 # where re.IGNORECASE and a leading alternation try every position (10x slower on a page).
-_ATTACHMENT_SUFFIX = re.compile(rb"\.(?:pdf|docx?|xlsx?|wps|et|ofd|od[ts]|jpe?g|png|tiff?|bmp)\b")
+_ATTACHMENT_SUFFIX = re.compile(
+    rb"\.(?:" + b"|".join(re.escape(ext[1:].encode()) for ext in ATTACHMENT_EXTENSIONS) + rb")\b")
 
 
 def may_link_attachments(body: bytes) -> bool:

@@ -107,15 +107,25 @@ def test_a_killed_worker_loses_no_report(tmp_path, redis_server):
         def leases_of(worker_id: str) -> int:
             return sum(v.decode().startswith(worker_id + "|") for v in client.hvals("nianbao:lease_info"))
 
+        def stopped_holding(k: int) -> bool:
+            """Worker k frozen (SIGSTOP) while it holds a lease; resumed if it holds none,
+            so the kill below always finds leases to lose (between pops a worker holds none)."""
+            if records_in(tmp_path / f"w{k}") < 3 or not leases_of(f"w{k}"):
+                return False
+            os.kill(workers[k - 1].pid, signal.SIGSTOP)
+            if leases_of(f"w{k}"):
+                return True
+            os.kill(workers[k - 1].pid, signal.SIGCONT)
+            return False
+
         deadline = time.monotonic() + 60
-        while (doomed_id := next((f"w{k}" for k in (1, 2) if records_in(tmp_path / f"w{k}") >= 3
-                                  and leases_of(f"w{k}")), None)) is None:
+        while (doomed_id := next((f"w{k}" for k in (1, 2) if stopped_holding(k)), None)) is None:
             assert time.monotonic() < deadline and all(w.poll() is None for w in workers), \
                 [(tmp_path / f"w{k}.out").read_text() for k in (1, 2)]
             time.sleep(0.01)
         doomed, survivor = workers if doomed_id == "w1" else workers[::-1]
-        os.kill(doomed.pid, signal.SIGKILL)
         held = leases_of(doomed_id)
+        os.kill(doomed.pid, signal.SIGKILL)
         doomed.wait()
         finish(survivor, tmp_path / ("w2.out" if doomed_id == "w1" else "w1.out"))
         out = finish(coordinator, tmp_path / "central.out")
