@@ -26,11 +26,19 @@ from lxml import etree
 
 from extract.figures import figures, place
 from extract.layout import PrintedPage
+from extract.printing import (
+    MIN_TEXT,
+    SCAN_COVER,
+    covered,
+    fill_tables,
+    glyph_lines,
+    page_numbers,
+    place_lines,
+    ruled_tables,
+)
 
 MM = 72 / 25.4  # points a millimetre
 MAX_OFD_PAGES = 300  # pages read of one document; the rest are named in a warning
-_MIN_TEXT = 20  # visible characters: a page with fewer and a picture over it is a scan
-_SCAN_COVER = 0.5  # share of the page a picture covers to be a scan
 _RULE = 2.0  # points: a path this thin across is a ruling
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _PATH_TOKEN = re.compile(r"[MLQBACSZmlqbacsz]|" + _NUMBER.pattern)
@@ -51,8 +59,6 @@ class _Page:
 
 def read_ofd(body: bytes, ocr_engine: object | None = None) -> tuple[list[PrintedPage], list[str]]:
     """Every page as a PrintedPage (y down, in points); warnings say what was OCR'd or left."""
-    from extract.pdf import _fill, _numbers, _pdfium_lines, _place, ruled_tables
-
     package = zipfile.ZipFile(io.BytesIO(body))
     pages, scanned, searchable, warnings = [], [], [], []
     pictured: dict[int, list] = {}  # page → pictures among its text (a table pasted as one)
@@ -62,18 +68,18 @@ def read_ofd(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
                         f"(pages {MAX_OFD_PAGES + 1}–{len(parsed)} left out)")
         parsed = parsed[:MAX_OFD_PAGES]
     for number, page in enumerate(parsed):
-        lines, pieces = _pdfium_lines(page.glyphs, page.height)
+        lines, pieces = glyph_lines(page.glyphs, page.height)
         printed = PrintedPage(page.width, page.height,
                               layer="".join(g[0] for g in page.glyphs if g[0].strip()))
         pages.append(printed)
         visible = sum(1 for g in page.glyphs if g[0].strip())
-        cover = _covered([box for box, _ in page.images], page.width, page.height)
-        if page.images and cover >= _SCAN_COVER and (visible < _MIN_TEXT or page.hidden > visible):
+        cover = covered([box for box, _ in page.images], (0, 0, page.width, page.height))
+        if page.images and cover >= SCAN_COVER and (visible < MIN_TEXT or page.hidden > visible):
             (searchable if page.hidden > visible else scanned).append(number)
             continue
         found = ruled_tables(page.vertical, page.horizontal)
-        _fill(found, pieces)
-        _place(printed, found, lines)
+        fill_tables(found, pieces)
+        place_lines(printed, found, lines)
         if page.images:
             text = [(s.x0, page.height - s.bottom, s.x1, page.height - s.top) for s in lines]
             shown = figures([box for box, _ in page.images], text, (0, 0, page.width, page.height))
@@ -86,11 +92,11 @@ def read_ofd(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
         warnings += _read_scans(package, parsed, pages, scanned, searchable, ocr_engine)
         if scanned:
             warnings.append(f"ocr: {len(scanned)} of {len(pages)} ofd pages are pictures with no "
-                            f"text and were read by OCR (pages {_numbers(scanned)})")
+                            f"text and were read by OCR (pages {page_numbers(scanned)})")
         if searchable:
             warnings.append(f"ocr: {len(searchable)} of {len(pages)} ofd pages are scans with "
                             f"another program's OCR text hidden under them (pages "
-                            f"{_numbers(searchable)}); read by OCR from the picture, the hidden "
+                            f"{page_numbers(searchable)}); read by OCR from the picture, the hidden "
                             "text left out")
     return pages, ["ofd tables rebuilt from ruling lines", *warnings]
 
@@ -115,17 +121,13 @@ def _read_scans(package: zipfile.ZipFile, parsed: list[_Page], pages: list[Print
             unread.append(number)
     if not unread:
         return []
-    from extract.pdf import _numbers
-
-    return [f"ofd: the pictures of {len(unread)} scanned pages unreadable (pages {_numbers(unread)})"]
+    return [f"ofd: the pictures of {len(unread)} scanned pages unreadable (pages {page_numbers(unread)})"]
 
 
 def _read_pictures(package: zipfile.ZipFile, pictured: dict[int, list], pages: list[PrintedPage],
                    ocr_engine: object | None) -> list[str]:
     """Pictures among pages' text (not icons, seals or backgrounds) read by OCR where they are."""
     from extract.ocr import LazyEngine
-    from extract.pdf import _numbers
-
     engine = LazyEngine.of(ocr_engine)
     read, unread = set(), 0
     for number, pictures in sorted(pictured.items()):
@@ -138,7 +140,7 @@ def _read_pictures(package: zipfile.ZipFile, pictured: dict[int, list], pages: l
     warnings = []
     if read:
         warnings.append(f"ocr: text in pictures among the text of {len(read)} of {len(pages)} ofd "
-                        f"pages read by OCR (pages {_numbers(sorted(read))})")
+                        f"pages read by OCR (pages {page_numbers(sorted(read))})")
     if unread:
         warnings.append(f"ofd: {unread} picture{'s' if unread > 1 else ''} unreadable "
                         "(content kept outside the text)")
@@ -165,12 +167,6 @@ def _ocr_into(printed: PrintedPage, package: zipfile.ZipFile, box: tuple, path: 
 
 def _area(box: tuple[float, float, float, float]) -> float:
     return max(box[2] - box[0], 0) * max(box[3] - box[1], 0)
-
-
-def _covered(boxes: list[tuple[float, float, float, float]], width: float, height: float) -> float:
-    """The share of the page the largest picture covers."""
-    clipped = [(max(b[0], 0), max(b[1], 0), min(b[2], width), min(b[3], height)) for b in boxes]
-    return max((_area(b) for b in clipped), default=0.0) / max(width * height, 1e-9)
 
 
 # -- the package ---------------------------------------------------------------------------

@@ -30,16 +30,23 @@ from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 from extract.figures import SEAL, drawn_text, figures, read_figures
-from extract.landscape import table_turn, upright
-from extract.lattice import MAX_RULINGS, Lattice, Piece, inside, lattices
-from extract.layout import Line, PlacedTable, PrintedPage, clean
+from extract.landscape import table_turn
+from extract.lattice import MAX_RULINGS, Lattice, Piece, inside
+from extract.layout import Line, PrintedPage, clean
+from extract.printing import (
+    MIN_TEXT,
+    SCAN_COVER,
+    covered,
+    fill_tables,
+    glyph_lines,
+    page_numbers,
+    place_lines,
+    ruled_tables,
+)
 from extract.turned import Glyph, quarter_turn, stacked, turned_lines
 
 MAX_PDF_PAGES = 300  # pages read of one document; the rest are named in a warning
-_MIN_TEXT = 20  # characters: a page with less text than this and an image is a scan
-_HIDDEN = 0.5  # share of a page's glyphs printed invisible (render mode 3) over…
-_SCAN_COVER = 0.5  # …an image covering this share of the page: a searchable scan
-_BOXED = 36.0  # points: a ruled box no larger on either side is a glyph's stroke or a check box
+_HIDDEN = 0.5  # share of a page's glyphs printed invisible (render mode 3) over a picture
 _OUTLINED = 60  # shapes: a page with less text and this many (glyph outlines) is read by OCR
 OCR_DPI = 200
 # a glyph with no Unicode: pdfminer's (cid:N), U+FFFD, private-use and control characters
@@ -80,14 +87,14 @@ def read_pdf(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
         layer = _UNMAPPED.sub("", "".join(p[2] for p in printed) + "".join(g.text for g in glyphs))
         pages.append(PrintedPage(width, height, layer=layer))
         images = [o.bbox for o in _walk(page) if isinstance(o, LTImage)]
-        if chars < _MIN_TEXT and images:
+        if chars < MIN_TEXT and images:
             scanned.append(number)
             continue
-        if hidden >= _HIDDEN and _covered(images, page.bbox) >= _SCAN_COVER:
+        if hidden >= _HIDDEN and covered(images, page.bbox) >= SCAN_COVER:
             searchable.append(number)
             continue
         shapes = _shapes(page)
-        if chars < _MIN_TEXT and len(shapes) >= _OUTLINED:
+        if chars < MIN_TEXT and len(shapes) >= _OUTLINED:
             outlined.append(number)
             continue
         text = [(s.x0, height - s.bottom, s.x1, height - s.top) for s in lines]
@@ -98,8 +105,8 @@ def read_pdf(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
         if unmapped_glyphs(lines):
             unmapped[number] = (found, lines, pieces)
             continue
-        _fill(found, pieces)
-        _place(pages[number], found, lines)
+        fill_tables(found, pieces)
+        place_lines(pages[number], found, lines)
     warnings = ["pdf tables rebuilt from ruling lines" if ruled
                 else "pdf tables rebuilt from text positions"]
     if len(pages) == MAX_PDF_PAGES:
@@ -109,30 +116,30 @@ def read_pdf(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
                             f"(pages {MAX_PDF_PAGES + 1}–{total} left out)")
     for text, numbers in watermarks.items():
         warnings.append(f"pdf: text printed at a slant (a watermark) left out of pages "
-                        f"{_numbers(numbers)}: {text[:80]}")
+                        f"{page_numbers(numbers)}: {text[:80]}")
     unreadable: list[int] = []
     if unmapped:
         kept, unreadable = _read_with_pdfium(body, unmapped, pages, notes)
         if kept:
             warnings.append(f"pdf: {len(kept)} of {len(pages)} pages have glyphs pdfminer cannot "
-                            f"map to Unicode; read with pdfium (pages {_numbers(kept)})")
+                            f"map to Unicode; read with pdfium (pages {page_numbers(kept)})")
         if unreadable:
             warnings.append(f"ocr: {len(unreadable)} of {len(pages)} pdf pages have a text layer "
-                            f"without Unicode (pages {_numbers(unreadable)}) and were read by OCR")
+                            f"without Unicode (pages {page_numbers(unreadable)}) and were read by OCR")
     for note, numbers in notes.items():
         numbers = sorted(set(numbers) - set(unreadable) - set(scanned))
         if numbers:
-            warnings.append(f"pdf: {note} (pages {_numbers(numbers)})")
+            warnings.append(f"pdf: {note} (pages {page_numbers(numbers)})")
     if scanned:
         warnings.append(f"ocr: {len(scanned)} of {len(pages)} pdf pages have no text layer and "
                         "were read by OCR")
     if searchable:
         warnings.append(f"ocr: {len(searchable)} of {len(pages)} pdf pages are scans with another "
-                        f"program's OCR text hidden under them (pages {_numbers(searchable)}); "
+                        f"program's OCR text hidden under them (pages {page_numbers(searchable)}); "
                         "read by OCR from the picture, the hidden text left out")
     if outlined:
         warnings.append(f"ocr: {len(outlined)} of {len(pages)} pdf pages have their text drawn as "
-                        f"outlines, not letters (pages {_numbers(outlined)}), and were read by OCR")
+                        f"outlines, not letters (pages {page_numbers(outlined)}), and were read by OCR")
     if scanned or unreadable or outlined or searchable:
         from extract.ocr import LazyEngine, ocr_image, render_pdf_pages
 
@@ -168,9 +175,9 @@ def _read_pictures(body: bytes, pictures: dict[int, tuple], pages: list[PrintedP
     warnings = []
     if read:
         warnings.append(f"ocr: text in pictures among the text of {len(read)} of {len(pages)} pdf "
-                        f"pages read by OCR (pages {_numbers(read)})")
+                        f"pages read by OCR (pages {page_numbers(read)})")
     if sealed:
-        warnings.append(f"pdf: {SEAL} (pages {_numbers(sealed)})")
+        warnings.append(f"pdf: {SEAL} (pages {page_numbers(sealed)})")
     return warnings
 
 
@@ -280,15 +287,6 @@ def _page_aggregator() -> type:
     return PageAggregator
 
 
-def _covered(images: list[tuple[float, float, float, float]], page: tuple) -> float:
-    """The share of the page the largest of `images` covers (a scan covers nearly all of it)."""
-    x0, y0, x1, y1 = page
-    area = max((x1 - x0) * (y1 - y0), 1e-9)
-    return max(((min(b[2], x1) - max(b[0], x0)) * (min(b[3], y1) - max(b[1], y0))
-                for b in images if b[2] > x0 and b[0] < x1 and b[3] > y0 and b[1] < y1),
-               default=0.0) / area
-
-
 def _turn(matrix: tuple, vertical: bool) -> int:
     """A glyph's reading direction in quarter turns: its baseline (the text matrix's a, b), or
     down its glyph's up axis (-c, -d) in a font's vertical writing mode."""
@@ -347,27 +345,6 @@ def _unreadable(lines: list[Line], bad: int) -> bool:
     return bad > _UNREADABLE * max(glyphs, 1)
 
 
-def _numbers(pages: list[int]) -> str:
-    return ", ".join(str(n + 1) for n in pages)
-
-
-def _place(printed: PrintedPage, found: list[Lattice], lines: list[Line]) -> None:
-    """A page's ruled tables, and its other lines as text or as unruled tables."""
-    height = printed.height
-    boxes = [lat.bbox for lat in found]
-    for lat in found:
-        shown = upright(lat, printed.width, height)  # a table printed turned, as read
-        grid = shown.grid()
-        if grid:
-            printed.tables.append(PlacedTable(height - lat.bbox[3], height - lat.bbox[1], grid,
-                                              xs=shown.xs))
-    free = [s for s in lines if not any(
-        inside((s.x0 + s.x1) / 2, height - (s.top + s.bottom) / 2, b) for b in boxes)]
-    printed.lines, unruled = _unruled_tables([s for s in free if not s.turn])
-    printed.lines += [s for s in free if s.turn]  # a column of vertical writing is no table cell
-    printed.tables += unruled
-
-
 def _read_with_pdfium(body: bytes, unmapped: dict[int, tuple[list[Lattice], list[Line], list[Piece]]],
                       pages: list[PrintedPage], notes: dict[str, list[int]]) -> tuple[list[int], list[int]]:
     """Pages with glyphs pdfminer could not map, placed as pdfium reads them where it maps
@@ -386,8 +363,8 @@ def _read_with_pdfium(body: bytes, unmapped: dict[int, tuple[list[Lattice], list
         else:
             unreadable.append(number)
             continue
-        _fill(found, chars)
-        _place(pages[number], found, lines)
+        fill_tables(found, chars)
+        place_lines(pages[number], found, lines)
     return by_pdfium, unreadable
 
 
@@ -430,7 +407,7 @@ def pdfium_text(body: bytes, numbers: list[int], tables: dict[int, list[Lattice]
                         sideways.append(Glyph(char, box, size, turn % 4))
                     elif not turn % 4:
                         glyphs.append((char, generated, box, size))
-                lines, pieces = _pdfium_lines(glyphs, height)
+                lines, pieces = glyph_lines(glyphs, height)
                 lines, pieces = with_turned(lines, pieces, sideways, height,
                                             (tables or {}).get(number, []),
                                             None if notes is None else _noter(notes, number))
@@ -458,38 +435,6 @@ def _shown(rotation: int, width: float, height: float):  # noqa: ANN202
     return turn
 
 
-def _pdfium_lines(glyphs: list, height: float) -> tuple[list[Line], list[Piece]]:
-    lines: list[Line] = []
-    pieces: list[Piece] = []
-    run: list = []
-
-    def flush() -> None:
-        text = clean("".join(g[0] for g in run))
-        if text:
-            boxes = [g[2] for g in run]
-            lines.append(Line(min(b[0] for b in boxes), height - max(b[3] for b in boxes),
-                              max(b[2] for b in boxes), height - min(b[1] for b in boxes),
-                              text, statistics.median_high(g[3] for g in run)))
-        run.clear()
-
-    for char, generated, box, size in glyphs:
-        if generated:
-            if char in "\r\n":
-                flush()
-            continue
-        if run:
-            last_box, last_size = run[-1][2], run[-1][3]
-            middle, last_middle = (box[1] + box[3]) / 2, (last_box[1] + last_box[3]) / 2
-            if (box[0] - last_box[2] > max(size, last_size)
-                    or abs(middle - last_middle) > 0.6 * max(size, last_size)):
-                flush()
-        run.append((char, generated, box, size))
-        if char.strip():
-            pieces.append(((box[0] + box[2]) / 2, (box[1] + box[3]) / 2, char, None))
-    flush()
-    return lines, pieces
-
-
 def _text_lines(page: object, height: float) -> list[Line]:
     from pdfminer.layout import LTChar, LTTextLine
 
@@ -503,37 +448,6 @@ def _text_lines(page: object, height: float) -> list[Line]:
             size = statistics.median_high(sizes) if sizes else obj.height
             out.append(Line(obj.x0, height - obj.y1, obj.x1, height - obj.y0, text, size))
     return out
-
-
-def _unruled_tables(lines: list[Line]) -> tuple[list[Line], list[PlacedTable]]:
-    """Rows of three or more separate pieces of text (a table printed without rules)."""
-    rows: list[list[Line]] = []
-    for line in sorted(lines, key=lambda s: (s.top, s.x0)):
-        mid = (line.top + line.bottom) / 2
-        if rows and rows[-1][0].top - 1 <= mid <= rows[-1][0].bottom + 1:
-            rows[-1].append(line)
-        else:
-            rows.append([line])
-    kept: list[Line] = []
-    tables: list[PlacedTable] = []
-    run: list[list[Line]] = []
-
-    def flush() -> None:
-        if run:
-            width = max(len(r) for r in run)
-            grid = [[""] * (width - len(r)) + [s.text for s in sorted(r, key=lambda s: s.x0)]
-                    for r in run]
-            tables.append(PlacedTable(run[0][0].top, run[-1][0].bottom, grid))
-            run.clear()
-
-    for row in rows:
-        if len(row) >= 3:
-            run.append(row)
-        else:
-            flush()
-            kept.extend(row)
-    flush()
-    return kept, tables
 
 
 def _shapes(page: object) -> list[tuple[float, float, float, float]]:
@@ -566,30 +480,9 @@ def _lattices(page: object) -> list[Lattice]:
     return ruled_tables(vertical, horizontal)
 
 
-def ruled_tables(vertical: list[tuple[float, float, float]],
-                 horizontal: list[tuple[float, float, float]]) -> list[Lattice]:
-    """The tables a page's ruling segments (y up, points) draw; none from more rulings than a
-    report prints, and a box the size of a glyph is none (PDF and OFD pages alike)."""
-    if not vertical or not horizontal or len(vertical) + len(horizontal) > MAX_RULINGS:
-        return []
-    return [lat for lat in lattices(vertical, horizontal)
-            if lat.bbox[2] - lat.bbox[0] > _BOXED or lat.bbox[3] - lat.bbox[1] > _BOXED]
-
-
 def _chars(page: object) -> list[Piece]:
     """Each printed character's centre (y up) and text, as pdfminer reads them."""
     from pdfminer.layout import LTChar
 
     return [((c.x0 + c.x1) / 2, (c.y0 + c.y1) / 2, c.get_text(), None) for c in _walk(page)
             if isinstance(c, LTChar) and c.get_text().strip()]
-
-
-def _fill(found: list[Lattice], chars: list[Piece]) -> None:
-    """Each character into the ruled table it is printed in."""
-    if not found:
-        return
-    for piece in chars:
-        for lat in found:
-            if inside(piece[0], piece[1], lat.bbox, 0):
-                lat.pieces.append(piece)
-                break

@@ -1,0 +1,136 @@
+"""Printed pages from what a fixed-layout document places on them, for the PDF and OFD readers
+alike (extract/pdf.py, extract/ofd.py): glyphs in runs → lines, ruling segments → ruled tables
+(extract/lattice.py) with their characters filled in, the lines outside them → text or unruled
+tables, all placed on a PrintedPage for extract/layout.py. Coordinates: points, y up, as
+pdfminer gives a PDF page (lines y down)."""
+
+from __future__ import annotations
+
+import statistics
+
+from extract.landscape import upright
+from extract.lattice import MAX_RULINGS, Lattice, Piece, inside, lattices
+from extract.layout import Line, PlacedTable, PrintedPage, clean
+
+MIN_TEXT = 20  # characters: a page with less text than this and a picture over it is a scan
+SCAN_COVER = 0.5  # share of the page a picture covers to be a scan
+_BOXED = 36.0  # points: a ruled box no larger on either side is a glyph's stroke or a check box
+
+
+def covered(images: list[tuple[float, float, float, float]], page: tuple) -> float:
+    """The share of the page (x0, y0, x1, y1) the largest of `images` covers (a scan covers
+    nearly all of it); each picture counts only where it is on the page."""
+    x0, y0, x1, y1 = page
+    area = max((x1 - x0) * (y1 - y0), 1e-9)
+    return max(((min(b[2], x1) - max(b[0], x0)) * (min(b[3], y1) - max(b[1], y0))
+                for b in images if b[2] > x0 and b[0] < x1 and b[3] > y0 and b[1] < y1),
+               default=0.0) / area
+
+
+def page_numbers(pages: list[int]) -> str:
+    """1-based page numbers for a warning."""
+    return ", ".join(str(n + 1) for n in pages)
+
+
+def glyph_lines(glyphs: list, height: float) -> tuple[list[Line], list[Piece]]:
+    """Glyphs (char, generated, box y up, size) in reading order → lines (y down) and each
+    glyph's centre; a line breaks at a generated line break, a gap wider than a glyph or a
+    jump in height (cells printed without rules stay separate pieces)."""
+    lines: list[Line] = []
+    pieces: list[Piece] = []
+    run: list = []
+
+    def flush() -> None:
+        text = clean("".join(g[0] for g in run))
+        if text:
+            boxes = [g[2] for g in run]
+            lines.append(Line(min(b[0] for b in boxes), height - max(b[3] for b in boxes),
+                              max(b[2] for b in boxes), height - min(b[1] for b in boxes),
+                              text, statistics.median_high(g[3] for g in run)))
+        run.clear()
+
+    for char, generated, box, size in glyphs:
+        if generated:
+            if char in "\r\n":
+                flush()
+            continue
+        if run:
+            last_box, last_size = run[-1][2], run[-1][3]
+            middle, last_middle = (box[1] + box[3]) / 2, (last_box[1] + last_box[3]) / 2
+            if (box[0] - last_box[2] > max(size, last_size)
+                    or abs(middle - last_middle) > 0.6 * max(size, last_size)):
+                flush()
+        run.append((char, generated, box, size))
+        if char.strip():
+            pieces.append(((box[0] + box[2]) / 2, (box[1] + box[3]) / 2, char, None))
+    flush()
+    return lines, pieces
+
+
+def ruled_tables(vertical: list[tuple[float, float, float]],
+                 horizontal: list[tuple[float, float, float]]) -> list[Lattice]:
+    """The tables a page's ruling segments (y up, points) draw; none from more rulings than a
+    report prints, and a box the size of a glyph is none (PDF and OFD pages alike)."""
+    if not vertical or not horizontal or len(vertical) + len(horizontal) > MAX_RULINGS:
+        return []
+    return [lat for lat in lattices(vertical, horizontal)
+            if lat.bbox[2] - lat.bbox[0] > _BOXED or lat.bbox[3] - lat.bbox[1] > _BOXED]
+
+
+def fill_tables(found: list[Lattice], chars: list[Piece]) -> None:
+    """Each character into the ruled table it is printed in."""
+    if not found:
+        return
+    for piece in chars:
+        for lat in found:
+            if inside(piece[0], piece[1], lat.bbox, 0):
+                lat.pieces.append(piece)
+                break
+
+
+def place_lines(printed: PrintedPage, found: list[Lattice], lines: list[Line]) -> None:
+    """A page's ruled tables, and its other lines as text or as unruled tables."""
+    height = printed.height
+    boxes = [lat.bbox for lat in found]
+    for lat in found:
+        shown = upright(lat, printed.width, height)  # a table printed turned, as read
+        grid = shown.grid()
+        if grid:
+            printed.tables.append(PlacedTable(height - lat.bbox[3], height - lat.bbox[1], grid,
+                                              xs=shown.xs))
+    free = [s for s in lines if not any(
+        inside((s.x0 + s.x1) / 2, height - (s.top + s.bottom) / 2, b) for b in boxes)]
+    printed.lines, unruled = unruled_tables([s for s in free if not s.turn])
+    printed.lines += [s for s in free if s.turn]  # a column of vertical writing is no table cell
+    printed.tables += unruled
+
+
+def unruled_tables(lines: list[Line]) -> tuple[list[Line], list[PlacedTable]]:
+    """Rows of three or more separate pieces of text (a table printed without rules)."""
+    rows: list[list[Line]] = []
+    for line in sorted(lines, key=lambda s: (s.top, s.x0)):
+        mid = (line.top + line.bottom) / 2
+        if rows and rows[-1][0].top - 1 <= mid <= rows[-1][0].bottom + 1:
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+    kept: list[Line] = []
+    tables: list[PlacedTable] = []
+    run: list[list[Line]] = []
+
+    def flush() -> None:
+        if run:
+            width = max(len(r) for r in run)
+            grid = [[""] * (width - len(r)) + [s.text for s in sorted(r, key=lambda s: s.x0)]
+                    for r in run]
+            tables.append(PlacedTable(run[0][0].top, run[-1][0].bottom, grid))
+            run.clear()
+
+    for row in rows:
+        if len(row) >= 3:
+            run.append(row)
+        else:
+            flush()
+            kept.extend(row)
+    flush()
+    return kept, tables
