@@ -138,6 +138,7 @@ def _correct_labels(document: Any, warnings: list[str]) -> Any:
         return number + word + text[len(word):]
 
     def fixed(grid: list[list[str]]) -> list[list[str]]:
+        grid = _enumerators(grid, warnings)
         return [[corrected(row[0]), *row[1:]] if row and row[0] else row for row in grid]
 
     tables = [fixed(grid) for grid in document.tables]
@@ -145,6 +146,28 @@ def _correct_labels(document: Any, warnings: list[str]) -> Any:
     blocks = [(kind, by_id.get(id(payload), payload)) if kind == "table" else (kind, payload)
               for kind, payload in document.blocks]
     return replace(document, tables=tables, blocks=blocks)
+
+
+_NUMBERED = re.compile(r"^(\d{1,2})([.、．])(?=[\u4e00-\u9fff])")
+_BARE_NUMBER = re.compile(r"^(\d{1,2})(?=[\u4e00-\u9fff])")
+
+
+def _enumerators(grid: list[list[str]], warnings: list[str]) -> list[list[str]]:
+    """OCR loses the small dot of an enumerator at low resolution (`1当面申请数` beside
+    `3.信函申请数`): where other labels of the column number their rows `N.`, a bare `N` before
+    the label's first character gets the same mark back."""
+    marks = {m.group(2) for row in grid if row and (m := _NUMBERED.match(row[0].strip()))}
+    if len(marks) != 1:
+        return grid
+    (mark,) = marks
+    out = []
+    for row in grid:
+        if row and (m := _BARE_NUMBER.match(row[0].strip())):
+            label = row[0].strip()
+            warnings.append(f"ocr: {label} in a table label numbered {m.group(1)}{mark} as its column's labels are")
+            row = [m.group(1) + mark + label[m.end():], *row[1:]]
+        out.append(row)
+    return out
 
 
 _PLACE = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:自治县|县|区|市|旗)")
