@@ -13,7 +13,8 @@
 4. Forms the simulated portals do not serve (`variants`): the text-PDF report exported by
    LibreOffice from its DOCX, owner-password protected and with its text (or its title only)
    converted to outlines; its DOCX with the tables pasted as pictures; the scanned report with
-   its pages turned ±1.5° and 90°. Scored as in 1.
+   its pages turned ±1.5° and 90°, and stacked into a 长图 1,080 and 800 px wide (a phone's
+   width, 130 and 97 dpi). Scored as in 1.
 Writes benchmarks/results/documents.json.
 """
 
@@ -90,16 +91,31 @@ def score(form: str, spec, truth, page, seconds: float) -> dict:
     return row
 
 
-def variants(tb) -> list[dict]:
+def variants(tb, only: list[str] | None = None) -> list[dict]:
     """The text-PDF and scanned reports as portals also publish them, though the simulated
     portals serve neither form: exported by a word processor (LibreOffice, from the DOCX),
     owner-password protected, scanned crooked (pages turned ±1.5°) or sideways (90°), its text
-    converted to outlines (转曲), wholly or only the title's."""
+    converted to outlines (转曲), wholly or only the title's, the scan as a long JPG at a
+    phone's width. `only`: the variants whose name contains one of these words."""
     from simportals.attachments import convert, docx_bytes, outlined_pdf_bytes
 
     specs = {s.key: s for s in tb.specs}
     text_pdf = next(t for t in tb.reports if t.published_as == "pdf")
     scan = next(t for t in tb.reports if t.published_as == "scan")
+
+    def long_image(spec, width: int) -> bytes:
+        from PIL import Image
+
+        pages = [im.convert("L").resize((width, round(im.height * width / im.width)), Image.LANCZOS)
+                 for im in _page_images(spec)]
+        sheet = Image.new("L", (width, sum(p.height for p in pages)), 255)
+        y = 0
+        for p in pages:
+            sheet.paste(p, (0, y))
+            y += p.height
+        buf = io.BytesIO()
+        sheet.save(buf, "JPEG", quality=85)
+        return buf.getvalue()
 
     def scanned(spec, turn) -> bytes:
         images = [turn(im.convert("L"), i) for i, im in enumerate(_page_images(spec))]
@@ -121,16 +137,22 @@ def variants(tb) -> list[dict]:
             spec, lambda im, i: im.rotate(1.5 if i % 2 else -1.5, resample=3, fillcolor=255))),
         ("scan, pages turned 90°", scan, lambda spec: scanned(
             spec, lambda im, i: im.rotate(90, expand=True))),
+        ("jpg 长图 of the scan, 1,080 px wide", scan, lambda spec: long_image(spec, 1080)),
+        ("jpg 长图 of the scan, 800 px wide", scan, lambda spec: long_image(spec, 800)),
     ]
     hints = {"registry_region": "江苏省宿迁市沭阳县"}  # as the crawl passes the portal's region
     rows = []
     for form, truth, make in forms:
+        if only and not any(word in form for word in only):
+            continue
         spec = specs[truth.key]
         body = make(spec)
         start = time.perf_counter()
-        docx = form.startswith("docx")
-        page = extract_page(body, url=f"http://x.gov.cn/P020240101.{'docx' if docx else 'pdf'}",
-                            headers=None if docx else [("Content-Type", "application/pdf")],
+        ext = form.split(maxsplit=1)[0].rstrip(",")
+        ext = ext if ext in ("docx", "jpg") else "pdf"
+        ctype = {"pdf": "application/pdf", "jpg": "image/jpeg"}.get(ext)
+        page = extract_page(body, url=f"http://x.gov.cn/P020240101.{ext}",
+                            headers=[("Content-Type", ctype)] if ctype else None,
                             hints=hints if truth is scan else None)
         rows.append(score(form, spec, truth, page, time.perf_counter() - start))
     return rows
@@ -279,6 +301,8 @@ def main() -> None:
                                  "odt", "wps", "xls"])
     parser.add_argument("--pages", type=int, default=4, help="page tops OCR'd per engine")
     parser.add_argument("--skip", nargs="*", default=[], choices=["quality", "ocr", "pdf", "variants"])
+    parser.add_argument("--variants", nargs="*", default=None,
+                        help="only the variants whose name contains one of these words")
     args = parser.parse_args()
     tb = build_testbed()
     result = {}
@@ -289,7 +313,7 @@ def main() -> None:
     if "quality" not in args.skip:
         result["quality"] = quality(tb, args.forms)
     if "variants" not in args.skip:
-        result["variants"] = variants(tb)
+        result["variants"] = variants(tb, args.variants)
     RESULTS.parent.mkdir(exist_ok=True)
     old = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     RESULTS.write_text(json.dumps({**old, **result}, ensure_ascii=False, indent=1) + "\n")
