@@ -156,14 +156,29 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--per-host", type=int, default=2)
     ap.add_argument("--rounds", type=int, default=None)
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--worker-concurrency", type=int, default=None,
+                    help="CONCURRENT_REQUESTS of every crawl process: machines that can each hold only "
+                         "this many requests in flight (a small VM, a rate-limited uplink), so one "
+                         "worker cannot reach the politeness ceiling and more workers should")
     args = ap.parse_args(argv)
+    if args.worker_concurrency:
+        SETTINGS["CONCURRENT_REQUESTS"] = str(args.worker_concurrency)
     scale = args.scale or (8 if args.quick else 20)
     n_rounds = args.rounds or (1 if args.quick else 2)
     ceiling = args.hosts * args.per_host / args.latency
     per_host = pages_per_host(scale, args.hosts)
     bound = sum(per_host.values()) / (max(per_host.values()) * args.latency / args.per_host)
+
+    def machines_bound(n: int) -> float:
+        """The testbed bound, and with --worker-concurrency what n such machines can hold."""
+        if not args.worker_concurrency:
+            return bound
+        return min(bound, n * args.worker_concurrency / args.latency)
+
     log(f"latency testbed: scale {scale}, {args.hosts} hosts, {args.latency * 1000:.0f} ms, {args.per_host}/host; "
-        f"ceiling {ceiling:.0f} p/s; testbed bound {bound:.0f} p/s")
+        f"ceiling {ceiling:.0f} p/s; testbed bound {bound:.0f} p/s"
+        + (f"; one machine of {args.worker_concurrency} in flight {machines_bound(1):.0f} p/s"
+           if args.worker_concurrency else ""))
     work = Path(tempfile.mkdtemp(prefix="nianbao-bench-dist-"))
     redis_proc, url = redis_server(work)
     rates: dict[str, list[float]] = {"single machine": [], **{f"{n} worker{'s' if n > 1 else ''}": [] for n in (1, 2, 4)}}
@@ -171,8 +186,8 @@ def main(argv: list[str] | None = None) -> int:
     cpu_ms: dict[str, list[dict[str, float]]] = {label: [] for label in rates}  # CPU ms per page, per process
     cores = os.cpu_count() or 1
 
-    def account(label: str, rate: float, pages: int, cpu: dict[str, float]) -> str:
-        limit = cpu_bound(cpu, pages, cores, bound)
+    def account(label: str, rate: float, pages: int, cpu: dict[str, float], machines: int = 1) -> str:
+        limit = cpu_bound(cpu, pages, cores, machines_bound(machines))
         of_bound[label].append(rate / limit)
         per_page = {name: round(s * 1000 / max(pages, 1), 2) for name, s in cpu.items()}
         cpu_ms[label].append(per_page)
@@ -207,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
                     secs, responses, cmd, urls, cpu = distributed_run(
                         served.registry, work, url, n, {"redis": redis_proc.pid, "portal server": served.pid})
                     rates[label].append(responses / secs)
-                    note = account(label, responses / secs, responses, cpu)
+                    note = account(label, responses / secs, responses, cpu, n)
                     missing[label] = max(missing.get(label, 0), len(expected - urls))
                     peaks[label] = max(peaks.get(label, 0), peak())
                     log(f"round {k + 1}: {label}: {responses} responses in {secs:.1f}s = {responses / secs:.1f}/s; {note}")
@@ -220,16 +235,19 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for label, values in rates.items():
         ratio = med(values) / ceiling
+        machines = int(label[0]) if label[0].isdigit() else 1
+        held = (f"{med(values) / machines_bound(machines):.2f}× what its machines can hold in flight "
+                f"({machines_bound(machines):.0f} p/s); " if args.worker_concurrency else "")
         rows.append(Row("7 distributed", f"{label} vs ceiling", values, "p/s",
                         f"ceiling {args.hosts}×{args.per_host}÷{args.latency}s", [ceiling], ratio, "report", None,
                         f"{med(of_bound[label]):.2f}× the CPU bound of its run (rounds: "
                         f"{', '.join(f'{x:.2f}' for x in of_bound[label])}); "
-                        f"{med(values) / bound:.2f}× the testbed bound {bound:.0f} p/s; "
+                        f"{med(values) / bound:.2f}× the testbed bound {bound:.0f} p/s; {held}"
                         f"{med(values) / single:.2f}× the single machine; peak {peaks[label]} in flight on one host "
                         f"(allowed {args.per_host}); URLs the single machine archived and these did not: "
                         f"{missing.get(label, 0)}"))
     print_table(rows)
-    save("distributed", rows, {"scale": scale, "hosts": args.hosts, "latency": args.latency, "ceiling": ceiling,
+    save("distributed-limited" if args.worker_concurrency else "distributed", rows, {"scale": scale, "hosts": args.hosts, "latency": args.latency, "worker_concurrency": args.worker_concurrency, "ceiling": ceiling,
                                "testbed_bound": bound, "peak_in_flight": peaks, "missing_urls": missing,
                                "of_cpu_bound": of_bound, "cpu_ms_per_page": cpu_ms}, commands)
     cleanup(work)

@@ -316,7 +316,20 @@ def main() -> None:
         result["variants"] = variants(tb, args.variants)
     RESULTS.parent.mkdir(exist_ok=True)
     old = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    RESULTS.write_text(json.dumps({**old, **result}, ensure_ascii=False, indent=1) + "\n")
+    RESULTS.write_text(json.dumps(merged(old, result), ensure_ascii=False, indent=1) + "\n")
+
+
+def merged(old: dict, new: dict) -> dict:
+    """The results file with this run's parts: a run of some forms or variants replaces their
+    rows and keeps the others' (a partial run never drops what an earlier one measured)."""
+    out = dict(old)
+    for part, rows in new.items():
+        keep = old.get(part)
+        if isinstance(rows, list) and isinstance(keep, list) and all("form" in r for r in rows + keep):
+            forms = {r["form"] for r in rows}
+            rows = [r for r in keep if r["form"] not in forms] + rows
+        out[part] = rows
+    return out
 
 
 if __name__ == "__main__":
