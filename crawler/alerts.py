@@ -16,7 +16,7 @@ LOST = LOST_STAT  # pages and documents read only in part (extract/loss.py says_
 # Page.warnings that say how a document was read (OCR, tables from ruling lines), logged only
 INFORMATIONAL = ("ocr:", "pdf tables rebuilt", "ofd tables rebuilt", "doc converted to docx",
                  "wps converted to docx", "odt converted to docx", "ods converted to xlsx",
-                 "pdf: a seal", "image: a seal")
+                 "pdf: a seal", "ofd: a seal", "image: a seal")
 
 
 def _per_portal(stats: dict[str, Any], prefix: str) -> dict[str, int]:

@@ -150,10 +150,11 @@ def _printed(body: bytes, kind: str) -> Document:
 
         pages, warnings = (read_pdf if kind == "pdf" else read_ofd)(body)
     else:
+        from extract.figures import SEAL
         from extract.ocr import image_frames, ocr_pages
 
         pages = [page for frame in image_frames(body) for page in ocr_pages(frame)]
-        warnings = ["ocr: image read by OCR"]
+        warnings = ["ocr: image read by OCR"] + (["image: " + SEAL] if any(p.seals for p in pages) else [])
     document = replace(from_flow(reflow(pages), kind, warnings), text_layer=any(p.layer for p in pages))
     removed = [line for lines in document.removed.values() for line in lines]
     lost = missing_warning(kind, "".join(p.layer for p in pages), document.text, document.tables,

@@ -109,6 +109,42 @@ def is_seal(rgb: Any) -> bool:
     return bool(ink.sum()) and red.sum() >= _RED * ink.sum()
 
 
+_INK_UNDER_SEAL = 110  # red channel: darker than this under a seal's red is the black text under it
+_SEAL_SIDE = 0.12  # a seal (42 mm on an A4 page's 210) spans this share of the page's width at least
+
+
+def without_seals(image: Any) -> tuple[Any, int]:
+    """A colour page in greyscale with its seals' red ink taken out, and how many seals.
+
+    A seal is stamped over the 落款 (issuer and date): in grey its ink is as dark as the text
+    under it and OCR reads neither. A seal is a red shape about square and a fifth of the page
+    wide; inside it red ink goes white and the rest is taken from the red channel, where black
+    text (JPEG's red fringes round it included) stays dark. Other red (a red
+    masthead, red words) is smaller or not square, and stays as ink."""
+    import cv2
+    import numpy as np
+    from PIL import Image
+
+    rgb = np.asarray(image.convert("RGB"))
+    gray = np.array(image.convert("L"))
+    r, g, b = (rgb[..., i].astype(np.int16) for i in range(3))
+    red = ((r > 100) & (r - np.maximum(g, b) > 60)).astype(np.uint8)
+    width = gray.shape[1]
+    side = _SEAL_SIDE * width
+    if red.sum() < side:  # not a seal's worth of red ink
+        return Image.fromarray(gray), 0
+    joined = cv2.dilate(red, np.ones((5, 5), np.uint8))
+    n, _labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    seals = 0
+    for x, y, w, h, _area in stats[1:n]:
+        if min(w, h) >= side and 0.75 <= w / h <= 1.33:
+            inside = rgb[y:y + h, x:x + w, 0]
+            near = joined[y:y + h, x:x + w] > 0  # the seal's ink and its JPEG fringe
+            gray[y:y + h, x:x + w] = np.where(near & (inside > _INK_UNDER_SEAL), 255, inside)
+            seals += 1
+    return Image.fromarray(gray), seals
+
+
 def read_figures(page: PrintedPage, image: Any, boxes: list[Box], lines: list[Box], dpi: int,
                  engine: object) -> tuple[int, int]:
     """OCR each picture of `boxes` out of `image` (the page rendered in colour at `dpi`) and add
@@ -136,7 +172,7 @@ def read_figures(page: PrintedPage, image: Any, boxes: list[Box], lines: list[Bo
         if is_seal(crop):
             seals += 1
             continue
-        found = ocr_image(Image.fromarray(crop).convert("L"), scale=1 / k, engine=engine)
+        found = ocr_image(Image.fromarray(crop), scale=1 / k, engine=engine)
         read += place(page, found, left, top)
     return read, seals
 
@@ -148,18 +184,19 @@ def place(page: PrintedPage, found: PrintedPage, left: float, top: float) -> boo
                            bottom=s.bottom + top) for s in found.lines]
     page.tables += [PlacedTable(t.top + top, t.bottom + top, t.grid, t.confidence,
                                 [x + left for x in t.xs] if t.xs else None) for t in found.tables]
+    page.seals += found.seals
     return bool(found.lines or found.tables)
 
 
 def is_picture_of_text(blob: bytes) -> Any:
-    """A picture file (a DOCX's or a workbook's image part) as the greyscale image to OCR, or
-    None when it is an icon (under MIN_SIDE pixels a side) or a seal; raises when it cannot be
-    opened."""
+    """A picture file (a DOCX's or a workbook's image part) as the image to OCR (in its colours:
+    OCR takes a seal stamped over its text out), or None when it is an icon (under MIN_SIDE
+    pixels a side) or a seal; raises when it cannot be opened."""
 
     from extract.ocr import load_image
 
     image = load_image(blob, gray=False)
-    return None if left_out(image) else image.convert("L")
+    return None if left_out(image) else image
 
 
 def left_out(image: Any) -> str | None:

@@ -205,7 +205,10 @@ def _read(fetched: list[tuple[str, tuple[bytes, str | None] | None]], warnings: 
             if reason == "seal":
                 warnings.append(f"image: {SEAL}: {name}")
             if reason is None:
-                pages += ocr_pages(image.convert("L"), engine=engine)
+                read = ocr_pages(image, engine=engine)
+                if any(p.seals for p in read):
+                    warnings.append(f"image: {SEAL}: {name}")
+                pages += read
         except Exception as exc:  # noqa: BLE001 - a broken image loses itself, not the page
             warnings.append(f"image unreadable: {name}: {type(exc).__name__}: {exc}")
     return from_flow(reflow(pages), "image", []) if pages else None

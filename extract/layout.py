@@ -166,6 +166,7 @@ class PrintedPage:
     lines: list[Line] = field(default_factory=list)
     tables: list[PlacedTable] = field(default_factory=list)
     layer: str = ""  # the characters of its text layer, each once ("" when read by OCR)
+    seals: int = 0  # seals whose red ink was taken out before OCR (extract/figures.py without_seals)
 
 
 @dataclass

@@ -149,8 +149,8 @@ def render_pdf_pages(body: bytes, numbers: list[int], dpi: int, grayscale: bool 
 
 
 def load_image(body: bytes, gray: bool = True) -> Any:
-    """A JPG/PNG/… attachment as a greyscale PIL image (`gray`; else in its own mode), its EXIF
-    rotation applied."""
+    """A JPG/PNG/… attachment as a greyscale PIL image (`gray`; else in its own mode, which
+    OCR needs to take a seal's red out), its EXIF rotation applied."""
     from PIL import Image, ImageOps
 
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
@@ -161,14 +161,16 @@ def load_image(body: bytes, gray: bool = True) -> Any:
 
 
 def image_frames(body: bytes) -> Iterator[Any]:
-    """Every frame of an image attachment in greyscale, one at a time: a scanner or fax writes
-    a report as one multi-page TIFF, and its first frame alone would lose the rest unseen."""
+    """Every frame of an image attachment, one at a time, in greyscale or RGB (for OCR to take
+    a seal's red out): a scanner or fax writes a report as one multi-page TIFF, and its first
+    frame alone would lose the rest unseen."""
     from PIL import Image, ImageOps, ImageSequence
 
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     for frame in ImageSequence.Iterator(Image.open(io.BytesIO(body))):
         frame.load()
-        yield ImageOps.exif_transpose(frame).convert("L")
+        frame = ImageOps.exif_transpose(frame)
+        yield frame.convert("L") if frame.mode in ("L", "1", "I", "I;16", "F") else frame.convert("RGB")
 
 
 def split_tall(gray: Any) -> list[Any]:
@@ -196,25 +198,36 @@ def ocr_pages(image: Any, scale: float = 1.0, engine: Any = None) -> list[Printe
     """One image (pages stacked or one page) → its printed pages."""
     import numpy as np
 
-    gray = np.asarray(_gray(image))
+    gray, seals = _gray(image)
     engines = LazyEngine.of(engine)
-    return [_ocr_cached(part, scale, engines) for part in split_tall(gray)]
+    pages = [_ocr_cached(part, scale, engines) for part in split_tall(np.asarray(gray))]
+    if seals and pages:
+        pages[-1].seals = seals  # stacked pages: the 落款, where seals are, ends the report
+    return pages
 
 
 def ocr_image(image: Any, scale: float = 1.0, engine: Any = None) -> PrintedPage:
     """One page image → lines and ruled tables; coordinates multiplied by `scale`."""
     import numpy as np
 
-    return _ocr_cached(np.asarray(_gray(image)), scale, LazyEngine.of(engine))
+    gray, seals = _gray(image)
+    page = _ocr_cached(np.asarray(gray), scale, LazyEngine.of(engine))
+    page.seals = seals
+    return page
 
 
-def _gray(image: Any) -> Any:
-    """The image in greyscale; a greyscale image as it is (convert() would copy it)."""
-    return image if image.mode == "L" else image.convert("L")
+def _gray(image: Any) -> tuple[Any, int]:
+    """The image in greyscale, a colour one with its seals' red ink taken out, and how many
+    seals; a greyscale image as it is (convert() would copy it)."""
+    if image.mode in ("L", "1", "I", "I;16", "F"):
+        return (image if image.mode == "L" else image.convert("L")), 0
+    from extract.figures import without_seals
+
+    return without_seals(image)
 
 
 # What a cached page depends on besides its pixels: bump when _ocr_gray or its engine settings change.
-CACHE_VERSION = "ocr-7:enlarge16to20min6:celljoin:rapidocr:det0.6:bands128+32:rec48x48:recwidth1536:autospace:level:upright2:strips:rows1"
+CACHE_VERSION = "ocr-8:seals:enlarge16to20min6:celljoin:rapidocr:det0.6:bands128+32:rec48x48:recwidth1536:autospace:level:upright2:strips:rows1"
 
 
 class LazyEngine:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from extract.figures import figures, place
+from extract.figures import SEAL, figures, place
 from extract.layout import PrintedPage
 from extract.printing import (
     MIN_TEXT,
@@ -98,6 +98,9 @@ def read_ofd(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
                             f"another program's OCR text hidden under them (pages "
                             f"{page_numbers(searchable)}); read by OCR from the picture, the hidden "
                             "text left out")
+    sealed = [number for number, page in enumerate(pages) if page.seals]
+    if sealed:  # stamped on a scanned page or on a picture among the text, and taken out
+        warnings.append(f"ofd: {SEAL} (pages {page_numbers(sealed)})")
     return pages, ["ofd tables rebuilt from ruling lines", *warnings]
 
 
@@ -161,7 +164,7 @@ def _ocr_into(printed: PrintedPage, package: zipfile.ZipFile, box: tuple, path: 
         return None
     if skip_seals and left_out(image):
         return False
-    read = ocr_image(image.convert("L"), scale=(x1 - x0) / image.width, engine=engine)
+    read = ocr_image(image, scale=(x1 - x0) / image.width, engine=engine)
     return place(printed, read, x0, printed.height - y1)
 
 

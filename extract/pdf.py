@@ -144,16 +144,19 @@ def read_pdf(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
         from extract.ocr import LazyEngine, ocr_image, render_pdf_pages
 
         numbers = sorted(scanned + unreadable + outlined + searchable)
-        images = render_pdf_pages(body, numbers, OCR_DPI)
+        images = render_pdf_pages(body, numbers, OCR_DPI, grayscale=False)  # a seal's red is told apart
         engine = LazyEngine.of(ocr_engine)  # one for every page of the document
         for number, image in zip(numbers, images, strict=True):
             page = pages[number]
             read = ocr_image(image, scale=72 / OCR_DPI, engine=engine)
-            page.lines, page.tables, page.layer = read.lines, read.tables, ""
+            page.lines, page.tables, page.layer, page.seals = read.lines, read.tables, "", read.seals
     for number in unreadable:
         pictures.pop(number, None)  # read whole by OCR (scanned and outlined pages have none)
     if pictures:
         warnings += _read_pictures(body, pictures, pages, ocr_engine)
+    sealed = [number for number, page in enumerate(pages) if page.seals]
+    if sealed:  # a seal pasted as a picture, or stamped on a scanned page and taken out
+        warnings.append(f"pdf: {SEAL} (pages {page_numbers(sealed)})")
     return pages, warnings
 
 
@@ -164,20 +167,17 @@ def _read_pictures(body: bytes, pictures: dict[int, tuple], pages: list[PrintedP
 
     numbers = sorted(pictures)
     engine = LazyEngine.of(ocr_engine)
-    read, sealed = [], []
+    read = []
     for number, image in zip(numbers, render_pdf_pages(body, numbers, OCR_DPI, grayscale=False, media=True),
                              strict=True):
         texts, seals = read_figures(pages[number], image, *pictures[number], OCR_DPI, engine)
         if texts:
             read.append(number)
-        if seals:
-            sealed.append(number)
+        pages[number].seals += seals
     warnings = []
     if read:
         warnings.append(f"ocr: text in pictures among the text of {len(read)} of {len(pages)} pdf "
                         f"pages read by OCR (pages {page_numbers(read)})")
-    if sealed:
-        warnings.append(f"pdf: {SEAL} (pages {page_numbers(sealed)})")
     return warnings
 
 

@@ -1,0 +1,50 @@
+"""A scanned report in colour with the issuer's red seal stamped over its 落款, as nearly every
+scanned report is. In grey the seal's ink is as dark as the issuer's name and date under it and
+as the table rows it crosses: taken out before OCR (extract/figures.py `without_seals`), the
+black text under it reads, and the seal is named in a warning. Red that is no seal (a red
+masthead's words) stays text."""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image, ImageDraw, ImageFont
+
+from extract import extract_page
+from simportals import build_testbed
+from simportals.attachments import _page_images, signature_box, stamped
+
+TB = build_testbed()
+HINTS = {"registry_region": "江苏省宿迁市沭阳县"}
+MASTHEAD = "沭阳县发展和改革局文件"
+
+
+def _sealed_long_image(spec) -> bytes:
+    number, box = signature_box(spec)
+    pages = [im.convert("RGB") for im in _page_images(spec)]
+    pages[number] = stamped(pages[number], box)
+    draw = ImageDraw.Draw(pages[0])  # a red masthead: red words, not a seal
+    draw.text((pages[0].width / 2, 60), MASTHEAD, fill=(215, 35, 40), anchor="mm",
+              font=ImageFont.truetype("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 56))
+    sheet = Image.new("RGB", (pages[0].width, sum(p.height for p in pages)), (255, 255, 255))
+    y = 0
+    for page in pages:
+        sheet.paste(page, (0, y))
+        y += page.height
+    buf = io.BytesIO()
+    sheet.save(buf, "JPEG", quality=90)
+    return buf.getvalue()
+
+
+def test_seal_over_the_signature_is_taken_out_and_named():
+    truth = next(t for t in TB.reports if t.published_as == "tiff")  # a short report with a 落款
+    spec = next(s for s in TB.specs if s.key == truth.key)
+    page = extract_page(_sealed_long_image(spec), url="http://x.gov.cn/a.jpg",
+                        headers={"Content-Type": "image/jpeg"}, hints=HINTS)
+    assert page.stats == truth.stats
+    got = {(c.table, c.row_label, c.col_label): c.value for c in page.cells}
+    assert [(t, r, c, v) for t, r, c, v in truth.cells if got.get((t, r, c)) != v] == []
+    assert page.signed == truth.signed and page.agency == truth.agency
+    assert "公开专用章" not in page.text  # the seal's own words are not the report's
+    assert MASTHEAD in page.text.replace(" ", "")
+    assert "image: a seal (red, about square) left out of the text" in page.warnings
