@@ -106,15 +106,12 @@ def variants(tb, only: list[str] | None = None) -> list[dict]:
     def long_image(spec, width: int) -> bytes:
         from PIL import Image
 
+        from simportals.attachments import stacked
+
         pages = [im.convert("L").resize((width, round(im.height * width / im.width)), Image.LANCZOS)
                  for im in _page_images(spec)]
-        sheet = Image.new("L", (width, sum(p.height for p in pages)), 255)
-        y = 0
-        for p in pages:
-            sheet.paste(p, (0, y))
-            y += p.height
         buf = io.BytesIO()
-        sheet.save(buf, "JPEG", quality=85)
+        stacked(pages).save(buf, "JPEG", quality=85)
         return buf.getvalue()
 
     def scanned(spec, turn) -> bytes:

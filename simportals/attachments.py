@@ -15,7 +15,7 @@ import subprocess
 import tempfile
 import threading
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from html import escape
 from pathlib import Path
@@ -329,6 +329,27 @@ def pdf_bytes(spec: ReportSpec, protect: bool = False, vertical_heads: bool = Fa
     return buf.getvalue()
 
 
+def _laid_out(obj: object, kinds: type | tuple[type, ...]) -> Iterator[object]:
+    """pdfminer layout objects of `kinds` under `obj` (a page), in order, not looked into."""
+    for o in obj:  # type: ignore[attr-defined]
+        if isinstance(o, kinds):
+            yield o
+        elif hasattr(o, "__iter__"):
+            yield from _laid_out(o, kinds)
+
+
+def stacked(pages: list) -> object:
+    """Page images one under another in one picture (a 长图), in the first page's mode."""
+    from PIL import Image
+
+    sheet = Image.new(pages[0].mode, (pages[0].width, sum(p.height for p in pages)), "white")
+    y = 0
+    for page in pages:
+        sheet.paste(page, (0, y))
+        y += page.height
+    return sheet
+
+
 def _page_images(spec: ReportSpec, dpi: int = SCAN_DPI) -> list:
     """The text PDF's pages as greyscale images, as a scanner at `dpi` would give them."""
     import pypdfium2
@@ -366,12 +387,8 @@ def searchable_scan_pdf_bytes(spec: ReportSpec, misread: float = 0.05) -> bytes:
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
 
-    def lines(obj: object):  # noqa: ANN202
-        for o in obj:  # type: ignore[attr-defined]
-            if isinstance(o, LTTextLineHorizontal):
-                yield o
-            elif hasattr(o, "__iter__"):
-                yield from lines(o)
+    def lines(page: object):  # noqa: ANN202
+        return _laid_out(page, LTTextLineHorizontal)
 
     rng = random.Random(f"searchable:{spec.rng_seed}")
     _register_font()
@@ -416,12 +433,8 @@ def ofd_bytes(spec: ReportSpec, scanned: bool = False) -> bytes:
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LTChar, LTCurve, LTTextLineHorizontal
 
-    def lines(obj: object):  # noqa: ANN202
-        for o in obj:  # type: ignore[attr-defined]
-            if isinstance(o, LTTextLineHorizontal | LTCurve):
-                yield o
-            elif hasattr(o, "__iter__"):
-                yield from lines(o)
+    def lines(page: object):  # noqa: ANN202
+        return _laid_out(page, (LTTextLineHorizontal, LTCurve))
 
     files: dict[str, bytes] = {}
     pages, media, next_id = [], [], [10]
@@ -583,12 +596,8 @@ def signature_box(spec: ReportSpec, dpi: int = SCAN_DPI) -> tuple[int, tuple[flo
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LTTextLineHorizontal
 
-    def lines(obj: object):  # noqa: ANN202
-        for o in obj:  # type: ignore[attr-defined]
-            if isinstance(o, LTTextLineHorizontal):
-                yield o
-            elif hasattr(o, "__iter__"):
-                yield from lines(o)
+    def lines(page: object):  # noqa: ANN202
+        return _laid_out(page, LTTextLineHorizontal)
 
     signs = [payload for kind, payload in build(spec) if kind == "sign"]
     if not signs:
@@ -637,13 +646,8 @@ def jpg_bytes(spec: ReportSpec) -> bytes:
 
     images = [im.convert("L").resize((LONG_IMAGE_WIDTH, round(im.height * LONG_IMAGE_WIDTH / im.width)),
                                      Image.LANCZOS) for im in _page_images(spec)]
-    sheet = Image.new("L", (LONG_IMAGE_WIDTH, sum(im.height for im in images)), 255)
-    y = 0
-    for im in images:
-        sheet.paste(im.convert("L"), (0, y))
-        y += im.height
     buf = io.BytesIO()
-    sheet.save(buf, "JPEG", quality=85)
+    stacked(images).save(buf, "JPEG", quality=85)
     return buf.getvalue()
 
 

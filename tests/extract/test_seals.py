@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import io
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import ImageDraw, ImageFont
 
 from extract import extract_page
 from simportals import build_testbed
-from simportals.attachments import _page_images, signature_box, stamped
+from simportals.attachments import _page_images, signature_box, stacked, stamped
 
 TB = build_testbed()
 HINTS = {"registry_region": "江苏省宿迁市沭阳县"}
@@ -26,13 +26,8 @@ def _sealed_long_image(spec) -> bytes:
     draw = ImageDraw.Draw(pages[0])  # a red masthead: red words, not a seal
     draw.text((pages[0].width / 2, 60), MASTHEAD, fill=(215, 35, 40), anchor="mm",
               font=ImageFont.truetype("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 56))
-    sheet = Image.new("RGB", (pages[0].width, sum(p.height for p in pages)), (255, 255, 255))
-    y = 0
-    for page in pages:
-        sheet.paste(page, (0, y))
-        y += page.height
     buf = io.BytesIO()
-    sheet.save(buf, "JPEG", quality=90)
+    stacked(pages).save(buf, "JPEG", quality=90)
     return buf.getvalue()
 
 
