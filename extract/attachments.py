@@ -153,8 +153,22 @@ def _printed(body: bytes, kind: str) -> Document:
         from extract.figures import SEAL
         from extract.ocr import image_frames, ocr_pages
 
-        pages = [page for frame in image_frames(body) for page in ocr_pages(frame)]
-        warnings = ["ocr: image read by OCR"] + (["image: " + SEAL] if any(p.seals for p in pages) else [])
+        pages, warnings = [], ["ocr: image read by OCR"]
+        frames = image_frames(body)
+        while True:
+            try:
+                frame = next(frames)
+            except StopIteration:
+                break
+            except Exception as exc:  # noqa: BLE001 - the frames read so far are kept, the rest named
+                if not pages:
+                    raise
+                warnings.append(f"image unreadable: frames after the {len(pages)} read "
+                                f"({type(exc).__name__}: {exc})")
+                break
+            pages += ocr_pages(frame)
+        if any(p.seals for p in pages):
+            warnings.append("image: " + SEAL)
     document = replace(from_flow(reflow(pages), kind, warnings), text_layer=any(p.layer for p in pages))
     removed = [line for lines in document.removed.values() for line in lines]
     lost = missing_warning(kind, "".join(p.layer for p in pages), document.text, document.tables,

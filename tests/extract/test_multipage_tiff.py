@@ -51,3 +51,11 @@ def test_statistics_on_later_frames_reach_the_report():
                         headers={"Content-Type": "image/tiff"})
     assert page.stats["proactive_disclosed"] == 1234
     assert page.stats["applications_received"] == 56
+
+
+def test_a_damaged_later_frame_keeps_the_frames_before_it_and_says_so():
+    cut = _tiff("tiff_lzw")[:-120]  # Pillow writes each frame's directory after its strips: the last one cut
+    doc = extract_document(cut, "image/tiff", "http://x.gov.cn/report.tif")
+    text = doc.text.replace(" ", "")
+    assert all(line in text for line in PAGES[1])
+    assert any(w.startswith("image unreadable: frames after the 2 read") for w in doc.warnings), doc.warnings
