@@ -134,10 +134,13 @@ def without_seals(image: Any) -> tuple[Any, int]:
     if red.sum() < side:  # not a seal's worth of red ink
         return Image.fromarray(gray), 0
     joined = cv2.dilate(red, np.ones((5, 5), np.uint8))
-    n, _labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
     seals = 0
-    for x, y, w, h, _area in stats[1:n]:
-        if min(w, h) >= side and 0.75 <= w / h <= 1.33:
+    for label, (x, y, w, h, area) in enumerate(stats[1:n], 1):
+        middle = labels[y + h // 4:y + 3 * h // 4, x + w // 4:x + 3 * w // 4] == label
+        # a seal's outline is a ring (its star and words inside are apart from it); a table
+        # ruled in red crosses its middle
+        if min(w, h) >= side and 0.75 <= w / h <= 1.33 and middle.sum() < 0.05 * area:
             inside = rgb[y:y + h, x:x + w, 0]
             near = joined[y:y + h, x:x + w] > 0  # the seal's ink and its JPEG fringe
             gray[y:y + h, x:x + w] = np.where(near & (inside > _INK_UNDER_SEAL), 255, inside)

@@ -43,3 +43,18 @@ def test_seal_over_the_signature_is_taken_out_and_named():
     assert "公开专用章" not in page.text  # the seal's own words are not the report's
     assert MASTHEAD in page.text.replace(" ", "")
     assert "image: a seal (red, about square) left out of the text" in page.warnings
+
+
+def test_a_table_ruled_in_red_is_no_seal():
+    import numpy as np
+    from PIL import Image
+
+    from extract.figures import without_seals
+
+    page = Image.new("RGB", (1000, 1000), "white")
+    draw = ImageDraw.Draw(page)
+    for k in range(5):  # a 4 × 4 grid, 400 px square, ruled in red
+        draw.line([(300, 300 + 100 * k), (700, 300 + 100 * k)], fill=(215, 35, 40), width=3)
+        draw.line([(300 + 100 * k, 300), (300 + 100 * k, 700)], fill=(215, 35, 40), width=3)
+    gray, seals = without_seals(page)
+    assert seals == 0 and np.asarray(gray)[500, 300:700].min() < 160  # its rules stay ink
