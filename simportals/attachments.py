@@ -365,8 +365,12 @@ def _page_images(spec: ReportSpec, dpi: int = SCAN_DPI) -> list:
 
 @lru_cache(maxsize=4)
 def scan_pdf_bytes(spec: ReportSpec) -> bytes:
-    """A scanned report: one JPEG image per page and no text layer."""
+    """A scanned report: one JPEG image per page and no text layer; the page of the 落款 in
+    colour, the issuer's red seal stamped over it (as nearly every scanned report is)."""
     images = [im.convert("L") for im in _page_images(spec)]
+    if any(kind == "sign" for kind, _ in build(spec)):
+        number, box = signature_box(spec)
+        images[number] = stamped(images[number], box)
     buf = io.BytesIO()
     images[0].save(buf, "PDF", resolution=SCAN_DPI, save_all=True, append_images=images[1:])
     return buf.getvalue()
