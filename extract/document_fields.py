@@ -119,7 +119,8 @@ def _correct_labels(document: Any, warnings: list[str]) -> Any:
     """OCR misreads a character of a table's row labels (共中 for 其中): a label that starts
     with no word the national formats print, but with one a single character away from one
     (a whole word of four or more characters, or a shorter one closed by a colon), gets that
-    word, named in a warning. One candidate only; labels read from a text layer are untouched."""
+    word, named in a warning. One candidate only; tables read from a text layer (beside
+    OCR'd pictures in the same document) are untouched."""
     from extract.codebook import printed_labels
 
     words = printed_labels()
@@ -141,7 +142,9 @@ def _correct_labels(document: Any, warnings: list[str]) -> Any:
         grid = _enumerators(grid, warnings)
         return [[corrected(row[0]), *row[1:]] if row and row[0] else row for row in grid]
 
-    tables = [fixed(grid) for grid in document.tables]
+    read = document.confidence  # per table: its OCR confidences, None when from a text layer
+    tables = [fixed(grid) if i < len(read) and read[i] is not None else grid
+              for i, grid in enumerate(document.tables)]
     by_id = {id(old): new for old, new in zip(document.tables, tables, strict=True)}
     blocks = [(kind, by_id.get(id(payload), payload)) if kind == "table" else (kind, payload)
               for kind, payload in document.blocks]

@@ -36,3 +36,12 @@ def test_text_layer_labels_are_kept_as_printed():
     page = document_page(_document(ocr=False), "http://x.gov.cn/a.pdf", {})
     assert page.tables[0][2][0] == "共中：主动公开规范性文件数"
     assert not any("table label corrected" in w for w in page.warnings)
+
+
+def test_text_layer_table_beside_ocr_pictures_is_kept_as_printed():
+    document = Document("", [GRID], "2017年政府信息公开工作年度报告", "pdf",
+                        blocks=[("h", "2017年政府信息公开工作年度报告"), ("table", 0)],
+                        confidence=[None], line_confidence={"一张图片里的文字": 0.9})
+    assert document.ocr
+    page = document_page(document, "http://x.gov.cn/a.pdf", {})
+    assert page.tables[0][2][0] == "共中：主动公开规范性文件数"
