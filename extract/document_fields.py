@@ -198,7 +198,9 @@ def _correct_places(page: Page, hints: dict[str, Any]) -> None:
                                                 for c in region.NAMES[n]))]
             if len(near) == 1:
                 value = value.replace(name, near[0])
-                page.warnings.append(f"ocr: {name} corrected to the division {near[0]}")
+                said = f"ocr: {name} corrected to the division {near[0]}"
+                if said not in page.warnings:  # title and issuer often share the misread
+                    page.warnings.append(said)
         setattr(page, field_name, value)
     _correct_text(page, region.NAMES)
 
