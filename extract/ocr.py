@@ -170,7 +170,22 @@ def image_frames(body: bytes) -> Iterator[Any]:
     for frame in ImageSequence.Iterator(Image.open(io.BytesIO(body))):
         frame.load()
         frame = ImageOps.exif_transpose(frame)
-        yield frame.convert("L") if frame.mode in ("L", "1", "I", "I;16", "F") else frame.convert("RGB")
+        if frame.mode.startswith(("I", "F")):
+            yield eight_bit(frame)
+        else:
+            yield frame.convert("L") if frame.mode in ("L", "1") else frame.convert("RGB")
+
+
+def eight_bit(image: Any) -> Any:
+    """A 16-bit or float greyscale scan in 8 bits, its own range stretched to 0–255: Pillow's
+    convert("L") clips every value above 255, and a 16-bit page comes out white."""
+    import numpy as np
+    from PIL import Image
+
+    values = np.asarray(image, dtype=np.float64)
+    low, high = float(values.min()), float(values.max())
+    scaled = (values - low) * (255 / (high - low)) if high > low else np.full(values.shape, 255.0)
+    return Image.fromarray(scaled.round().astype(np.uint8), "L")
 
 
 def split_tall(gray: Any) -> list[Any]:
@@ -219,8 +234,10 @@ def ocr_image(image: Any, scale: float = 1.0, engine: Any = None) -> PrintedPage
 def _gray(image: Any) -> tuple[Any, int]:
     """The image in greyscale, a colour one with its seals' red ink taken out, and how many
     seals; a greyscale image as it is (convert() would copy it)."""
-    if image.mode in ("L", "1", "I", "I;16", "F"):
+    if image.mode in ("L", "1"):
         return (image if image.mode == "L" else image.convert("L")), 0
+    if image.mode.startswith(("I", "F")):
+        return eight_bit(image), 0
     from extract.figures import without_seals
 
     return without_seals(image)

@@ -59,3 +59,14 @@ def test_a_damaged_later_frame_keeps_the_frames_before_it_and_says_so():
     text = doc.text.replace(" ", "")
     assert all(line in text for line in PAGES[1])
     assert any(w.startswith("image unreadable: frames after the 2 read") for w in doc.warnings), doc.warnings
+
+
+def test_a_16_bit_scan_is_read_not_whited_out():
+    """Pillow's convert("L") clips 16-bit values above 255: the page came out blank."""
+    import numpy as np
+
+    frames = [Image.fromarray((np.asarray(_frame(lines), dtype=np.uint16) * 257)) for lines in PAGES[:2]]
+    buf = io.BytesIO()
+    frames[0].save(buf, "TIFF", save_all=True, append_images=frames[1:])
+    doc = extract_document(buf.getvalue(), "image/tiff", "http://x.gov.cn/report.tif")
+    assert "全年主动公开政府信息1234条" in doc.text.replace(" ", "")
