@@ -209,7 +209,9 @@ def left_out(image: Any) -> str | None:
 
     if min(image.size) < MIN_SIDE:
         return "icon"
-    return "seal" if is_seal(np.asarray(image.convert("RGB"))) else None
+    from extract.ocr import on_white
+
+    return "seal" if is_seal(np.asarray(on_white(image).convert("RGB"))) else None
 
 
 def read_picture(blob: bytes, engine: Any = None) -> Any:

@@ -173,7 +173,7 @@ def image_frames(body: bytes) -> Iterator[Any]:
         if frame.mode.startswith(("I", "F")):
             yield eight_bit(frame)
         else:
-            yield frame.convert("L") if frame.mode in ("L", "1") else frame.convert("RGB")
+            yield frame.convert("L") if frame.mode in ("L", "1") else on_white(frame).convert("RGB")
 
 
 def eight_bit(image: Any) -> Any:
@@ -240,7 +240,21 @@ def _gray(image: Any) -> tuple[Any, int]:
         return eight_bit(image), 0
     from extract.figures import without_seals
 
-    return without_seals(image)
+    return without_seals(on_white(image))
+
+
+def on_white(image: Any) -> Any:
+    """A picture with transparency laid on white paper, as a browser or a document shows it:
+    dropping the alpha channel leaves the colour stored under transparent pixels, most often
+    black, and a transparent screenshot of a table came out a black page."""
+    from PIL import Image
+
+    if image.mode == "P" and "transparency" in image.info:
+        image = image.convert("RGBA")
+    if image.mode not in ("RGBA", "LA", "PA"):
+        return image
+    paper = Image.new("RGBA", image.size, (255, 255, 255, 255))
+    return Image.alpha_composite(paper, image.convert("RGBA")).convert("RGB")
 
 
 # What a cached page depends on besides its pixels: bump when _ocr_gray or its engine settings change.
