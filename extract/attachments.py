@@ -30,13 +30,14 @@ _CONTENT_TYPES = {
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
     "application/kswps": "wps", "application/vnd.ms-works": "wps", "application/wps-office.wps": "wps",
     "image/jpeg": "image", "image/png": "image", "image/tiff": "image", "image/bmp": "image",
+    "image/gif": "image", "image/webp": "image",
     "application/ofd": "ofd", "application/vnd.oasis.opendocument.text": "odt",
     "application/vnd.oasis.opendocument.spreadsheet": "ods",
 }
 _EXTENSIONS = tuple(ext[1:] for ext in DOCUMENT_EXTENSIONS)
 _OPENDOCUMENT = {b"application/vnd.oasis.opendocument.text": "odt",
                  b"application/vnd.oasis.opendocument.spreadsheet": "ods"}
-_IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"II*\x00", b"MM\x00*", b"BM")
+_IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"II*\x00", b"MM\x00*", b"BM", b"GIF87a", b"GIF89a")
 MAX_UNZIPPED = 200 * 1024 * 1024  # a larger declared size is treated as a zip bomb
 
 
@@ -73,7 +74,7 @@ def detect_kind(body: bytes, content_type: str | None, url: str | None) -> str |
     claimed = declared or (ext if ext in _EXTENSIONS else None)
     if b"%PDF-" in head:
         return "pdf"
-    if body.startswith(_IMAGE_MAGIC):
+    if body.startswith(_IMAGE_MAGIC) or (body[:4] == b"RIFF" and body[8:12] == b"WEBP"):
         return "image"
     if body.startswith(b"PK\x03\x04"):
         try:

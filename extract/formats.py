@@ -10,7 +10,7 @@ import re
 DOCUMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".et", ".ofd",
                        ".odt", ".ods")  # ODT/ODS: LibreOffice's and Yozo Office's own formats
 # read by OCR: image reports (图片版), scans, a scanner's multi-page TIFF
-IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff")
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp")
 READ_EXTENSIONS = DOCUMENT_EXTENSIONS + IMAGE_EXTENSIONS
 # packages and plain data a page may offer instead of a report text: not read, but a page
 # that only links them still carries no report of its own

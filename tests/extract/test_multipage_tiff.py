@@ -65,7 +65,7 @@ def test_a_16_bit_scan_is_read_not_whited_out():
     """Pillow's convert("L") clips 16-bit values above 255: the page came out blank."""
     import numpy as np
 
-    frames = [Image.fromarray((np.asarray(_frame(lines), dtype=np.uint16) * 257)) for lines in PAGES[:2]]
+    frames = [Image.fromarray(np.asarray(_frame(lines), dtype=np.uint16) * 257) for lines in PAGES[:2]]
     buf = io.BytesIO()
     frames[0].save(buf, "TIFF", save_all=True, append_images=frames[1:])
     doc = extract_document(buf.getvalue(), "image/tiff", "http://x.gov.cn/report.tif")

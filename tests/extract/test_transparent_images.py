@@ -34,3 +34,16 @@ def test_a_transparent_seal_is_left_out():
     draw.ellipse([10, 10, 290, 290], outline=(215, 35, 40, 255), width=8)
     draw.text((150, 200), "公开专用章", font=ImageFont.truetype(FONT, 40), fill=(215, 35, 40, 255), anchor="mm")
     assert left_out(Image.open(io.BytesIO(_png(image)))) == "seal"
+
+
+def test_webp_and_gif_pictures_are_read():
+    """Portals now serve pictures as WebP, and old ones as GIF: both were not known as images."""
+    image = Image.new("RGB", (900, 160), "white")
+    ImageDraw.Draw(image).text((30, 50), "全年主动公开政府信息1234条。", font=ImageFont.truetype(FONT, 36), fill="black")
+    for fmt, ctype in (("WEBP", "image/webp"), ("GIF", "image/gif")):
+        buf = io.BytesIO()
+        image.save(buf, fmt, **({"lossless": True} if fmt == "WEBP" else {}))
+        for declared in (ctype, None):  # by its type, and by its bytes alone
+            doc = extract_document(buf.getvalue(), declared, "http://x.gov.cn/download?id=7")
+            assert doc is not None and doc.kind == "image", (fmt, declared)
+            assert "全年主动公开政府信息1234条" in doc.text.replace(" ", ""), fmt
