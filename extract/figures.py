@@ -117,10 +117,11 @@ def without_seals(image: Any) -> tuple[Any, int]:
     """A colour page in greyscale with its seals' red ink taken out, and how many seals.
 
     A seal is stamped over the 落款 (issuer and date): in grey its ink is as dark as the text
-    under it and OCR reads neither. A seal is a red shape about square and a fifth of the page
-    wide; inside it red ink goes white and the rest is taken from the red channel, where black
-    text (JPEG's red fringes round it included) stays dark. Other red (a red
-    masthead, red words) is smaller or not square, and stays as ink."""
+    under it and OCR reads neither. A seal is a red ring, about square and at least an eighth of
+    the page wide (42 mm on A4's 210), that does not cross its own middle; inside it red ink
+    goes white and the rest is taken from the red channel, where black text (JPEG's red fringes
+    round it included) stays dark. Other red (a masthead's words, a table ruled in red) is
+    smaller, not square or crosses its middle, and stays as ink."""
     import cv2
     import numpy as np
     from PIL import Image
