@@ -24,10 +24,11 @@ def cache_dir() -> Path | None:
 
 
 def kept(name: str, make: Callable[[], T], dump: Callable[[T], bytes],
-         load: Callable[[bytes], T]) -> T:
-    """`make()`, or the result kept under `name` (a digest and a suffix) by an earlier call.
-    An entry that `load` cannot read is made again, never an error."""
-    directory = cache_dir()
+         load: Callable[[bytes], T], directory: Path | None = None) -> T:
+    """`make()`, or the result kept under `name` (a digest and a suffix) by an earlier call,
+    in `directory` (default: NIANBAO_OCR_CACHE's; neither: nothing is kept). An entry that
+    `load` cannot read is made again, never an error."""
+    directory = directory or cache_dir()
     if directory is None:
         return make()
     path = directory / name

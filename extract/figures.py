@@ -199,7 +199,7 @@ def is_picture_of_text(blob: bytes) -> Any:
 
     from extract.ocr import load_image
 
-    image = load_image(blob, gray=False)
+    image = load_image(blob)
     return None if left_out(image) else image
 
 

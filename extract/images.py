@@ -200,7 +200,7 @@ def _read(fetched: list[tuple[str, tuple[bytes, str | None] | None]], warnings: 
             warnings.append(f"image not archived: {name}; what it shows is missing from the report")
             continue
         try:
-            image = load_image(body[0], gray=False)
+            image = load_image(body[0])
             reason = left_out(image)  # an icon pasted inline (its size declared nowhere), a seal
             if reason == "seal":
                 warnings.append(f"image: {SEAL}: {name}")

@@ -148,32 +148,27 @@ def render_pdf_pages(body: bytes, numbers: list[int], dpi: int, grayscale: bool 
             pdf.close()
 
 
-def load_image(body: bytes, gray: bool = True) -> Any:
-    """A JPG/PNG/… attachment as a greyscale PIL image (`gray`; else in its own mode, which
-    OCR needs to take a seal's red out), its EXIF rotation applied."""
+def load_image(body: bytes) -> Any:
+    """A JPG/PNG/… picture as a PIL image in its own mode (OCR takes a seal's red out of a
+    colour one, `_gray`), its EXIF rotation applied."""
     from PIL import Image, ImageOps
 
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     image = Image.open(io.BytesIO(body))
     image.load()
-    image = ImageOps.exif_transpose(image)
-    return image.convert("L") if gray else image
+    return ImageOps.exif_transpose(image)
 
 
 def image_frames(body: bytes) -> Iterator[Any]:
-    """Every frame of an image attachment, one at a time, in greyscale or RGB (for OCR to take
-    a seal's red out): a scanner or fax writes a report as one multi-page TIFF, and its first
-    frame alone would lose the rest unseen."""
+    """Every frame of an image attachment, one at a time, each a copy in its own mode (OCR's
+    `_gray` makes it grey): a scanner or fax writes a report as one multi-page TIFF, and its
+    first frame alone would lose the rest unseen."""
     from PIL import Image, ImageOps, ImageSequence
 
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     for frame in ImageSequence.Iterator(Image.open(io.BytesIO(body))):
         frame.load()
-        frame = ImageOps.exif_transpose(frame)
-        if frame.mode.startswith(("I", "F")):
-            yield eight_bit(frame)
-        else:
-            yield frame.convert("L") if frame.mode in ("L", "1") else on_white(frame).convert("RGB")
+        yield ImageOps.exif_transpose(frame)  # a copy: the next frame does not overwrite it
 
 
 def eight_bit(image: Any) -> Any:

@@ -159,7 +159,7 @@ def _ocr_into(printed: PrintedPage, package: zipfile.ZipFile, box: tuple, path: 
 
     x0, _y0, x1, y1 = box
     try:
-        image = load_image(package.read(path), gray=False)
+        image = load_image(package.read(path))
     except Exception:  # noqa: BLE001 - a picture we cannot open loses itself, said by the caller
         return None
     if skip_seals and left_out(image):

@@ -7,7 +7,6 @@ WPS, ODT and XLS converted by LibreOffice."""
 from __future__ import annotations
 
 import io
-import os
 import random
 import re
 import shutil
@@ -391,9 +390,6 @@ def searchable_scan_pdf_bytes(spec: ReportSpec, misread: float = 0.05) -> bytes:
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
 
-    def lines(page: object):  # noqa: ANN202
-        return _laid_out(page, LTTextLineHorizontal)
-
     rng = random.Random(f"searchable:{spec.rng_seed}")
     _register_font()
     out = io.BytesIO()
@@ -403,7 +399,7 @@ def searchable_scan_pdf_bytes(spec: ReportSpec, misread: float = 0.05) -> bytes:
         scan = io.BytesIO()
         image.convert("L").save(scan, "JPEG", quality=80)
         pdf.drawImage(ImageReader(io.BytesIO(scan.getvalue())), 0, 0, page.width, page.height)
-        for line in lines(page):
+        for line in _laid_out(page, LTTextLineHorizontal):
             said = "".join(rng.choice(LOOK_ALIKES) if "\u4e00" <= ch <= "\u9fff" and rng.random() < misread
                            else ch for ch in line.get_text().strip())
             if not said:
@@ -437,9 +433,6 @@ def ofd_bytes(spec: ReportSpec, scanned: bool = False) -> bytes:
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LTChar, LTCurve, LTTextLineHorizontal
 
-    def lines(page: object):  # noqa: ANN202
-        return _laid_out(page, (LTTextLineHorizontal, LTCurve))
-
     files: dict[str, bytes] = {}
     pages, media, next_id = [], [], [10]
 
@@ -460,7 +453,7 @@ def ofd_bytes(spec: ReportSpec, scanned: bool = False) -> bytes:
                          f"<ofd:MediaFile>Image_{number}.jpg</ofd:MediaFile></ofd:MultiMedia>")
             objects.append(f'<ofd:ImageObject ID="{new_id()}" Boundary="0 0 {_mm(w)} {_mm(h)}" '
                            f'ResourceID="{resource}" CTM="{_mm(w)} 0 0 {_mm(h)} 0 0"/>')
-        for item in [] if scanned else lines(page):
+        for item in [] if scanned else _laid_out(page, (LTTextLineHorizontal, LTCurve)):
             if isinstance(item, LTCurve):
                 pts = [(x, h - y) for x, y in item.pts]
                 if item.__class__.__name__ == "LTRect":
@@ -600,9 +593,6 @@ def signature_box(spec: ReportSpec, dpi: int = SCAN_DPI) -> tuple[int, tuple[flo
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LTTextLineHorizontal
 
-    def lines(page: object):  # noqa: ANN202
-        return _laid_out(page, LTTextLineHorizontal)
-
     signs = [payload for kind, payload in build(spec) if kind == "sign"]
     if not signs:
         raise ValueError(f"{spec.key}: the report has no 落款")
@@ -610,7 +600,7 @@ def signature_box(spec: ReportSpec, dpi: int = SCAN_DPI) -> tuple[int, tuple[flo
     k = dpi / 72
     found = None
     for number, page in enumerate(extract_pages(io.BytesIO(pdf_bytes(spec)))):
-        for line in lines(page):
+        for line in _laid_out(page, LTTextLineHorizontal):
             if line.get_text().strip() == issuer:
                 found = number, (line.x0 * k, (page.height - line.y1) * k, line.x1 * k, (page.height - line.y0) * k)
     if found is None:
@@ -799,16 +789,10 @@ def _kept(key: str, ext: str, make: Callable[[], bytes]) -> bytes:
     otherwise make the same bytes again."""
     import hashlib
 
+    from extract.cache import kept
+
     name = hashlib.sha256(key.encode()).hexdigest()[:32]
-    cached = Path(tempfile.gettempdir()) / "nianbao-simportals" / f"{name}.{ext}"
-    if cached.exists():
-        return cached.read_bytes()
-    out = make()
-    cached.parent.mkdir(exist_ok=True)
-    partial = cached.with_suffix(f".{os.getpid()}.{threading.get_ident()}.part")
-    partial.write_bytes(out)
-    partial.replace(cached)  # atomic: a parallel server never reads half a file
-    return out
+    return kept(f"{name}.{ext}", make, bytes, bytes, Path(tempfile.gettempdir()) / "nianbao-simportals")
 
 
 def _convert(data: bytes, source_ext: str, target: str) -> bytes:
