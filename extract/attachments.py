@@ -47,7 +47,8 @@ class Document:
 
     `blocks` are ("title"|"h"|"p", text) and ("table", index into `tables`) in reading order;
     `confidence[i]` is table i's per-slot OCR confidence (None: read from a text layer), and
-    `line_confidence` maps an OCR'd paragraph to its lowest line confidence."""
+    `line_confidence` maps an OCR'd paragraph to its lowest line confidence; `copies[i]` marks
+    table i's slots that repeat a merged cell, where its rules told (None: not known)."""
 
     text: str
     tables: list[Grid]
@@ -59,6 +60,11 @@ class Document:
     confidence: list[list[list[float | None]] | None] = field(default_factory=list)
     line_confidence: dict[str, float] = field(default_factory=dict)
     text_layer: bool = False  # a PDF with letters besides what OCR read: a figure not found there is theirs
+    copies: list[list[list[bool]] | None] = field(default_factory=list)
+
+    def table_lines(self, i: int) -> list[str]:
+        """Table i as text rows, each merged cell once."""
+        return table_lines(self.tables[i], self.copies[i] if i < len(self.copies) else None)
 
     @property
     def ocr(self) -> bool:
@@ -184,6 +190,7 @@ def from_flow(flow: Flow, kind: str, warnings: list[str]) -> Document:
     lines: list[str] = []
     tables: list[Grid] = []
     confidence: list = []
+    copies: list = []
     blocks: list[tuple[str, object]] = []
     for block_kind, payload in flow.blocks:
         if block_kind == "table":
@@ -191,14 +198,15 @@ def from_flow(flow: Flow, kind: str, warnings: list[str]) -> Document:
             blocks.append(("table", len(tables)))
             tables.append(table.grid)  # type: ignore[attr-defined]
             confidence.append(table.confidence)  # type: ignore[attr-defined]
-            lines.extend(table_lines(table.grid))  # type: ignore[attr-defined]
+            copies.append(table.copies)  # type: ignore[attr-defined]
+            lines.extend(table_lines(table.grid, table.copies))  # type: ignore[attr-defined]
         else:
             blocks.append((block_kind, payload))
             lines.append(str(payload))
     from extract.document_fields import document_title
 
     return Document("\n".join(lines), tables, document_title(blocks)[0], kind, warnings, blocks,
-                    flow.removed, confidence, flow.confidence)
+                    flow.removed, confidence, flow.confidence, copies=copies)
 
 
 def _title(lines: list[str]) -> str | None:

@@ -90,8 +90,10 @@ def document_page(document: Any, url: str | None, hints: dict[str, Any]) -> Page
         if i in used:
             continue
         if kind == "table":
-            grid = document.tables[payload] if isinstance(payload, int) else payload
-            text = "\n".join(table_lines(grid))
+            if isinstance(payload, int):
+                grid, text = document.tables[payload], "\n".join(document.table_lines(payload))
+            else:
+                grid, text = payload, "\n".join(table_lines(payload))
             blocks.append(Block("table", text, grid))
         else:
             blocks.append(Block("h" if kind == "h" else "p", str(payload)))

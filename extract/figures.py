@@ -187,7 +187,7 @@ def place(page: PrintedPage, found: PrintedPage, left: float, top: float) -> boo
     page.lines += [replace(s, x0=s.x0 + left, x1=s.x1 + left, top=s.top + top,
                            bottom=s.bottom + top) for s in found.lines]
     page.tables += [PlacedTable(t.top + top, t.bottom + top, t.grid, t.confidence,
-                                [x + left for x in t.xs] if t.xs else None) for t in found.tables]
+                                [x + left for x in t.xs] if t.xs else None, t.copies) for t in found.tables]
     page.seals += found.seals
     return bool(found.lines or found.tables)
 

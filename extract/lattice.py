@@ -14,6 +14,7 @@ from extract.layout import clean
 from extract.model import Grid
 
 MAX_RULINGS = 5000  # per page; more is not a table a report prints
+_OPEN_ROW = 4  # tolerances (6 pt in a PDF): side rules running on this far hold a row of text
 Segment = tuple[float, float, float]  # vertical (x, y0, y1) or horizontal (y, x0, x1)
 Piece = tuple[float, float, str, "float | None"]  # (centre x, centre y, text, OCR confidence)
 
@@ -117,6 +118,15 @@ class Lattice:
     def grid(self) -> Grid:
         return self.cells()[0]
 
+    def copies(self) -> list[list[bool]]:
+        """Which slots repeat a merged cell begun to their left or above (what a reader sees
+        once: `本年处理决定数量` over three columns holds one figure, not three)."""
+        if not self._fits():
+            return []
+        slots = self._slots()
+        return [[(c > 0 and row[c - 1] == root) or (r > 0 and slots[r - 1][c] == root)
+                 for c, root in enumerate(row)] for r, row in enumerate(slots)]
+
     def _covers(self, segments, mid: float) -> bool:
         return any(a - self.tolerance <= mid <= b + self.tolerance for a, b in segments)
 
@@ -153,11 +163,33 @@ def lattices(vertical: list[Segment], horizontal: list[Segment],
     """Connected groups of crossing or touching ruling segments, one Lattice per table."""
     out = []
     for vs, hs in _touching(vertical, horizontal, tolerance):
-        xs, ys = snap([v[0] for v in vs], tolerance), snap([h[0] for h in hs], tolerance)[::-1]
+        xs, ys = snap([v[0] for v in vs], tolerance), snap([h[0] for h in hs] + _open_edges(vs, hs, tolerance), tolerance)[::-1]
         if len(xs) < 2 or len(ys) < 2:
             continue
         out.append(Lattice((xs[0], ys[-1], xs[-1], ys[0]), xs, ys, vs, hs, tolerance))
     return out
+
+
+def _open_edges(vertical: list[Segment], horizontal: list[Segment], tolerance: float) -> list[float]:
+    """Where a table's two side rules both run on past its last (or first) horizontal rule:
+    a table broken across pages leaves its last row on the page open at the bottom, and that
+    row is the table's as much as the ruled ones above it. Only the outermost rules count (a
+    heading's stroke touching the top rule is no side of the table)."""
+    xs = [v[0] for v in vertical]
+    left = [v for v in vertical if v[0] - min(xs) <= tolerance]
+    right = [v for v in vertical if max(xs) - v[0] <= tolerance]
+    if max(xs) - min(xs) <= tolerance:
+        return []
+    top, bottom = max(h[0] for h in horizontal), min(h[0] for h in horizontal)
+    reach = _OPEN_ROW * tolerance
+    edges = []
+    ends = min(v[1] for v in left), min(v[1] for v in right)
+    if max(ends) < bottom - reach and max(ends) - min(ends) <= 2 * tolerance:
+        edges.append(max(ends))
+    ends = max(v[2] for v in left), max(v[2] for v in right)
+    if min(ends) > top + reach and max(ends) - min(ends) <= 2 * tolerance:
+        edges.append(min(ends))
+    return edges
 
 
 def _touching(vertical: list[Segment], horizontal: list[Segment],

@@ -25,7 +25,10 @@ PAGE_NUMBER = re.compile(
     r"^[\s\-—–_·•.]*(?:第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4}|"
     r"\d{1,4}|[Pp]age\s*\d{1,4}(?:\s*of\s*\d{1,4})?|共\s*\d{1,4}\s*页\s*第\s*\d{1,4}\s*页)[\s\-—–_·•.]*$")
 _SPACE = re.compile(r"[\s\u3000\xa0]+")
-_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff（）、])\s+(?=[\u4e00-\u9fff（）、])")
+# A justified line's widened gaps come out as spaces: none between Chinese characters, Chinese
+# punctuation (，：。《》…) and quotation marks next to them (`号 ， 邮编 ：` is `号，邮编：`).
+_CJK_GAP = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’])"
+                      r"|(?<=[“”‘’])\s+(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")
 # Word and WPS set a gap between Chinese and Latin letters or digits (autospace), which a PDF's
 # text layer gives as a space: Chinese prose has none (`信息 729 条` is `信息729条`).
 _AUTOSPACE = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])[ \t]+(?=[0-9A-Za-z%])"
@@ -39,14 +42,21 @@ def clean(text: str) -> str:
     return unify_ideographs(_AUTOSPACE.sub("", _CJK_GAP.sub("", _SPACE.sub(" ", text or "").strip())))
 
 
-def table_lines(grid: Grid) -> list[str]:
-    """A table as text, one line per row, as HTML prints it: span copies (the same label as
-    the slot above or to the left) once, every figure kept."""
+def table_lines(grid: Grid, copies: list[list[bool]] | None = None) -> list[str]:
+    """A table as text, one line per row, as HTML prints it: a merged cell once. `copies`
+    (from the table's rules) marks the slots that repeat one; without it a label equal to the
+    slot above or to the left is taken as one, and every figure is kept."""
+    if copies is not None and [len(row) for row in copies] != [len(row) for row in grid]:
+        copies = None  # a grid reshaped since its rules were read
     out = []
     for r, row in enumerate(grid):
         cells = []
         for c, text in enumerate(row):
             if not text:
+                continue
+            if copies is not None:
+                if not copies[r][c]:
+                    cells.append(text)
                 continue
             copy = (c > 0 and row[c - 1] == text) or (r > 0 and c < len(grid[r - 1])
                                                       and grid[r - 1][c] == text)
@@ -82,6 +92,7 @@ class PlacedTable:
     grid: Grid
     confidence: list[list[float | None]] | None = None
     xs: list[float] | None = None  # column boundaries, to join a table broken by a page break
+    copies: list[list[bool]] | None = None  # slots repeating a merged cell (None: not known)
 
 
 def join_tables(a: PlacedTable, b: PlacedTable) -> PlacedTable | None:
@@ -94,29 +105,33 @@ def join_tables(a: PlacedTable, b: PlacedTable) -> PlacedTable | None:
         if not xs or x - xs[-1] > 3:
             xs.append(x)
 
-    def spread(t: PlacedTable) -> tuple[Grid, list]:
+    def spread(t: PlacedTable) -> tuple[Grid, list, list]:
         cols = [max(0, min(len(t.xs) - 2, sum(1 for e in t.xs if e <= (lo + hi) / 2) - 1))  # type: ignore[arg-type]
                 for lo, hi in zip(xs, xs[1:], strict=False)]
         conf = t.confidence or [[None] * len(row) for row in t.grid]
-        return [[row[c] for c in cols] for row in t.grid], [[row[c] for c in cols] for row in conf]
+        copies = t.copies or [[False] * len(row) for row in t.grid]  # a wider cell spread is one
+        return ([[row[c] for c in cols] for row in t.grid], [[row[c] for c in cols] for row in conf],
+                [[row[c] or (i > 0 and c == cols[i - 1]) for i, c in enumerate(cols)] for row in copies])
 
-    (ga, ca), (gb, cb) = spread(a), spread(b)
+    (ga, ca, pa), (gb, cb, pb) = spread(a), spread(b)
     head = _repeated_head(ga, gb)
-    gb, cb = gb[head:], cb[head:]
+    gb, cb, pb = gb[head:], cb[head:], pb[head:]
     if ga and gb and _row_continues(ga[-1], gb[0]):  # a row broken across the page (Word's default)
         ga[-1] = [x + y for x, y in zip(ga[-1], gb[0], strict=True)]
-        gb, cb = gb[1:], cb[1:]
+        gb, cb, pb = gb[1:], cb[1:], pb[1:]
     if ga:
-        _carry_merged_labels(ga[-1], ca[-1], gb, cb)
+        _carry_merged_labels(ga[-1], ca[-1], gb, cb, pb)
     both_ocr = a.confidence is not None or b.confidence is not None
-    return PlacedTable(a.top, b.bottom, ga + gb, ca + cb if both_ocr else None, xs)
+    known = a.copies is not None and b.copies is not None
+    return PlacedTable(a.top, b.bottom, ga + gb, ca + cb if both_ocr else None, xs, pa + pb if known else None)
 
 
 _FIGURE = re.compile(r"[\d.,%\-—/]+")
 _ITEM_MARK = re.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}\s*[.．、])")
 
 
-def _carry_merged_labels(last: list[str], last_conf: list, rows: Grid, conf: list) -> None:
+def _carry_merged_labels(last: list[str], last_conf: list, rows: Grid, conf: list,
+                         copies: list[list[bool]]) -> None:
     """A label cell merged down across the page break (`（六）其他处理` over rows on both pages)
     prints its text on the first page only: its blank top on the next page is that label,
     down to the first row with something of its own in that column."""
@@ -126,7 +141,7 @@ def _carry_merged_labels(last: list[str], last_conf: list, rows: Grid, conf: lis
         for r, row in enumerate(rows):
             if row[c] or not any(x and not _FIGURE.fullmatch(x) for x in row[c + 1:]):
                 break
-            row[c], conf[r][c] = label, last_conf[c]
+            row[c], conf[r][c], copies[r][c] = label, last_conf[c], True
 
 
 def _repeated_head(a: Grid, b: Grid) -> int:

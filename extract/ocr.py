@@ -580,7 +580,7 @@ def _ocr_gray(gray: Any, scale: float, engine: Any) -> PrintedPage:
         if grid:
             page.tables.append(PlacedTable((height - lat.bbox[3]) * scale,
                                            (height - lat.bbox[1]) * scale, grid, conf,
-                                           [x * scale for x in lat.xs]))
+                                           [x * scale for x in lat.xs], lat.copies()))
     return page
 
 

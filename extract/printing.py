@@ -97,7 +97,7 @@ def place_lines(printed: PrintedPage, found: list[Lattice], lines: list[Line]) -
         grid = shown.grid()
         if grid:
             printed.tables.append(PlacedTable(height - lat.bbox[3], height - lat.bbox[1], grid,
-                                              xs=shown.xs))
+                                              xs=shown.xs, copies=shown.copies()))
     free = [s for s in lines if not any(
         inside((s.x0 + s.x1) / 2, height - (s.top + s.bottom) / 2, b) for b in boxes)]
     printed.lines, unruled = unruled_tables([s for s in free if not s.turn])

@@ -94,7 +94,7 @@ def _layout(spec: ReportSpec) -> dict:
     rng = random.Random(spec.rng_seed + ":pdf")
     return {"margin": rng.choice((40, 56, 72, 80)), "size": rng.choice((10.5, 11, 12, 14)),
             "justify": rng.random() < 0.5, "number": rng.choice(("- {} -", "第{}页", "— {} —")),
-            "header": rng.random() < 0.7}
+            "header": rng.random() < 0.7, "word": rng.random() < 0.5}
 
 
 # table 三's column heads and the label merged down its left, as many reports print them turned
@@ -230,43 +230,84 @@ def _register_font() -> None:
 
 
 def _drawn_table(grid: list[list[str]], spans: list[tuple[int, int, int, int]], width: float,
-                 vertical_heads: bool = False) -> object:
-    """A report table as the PDF prints it: ruled, 7 pt cells, merged ranges spanned."""
+                 vertical_heads: bool = False, word: bool = False) -> object:
+    """A report table as the PDF prints it: ruled, 7 pt cells, merged ranges spanned. `word`:
+    as Word and WPS export one, each cell a white box under its own rules, a heading row that
+    spans the table shaded, and a table broken by a page left open at the bottom of the page
+    (a white rule there, no black one)."""
     from reportlab.lib import colors
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph, Table, TableStyle
 
     _register_font()
+    _OpenAtBreak = _open_at_break()  # noqa: N806
     cell = ParagraphStyle("c", fontName=_FONT, fontSize=7, leading=9, wordWrap="CJK")
     data = [[_turned(t, cell) if vertical_heads and t in _TURNED_HEADS
              else Paragraph(escape(t), cell) for t in row] for row in grid]
-    t = Table(data, colWidths=[width / len(grid[0])] * len(grid[0]), repeatRows=0)
-    style = [("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    t = (_OpenAtBreak if word else Table)(data, colWidths=[width / len(grid[0])] * len(grid[0]), repeatRows=0)
+    style = [("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
              ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2)]
+    if word:
+        shaded = colors.Color(0.78, 0.85, 0.94)
+        style += [("BACKGROUND", (0, 0), (-1, -1), colors.white),
+                  ("LINEABOVE", (0, 0), (-1, -1), 0.5, colors.black),
+                  ("LINEBEFORE", (0, 0), (-1, -1), 0.5, colors.black),
+                  ("LINEAFTER", (-1, 0), (-1, -1), 0.5, colors.black),
+                  ("LINEBELOW", (0, -1), (-1, -1), 0.5, colors.black)]
+        style += [("BACKGROUND", (0, r0), (-1, r0), shaded) for r0, c0, r1, c1 in spans
+                  if c0 == 0 and c1 == len(grid[0]) - 1 and r0 == r1]
+    else:
+        style.append(("GRID", (0, 0), (-1, -1), 0.5, colors.black))
     style += [("SPAN", (c0, r0), (c1, r1)) for r0, c0, r1, c1 in spans]
     t.setStyle(TableStyle(style))
     return t
 
 
+def _open_at_break() -> type:
+    from reportlab.lib import colors
+    from reportlab.platypus import Table
+
+    class OpenAtBreak(Table):
+        """A table whose piece before a page break has no rule under its last row, only a
+        white one, as Word and WPS print it (reportlab closes every piece)."""
+
+        def split(self, availWidth: float, availHeight: float) -> list:  # noqa: N803
+            parts = super().split(availWidth, availHeight)
+            if len(parts) == 2:
+                first = parts[0]
+                last = first._nrows - 1
+                first._linecmds = [c for c in first._linecmds if not (
+                    c[0] == "LINEBELOW" and c[1][1] in (last, -1) and c[2][1] in (last, -1))]
+                first._linecmds.append(("LINEBELOW", (0, last), (-1, last), 0.5, colors.white,
+                                        1, None, 1, 1, None))
+            return parts
+
+    return OpenAtBreak
+
+
 @lru_cache(maxsize=8)
 def pdf_bytes(spec: ReportSpec, protect: bool = False, vertical_heads: bool = False,
-              turned_tables: int = 0, tables_as_images: bool = False) -> bytes:
+              turned_tables: int = 0, tables_as_images: bool = False, word: bool | None = None) -> bytes:
     """The report as a word processor's PDF would print it; `protect`: with an owner password
     and no user password (opens for anyone, copying text "forbidden"), as many portals post;
     `vertical_heads`: table 三's column heads and its merged label turned to read up the page;
     `turned_tables` (90, -90 or 180): the wide tables (三, 四) printed landscape on the portrait
     page, turned that many degrees counter-clockwise, rules and text alike (no /Rotate);
-    `tables_as_images`: every table pasted as a picture of itself, no text layer in it."""
+    `tables_as_images`: every table pasted as a picture of itself, no text layer in it. Half
+    the reports print as Word and WPS export (the layout's `word`): each paragraph on a white
+    box, tables as `_drawn_table` draws them with `word`."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
     _register_font()
     lay = _layout(spec)
+    if word is not None:  # the Word style asked for, whatever the report's layout draws
+        lay["word"] = word
     size = lay["size"]
+    white = "white" if lay["word"] else None
     body = ParagraphStyle("b", fontName=_FONT, fontSize=size, leading=size * 1.6, wordWrap="CJK",
-                          firstLineIndent=2 * size, alignment=4 if lay["justify"] else 0)
+                          firstLineIndent=2 * size, alignment=4 if lay["justify"] else 0, backColor=white)
     head = ParagraphStyle("h", parent=body, fontSize=size + 1, firstLineIndent=0, alignment=0)
     title = ParagraphStyle("t", parent=body, fontSize=size + 6, leading=(size + 6) * 1.5,
                            alignment=1, firstLineIndent=0)
@@ -287,7 +328,7 @@ def pdf_bytes(spec: ReportSpec, protect: bool = False, vertical_heads: bool = Fa
 
             def table(grid: list[list[str]], spans: list[tuple[int, int, int, int]],
                       width: float = width) -> object:
-                return _drawn_table(grid, spans, width, vertical_heads)
+                return _drawn_table(grid, spans, width, vertical_heads, lay["word"])
 
             if turn:
                 story.append(_landscape(grid, spans, table, turn, width))
@@ -517,6 +558,15 @@ OUTLINE_FONT = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"  # Debian fonts-wq
 
 
 @lru_cache(maxsize=4)
+def _rgb(colour: object) -> tuple[float, float, float]:
+    """A pdfminer colour (grey or RGB here: reportlab's) as RGB; anything else black."""
+    if isinstance(colour, int | float):
+        return (float(colour),) * 3
+    if isinstance(colour, tuple | list) and len(colour) == 3:
+        return tuple(float(v) for v in colour)  # type: ignore[return-value]
+    return (0.0, 0.0, 0.0)
+
+
 def outlined_pdf_bytes(spec: ReportSpec, title_only: bool = False) -> bytes:
     """The text PDF with its text converted to outlines (转曲, as prepress tools and some PDF
     printers do): every glyph a filled shape where it was printed, the rules as they were; no
@@ -559,7 +609,9 @@ def outlined_pdf_bytes(spec: ReportSpec, title_only: bool = False) -> bytes:
     body_size = _layout(spec)["size"]
     for page in extract_pages(io.BytesIO(pdf_bytes(spec))):
         c.setPageSize((page.width, page.height))
-        for obj in walk(page):
+        # paint first, letters over it: pdfminer lists text boxes before the shapes (a
+        # paragraph's white box drawn after its text would hide it)
+        for obj in sorted(walk(page), key=lambda o: not isinstance(o, LTCurve)):
             if isinstance(obj, LTChar) and title_only and obj.size < body_size + 3:
                 c.setFont(_FONT, obj.size)
                 c.drawString(*obj.matrix[4:], obj.get_text())
@@ -574,14 +626,18 @@ def outlined_pdf_bytes(spec: ReportSpec, title_only: bool = False) -> bytes:
                 c.scale(obj.adv / glyph.width if glyph.width else obj.size / em, obj.size / em)
                 c.drawPath(path, stroke=0, fill=1)
                 c.restoreState()
-            elif isinstance(obj, LTCurve):
+            elif isinstance(obj, LTCurve) and (obj.stroke or obj.fill):  # painted as it was
+                c.saveState()
                 c.setLineWidth(max(obj.linewidth, 0.5))
+                c.setStrokeColorRGB(*_rgb(obj.stroking_color))
+                c.setFillColorRGB(*_rgb(obj.non_stroking_color))
                 points = obj.pts
                 path = c.beginPath()
                 path.moveTo(*points[0])
                 for point in points[1:]:
                     path.lineTo(*point)
-                c.drawPath(path, stroke=1, fill=0)
+                c.drawPath(path, stroke=int(bool(obj.stroke)), fill=int(bool(obj.fill)))
+                c.restoreState()
         c.showPage()
     c.save()
     return buf.getvalue()

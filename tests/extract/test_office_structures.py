@@ -215,7 +215,7 @@ def test_nested_table_is_its_own_grid():
                  _tr(_tc(_p("本年度申请情况如下：") + inner + _p("（单位：件）")), _tc(_p("无"))))
     document = _read(_docx(_p("二、主动公开政府信息情况"), outer, _p("五、存在的主要问题及改进情况")))
     assert document.tables[0] == [["三、收到和处理政府信息公开申请情况", "备注"],
-                                  ["本年度申请情况如下： （单位：件）", "无"]]
+                                  ["本年度申请情况如下：（单位：件）", "无"]]
     assert document.tables[1] == [["新收政府信息公开申请数量", "56"], ["上年结转政府信息公开申请数量", "2"]]
     for cell in ("新收政府信息公开申请数量", "56", "上年结转政府信息公开申请数量", "2"):
         assert _cells(document).count(cell) == 1, cell
