@@ -35,6 +35,7 @@ from extract.printing import (
     page_numbers,
     place_lines,
     ruled_tables,
+    white,
 )
 
 MM = 72 / 25.4  # points a millimetre
@@ -284,7 +285,7 @@ def _objects(root: etree._Element, page: _Page, media: dict[str, str]) -> None:
         if name == "TextObject":
             _text(element, bounds, page)
         elif name == "PathObject":
-            if element.get("Visible", "true") != "false":
+            if element.get("Visible", "true") != "false" and _inked(element):
                 _path(element, bounds, page)
         elif element.get("ResourceID") in media and element.get("Visible", "true") != "false":
             x, y, w, h = bounds
@@ -340,6 +341,35 @@ def _text(element: etree._Element, bounds: list[float], page: _Page) -> None:
                 x += dx[i] if i < len(dx) else size
                 y += dy[i] if i < len(dy) else 0.0
         x += dx[len(text) - 1] if 0 < len(text) <= len(dx) else size
+
+
+def _inked(element: etree._Element) -> bool:
+    """Whether a path object shows on white paper (GB/T 33190: stroked unless Stroke="false",
+    in black unless a StrokeColor says otherwise; filled only when Fill="true", in its
+    FillColor). A converter that keeps Word's white paragraph and cell boxes as paths would
+    otherwise turn a page of prose into a one-column table, as in PDF (extract/pdf.py drawn)."""
+    if element.get("Alpha", "255").strip() in ("0", "0.0"):
+        return False
+    stroked = element.get("Stroke", "true") != "false" and not _white_ofd(_child(element, "StrokeColor"))
+    filled = element.get("Fill", "false") == "true" and not _white_ofd(_child(element, "FillColor"), True)
+    return stroked or filled
+
+
+def _white_ofd(colour: etree._Element | None, unset: bool = False) -> bool:
+    """An OFD colour (CT_Color: Value in 0..255 per component, hexadecimal when written #FF;
+    one, three or four components for grey, RGB, CMYK) printing as white; `unset`, what a
+    missing colour means (stroke: black; fill: no paint at all). Shadings and patterns are ink."""
+    if colour is None:
+        return unset
+    if colour.get("Alpha", "255").strip() in ("0", "0.0"):
+        return True
+    values = []
+    for token in (colour.get("Value") or "").split():
+        try:
+            values.append((int(token[1:], 16) if token.startswith("#") else float(token)) / 255)
+        except ValueError:
+            return False
+    return white(tuple(values)) if values else False
 
 
 def _path(element: etree._Element, bounds: list[float], page: _Page) -> None:

@@ -42,6 +42,7 @@ from extract.printing import (
     page_numbers,
     place_lines,
     ruled_tables,
+    white,
 )
 from extract.turned import Glyph, quarter_turn, stacked, turned_lines
 
@@ -51,7 +52,6 @@ _OUTLINED = 60  # shapes: a page with less text and this many (glyph outlines) i
 OCR_DPI = 200
 # a glyph with no Unicode: pdfminer's (cid:N), U+FFFD, private-use and control characters
 _UNMAPPED = re.compile(r"\(cid:\d+\)|[\ue000-\uf8ff\ufffd\x00-\x08\x0b\x0c\x0e-\x1f]")
-_NO_INK = 0.03  # a colour component this close to paper white prints nothing on it
 _UNREADABLE = 0.25  # share of a page's glyphs without Unicode beyond which its text is noise
 
 
@@ -485,22 +485,8 @@ def drawn(shape: object) -> bool:
     """Whether a path shows on white paper: stroked in a colour other than white, or filled in
     one. Word draws a white, unstroked box behind each shaded or framed paragraph; taken as
     rulings, a page of prose became a one-column table."""
-    return bool((shape.stroke and not _white(shape.stroking_color))  # type: ignore[attr-defined]
-                or (shape.fill and not _white(shape.non_stroking_color)))  # type: ignore[attr-defined]
-
-
-def _white(colour: object) -> bool:
-    """A colour as pdfminer gives it (grey level, RGB or CMYK components; a pattern's name or
-    None when it cannot tell) that prints as white; what it cannot tell is taken as ink."""
-    if isinstance(colour, int | float):
-        values = [float(colour)]
-    elif isinstance(colour, tuple | list) and all(isinstance(v, int | float) for v in colour):
-        values = [float(v) for v in colour]
-    else:
-        return False
-    if len(values) == 4:  # CMYK: white is no ink
-        return max(values) <= _NO_INK
-    return bool(values) and min(values) >= 1 - _NO_INK
+    return bool((shape.stroke and not white(shape.stroking_color))  # type: ignore[attr-defined]
+                or (shape.fill and not white(shape.non_stroking_color)))  # type: ignore[attr-defined]
 
 
 def _chars(page: object) -> list[Piece]:

@@ -15,6 +15,7 @@ from extract.layout import Line, PlacedTable, PrintedPage, clean
 MIN_TEXT = 20  # characters: a page with less text than this and a picture over it is a scan
 SCAN_COVER = 0.5  # share of the page a picture covers to be a scan
 _BOXED = 36.0  # points: a ruled box no larger on either side is a glyph's stroke or a check box
+_NO_INK = 0.03  # a colour component this close to paper white prints nothing on it
 
 
 def covered(images: list[tuple[float, float, float, float]], page: tuple) -> float:
@@ -25,6 +26,21 @@ def covered(images: list[tuple[float, float, float, float]], page: tuple) -> flo
     return max(((min(b[2], x1) - max(b[0], x0)) * (min(b[3], y1) - max(b[1], y0))
                 for b in images if b[2] > x0 and b[0] < x1 and b[3] > y0 and b[1] < y1),
                default=0.0) / area
+
+
+def white(colour: object) -> bool:
+    """Whether a colour prints as white on white paper: a grey level, RGB or CMYK components in
+    0..1 (as pdfminer gives them; OFD's 0..255 scaled by its reader). A pattern's name or None,
+    which cannot tell, is taken as ink: a ruling wrongly kept costs less than one lost."""
+    if isinstance(colour, int | float):
+        values = [float(colour)]
+    elif isinstance(colour, tuple | list) and all(isinstance(v, int | float) for v in colour):
+        values = [float(v) for v in colour]
+    else:
+        return False
+    if len(values) == 4:  # CMYK: white is no ink
+        return max(values) <= _NO_INK
+    return bool(values) and min(values) >= 1 - _NO_INK
 
 
 def page_numbers(pages: list[int]) -> str:

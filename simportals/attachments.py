@@ -466,11 +466,12 @@ def _mm(points: float) -> str:
 
 
 @lru_cache(maxsize=4)
-def ofd_bytes(spec: ReportSpec, scanned: bool = False) -> bytes:
+def ofd_bytes(spec: ReportSpec, scanned: bool = False, word: bool | None = None) -> bytes:
     """The report as an OFD (GB/T 33190): the text PDF's pages with each line a text object
     (Unicode, each glyph placed by DeltaX), each ruling a path object, in millimetres, y down;
     the running head in a template page under every page. `scanned`: each page a JPEG picture
-    object instead (a scan wrapped as OFD)."""
+    object instead (a scan wrapped as OFD). `word`: converted from the PDF as Word prints it
+    (pdf_bytes), its white boxes kept as white paths."""
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LTChar, LTCurve, LTTextLineHorizontal
 
@@ -482,7 +483,7 @@ def ofd_bytes(spec: ReportSpec, scanned: bool = False) -> bytes:
         return next_id[0]
 
     images = _page_images(spec) if scanned else []
-    for number, page in enumerate(extract_pages(io.BytesIO(pdf_bytes(spec)))):
+    for number, page in enumerate(extract_pages(io.BytesIO(pdf_bytes(spec, word=word)))):
         w, h = page.width, page.height
         objects = []
         if scanned:
@@ -502,8 +503,8 @@ def ofd_bytes(spec: ReportSpec, scanned: bool = False) -> bytes:
                     pts = [(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]
                 path = " ".join(f"{'M' if i == 0 else 'L'} {_mm(x)} {_mm(y)}" for i, (x, y) in enumerate(pts))
                 objects.append(f'<ofd:PathObject ID="{new_id()}" Boundary="0 0 {_mm(w)} {_mm(h)}" '
-                               f'LineWidth="0.18"><ofd:AbbreviatedData>{path}</ofd:AbbreviatedData>'
-                               "</ofd:PathObject>")
+                               f'LineWidth="0.18"{_ofd_paint(item)}<ofd:AbbreviatedData>{path}'
+                               "</ofd:AbbreviatedData></ofd:PathObject>")
                 continue
             chars = [c for c in item if isinstance(c, LTChar)]
             if not chars:
@@ -547,6 +548,19 @@ def ofd_bytes(spec: ReportSpec, scanned: bool = False) -> bytes:
             package.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 22, 0, 0, 0)), files[name],
                              zipfile.ZIP_DEFLATED)
     return out.getvalue()
+
+
+def _ofd_paint(shape: object) -> str:
+    """A PDF shape's stroke and fill as an OFD path object's attributes and colours (the
+    rest of its start tag): Word's white boxes stay white, its rulings black, its shaded
+    heading rows grey."""
+    def colour(name: str, value: object) -> str:
+        return f'<ofd:{name} Value="{" ".join(str(round(v * 255)) for v in _rgb(value))}"/>'
+
+    stroke, fill = shape.stroke, shape.fill  # type: ignore[attr-defined]
+    return ((' Stroke="false"' if not stroke else "") + (' Fill="true"' if fill else "") + ">"
+            + (colour("StrokeColor", shape.stroking_color) if stroke else "")  # type: ignore[attr-defined]
+            + (colour("FillColor", shape.non_stroking_color) if fill else ""))  # type: ignore[attr-defined]
 
 
 def pictured_pdf_bytes(spec: ReportSpec) -> bytes:

@@ -9,6 +9,8 @@ import io
 import re
 import zipfile
 
+import pytest
+
 from extract import extract_page
 from extract.attachments import detect_kind
 from simportals import build_testbed
@@ -132,3 +134,43 @@ def test_a_table_pasted_as_a_picture_among_the_text_is_read():
     assert len(want) == 15 and got == want
     assert all(c.ocr for c in page.cells if c.table == "四")
     assert any(w.startswith("ocr: text in pictures among the text of 1 of 1 ofd pages") for w in page.warnings)
+
+
+def test_white_paths_of_a_word_export_are_no_rulings():
+    """Converted from a PDF as Word prints it, the OFD keeps each paragraph's and each cell's
+    white box as a path (Stroke="false", a white FillColor); taken as rulings they made the
+    prose a one-column table. Read, it gives what its HTML twin gives."""
+    html = f"<html><body><div class='TRS_Editor'>{report_html(SPEC)}</div></body></html>"
+    reference = extract_page(html.encode(), url="http://x.gov.cn/a.html")
+    body = ofd_bytes(SPEC, word=True)
+    with zipfile.ZipFile(io.BytesIO(body)) as package:
+        first = package.read("Doc_0/Pages/Page_0/Content.xml")
+    assert b'Stroke="false" Fill="true"><ofd:FillColor Value="255 255 255"/>' in first
+    page = extract_page(body, url="http://x.gov.cn/P1.ofd")
+    assert len(page.tables) == len(reference.tables)
+    assert _keyed(page.cells) == _keyed(reference.cells) and page.stats == reference.stats
+    sentences = [s for line in reference.text.split("\n") if "\t" not in line
+                 for s in re.findall(r"[^。；]{6,}[。；]", line)]
+    assert len(sentences) >= 10 and [s for s in sentences if s not in page.text] == []
+
+
+@pytest.mark.parametrize("attributes, colours, shows", [
+    ("", "", True),  # stroked in black by default
+    ('Stroke="false"', "", False),
+    ('Stroke="false" Fill="true"', "", False),  # fill colour unset: no paint
+    ('Stroke="false" Fill="true"', '<ofd:FillColor Value="217 217 217"/>', True),
+    ('Stroke="false" Fill="true"', '<ofd:FillColor Value="#FF #FF #FF"/>', False),
+    ("", '<ofd:StrokeColor Value="0 0 0 0"/>', False),  # CMYK: no ink
+    ("", '<ofd:StrokeColor Value="255 255 255" Alpha="0"/>', False),
+    ('Alpha="0"', "", False),
+    ("", '<ofd:StrokeColor ColorSpace="7" Index="2"/>', True),  # a palette it cannot read: ink
+])
+def test_which_paths_print(attributes, colours, shows):
+    from lxml import etree
+
+    from extract.ofd import _inked
+
+    element = etree.fromstring(f'<ofd:PathObject xmlns:ofd="http://www.ofdspec.org/2016" {attributes}>'
+                               f"{colours}<ofd:AbbreviatedData>M 0 0 L 10 0</ofd:AbbreviatedData>"
+                               "</ofd:PathObject>")
+    assert _inked(element) is shows
