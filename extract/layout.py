@@ -71,7 +71,9 @@ def table_lines(grid: Grid, copies: list[list[bool]] | None = None) -> list[str]
 class Line:
     """One printed line: its box (top-down), text, character size and OCR confidence; `turn`:
     a line read along another direction than across the page (extract/turned.py), a block of
-    its own that no line across the page joins."""
+    its own that no line across the page joins. `glyphs`: each printed character's left and
+    right edge, where the text layer gives them (extract/stream.py splits a line into cells
+    by its gaps; a text layer may join the texts of two cells printed without rules)."""
 
     x0: float
     top: float
@@ -81,6 +83,7 @@ class Line:
     size: float
     confidence: float | None = None
     turn: int = 0
+    glyphs: tuple[tuple[float, float, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from extract.printing import (
     page_numbers,
     place_lines,
     ruled_tables,
+    text_tables,
     white,
 )
 
@@ -63,6 +64,7 @@ def read_ofd(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
     package = zipfile.ZipFile(io.BytesIO(body))
     pages, scanned, searchable, warnings = [], [], [], []
     pictured: dict[int, list] = {}  # page → pictures among its text (a table pasted as one)
+    placed: list[int] = []  # pages read from their text objects
     parsed = list(_pages(package))
     if len(parsed) > MAX_OFD_PAGES:
         warnings.append(f"ofd: only the first {MAX_OFD_PAGES} of its {len(parsed)} pages read "
@@ -81,12 +83,14 @@ def read_ofd(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
         found = ruled_tables(page.vertical, page.horizontal)
         fill_tables(found, pieces)
         place_lines(printed, found, lines)
+        placed.append(number)
         if page.images:
             text = [(s.x0, page.height - s.bottom, s.x1, page.height - s.top) for s in lines]
             shown = figures([box for box, _ in page.images], text, (0, 0, page.width, page.height))
             inner = [(box, path) for box, path in page.images if any(_within(box, b) for b in shown)]
             if inner:
                 pictured[number] = inner
+    text_tables(pages, placed)
     if pictured:
         warnings += _read_pictures(package, pictured, pages, ocr_engine)
     if scanned or searchable:

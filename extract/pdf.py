@@ -42,6 +42,7 @@ from extract.printing import (
     page_numbers,
     place_lines,
     ruled_tables,
+    text_tables,
     white,
 )
 from extract.turned import Glyph, quarter_turn, stacked, turned_lines
@@ -75,6 +76,7 @@ def read_pdf(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
     pictures: dict[int, tuple] = {}  # page → pictures among its text, its lines (extract/figures.py)
     outlined: list[int] = []  # pages whose text is drawn as shapes (no text layer, no image)
     searchable: list[int] = []  # scans with another program's OCR hidden under the picture
+    placed: list[int] = []  # pages read from their text layer
     for number, (page, slanted_text, glyphs, hidden) in enumerate(_layout_pages(body)):
         if slanted_text:
             watermarks.setdefault(slanted_text, []).append(number)
@@ -108,6 +110,7 @@ def read_pdf(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
             continue
         fill_tables(found, pieces)
         place_lines(pages[number], found, lines)
+        placed.append(number)
     warnings = ["pdf tables rebuilt from ruling lines" if ruled
                 else "pdf tables rebuilt from text positions"]
     if len(pages) == MAX_PDF_PAGES:
@@ -127,6 +130,7 @@ def read_pdf(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
         if unreadable:
             warnings.append(f"ocr: {len(unreadable)} of {len(pages)} pdf pages have a text layer "
                             f"without Unicode (pages {page_numbers(unreadable)}) and were read by OCR")
+    text_tables(pages, placed + [n for n in unmapped if n not in unreadable])
     for note, numbers in notes.items():
         numbers = sorted(set(numbers) - set(unreadable) - set(scanned))
         if numbers:
@@ -445,9 +449,10 @@ def _text_lines(page: object, height: float) -> list[Line]:
             text = clean(obj.get_text())
             if not text:
                 continue
-            sizes = [c.size for c in obj if isinstance(c, LTChar) and c.get_text().strip()]
-            size = statistics.median_high(sizes) if sizes else obj.height
-            out.append(Line(obj.x0, height - obj.y1, obj.x1, height - obj.y0, text, size))
+            chars = [c for c in obj if isinstance(c, LTChar) and c.get_text().strip()]
+            size = statistics.median_high(c.size for c in chars) if chars else obj.height
+            out.append(Line(obj.x0, height - obj.y1, obj.x1, height - obj.y0, text, size,
+                            glyphs=tuple((c.x0, c.x1, c.get_text()) for c in chars)))
     return out
 
 

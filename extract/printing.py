@@ -7,10 +7,12 @@ pdfminer gives a PDF page (lines y down)."""
 from __future__ import annotations
 
 import statistics
+from dataclasses import replace
 
 from extract.landscape import upright
 from extract.lattice import MAX_RULINGS, Lattice, Piece, inside, lattices
 from extract.layout import Line, PlacedTable, PrintedPage, clean
+from extract.stream import stream_tables
 
 MIN_TEXT = 20  # characters: a page with less text than this and a picture over it is a scan
 SCAN_COVER = 0.5  # share of the page a picture covers to be a scan
@@ -62,7 +64,8 @@ def glyph_lines(glyphs: list, height: float) -> tuple[list[Line], list[Piece]]:
             boxes = [g[2] for g in run]
             lines.append(Line(min(b[0] for b in boxes), height - max(b[3] for b in boxes),
                               max(b[2] for b in boxes), height - min(b[1] for b in boxes),
-                              text, statistics.median_high(g[3] for g in run)))
+                              text, statistics.median_high(g[3] for g in run),
+                              glyphs=tuple((g[2][0], g[2][2], g[0]) for g in run if g[0].strip())))
         run.clear()
 
     for char, generated, box, size in glyphs:
@@ -105,7 +108,8 @@ def fill_tables(found: list[Lattice], chars: list[Piece]) -> None:
 
 
 def place_lines(printed: PrintedPage, found: list[Lattice], lines: list[Line]) -> None:
-    """A page's ruled tables, and its other lines as text or as unruled tables."""
+    """A page's ruled tables, and its other lines (text, or tables printed without rules that
+    text_tables reads once every page is placed)."""
     height = printed.height
     boxes = [lat.bbox for lat in found]
     for lat in found:
@@ -116,9 +120,36 @@ def place_lines(printed: PrintedPage, found: list[Lattice], lines: list[Line]) -
                                               xs=shown.xs, copies=shown.copies()))
     free = [s for s in lines if not any(
         inside((s.x0 + s.x1) / 2, height - (s.top + s.bottom) / 2, b) for b in boxes)]
-    printed.lines, unruled = unruled_tables([s for s in free if not s.turn])
-    printed.lines += [s for s in free if s.turn]  # a column of vertical writing is no table cell
-    printed.tables += unruled
+    printed.lines = free
+
+
+def text_tables(pages: list[PrintedPage], numbers: list[int]) -> None:
+    """The tables printed without rules on the pages of `numbers` (their lines placed by
+    place_lines), read from where their text sits (extract/stream.py); a table's head that
+    ends one page goes over its rows on the next. What is no table stays lines."""
+    carried: list[Line] = []
+    last, open_end = -1, False
+    ended: PlacedTable | None = None  # the last table read from text on the page before
+    for n in sorted(numbers):
+        page = pages[n]
+        turned = [s for s in page.lines if s.turn]  # a column of vertical writing is no cell
+        streamed = stream_tables([s for s in page.lines if not s.turn], page.height,
+                                 carried if n - 1 == last else None, open_end and n - 1 == last)
+        if carried and not streamed.carried:
+            pages[last].lines += carried  # no table took it: text where it was
+        tables = streamed.tables
+        if open_end and n - 1 == last and streamed.leads and ended is not None and \
+                len(tables[0].grid[0]) == len(ended.grid[0]):
+            # the rest of the table the page before ended with: its columns, however few
+            # rows show here to tell how they line up (joined in extract/layout.py)
+            tables = [replace(tables[0], xs=ended.xs), *tables[1:]]
+        carried, last, open_end = streamed.head, n, streamed.open_end
+        ended = tables[-1] if tables else None
+        page.lines, unruled = unruled_tables(streamed.lines)
+        page.lines += turned
+        page.tables += tables + unruled
+    if carried:
+        pages[last].lines += carried
 
 
 def unruled_tables(lines: list[Line]) -> tuple[list[Line], list[PlacedTable]]:

@@ -94,7 +94,8 @@ def _layout(spec: ReportSpec) -> dict:
     rng = random.Random(spec.rng_seed + ":pdf")
     return {"margin": rng.choice((40, 56, 72, 80)), "size": rng.choice((10.5, 11, 12, 14)),
             "justify": rng.random() < 0.5, "number": rng.choice(("- {} -", "第{}页", "— {} —")),
-            "header": rng.random() < 0.7, "word": rng.random() < 0.5}
+            "header": rng.random() < 0.7, "word": rng.random() < 0.5,
+            "rules": rng.choice(("none", "rows")) if rng.random() < 1 / 7 else "grid"}
 
 
 # table 三's column heads and the label merged down its left, as many reports print them turned
@@ -123,6 +124,10 @@ def _turned(text: str, style: object) -> object:
 
     return Turned()
 
+
+# the rules of the tables in every form read by OCR (scans, pictures, outlines): the OCR reads
+# a table's structure from its rules; the text forms print one in seven tables without them
+_READ_BY_OCR = "grid"
 
 # a table with this many columns or more (三 and 四) is what a report prints landscape
 _WIDE = 10
@@ -230,24 +235,35 @@ def _register_font() -> None:
 
 
 def _drawn_table(grid: list[list[str]], spans: list[tuple[int, int, int, int]], width: float,
-                 vertical_heads: bool = False, word: bool = False) -> object:
+                 vertical_heads: bool = False, word: bool = False, rules: str = "grid") -> object:
     """A report table as the PDF prints it: ruled, 7 pt cells, merged ranges spanned. `word`:
     as Word and WPS export one, each cell a white box under its own rules, a heading row that
-    spans the table shaded, and a table broken by a page left open at the bottom of the page
-    (a white rule there, no black one)."""
+    spans the table shaded, a table broken by a page left open at the bottom of the page
+    (a white rule there, no black one), and the cells' text centred. `rules`: "grid" every
+    cell ruled; "rows" only a rule under each row (no column rules, as a spreadsheet's
+    bottom borders print); "none" no rules at all (borders turned off)."""
     from reportlab.lib import colors
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph, Table, TableStyle
 
     _register_font()
     _OpenAtBreak = _open_at_break()  # noqa: N806
-    cell = ParagraphStyle("c", fontName=_FONT, fontSize=7, leading=9, wordWrap="CJK")
+    cell = ParagraphStyle("c", fontName=_FONT, fontSize=7, leading=9, wordWrap="CJK",
+                          alignment=1 if word and rules != "grid" else 0)
     data = [[_turned(t, cell) if vertical_heads and t in _TURNED_HEADS
              else Paragraph(escape(t), cell) for t in row] for row in grid]
-    t = (_OpenAtBreak if word else Table)(data, colWidths=[width / len(grid[0])] * len(grid[0]), repeatRows=0)
+    t = (_OpenAtBreak if word and rules == "grid" else Table)(data, colWidths=[width / len(grid[0])] * len(grid[0]), repeatRows=0)
     style = [("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
              ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2)]
-    if word:
+    if rules == "rows":
+        style += [("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.black),
+                  ("LINEABOVE", (0, 0), (-1, 0), 0.5, colors.black)]
+        if word:
+            style.append(("BACKGROUND", (0, 0), (-1, -1), colors.white))
+    elif rules == "none":
+        if word:
+            style.append(("BACKGROUND", (0, 0), (-1, -1), colors.white))
+    elif word:
         shaded = colors.Color(0.78, 0.85, 0.94)
         style += [("BACKGROUND", (0, 0), (-1, -1), colors.white),
                   ("LINEABOVE", (0, 0), (-1, -1), 0.5, colors.black),
@@ -287,7 +303,8 @@ def _open_at_break() -> type:
 
 @lru_cache(maxsize=8)
 def pdf_bytes(spec: ReportSpec, protect: bool = False, vertical_heads: bool = False,
-              turned_tables: int = 0, tables_as_images: bool = False, word: bool | None = None) -> bytes:
+              turned_tables: int = 0, tables_as_images: bool = False, word: bool | None = None,
+              rules: str | None = None) -> bytes:
     """The report as a word processor's PDF would print it; `protect`: with an owner password
     and no user password (opens for anyone, copying text "forbidden"), as many portals post;
     `vertical_heads`: table 三's column heads and its merged label turned to read up the page;
@@ -295,7 +312,8 @@ def pdf_bytes(spec: ReportSpec, protect: bool = False, vertical_heads: bool = Fa
     page, turned that many degrees counter-clockwise, rules and text alike (no /Rotate);
     `tables_as_images`: every table pasted as a picture of itself, no text layer in it. Half
     the reports print as Word and WPS export (the layout's `word`): each paragraph on a white
-    box, tables as `_drawn_table` draws them with `word`."""
+    box, tables as `_drawn_table` draws them with `word`. One in seven prints its tables
+    without column rules or without any (the layout's `rules`; `rules` overrides it)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
@@ -304,6 +322,10 @@ def pdf_bytes(spec: ReportSpec, protect: bool = False, vertical_heads: bool = Fa
     lay = _layout(spec)
     if word is not None:  # the Word style asked for, whatever the report's layout draws
         lay["word"] = word
+    if tables_as_images or vertical_heads or turned_tables:
+        lay["rules"] = _READ_BY_OCR  # turned text and landscape tables are found by their rules
+    if rules is not None:
+        lay["rules"] = rules
     size = lay["size"]
     white = "white" if lay["word"] else None
     body = ParagraphStyle("b", fontName=_FONT, fontSize=size, leading=size * 1.6, wordWrap="CJK",
@@ -328,7 +350,7 @@ def pdf_bytes(spec: ReportSpec, protect: bool = False, vertical_heads: bool = Fa
 
             def table(grid: list[list[str]], spans: list[tuple[int, int, int, int]],
                       width: float = width) -> object:
-                return _drawn_table(grid, spans, width, vertical_heads, lay["word"])
+                return _drawn_table(grid, spans, width, vertical_heads, lay["word"], lay["rules"])
 
             if turn:
                 story.append(_landscape(grid, spans, table, turn, width))
@@ -395,7 +417,7 @@ def _page_images(spec: ReportSpec, dpi: int = SCAN_DPI) -> list:
     import pypdfium2
 
     with _PDFIUM:
-        pdf = pypdfium2.PdfDocument(pdf_bytes(spec))
+        pdf = pypdfium2.PdfDocument(pdf_bytes(spec, rules=_READ_BY_OCR))
         try:
             return [pdf[i].render(scale=dpi / 72, grayscale=True).to_pil()
                     for i in range(len(pdf))]
@@ -435,7 +457,7 @@ def searchable_scan_pdf_bytes(spec: ReportSpec, misread: float = 0.05) -> bytes:
     _register_font()
     out = io.BytesIO()
     pdf = canvas.Canvas(out, invariant=1)
-    for page, image in zip(extract_pages(io.BytesIO(pdf_bytes(spec))), _page_images(spec), strict=True):
+    for page, image in zip(extract_pages(io.BytesIO(pdf_bytes(spec, rules=_READ_BY_OCR))), _page_images(spec), strict=True):
         pdf.setPageSize((page.width, page.height))
         scan = io.BytesIO()
         image.convert("L").save(scan, "JPEG", quality=80)
@@ -466,12 +488,14 @@ def _mm(points: float) -> str:
 
 
 @lru_cache(maxsize=4)
-def ofd_bytes(spec: ReportSpec, scanned: bool = False, word: bool | None = None) -> bytes:
+def ofd_bytes(spec: ReportSpec, scanned: bool = False, word: bool | None = None,
+              rules: str | None = None) -> bytes:
     """The report as an OFD (GB/T 33190): the text PDF's pages with each line a text object
     (Unicode, each glyph placed by DeltaX), each ruling a path object, in millimetres, y down;
     the running head in a template page under every page. `scanned`: each page a JPEG picture
     object instead (a scan wrapped as OFD). `word`: converted from the PDF as Word prints it
-    (pdf_bytes), its white boxes kept as white paths."""
+    (pdf_bytes), its white boxes kept as white paths; `rules`: its tables ruled as pdf_bytes
+    draws them."""
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LTChar, LTCurve, LTTextLineHorizontal
 
@@ -483,7 +507,7 @@ def ofd_bytes(spec: ReportSpec, scanned: bool = False, word: bool | None = None)
         return next_id[0]
 
     images = _page_images(spec) if scanned else []
-    for number, page in enumerate(extract_pages(io.BytesIO(pdf_bytes(spec, word=word)))):
+    for number, page in enumerate(extract_pages(io.BytesIO(pdf_bytes(spec, word=word, rules=rules)))):
         w, h = page.width, page.height
         objects = []
         if scanned:
@@ -621,7 +645,7 @@ def outlined_pdf_bytes(spec: ReportSpec, title_only: bool = False) -> bytes:
     buf = io.BytesIO()
     c = canvas.Canvas(buf, invariant=1)
     body_size = _layout(spec)["size"]
-    for page in extract_pages(io.BytesIO(pdf_bytes(spec))):
+    for page in extract_pages(io.BytesIO(pdf_bytes(spec, rules=_READ_BY_OCR))):
         c.setPageSize((page.width, page.height))
         # paint first, letters over it: pdfminer lists text boxes before the shapes (a
         # paragraph's white box drawn after its text would hide it)
@@ -669,7 +693,7 @@ def signature_box(spec: ReportSpec, dpi: int = SCAN_DPI) -> tuple[int, tuple[flo
     issuer = signs[-1][0]
     k = dpi / 72
     found = None
-    for number, page in enumerate(extract_pages(io.BytesIO(pdf_bytes(spec)))):
+    for number, page in enumerate(extract_pages(io.BytesIO(pdf_bytes(spec, rules=_READ_BY_OCR)))):
         for line in _laid_out(page, LTTextLineHorizontal):
             if line.get_text().strip() == issuer:
                 found = number, (line.x0 * k, (page.height - line.y1) * k, line.x1 * k, (page.height - line.y0) * k)

@@ -1,0 +1,641 @@
+"""Tables printed without rules, rebuilt from where their text sits (the "stream" reading of
+pdfplumber, camelot and tabula, for the national tables' shape).
+
+A statistics table exported with its borders off, or from a spreadsheet printed without
+gridlines, has no rulings for extract/lattice.py; its cells are only text placed in rows and
+columns, and the text layer may run two neighbouring cells together. The evidence used, in
+order:
+
+- a line is split into cells where a gap between two printed characters is wider than a
+  fraction of their size (`Line.glyphs`);
+- a table is a run of text rows holding values (figures, or 不适用/—) aligned in columns,
+  with the head above them and the wrapped lines of its labels between and around them; a
+  line across the text column, or a heading, ends it;
+- the value columns are those of the rows with the most values; the labels left of them
+  fall into sub-columns by where they start (a group label, 三、本年度办理结果, left of the
+  row label, 1.属于国家秘密);
+- each row of values is one row of the table: a label's wrapped lines join it when their
+  block spans its height; a group label printed once beside several rows is repeated into
+  each row of its group, its rows found by how the label sits (at their top, or in their
+  middle);
+- a head or a row of text across the value columns is kept as a row, a cell spanning columns
+  copied into each (as a merged cell of a ruled table is).
+
+What cannot be read this way stays text, and the extraction's completeness check says which
+statistics were not found.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+
+from extract.layout import Line, PlacedTable, clean
+from extract.numbers import parse_value
+
+_SPLIT = 0.45  # of a character's size: a wider gap inside a printed line separates two cells
+_WIDE = 0.5  # of the text column: a single piece of text this wide is prose, not a cell
+_HEAD_ROWS = 12  # text rows of a table's head above its first row of values, at most
+_GAP_ROWS = 10  # text rows of wrapped labels between two rows of values, at most
+_SAME_CELL = 0.6  # of a character's size: lines closer than this in one column are one cell
+_END = "。；：！？;:!?"
+_HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十]{1,3}[）)]|"
+                      r"第[一二三四五六七八九十\d]{1,3}[章节部分])")
+
+
+@dataclass
+class Run:
+    """A piece of a printed line between two cell gaps."""
+
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    text: str
+    size: float
+
+    @property
+    def middle(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def centre(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+def runs_of(line: Line) -> list[Run]:
+    """A line split where its characters leave a cell's gap."""
+    if not line.glyphs:
+        return [Run(line.x0, line.x1, line.top, line.bottom, line.text, line.size)]
+    out: list[Run] = []
+    piece: list[tuple[float, float, str]] = []
+    for glyph in sorted(line.glyphs):
+        if piece and glyph[0] - piece[-1][1] > max(_SPLIT * line.size, 2.0):
+            out.append(_run(piece, line))
+            piece = []
+        piece.append(glyph)
+    if piece:
+        out.append(_run(piece, line))
+    return [r for r in out if r.text]
+
+
+def _run(piece: list[tuple[float, float, str]], line: Line) -> Run:
+    return Run(piece[0][0], max(g[1] for g in piece), line.top, line.bottom,
+               clean("".join(g[2] for g in piece)), line.size)
+
+
+def is_value(text: str) -> bool:
+    """A figure or a marked-empty cell (不适用, —, /), as a statistics table holds."""
+    return len(text) <= 16 and parse_value(text).kind in ("number", "na")
+
+
+@dataclass
+class _Row:
+    lines: list[Line]
+    runs: list[Run]
+
+    @property
+    def top(self) -> float:
+        return min(r.top for r in self.runs)
+
+    @property
+    def bottom(self) -> float:
+        return max(r.bottom for r in self.runs)
+
+    @property
+    def middle(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    def values(self) -> list[Run]:
+        """Its value cells: figures after a label, or two or more figures."""
+        found = [r for r in self.runs if is_value(r.text)]
+        if len(found) >= 2 or (found and self.runs[0] is not found[0]):
+            return found
+        return []
+
+
+def _text_rows(lines: list[Line]) -> list[_Row]:
+    rows: list[_Row] = []
+    for line in sorted(lines, key=lambda s: (s.top, s.x0)):
+        mid = (line.top + line.bottom) / 2
+        if rows and rows[-1].lines[0].top - 1 <= mid <= rows[-1].lines[0].bottom + 1:
+            rows[-1].lines.append(line)
+        else:
+            rows.append(_Row([line], []))
+    for row in rows:
+        row.runs = sorted((r for line in row.lines for r in runs_of(line)), key=lambda r: r.x0)
+    return rows
+
+
+@dataclass
+class Streamed:
+    """What stream_tables made of a page: the lines left as text, the tables, the head of a
+    table that the page ends with (its rows of values on the next page), and whether the head
+    carried from the page before was used."""
+
+    lines: list[Line]
+    tables: list[PlacedTable]
+    head: list[Line]
+    carried: bool
+    open_end: bool = False  # the page ends inside a table: the next page may go on with it
+    leads: bool = False  # the page's first table starts it (only the running head above)
+
+
+def stream_tables(lines: list[Line], height: float, carried: list[Line] | None = None,
+                  continued: bool = False) -> Streamed:
+    """A page's free lines → the lines left as text and the tables rebuilt from the rest.
+    `carried`: the head the page before ended with, put over this page's first table when
+    nothing but the running head comes before it; `continued`: the page before ended inside a
+    table, so rows of figures at the top of this one are its rest, however few."""
+    if not lines:
+        return Streamed(lines, [], [], False)
+    rows = _text_rows(lines)
+    left, right = min(s.x0 for s in lines), max(s.x1 for s in lines)
+    width = max(right - left, 1.0)
+    tables: list[PlacedTable] = []
+    used: set[int] = set()
+    took = leads = False
+    lead = next((i for i, row in enumerate(rows) if not _furniture(row, height)), len(rows))
+    for first, last in _regions(rows, width, height, lead if carried or continued else None):
+        region = rows[first:last + 1]
+        if carried and not tables and all(_furniture(row, height) for row in rows[:first]):
+            region = _text_rows(_above(carried, region[0])) + region
+            took = True
+        table = _table(region)
+        if table is not None:
+            leads = leads or (not tables and first == lead)
+            tables.append(table)
+            used.update(range(first, last + 1))
+        else:
+            took = False
+    head = _trailing_head(rows, max(used, default=-1), width, height)
+    used.update(i for i, row in enumerate(rows) if any(line in head for line in row.lines))
+    kept = [line for i, row in enumerate(rows) if i not in used for line in row.lines]
+    tail = next((i for i in range(len(rows) - 1, -1, -1) if not _furniture(rows[i], height)), -1)
+    return Streamed(kept, tables, head, took, tail in used, leads)
+
+
+def _furniture(row: _Row, height: float) -> bool:
+    """A running head or page number: one piece of text in the page's top or bottom tenth."""
+    return len(row.runs) == 1 and (row.bottom <= 0.1 * height or row.top >= 0.9 * height)
+
+
+def _above(lines: list[Line], row: _Row) -> list[Line]:
+    """Lines moved (from the page before) to end just above `row`, as they stood."""
+    from dataclasses import replace
+
+    shift = row.top - row.runs[0].size - max(s.bottom for s in lines)
+    return [replace(s, top=s.top + shift, bottom=s.bottom + shift) for s in lines]
+
+
+def _trailing_head(rows: list[_Row], after: int, width: float, height: float) -> list[Line]:
+    """The rows a page ends with (its page number aside) that read as a table's head: cells
+    side by side, or any row of text straight after a table, no figures; the table's rows on
+    the next page."""
+    end = len(rows)
+    while end > after + 1 and _furniture(rows[end - 1], height):
+        end -= 1
+    start = end
+    while start > after + 1 and end - start < _HEAD_ROWS and _narrow(rows[start - 1], width) \
+            and not rows[start - 1].values():
+        size = rows[start - 1].runs[0].size
+        if _heading(rows[start - 1], size):
+            break
+        start -= 1
+    block = rows[start:end]
+    if not block or not (any(len(row.runs) > 1 for row in block) or 0 <= after == start - 1):
+        return []
+    return [line for row in block for line in row.lines]
+
+
+def _narrow(row: _Row, width: float) -> bool:
+    """A row that can be part of a table: several cells, or one that is no line of prose."""
+    return len(row.runs) > 1 or (row.runs[0].x1 - row.runs[0].x0) < _WIDE * width
+
+
+def _heading(row: _Row, size: float) -> bool:
+    """A heading or the end of a sentence: what a table's head does not hold."""
+    text = row.runs[0].text
+    return len(row.runs) == 1 and (bool(_HEADING.match(text)) or text[-1] in _END
+                                   or row.runs[0].size > 1.3 * size)
+
+
+def _apart(row: _Row, size: float) -> bool:
+    """A row between two rows of values that is no part of a table: a heading set larger than
+    the table's text, or the end of a sentence."""
+    return len(row.runs) == 1 and (row.runs[0].size > 1.15 * size or row.runs[0].text[-1] in "。；！？")
+
+
+def _regions(rows: list[_Row], width: float, height: float,
+             continued: int | None = None) -> list[tuple[int, int]]:
+    """(first, last) text-row indices of each table: rows of values in aligned columns with
+    their head above and wrapped labels between and below. `continued`: the first row of a
+    page whose table goes on from the page before; there, one row of figures is a table."""
+    valued = [i for i, row in enumerate(rows) if row.values()]
+    regions: list[tuple[int, int]] = []
+    k = 0
+    while k < len(valued):
+        start = end = valued[k]
+        size = statistics.median(r.size for r in rows[start].runs)
+        while k + 1 < len(valued) and valued[k + 1] - end - 1 <= _GAP_ROWS and \
+                all(_narrow(rows[i], width) and not _apart(rows[i], size) for i in range(end + 1, valued[k + 1])):
+            k += 1
+            end = valued[k]
+        k += 1
+        body = [rows[i] for i in range(start, end + 1) if rows[i].values()]
+        size = statistics.median(r.size for row in body for r in row.runs)
+        first = start
+        while first - 1 >= 0 and start - (first - 1) <= _HEAD_ROWS and _narrow(rows[first - 1], width) \
+                and not _heading(rows[first - 1], size) and not _furniture(rows[first - 1], height) \
+                and not (regions and first - 1 <= regions[-1][1]):
+            first -= 1
+        if len(body) < 2 and max(len(r.values()) for r in body) < 3 and first != continued:
+            continue  # one figure beside a label is a line of text, not a table
+        last = end
+        while last + 1 < len(rows) and last + 1 - end <= _GAP_ROWS // 2 and \
+                _narrow(rows[last + 1], width) and not _heading(rows[last + 1], size) and \
+                len(rows[last + 1].runs) == 1 and rows[last + 1].runs[0].x1 < min(
+                    v.x0 for row in body for v in row.values()) and \
+                rows[last + 1].top - rows[last].bottom < _SAME_CELL * size * 2:
+            last += 1
+        regions.append((first, last))
+    return regions
+
+
+def _columns(body: list[_Row]) -> list[tuple[float, float]]:
+    """The value columns (x0, x1), from the rows holding the most values."""
+    most = max(len(row.values()) for row in body)
+    spans: list[list[float]] = [[float("inf"), float("-inf")] for _ in range(most)]
+    for row in body:
+        values = row.values()
+        if len(values) == most:
+            for span, run in zip(spans, values, strict=True):
+                span[0], span[1] = min(span[0], run.x0), max(span[1], run.x1)
+    return [(a, b) for a, b in spans]
+
+
+def _bounds(columns: list[tuple[float, float]]) -> list[float]:
+    """The edges between value columns (midway between their text), outermost open."""
+    return [float("-inf")] + [(a[1] + b[0]) / 2 for a, b in zip(columns, columns[1:], strict=False)] \
+        + [float("inf")]
+
+
+def _spanned(run: Run, columns: list[tuple[float, float]], edges: list[float]) -> list[int]:
+    """The value columns a cell lies over: each whose text it overlaps, or the one it is in."""
+    over = [i for i, (a, b) in enumerate(columns) if run.x0 < b and run.x1 > a]
+    return over or [next(i for i in range(len(columns)) if edges[i] <= run.centre < edges[i + 1])]
+
+
+def _blocks(runs: list[Run]) -> list[list[Run]]:
+    """Runs of one column grouped into cells: wrapped lines close below each other."""
+    blocks: list[list[Run]] = []
+    for run in sorted(runs, key=lambda r: (r.top, r.x0)):
+        for block in reversed(blocks):
+            tail = block[-1]
+            if 0 <= run.top - tail.bottom < _SAME_CELL * run.size and run.x0 < tail.x1 and run.x1 > tail.x0:
+                block.append(run)
+                break
+            if run.top - tail.bottom >= _SAME_CELL * run.size:
+                continue
+        else:
+            blocks.append([run])
+    return blocks
+
+
+def _text(block: list[Run]) -> str:
+    return clean("".join(r.text for r in block))
+
+
+def _top(block: list[Run]) -> float:
+    return min(r.top for r in block)
+
+
+def _bottom(block: list[Run]) -> float:
+    return max(r.bottom for r in block)
+
+
+def _table(region: list[_Row]) -> PlacedTable | None:
+    body = [row for row in region if row.values()]
+    columns = _columns(body)
+    edges = _bounds(columns)
+    label_edge = columns[0][0] - 1
+    start = region.index(body[0])
+    head, rest = region[:start], region[start:]
+    # labels: every run left of the value columns, in sub-columns split where no label stands
+    labels = [r for row in rest if row.values() or all(_labelled(r, label_edge) for r in row.runs)
+              for r in row.runs if _labelled(r, label_edge) and r not in row.values()]
+    splits = _label_splits(labels, [[r for r in row.runs if r in labels] for row in rest])
+    depth = len(splits) + 1 if labels else 0
+
+    def sub(run: Run) -> int:
+        """A label's sub-column: where its middle is, or its start when it spans a split."""
+        x = run.x0 + 1 if any(run.x0 < s < run.x1 for s in splits) else run.centre
+        return sum(1 for s in splits if s <= x)
+
+    grid_rows: list[tuple[float, list[str], list[bool]]] = []  # (middle, cells, copies)
+    anchors: list[tuple[_Row, list[str]]] = []
+    for row in rest:
+        values = row.values()
+        texts = [r for r in row.runs if not _labelled(r, label_edge) and r not in values]
+        if values:
+            cells = [""] * (depth + len(columns))
+            for run in values:
+                i = _spanned(run, columns, edges)[0] if len(_spanned(run, columns, edges)) == 1 else \
+                    next(i for i in range(len(columns)) if edges[i] <= run.centre < edges[i + 1])
+                cells[depth + i] += run.text
+            anchors.append((row, cells))
+            grid_rows.append((row.middle, cells, [False] * len(cells)))
+        elif texts:  # a head or a line of text across the value columns, inside the table
+            for n, (cells, copies) in enumerate(_head([row], columns, edges, depth, sub)):
+                grid_rows.append((row.middle + n * 1e-3, cells, copies))
+    if not anchors:
+        return None
+    _label(anchors, labels, depth, sub, grid_rows)
+    head_rows = _head(head, columns, edges, depth, sub)
+    grid = [cells for cells, _ in head_rows] + [cells for _, cells, _ in sorted(grid_rows, key=lambda t: t[0])]
+    copies = [c for _, c in head_rows] + [c for _, _, c in sorted(grid_rows, key=lambda t: t[0])]
+    marks = [_line_up([r for r in labels if sub(r) == k and not any(r.x0 < x < r.x1 for x in splits)]
+                      or [r for r in labels if sub(r) == k]) for k in range(depth)]
+    marks += [_line_up([row.values()[j] for row in body if len(row.values()) == len(columns)])
+              for j in range(len(columns))]
+    keep = [c for c in range(len(grid[0])) if any(row[c] for row in grid)]
+    grid, copies = [[row[c] for c in keep] for row in grid], [[row[c] for c in keep] for row in copies]
+    if not grid or len(grid[0]) < 2:
+        return None
+    xs = [marks[c] for c in keep]
+    pitch = statistics.median(b - a for a, b in zip(xs, xs[1:], strict=False)) if len(xs) > 1 else 20.0
+    return PlacedTable(region[0].top, region[-1].bottom, grid, copies=copies, xs=[*xs, xs[-1] + max(pitch, 8.0)])
+
+
+def _line_up(runs: list[Run]) -> float:
+    """Where a column's cells line up (their left edges, middles or right edges, whichever
+    varies least): the same on both pages of a table a page break splits, which is how
+    extract/layout.py's join_tables knows the second piece for the first's."""
+    if not runs:
+        return 0.0
+    sides = [[r.x0 for r in runs], [r.centre for r in runs], [r.x1 for r in runs]]
+    return statistics.median(min(sides, key=lambda v: max(v) - min(v)))
+
+def _labelled(run: Run, edge: float) -> bool:
+    """Left of the value columns (a label's last glyph may overhang its cell's padding)."""
+    return run.x1 <= edge + 0.5 * run.size
+
+
+def _label_splits(labels: list[Run], rows: list[list[Run]]) -> list[float]:
+    """Where the label sub-columns part. Two labels side by side in a row have a part between
+    them; it lies where fewest labels cross (only those spanning sub-columns: 一、本年新收…,
+    （七）总计), left-aligned or centred alike. Between a group label and a row label with an
+    empty sub-column between them, there are two such places."""
+    if len(labels) < 2:
+        return []
+    lo = min(r.x0 for r in labels)
+
+    def crossing(x: float) -> int:
+        return sum(1 for r in labels if r.x0 < x < r.x1)
+
+    found: list[float] = []
+    for row in rows:
+        ordered = sorted(row, key=lambda r: r.x0)
+        for a, b in zip(ordered, ordered[1:], strict=False):
+            if b.x0 - a.x1 < 2:
+                continue
+            xs = [a.x1 + 0.5 * i for i in range(1, int((b.x0 - a.x1) * 2))]
+            counts = [crossing(x) for x in xs]
+            least = min(counts)
+            low: list[float] = []
+            for x, n in zip(xs, counts, strict=True):
+                if n <= least + 1 and (not low or x - low[-1] <= 0.5 or n <= least):
+                    if low and x - low[-1] > 0.5:
+                        found.append((low[0] + low[-1]) / 2)
+                        low = []
+                    low.append(x)
+                elif n > least + 1 and low:
+                    found.append((low[0] + low[-1]) / 2)
+                    low = []
+            if low:
+                found.append((low[0] + low[-1]) / 2)
+    splits: list[list[float]] = []
+    for x in sorted(found):
+        if splits and x - splits[-1][-1] <= 4:
+            splits[-1].append(x)
+        else:
+            splits.append([x])
+    return [statistics.median(c) for c in splits if statistics.median(c) > lo][:3]
+
+def _head(head: list[_Row], columns, edges, depth: int, sub) -> list[tuple[list[str], list[bool]]]:  # noqa: ANN001
+    """The head's cells (wrapped lines joined), each over the columns it heads, a row per level.
+
+    Without rules a head cell's span is read from how it sits over the cells below it. Left-
+    aligned heads (their text starting where the columns' figures start) reach from their own
+    column to the next cell of their level; centred heads reach as far right of their middle as
+    their range's left edge is left of it, less the columns at either end whose lowest cell sits
+    above the head's own children (a cell merged down beside them: 自然人 beside 法人或其他组织
+    over 商业企业…). Then the same inside each cell's range, and in the columns it left."""
+    label_edge = columns[0][0] - 1
+    runs = [r for row in head for r in row.runs]
+    cells = [Run(min(r.x0 for r in b), max(r.x1 for r in b), _top(b), _bottom(b), _text(b), b[0].size)
+             for b in _blocks([r for r in runs if not _labelled(r, label_edge)])]
+    xs = _cell_edges(columns)
+    lefts = [a for a, _ in columns]
+    left_aligned = sum(any(abs(c.x0 - x) <= 2 for x in lefts) for c in cells) >= 0.6 * max(len(cells), 1)
+
+    def home(cell: Run) -> int:
+        if left_aligned:
+            return min(range(len(lefts)), key=lambda i: abs(lefts[i] - cell.x0))
+        return _column_at(xs, cell.centre)
+
+    def over(cell: Run, c: int) -> bool:
+        return cell.x0 < xs[c + 1] and cell.x1 > xs[c]
+
+    def below(cell: Run, c: int) -> Run | None:
+        """The topmost cell under `cell` in column c."""
+        return min((o for o in cells if o.middle > cell.bottom and over(o, c)), key=lambda o: o.top, default=None)
+
+    def merged_down(cell: Run, c: int, level: float) -> bool:
+        """Column c's highest cell under `cell` is its lowest (a leaf) and sits above `level`."""
+        first = below(cell, c)
+        lowest = max((o for o in cells if over(o, c)), key=lambda o: o.middle, default=None)
+        return first is not None and first is lowest and first.middle < level - 0.5 * first.size
+
+    levels: list[list[tuple[Run, int, int]]] = []
+
+    def tile(first: int, last: int, depth_: int, pending: list[Run]) -> None:
+        inside = [c for c in pending if first <= home(c) <= last]
+        if not inside:
+            return
+        top = min(inside, key=lambda c: c.top)
+        level = sorted((c for c in inside if c.middle <= top.bottom + 0.5 * top.size), key=home)
+        rest = [c for c in inside if c not in level]
+        placed: list[tuple[Run, int, int]] = []
+        cursor = first
+        for n, cell in enumerate(level):
+            own = max(home(cell), cursor)
+            if own > last:
+                break
+            if left_aligned:
+                start, end = own, (max(own, home(level[n + 1]) - 1) if n + 1 < len(level) else last)
+            else:
+                reach = 2 * cell.centre - xs[cursor]
+                start, end = cursor, min(range(own, last + 1), key=lambda i: abs(xs[i + 1] - reach))
+                child = below(cell, own)
+                if child is not None:
+                    while start < own and merged_down(cell, start, child.middle):
+                        start += 1
+                    while end > own and merged_down(cell, end, child.middle):
+                        end -= 1
+            placed.append((cell, start, end))
+            cursor = end + 1
+        while len(levels) <= depth_:
+            levels.append([])
+        levels[depth_] += placed
+        covered = {i for _c, a, b in placed for i in range(a, b + 1)}
+        for _cell, a, b in placed:
+            tile(a, b, depth_ + 1, rest)
+        gap: list[int] = []
+        for i in [*range(first, last + 1), None]:
+            if i is not None and i not in covered:
+                gap.append(i)
+            elif gap:
+                tile(gap[0], gap[-1], depth_ + 1, rest)
+                gap = []
+
+    tile(0, len(columns) - 1, 0, cells)
+    width = depth + len(columns)
+    out: list[tuple[list[str], list[bool]]] = []
+    for level in levels:
+        row, copies = [""] * width, [False] * width
+        for cell, a, b in level:
+            for i in range(a, b + 1):
+                row[depth + i], copies[depth + i] = cell.text, i > a
+        out.append((row, copies))
+    for block in _blocks([r for r in runs if _labelled(r, label_edge)]):
+        if not out:
+            out.append(([""] * width, [False] * width))
+        out[0][0][min(sub(r) for r in block)] = _text(block)
+    return out
+
+
+def _cell_edges(columns: list[tuple[float, float]]) -> list[float]:
+    """Where each value column's cells begin and end: midway between neighbouring columns'
+    text, the outermost as far out as their neighbour's edge is in."""
+    inner = [(a[1] + b[0]) / 2 for a, b in zip(columns, columns[1:], strict=False)]
+    if not inner:
+        a, b = columns[0]
+        return [a - 2, b + 2]
+    first = 2 * (columns[0][0] + columns[0][1]) / 2 - inner[0]
+    last = 2 * (columns[-1][0] + columns[-1][1]) / 2 - inner[-1]
+    return [min(first, columns[0][0]), *inner, max(last, columns[-1][1])]
+
+
+def _column_at(xs: list[float], x: float) -> int:
+    return max(0, min(len(xs) - 2, sum(1 for e in xs[1:-1] if e <= x)))
+
+
+def _label(anchors: list[tuple[_Row, list[str]]], labels: list[Run], depth: int, sub,  # noqa: ANN001
+           grid_rows: list) -> None:
+    """Each row of values gets its labels: in each sub-column, the cell whose block spans the
+    row; a group label printed once beside several rows repeated into each row of its group."""
+    by_column: list[list[list[Run]]] = [_blocks([r for r in labels if sub(r) == k]) for k in range(depth)]
+    own: list[list[list[Run] | None]] = [[None] * depth for _ in anchors]
+    for k, blocks in enumerate(by_column):
+        for block in blocks:
+            inside = [a for a, (row, _) in enumerate(anchors)
+                      if _top(block) - 1 <= row.middle <= _bottom(block) + 1]
+            if len(inside) == 1:
+                own[inside[0]][k] = block
+    deepest = [max([k for k in range(depth) if own[a][k] is not None], default=-1) for a in range(len(anchors))]
+    for k in range(depth):
+        group: list[int] = []  # rows under one group label; a row labelled at k or left of it ends one
+        for a in range(len(anchors) + 1):
+            if a == len(anchors) or 0 <= deepest[a] <= k:
+                _fill_group(group, k, anchors, own, by_column[k])
+                group = []
+            else:
+                group.append(a)
+    _mark_copies(anchors, own, grid_rows, depth)
+
+
+def _fill_group(group: list[int], k: int, anchors, own, blocks) -> None:  # noqa: ANN001
+    """The rows of one group in sub-column k without a label there get the group label whose
+    rows they are in. The group's labels split its rows into consecutive runs, one each, in
+    order; the split chosen is the one where each label sits best on its rows: at their top
+    (labels aligned to the top) or in their middle (centred), whichever fits the labels
+    better. A row whose own line holds the label stays with it."""
+    if not group or all(own[a][k] is not None for a in group):
+        return
+    size = anchors[group[0]][0].runs[0].size
+    extents = [_extent(a, k, anchors, own) for a in group]
+    top, bottom = extents[0][0], extents[-1][1]
+    free = sorted((b for b in blocks if top - 2 * size <= (_top(b) + _bottom(b)) / 2 <= bottom + 2 * size
+                   and not any(own[a][k] is b for a in range(len(anchors)) if a not in group)), key=_top)
+    if not free:
+        return
+    pinned = {i: free.index(own[a][k]) for i, a in enumerate(group) if own[a][k] in free}
+    best: tuple[float, list[int]] | None = None
+    for place in (lambda b, t, e: abs(_top(b) - t),
+                  lambda b, t, e: abs((_top(b) + _bottom(b)) / 2 - (t + e) / 2)):
+        found = _partition(extents, free, pinned, place)
+        if found is not None and (best is None or found[0] < best[0]):
+            best = found
+    if best is None:
+        return
+    for i, a in enumerate(group):
+        if own[a][k] is None:
+            own[a][k] = free[best[1][i]]
+
+
+def _extent(a: int, k: int, anchors, own) -> tuple[float, float]:  # noqa: ANN001
+    """How far a row reaches down the page: its figures and its labels right of column k."""
+    row = anchors[a][0]
+    tops, bottoms = [row.top], [row.bottom]
+    for block in own[a][k + 1:]:
+        if block is not None:
+            tops.append(_top(block))
+            bottoms.append(_bottom(block))
+    return min(tops), max(bottoms)
+
+
+def _partition(extents: list[tuple[float, float]], labels: list[list[Run]], pinned: dict[int, int],
+               place) -> tuple[float, list[int]] | None:  # noqa: ANN001
+    """The cheapest split of the rows into consecutive runs, label j over run j (each label
+    over one run at least); `place(label, top, bottom)` the cost of a label over rows reaching
+    from top to bottom. Returns (cost, label of each row)."""
+    n, m = len(extents), len(labels)
+    if m > n:
+        return None
+    inf = float("inf")
+    cost = [[inf] * (n + 1) for _ in range(m + 1)]  # cost[j][i]: first j labels over first i rows
+    back = [[0] * (n + 1) for _ in range(m + 1)]
+    cost[0][0] = 0.0
+    for j in range(1, m + 1):
+        for i in range(j, n + 1):
+            for start in range(j - 1, i):
+                if cost[j - 1][start] == inf or any(pinned.get(r, j - 1) != j - 1 for r in range(start, i)):
+                    continue
+                c = cost[j - 1][start] + place(labels[j - 1], extents[start][0], extents[i - 1][1])
+                if c < cost[j][i]:
+                    cost[j][i], back[j][i] = c, start
+    if cost[m][n] == inf:
+        return None
+    which, i = [0] * n, n
+    for j in range(m, 0, -1):
+        start = back[j][i]
+        which[start:i] = [j - 1] * (i - start)
+        i = start
+    return cost[m][n], which
+
+
+def _mark_copies(anchors, own, grid_rows, depth: int) -> None:  # noqa: ANN001
+    """A group label repeated into its rows is printed once (the first row keeps it)."""
+    seen: set[int] = set()
+    for a, (_row, cells) in enumerate(anchors):
+        copies = next(c for _m, g, c in grid_rows if g is cells)
+        for k in range(depth):
+            block = own[a][k]
+            if block is None:
+                continue
+            cells[k] = _text(block)
+            if id(block) in seen:
+                copies[k] = True
+            seen.add(id(block))
