@@ -94,7 +94,8 @@ def score(form: str, spec, truth, page, seconds: float) -> dict:
 def variants(tb, only: list[str] | None = None) -> list[dict]:
     """The text-PDF and scanned reports as portals also publish them, though the simulated
     portals serve neither form: exported by a word processor (LibreOffice, from the DOCX),
-    owner-password protected, scanned crooked (pages turned ±1.5°) or sideways (90°), its text
+    owner-password protected, its tables printed without rules (or with only a rule under each
+    row), scanned crooked (pages turned ±1.5°) or sideways (90°), its text
     converted to outlines (转曲), wholly or only the title's, the scan as a long JPG at a
     phone's width. `only`: the variants whose name contains one of these words."""
     from simportals.attachments import convert, docx_bytes, outlined_pdf_bytes
@@ -124,6 +125,12 @@ def variants(tb, only: list[str] | None = None) -> list[dict]:
         ("pdf exported by LibreOffice", text_pdf,
          lambda spec: convert(docx_bytes(spec), "docx", "pdf")),
         ("pdf, owner password", text_pdf, lambda spec: pdf_bytes(spec, protect=True)),
+        ("pdf, tables without rules, text left-aligned", text_pdf,
+         lambda spec: pdf_bytes(spec, word=False, rules="none")),
+        ("pdf, tables without rules, text centred", text_pdf,
+         lambda spec: pdf_bytes(spec, word=True, rules="none")),
+        ("pdf, tables with a rule under each row only", text_pdf,
+         lambda spec: pdf_bytes(spec, word=True, rules="rows")),
         ("pdf, text converted to outlines", text_pdf, outlined_pdf_bytes),
         ("pdf, title converted to outlines", text_pdf,
          lambda spec: outlined_pdf_bytes(spec, title_only=True)),

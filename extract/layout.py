@@ -96,11 +96,18 @@ class PlacedTable:
     confidence: list[list[float | None]] | None = None
     xs: list[float] | None = None  # column boundaries, to join a table broken by a page break
     copies: list[list[bool]] | None = None  # slots repeating a merged cell (None: not known)
+    # a table read from where its text sits (extract/stream.py): how many label columns lead;
+    # its xs are then where its columns line up, not rules
+    labels: int | None = None
 
 
 def join_tables(a: PlacedTable, b: PlacedTable) -> PlacedTable | None:
     """The two pieces of a table a page break split (same outer edges), as one table; the
     columns are the union of both pieces' boundaries, a wider cell copied into each."""
+    if a.labels is not None or b.labels is not None:
+        a, b = _lined_up(a, b)  # type: ignore[assignment]
+        if a is None:
+            return None
     if not a.xs or not b.xs or abs(a.xs[0] - b.xs[0]) > 3 or abs(a.xs[-1] - b.xs[-1]) > 3:
         return None
     xs: list[float] = []
@@ -127,6 +134,38 @@ def join_tables(a: PlacedTable, b: PlacedTable) -> PlacedTable | None:
     both_ocr = a.confidence is not None or b.confidence is not None
     known = a.copies is not None and b.copies is not None
     return PlacedTable(a.top, b.bottom, ga + gb, ca + cb if both_ocr else None, xs, pa + pb if known else None)
+
+
+def _lined_up(a: PlacedTable, b: PlacedTable) -> tuple[PlacedTable | None, PlacedTable | None]:
+    """Two pieces of a table read from text, given the same columns, or (None, None) when
+    their figures do not line up. A piece may show fewer label columns (only the labels that
+    span them, or only the row labels): each of its labels goes to the deeper piece's label
+    column nearest it, copied right up to the next."""
+    if a.labels is None or b.labels is None or not a.xs or not b.xs:
+        return None, None
+    va, vb = a.xs[a.labels:-1], b.xs[b.labels:-1]  # the last is no column's: it closes the table
+    if len(va) != len(vb) or any(abs(x - y) > 3 for x, y in zip(va, vb, strict=True)):
+        return None, None
+    deep = a if a.labels >= b.labels else b
+
+    def widen(t: PlacedTable) -> PlacedTable:
+        if t is deep:
+            return t
+        n = deep.labels or 0
+        slots = [min(range(n), key=lambda k: abs(deep.xs[k] - x)) for x in t.xs[:t.labels]]  # type: ignore[index]
+        copies = t.copies or [[False] * len(row) for row in t.grid]
+        grid, marks = [], []
+        for row, copy in zip(t.grid, copies, strict=True):
+            labels, flags = [""] * n, [False] * n
+            for i, slot in enumerate(slots):
+                end = slots[i + 1] if i + 1 < len(slots) else n
+                for k in range(slot, max(end, slot + 1)):
+                    labels[k], flags[k] = row[i], copy[i] or k > slot
+            grid.append(labels + row[t.labels:])
+            marks.append(flags + copy[t.labels:])
+        return PlacedTable(t.top, t.bottom, grid, None, deep.xs, marks, n)
+
+    return widen(a), widen(b)
 
 
 _FIGURE = re.compile(r"[\d.,%\-—/]+")
@@ -361,6 +400,22 @@ def _reading_order(page: PrintedPage) -> list[tuple[float, int, object]]:
     return sorted(items, key=lambda i: (i[0], i[1]))
 
 
+def _table_first(order: list[tuple[float, int, object]], page: PrintedPage,
+                 blocks: list[tuple[str, object]]) -> list[tuple[float, int, object]]:
+    """A page's items with the rest of the table read from text that the page before ended
+    with first, ahead of lines in the page's top zone that were not found to run (a running
+    head on this page only, no heading): the table is joined, the lines follow it."""
+    k = 0
+    while k < len(order) and order[k][1] != 1 and order[k][2].bottom <= page.height * _ZONE \
+            and not _HEADING.match(order[k][2].text):  # type: ignore[attr-defined]
+        k += 1
+    if 0 < k < len(order) and order[k][1] == 1 and order[k][2].labels is not None \
+            and blocks and blocks[-1][0] == "table" \
+            and join_tables(blocks[-1][1], order[k][2]) is not None:  # type: ignore[arg-type,attr-defined]
+        return [order[k], *order[:k], *order[k + 1:]]
+    return order
+
+
 def reflow(pages: list[PrintedPage]) -> Flow:
     """Pages → paragraphs, headings and tables in reading order, running lines removed."""
     removed: dict[str, list[str]] = {}
@@ -389,7 +444,7 @@ def reflow(pages: list[PrintedPage]) -> Flow:
 
     for page in pages:
         prev_bottom = None
-        for n, (_top, kind, item) in enumerate(_reading_order(page)):
+        for n, (_top, kind, item) in enumerate(_table_first(_reading_order(page), page, blocks)):
             if kind == 1:
                 close()
                 joined = join_tables(blocks[-1][1], item) if n == 0 and blocks and \

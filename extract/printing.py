@@ -7,7 +7,6 @@ pdfminer gives a PDF page (lines y down)."""
 from __future__ import annotations
 
 import statistics
-from dataclasses import replace
 
 from extract.landscape import upright
 from extract.lattice import MAX_RULINGS, Lattice, Piece, inside, lattices
@@ -125,29 +124,24 @@ def place_lines(printed: PrintedPage, found: list[Lattice], lines: list[Line]) -
 
 def text_tables(pages: list[PrintedPage], numbers: list[int]) -> None:
     """The tables printed without rules on the pages of `numbers` (their lines placed by
-    place_lines), read from where their text sits (extract/stream.py); a table's head that
-    ends one page goes over its rows on the next. What is no table stays lines."""
+    place_lines), read from where their text sits (extract/stream.py); a table the page
+    before ends inside goes on in its columns, a head that ends a page goes over its rows on
+    the next. What is no table stays lines."""
     carried: list[Line] = []
-    last, open_end = -1, False
-    ended: PlacedTable | None = None  # the last table read from text on the page before
+    last, ended = -1, None  # the page before, and the columns of the table it ended inside
     for n in sorted(numbers):
         page = pages[n]
         turned = [s for s in page.lines if s.turn]  # a column of vertical writing is no cell
+        follows = n - 1 == last
         streamed = stream_tables([s for s in page.lines if not s.turn], page.height,
-                                 carried if n - 1 == last else None, open_end and n - 1 == last)
+                                 carried if follows else None, ended if follows else None)
         if carried and not streamed.carried:
             pages[last].lines += carried  # no table took it: text where it was
-        tables = streamed.tables
-        if open_end and n - 1 == last and streamed.leads and ended is not None and \
-                len(tables[0].grid[0]) == len(ended.grid[0]):
-            # the rest of the table the page before ended with: its columns, however few
-            # rows show here to tell how they line up (joined in extract/layout.py)
-            tables = [replace(tables[0], xs=ended.xs), *tables[1:]]
-        carried, last, open_end = streamed.head, n, streamed.open_end
-        ended = tables[-1] if tables else None
+        carried, last = streamed.head, n
+        ended = streamed.columns if streamed.open_end else None
         page.lines, unruled = unruled_tables(streamed.lines)
         page.lines += turned
-        page.tables += tables + unruled
+        page.tables += streamed.tables + unruled
     if carried:
         pages[last].lines += carried
 

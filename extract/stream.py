@@ -11,15 +11,19 @@ order:
 - a table is a run of text rows holding values (figures, or 不适用/—) aligned in columns,
   with the head above them and the wrapped lines of its labels between and around them; a
   line across the text column, or a heading, ends it;
-- the value columns are those of the rows with the most values; the labels left of them
-  fall into sub-columns by where they start (a group label, 三、本年度办理结果, left of the
-  row label, 1.属于国家秘密);
-- each row of values is one row of the table: a label's wrapped lines join it when their
-  block spans its height; a group label printed once beside several rows is repeated into
-  each row of its group, its rows found by how the label sits (at their top, or in their
-  middle);
+- the value columns are those of the rows with the most values, with those these leave
+  blank where another row's figure or the head's lowest cell stands, or, for the rest of a
+  table the page before ended inside, that table's columns; the labels left of them fall
+  into sub-columns parted where only labels spanning them cross (a group label,
+  三、本年度办理结果, left of the row label, 1.属于国家秘密);
+- each row of values is one row of the table, and so is a row label with no figure beside
+  it (a row the report left blank): a label's wrapped lines join it when their block spans
+  its height; a group label printed once beside several rows is repeated into each row of
+  its group, its rows found by how the label sits (at their top, or in their middle);
 - a head or a row of text across the value columns is kept as a row, a cell spanning columns
-  copied into each (as a merged cell of a ruled table is).
+  copied into each (as a merged cell of a ruled table is); a head that ends a page goes over
+  its rows on the next, and the pieces of a table a page break splits are joined
+  (extract/layout.py join_tables, by where their columns line up).
 
 What cannot be read this way stays text, and the extraction's completeness check says which
 statistics were not found.
@@ -29,7 +33,8 @@ from __future__ import annotations
 
 import re
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cached_property
 
 from extract.layout import Line, PlacedTable, clean
 from extract.numbers import parse_value
@@ -107,6 +112,7 @@ class _Row:
     def middle(self) -> float:
         return (self.top + self.bottom) / 2
 
+    @cached_property
     def values(self) -> list[Run]:
         """Its value cells: figures after a label, or two or more figures."""
         found = [r for r in self.runs if is_value(r.text)]
@@ -128,6 +134,14 @@ def _text_rows(lines: list[Line]) -> list[_Row]:
     return rows
 
 
+@dataclass(frozen=True)
+class Columns:
+    """A table's value columns: where each one's figures stand, and where they line up."""
+
+    spans: list[tuple[float, float]]
+    marks: list[float]
+
+
 @dataclass
 class Streamed:
     """What stream_tables made of a page: the lines left as text, the tables, the head of a
@@ -140,14 +154,16 @@ class Streamed:
     carried: bool
     open_end: bool = False  # the page ends inside a table: the next page may go on with it
     leads: bool = False  # the page's first table starts it (only the running head above)
+    columns: Columns | None = None  # the value columns of the page's last table
 
 
 def stream_tables(lines: list[Line], height: float, carried: list[Line] | None = None,
-                  continued: bool = False) -> Streamed:
+                  continued: Columns | None = None) -> Streamed:
     """A page's free lines → the lines left as text and the tables rebuilt from the rest.
     `carried`: the head the page before ended with, put over this page's first table when
-    nothing but the running head comes before it; `continued`: the page before ended inside a
-    table, so rows of figures at the top of this one are its rest, however few."""
+    nothing but the running head comes before it; `continued`: the columns of the table the
+    page before ended inside, so rows of figures at the top of this one are its rest, however
+    few, in its columns (blank in every row here or not)."""
     if not lines:
         return Streamed(lines, [], [], False)
     rows = _text_rows(lines)
@@ -156,16 +172,19 @@ def stream_tables(lines: list[Line], height: float, carried: list[Line] | None =
     tables: list[PlacedTable] = []
     used: set[int] = set()
     took = leads = False
+    last_columns: Columns | None = None
     lead = next((i for i, row in enumerate(rows) if not _furniture(row, height)), len(rows))
     for first, last in _regions(rows, width, height, lead if carried or continued else None):
         region = rows[first:last + 1]
         if carried and not tables and all(_furniture(row, height) for row in rows[:first]):
             region = _text_rows(_above(carried, region[0])) + region
             took = True
-        table = _table(region)
+        model = continued if not tables and first == lead else None
+        table, columns = _table(region, model)
         if table is not None:
             leads = leads or (not tables and first == lead)
             tables.append(table)
+            last_columns = columns
             used.update(range(first, last + 1))
         else:
             took = False
@@ -173,7 +192,7 @@ def stream_tables(lines: list[Line], height: float, carried: list[Line] | None =
     used.update(i for i, row in enumerate(rows) if any(line in head for line in row.lines))
     kept = [line for i, row in enumerate(rows) if i not in used for line in row.lines]
     tail = next((i for i in range(len(rows) - 1, -1, -1) if not _furniture(rows[i], height)), -1)
-    return Streamed(kept, tables, head, took, tail in used, leads)
+    return Streamed(kept, tables, head, took, tail in used, leads, last_columns)
 
 
 def _furniture(row: _Row, height: float) -> bool:
@@ -183,8 +202,6 @@ def _furniture(row: _Row, height: float) -> bool:
 
 def _above(lines: list[Line], row: _Row) -> list[Line]:
     """Lines moved (from the page before) to end just above `row`, as they stood."""
-    from dataclasses import replace
-
     shift = row.top - row.runs[0].size - max(s.bottom for s in lines)
     return [replace(s, top=s.top + shift, bottom=s.bottom + shift) for s in lines]
 
@@ -198,7 +215,7 @@ def _trailing_head(rows: list[_Row], after: int, width: float, height: float) ->
         end -= 1
     start = end
     while start > after + 1 and end - start < _HEAD_ROWS and _narrow(rows[start - 1], width) \
-            and not rows[start - 1].values():
+            and not rows[start - 1].values:
         size = rows[start - 1].runs[0].size
         if _heading(rows[start - 1], size):
             break
@@ -232,7 +249,7 @@ def _regions(rows: list[_Row], width: float, height: float,
     """(first, last) text-row indices of each table: rows of values in aligned columns with
     their head above and wrapped labels between and below. `continued`: the first row of a
     page whose table goes on from the page before; there, one row of figures is a table."""
-    valued = [i for i, row in enumerate(rows) if row.values()]
+    valued = [i for i, row in enumerate(rows) if row.values]
     regions: list[tuple[int, int]] = []
     k = 0
     while k < len(valued):
@@ -243,20 +260,20 @@ def _regions(rows: list[_Row], width: float, height: float,
             k += 1
             end = valued[k]
         k += 1
-        body = [rows[i] for i in range(start, end + 1) if rows[i].values()]
+        body = [rows[i] for i in range(start, end + 1) if rows[i].values]
         size = statistics.median(r.size for row in body for r in row.runs)
         first = start
         while first - 1 >= 0 and start - (first - 1) <= _HEAD_ROWS and _narrow(rows[first - 1], width) \
                 and not _heading(rows[first - 1], size) and not _furniture(rows[first - 1], height) \
                 and not (regions and first - 1 <= regions[-1][1]):
             first -= 1
-        if len(body) < 2 and max(len(r.values()) for r in body) < 3 and first != continued:
+        if len(body) < 2 and max(len(r.values) for r in body) < 3 and first != continued:
             continue  # one figure beside a label is a line of text, not a table
         last = end
         while last + 1 < len(rows) and last + 1 - end <= _GAP_ROWS // 2 and \
                 _narrow(rows[last + 1], width) and not _heading(rows[last + 1], size) and \
                 len(rows[last + 1].runs) == 1 and rows[last + 1].runs[0].x1 < min(
-                    v.x0 for row in body for v in row.values()) and \
+                    v.x0 for row in body for v in row.values) and \
                 rows[last + 1].top - rows[last].bottom < _SAME_CELL * size * 2:
             last += 1
         regions.append((first, last))
@@ -265,26 +282,14 @@ def _regions(rows: list[_Row], width: float, height: float,
 
 def _columns(body: list[_Row]) -> list[tuple[float, float]]:
     """The value columns (x0, x1), from the rows holding the most values."""
-    most = max(len(row.values()) for row in body)
+    most = max(len(row.values) for row in body)
     spans: list[list[float]] = [[float("inf"), float("-inf")] for _ in range(most)]
     for row in body:
-        values = row.values()
+        values = row.values
         if len(values) == most:
             for span, run in zip(spans, values, strict=True):
                 span[0], span[1] = min(span[0], run.x0), max(span[1], run.x1)
     return [(a, b) for a, b in spans]
-
-
-def _bounds(columns: list[tuple[float, float]]) -> list[float]:
-    """The edges between value columns (midway between their text), outermost open."""
-    return [float("-inf")] + [(a[1] + b[0]) / 2 for a, b in zip(columns, columns[1:], strict=False)] \
-        + [float("inf")]
-
-
-def _spanned(run: Run, columns: list[tuple[float, float]], edges: list[float]) -> list[int]:
-    """The value columns a cell lies over: each whose text it overlaps, or the one it is in."""
-    over = [i for i, (a, b) in enumerate(columns) if run.x0 < b and run.x1 > a]
-    return over or [next(i for i in range(len(columns)) if edges[i] <= run.centre < edges[i + 1])]
 
 
 def _blocks(runs: list[Run]) -> list[list[Run]]:
@@ -315,16 +320,21 @@ def _bottom(block: list[Run]) -> float:
     return max(r.bottom for r in block)
 
 
-def _table(region: list[_Row]) -> PlacedTable | None:
-    body = [row for row in region if row.values()]
-    columns = _columns(body)
-    edges = _bounds(columns)
-    label_edge = columns[0][0] - 1
+def _table(region: list[_Row], model: Columns | None = None) -> tuple[PlacedTable | None, Columns | None]:
+    """The table of a region of text rows; `model`: the columns of the table it goes on from
+    (the page before), when its figures fit them."""
+    body = [row for row in region if row.values]
     start = region.index(body[0])
     head, rest = region[:start], region[start:]
+    own = _columns(body)
+    if model is not None and not _same_table(own, model, body):
+        model = None
+    columns = model.spans if model else _more_columns(own, body, head)
+    edges = _cell_edges(columns)
+    label_edge = columns[0][0] - 1
     # labels: every run left of the value columns, in sub-columns split where no label stands
-    labels = [r for row in rest if row.values() or all(_labelled(r, label_edge) for r in row.runs)
-              for r in row.runs if _labelled(r, label_edge) and r not in row.values()]
+    labels = [r for row in rest if row.values or all(_labelled(r, label_edge) for r in row.runs)
+              for r in row.runs if _labelled(r, label_edge) and r not in row.values]
     splits = _label_splits(labels, [[r for r in row.runs if r in labels] for row in rest])
     depth = len(splits) + 1 if labels else 0
 
@@ -336,36 +346,49 @@ def _table(region: list[_Row]) -> PlacedTable | None:
     grid_rows: list[tuple[float, list[str], list[bool]]] = []  # (middle, cells, copies)
     anchors: list[tuple[_Row, list[str]]] = []
     for row in rest:
-        values = row.values()
+        values = row.values
         texts = [r for r in row.runs if not _labelled(r, label_edge) and r not in values]
         if values:
             cells = [""] * (depth + len(columns))
             for run in values:
-                i = _spanned(run, columns, edges)[0] if len(_spanned(run, columns, edges)) == 1 else \
-                    next(i for i in range(len(columns)) if edges[i] <= run.centre < edges[i + 1])
-                cells[depth + i] += run.text
+                cells[depth + _column_at(edges, run.centre)] += run.text
             anchors.append((row, cells))
             grid_rows.append((row.middle, cells, [False] * len(cells)))
         elif texts:  # a head or a line of text across the value columns, inside the table
-            for n, (cells, copies) in enumerate(_head([row], columns, edges, depth, sub)):
+            for n, (cells, copies) in enumerate(_head([row], columns, depth, sub)):
                 grid_rows.append((row.middle + n * 1e-3, cells, copies))
     if not anchors:
-        return None
+        return None, None
     _label(anchors, labels, depth, sub, grid_rows)
-    head_rows = _head(head, columns, edges, depth, sub)
+    head_rows = _head(head, columns, depth, sub)
     grid = [cells for cells, _ in head_rows] + [cells for _, cells, _ in sorted(grid_rows, key=lambda t: t[0])]
     copies = [c for _, c in head_rows] + [c for _, _, c in sorted(grid_rows, key=lambda t: t[0])]
     marks = [_line_up([r for r in labels if sub(r) == k and not any(r.x0 < x < r.x1 for x in splits)]
                       or [r for r in labels if sub(r) == k]) for k in range(depth)]
-    marks += [_line_up([row.values()[j] for row in body if len(row.values()) == len(columns)])
-              for j in range(len(columns))]
-    keep = [c for c in range(len(grid[0])) if any(row[c] for row in grid)]
+    lined = model.marks if model else [
+        _line_up([r for row in body for r in row.values if _column_at(edges, r.centre) == j]) or (a + b) / 2
+        for j, (a, b) in enumerate(columns)]
+    marks += lined
+    keep = [c for c in range(len(grid[0])) if c >= depth or any(row[c] for row in grid)]  # a label column may be empty
     grid, copies = [[row[c] for c in keep] for row in grid], [[row[c] for c in keep] for row in copies]
     if not grid or len(grid[0]) < 2:
-        return None
+        return None, None
     xs = [marks[c] for c in keep]
     pitch = statistics.median(b - a for a, b in zip(xs, xs[1:], strict=False)) if len(xs) > 1 else 20.0
-    return PlacedTable(region[0].top, region[-1].bottom, grid, copies=copies, xs=[*xs, xs[-1] + max(pitch, 8.0)])
+    return PlacedTable(region[0].top, region[-1].bottom, grid, copies=copies,
+                       xs=[*xs, xs[-1] + max(pitch, 8.0)], labels=sum(1 for c in keep if c < depth)), \
+        Columns(columns, lined)
+
+
+def _same_table(own: list[tuple[float, float]], model: Columns, body: list[_Row]) -> bool:
+    """Whether rows at the top of a page go on with the table the page before ended inside:
+    no more columns of figures than it has, each under one of its columns."""
+    spans = model.spans
+    if len(own) > len(spans):
+        return False
+    return all(any(a - run.size <= run.centre <= b + run.size for a, b in spans)
+               or spans[0][0] <= run.centre <= spans[-1][1]  # centred over merged columns
+               for row in body for run in row.values)
 
 
 def _line_up(runs: list[Run]) -> float:
@@ -376,6 +399,7 @@ def _line_up(runs: list[Run]) -> float:
         return 0.0
     sides = [[r.x0 for r in runs], [r.centre for r in runs], [r.x1 for r in runs]]
     return statistics.median(min(sides, key=lambda v: max(v) - min(v)))
+
 
 def _labelled(run: Run, edge: float) -> bool:
     """Left of the value columns (a label's last glyph may overhang its cell's padding)."""
@@ -423,7 +447,7 @@ def _label_splits(labels: list[Run], rows: list[list[Run]]) -> list[float]:
             splits.append([x])
     return [statistics.median(c) for c in splits if statistics.median(c) > lo][:3]
 
-def _head(head: list[_Row], columns, edges, depth: int, sub) -> list[tuple[list[str], list[bool]]]:  # noqa: ANN001
+def _head(head: list[_Row], columns, depth: int, sub) -> list[tuple[list[str], list[bool]]]:  # noqa: ANN001
     """The head's cells (wrapped lines joined), each over the columns it heads, a row per level.
 
     Without rules a head cell's span is read from how it sits over the cells below it. Left-
@@ -516,6 +540,35 @@ def _head(head: list[_Row], columns, edges, depth: int, sub) -> list[tuple[list[
     return out
 
 
+def _more_columns(columns: list[tuple[float, float]], body: list[_Row],
+                  head: list[_Row]) -> list[tuple[float, float]]:
+    """The value columns with those the fullest rows leave blank: a figure of another row, or
+    a cell of the head's lowest level (at its foot, nothing under it), standing where no
+    column is (a report that leaves cells empty: the 四 table's one row with five blanks)."""
+    found = list(columns)
+
+    def free(a: float, b: float) -> bool:
+        return all(b <= x0 or a >= x1 for x0, x1 in found)
+
+    middles = [(a + b) / 2 for a, b in columns]
+    between = [(x + y) / 2 for x, y in zip(middles, middles[1:], strict=False)]
+    for row in body:
+        for run in row.values:
+            if free(run.x0, run.x1) and not any(abs(run.centre - m) <= 2 for m in between):
+                found.append((run.x0, run.x1))  # not a figure centred over two merged columns
+    edge = columns[0][0] - 1
+    cells = _blocks([r for row in head for r in row.runs if not _labelled(r, edge)])
+    floor = max((_bottom(block) for block in cells), default=0.0)
+    for block in cells:
+        a, b = min(r.x0 for r in block), max(r.x1 for r in block)
+        lowest = floor - _bottom(block) <= 1.5 * block[0].size and not any(
+            _top(o) > _bottom(block) and min(r.x0 for r in o) < b and max(r.x1 for r in o) > a
+            for o in cells if o is not block)
+        if lowest and a > edge and free(a, b):
+            found.append((a, b))
+    return sorted(found)
+
+
 def _cell_edges(columns: list[tuple[float, float]]) -> list[float]:
     """Where each value column's cells begin and end: midway between neighbouring columns'
     text, the outermost as far out as their neighbour's edge is in."""
@@ -537,6 +590,13 @@ def _label(anchors: list[tuple[_Row, list[str]]], labels: list[Run], depth: int,
     """Each row of values gets its labels: in each sub-column, the cell whose block spans the
     row; a group label printed once beside several rows repeated into each row of its group."""
     by_column: list[list[list[Run]]] = [_blocks([r for r in labels if sub(r) == k]) for k in range(depth)]
+    for block in by_column[-1] if depth > 1 else []:
+        if not any(_top(block) - 1 <= row.middle <= _bottom(block) + 1 for row, _cells in anchors):
+            # a row the report left blank: its label, no figures (kept, not lost)
+            cells = [""] * len(anchors[0][1])
+            anchors.append((_Row([], block), cells))
+            grid_rows.append(((_top(block) + _bottom(block)) / 2, cells, [False] * len(cells)))
+    anchors.sort(key=lambda anchor: anchor[0].middle)
     own: list[list[list[Run] | None]] = [[None] * depth for _ in anchors]
     for k, blocks in enumerate(by_column):
         for block in blocks:

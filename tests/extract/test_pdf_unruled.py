@@ -86,3 +86,16 @@ def test_an_ofd_without_rules():
     spec = SPECS["330206-038794516-2021"]
     page = _read(ofd_bytes(spec, word=True, rules="none"), "P1.ofd")
     assert _keyed(page) == _keyed(_twin(spec))
+
+
+@pytest.mark.parametrize("centred", [False, True], ids=["left", "centred"])
+def test_cells_and_rows_left_blank(centred):
+    """A report that leaves cells empty (no 0) and whole rows blank: the columns the fullest
+    rows leave blank come from the head's lowest cells and the page before, a row of labels
+    without a figure is a row, and no figure moves to another column."""
+    spec = next(s for s in plan(2, 2, 1) if s.key == "321322-036805407-2019")
+    reference = _twin(spec)
+    assert any(c.value is None for c in reference.cells if c.row_key)  # blanks in the truth
+    page = _read(pdf_bytes(spec, word=centred, rules="none"))
+    assert _keyed(page) == _keyed(reference)
+    assert not [w for w in page.warnings if w.startswith("tables:")]

@@ -1,0 +1,69 @@
+"""Tables printed without rules, over many simulated reports (issue 14): each report's text
+PDF printed with its tables' borders off and with only a rule under each row, the cells'
+text left-aligned and centred, extracted from the file alone and scored against the same
+report's HTML rendering: keyed cells, headline figures, sentences found whole, and the
+tables said missing. Reports from three seeds of the simulated portals, so layouts (margins,
+sizes, page breaks) vary beyond the testbed's.
+
+    .venv/bin/python benchmarks/bench_unruled.py --reports 60
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import time
+
+from extract import extract_page
+from simportals.attachments import pdf_bytes
+from simportals.plan import plan
+from simportals.render_report import report_html
+
+
+def _keyed(page) -> dict:
+    return {(c.table, c.row_key, c.col_key): c.value for c in page.cells if c.row_key and c.col_key}
+
+
+def run(reports: int) -> dict:
+    specs = [s for seed in (0, 1, 2) for s in plan(seed, 2, 1)]
+    random.Random(5).shuffle(specs)
+    totals = {"documents": 0, "cells": 0, "cells_right": 0, "documents_all_right": 0,
+              "sentences": 0, "sentences_whole": 0, "headline_wrong": 0, "said_missing": 0, "seconds": 0.0}
+    failures = []
+    for spec in specs[:reports]:
+        html = f"<html><body><div class='TRS_Editor'>{report_html(spec)}</div></body></html>"
+        reference = extract_page(html.encode(), url="http://x.gov.cn/a.html")
+        want = _keyed(reference)
+        sentences = [s for line in reference.text.split("\n") if "\t" not in line
+                     for s in re.findall(r"[^。；]{6,}[。；]", line)]
+        for centred in (False, True):
+            for rules in ("none", "rows"):
+                body = pdf_bytes(spec, word=centred, rules=rules)
+                start = time.perf_counter()
+                page = extract_page(body, url="http://x.gov.cn/P020240101.pdf")
+                totals["seconds"] += time.perf_counter() - start
+                got = _keyed(page)
+                right = sum(1 for k, v in want.items() if k in got and got[k] == v)
+                whole = sum(1 for s in sentences if s in page.text)
+                totals["documents"] += 1
+                totals["cells"] += len(want)
+                totals["cells_right"] += right
+                totals["documents_all_right"] += right == len(want) and len(got) == len(want)
+                totals["sentences"] += len(sentences)
+                totals["sentences_whole"] += whole
+                totals["headline_wrong"] += page.stats != reference.stats
+                totals["said_missing"] += any(w.startswith("tables:") for w in page.warnings)
+                if right < len(want) or len(got) != len(want):
+                    failures.append((spec.key, "centred" if centred else "left", rules, right, len(want)))
+    return {**totals, "failures": failures[:10]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--reports", type=int, default=60)
+    print(run(parser.parse_args().reports))
+
+
+if __name__ == "__main__":
+    main()
