@@ -330,7 +330,8 @@ def _table(region: list[_Row], model: Columns | None = None) -> tuple[PlacedTabl
     if model is not None and not _same_table(own, model, body):
         model = None
     columns = model.spans if model else _more_columns(own, body, head)
-    edges = _cell_edges(columns)
+    side = _side(body, columns)
+    edges = _cell_edges(columns, side)
     label_edge = columns[0][0] - 1
     # labels: every run left of the value columns, in sub-columns split where no label stands
     labels = [r for row in rest if row.values or all(_labelled(r, label_edge) for r in row.runs)
@@ -355,12 +356,12 @@ def _table(region: list[_Row], model: Columns | None = None) -> tuple[PlacedTabl
             anchors.append((row, cells))
             grid_rows.append((row.middle, cells, [False] * len(cells)))
         elif texts:  # a head or a line of text across the value columns, inside the table
-            for n, (cells, copies) in enumerate(_head([row], columns, depth, sub)):
+            for n, (cells, copies) in enumerate(_head([row], columns, depth, sub, side)):
                 grid_rows.append((row.middle + n * 1e-3, cells, copies))
     if not anchors:
         return None, None
     _label(anchors, labels, depth, sub, grid_rows)
-    head_rows = _head(head, columns, depth, sub)
+    head_rows = _head(head, columns, depth, sub, side)
     grid = [cells for cells, _ in head_rows] + [cells for _, cells, _ in sorted(grid_rows, key=lambda t: t[0])]
     copies = [c for _, c in head_rows] + [c for _, _, c in sorted(grid_rows, key=lambda t: t[0])]
     marks = [_line_up([r for r in labels if sub(r) == k and not any(r.x0 < x < r.x1 for x in splits)]
@@ -447,7 +448,8 @@ def _label_splits(labels: list[Run], rows: list[list[Run]]) -> list[float]:
             splits.append([x])
     return [statistics.median(c) for c in splits if statistics.median(c) > lo][:3]
 
-def _head(head: list[_Row], columns, depth: int, sub) -> list[tuple[list[str], list[bool]]]:  # noqa: ANN001
+def _head(head: list[_Row], columns, depth: int, sub,  # noqa: ANN001
+          side: str = "centre") -> list[tuple[list[str], list[bool]]]:
     """The head's cells (wrapped lines joined), each over the columns it heads, a row per level.
 
     Without rules a head cell's span is read from how it sits over the cells below it. Left-
@@ -460,9 +462,12 @@ def _head(head: list[_Row], columns, depth: int, sub) -> list[tuple[list[str], l
     runs = [r for row in head for r in row.runs]
     cells = [Run(min(r.x0 for r in b), max(r.x1 for r in b), _top(b), _bottom(b), _text(b), b[0].size)
              for b in _blocks([r for r in runs if not _labelled(r, label_edge)])]
-    xs = _cell_edges(columns)
-    lefts = [a for a, _ in columns]
-    left_aligned = sum(any(abs(c.x0 - x) <= 2 for x in lefts) for c in cells) >= 0.6 * max(len(cells), 1)
+    xs = _cell_edges(columns, side)
+    # figures set right: a head starting just inside its cell's left edge is set left
+    lefts = xs[:-1] if side == "right" else [a for a, _ in columns]
+    reach = 0.8 * min((c.size for c in cells), default=0.0) if side == "right" else 2.0
+    left_aligned = sum(any(-2 <= c.x0 - x <= reach if side == "right" else abs(c.x0 - x) <= reach
+                           for x in lefts) for c in cells) >= 0.6 * max(len(cells), 1)
 
     def home(cell: Run) -> int:
         if left_aligned:
@@ -544,7 +549,9 @@ def _more_columns(columns: list[tuple[float, float]], body: list[_Row],
                   head: list[_Row]) -> list[tuple[float, float]]:
     """The value columns with those the fullest rows leave blank: a figure of another row, or
     a cell of the head's lowest level (at its foot, nothing under it), standing where no
-    column is (a report that leaves cells empty: the 四 table's one row with five blanks)."""
+    column is (a report that leaves cells empty: the 四 table's one row with five blanks).
+    Heads count only where they stand over their figures; heads set left of figures set
+    right (as a spreadsheet prints numbers) tell no column."""
     found = list(columns)
 
     def free(a: float, b: float) -> bool:
@@ -559,20 +566,44 @@ def _more_columns(columns: list[tuple[float, float]], body: list[_Row],
     edge = columns[0][0] - 1
     cells = _blocks([r for row in head for r in row.runs if not _labelled(r, edge)])
     floor = max((_bottom(block) for block in cells), default=0.0)
-    for block in cells:
-        a, b = min(r.x0 for r in block), max(r.x1 for r in block)
-        lowest = floor - _bottom(block) <= 1.5 * block[0].size and not any(
-            _top(o) > _bottom(block) and min(r.x0 for r in o) < b and max(r.x1 for r in o) > a
-            for o in cells if o is not block)
-        if lowest and a > edge and free(a, b):
-            found.append((a, b))
+    leaves = [(min(r.x0 for r in block), max(r.x1 for r in block)) for block in cells
+              if floor - _bottom(block) <= 1.5 * block[0].size and not any(
+                  _top(o) > _bottom(block) and min(r.x0 for r in o) < max(r.x1 for r in block)
+                  and max(r.x1 for r in o) > min(r.x0 for r in block) for o in cells if o is not block)]
+    headed = sum(1 for x0, x1 in found if any(a < x1 and b > x0 for a, b in leaves))
+    if 2 * headed >= len(found):  # heads stand over their figures: a head with none is a blank column
+        for a, b in leaves:
+            if a > edge and free(a, b):
+                found.append((a, b))
     return sorted(found)
 
 
-def _cell_edges(columns: list[tuple[float, float]]) -> list[float]:
-    """Where each value column's cells begin and end: midway between neighbouring columns'
-    text, the outermost as far out as their neighbour's edge is in."""
-    inner = [(a[1] + b[0]) / 2 for a, b in zip(columns, columns[1:], strict=False)]
+def _side(body: list[_Row], columns: list[tuple[float, float]]) -> str:
+    """How a table's figures sit in their cells: "left", "right" (as a spreadsheet sets
+    numbers) or "centre", by which of their edges or middles line up best, column by column."""
+    edges = _cell_edges(columns)
+    votes: dict[str, int] = {}
+    for j in range(len(columns)):
+        runs = [r for row in body for r in row.values if _column_at(edges, r.centre) == j]
+        if len({round(r.x1 - r.x0) for r in runs}) < 2:
+            continue  # figures all as wide tell nothing
+        spreads = {side: max(v) - min(v) for side, v in (
+            ("left", [r.x0 for r in runs]), ("centre", [r.centre for r in runs]), ("right", [r.x1 for r in runs]))}
+        side = min(spreads, key=spreads.__getitem__)
+        votes[side] = votes.get(side, 0) + 1
+    return max(votes, key=votes.__getitem__) if votes else "centre"
+
+
+def _cell_edges(columns: list[tuple[float, float]], side: str = "centre") -> list[float]:
+    """Where each value column's cells begin and end: just before its figures when they are
+    set left, just after the figures left of it when set right, else midway between
+    neighbouring columns' text; the outermost as far out as their neighbour's edge is in."""
+    if side == "left":
+        inner = [b[0] - 1 for b in columns[1:]]
+    elif side == "right":
+        inner = [a[1] + 1 for a in columns[:-1]]
+    else:
+        inner = [(a[1] + b[0]) / 2 for a, b in zip(columns, columns[1:], strict=False)]
     if not inner:
         a, b = columns[0]
         return [a - 2, b + 2]
