@@ -5,7 +5,7 @@ report's HTML rendering: keyed cells, headline figures, sentences found whole, a
 tables said missing. Reports from three seeds of the simulated portals, so layouts (margins,
 sizes, page breaks) vary beyond the testbed's.
 
-    .venv/bin/python benchmarks/bench_unruled.py --reports 60
+    .venv/bin/python benchmarks/bench_unruled.py --reports 60 [--figures-right]
 """
 
 from __future__ import annotations
@@ -25,11 +25,12 @@ def _keyed(page) -> dict:
     return {(c.table, c.row_key, c.col_key): c.value for c in page.cells if c.row_key and c.col_key}
 
 
-def run(reports: int) -> dict:
+def run(reports: int, figures_right: bool = False) -> dict:
     specs = [s for seed in (0, 1, 2) for s in plan(seed, 2, 1)]
     random.Random(5).shuffle(specs)
-    totals = {"documents": 0, "cells": 0, "cells_right": 0, "documents_all_right": 0,
-              "sentences": 0, "sentences_whole": 0, "headline_wrong": 0, "said_missing": 0, "seconds": 0.0}
+    totals = {"documents": 0, "cells": 0, "cells_right": 0, "cells_misread": 0, "documents_all_right": 0,
+              "sentences": 0, "sentences_whole": 0, "headline_wrong": 0, "said_missing": 0,
+              "wrong_and_unsaid": 0, "seconds": 0.0}
     failures = []
     for spec in specs[:reports]:
         html = f"<html><body><div class='TRS_Editor'>{report_html(spec)}</div></body></html>"
@@ -39,7 +40,7 @@ def run(reports: int) -> dict:
                      for s in re.findall(r"[^。；]{6,}[。；]", line)]
         for centred in (False, True):
             for rules in ("none", "rows"):
-                body = pdf_bytes(spec, word=centred, rules=rules)
+                body = pdf_bytes(spec, word=centred, rules=rules, figures_right=figures_right)
                 start = time.perf_counter()
                 page = extract_page(body, url="http://x.gov.cn/P020240101.pdf")
                 totals["seconds"] += time.perf_counter() - start
@@ -53,7 +54,12 @@ def run(reports: int) -> dict:
                 totals["sentences"] += len(sentences)
                 totals["sentences_whole"] += whole
                 totals["headline_wrong"] += page.stats != reference.stats
-                totals["said_missing"] += any(w.startswith("tables:") for w in page.warnings)
+                said = any(w.startswith("tables:") for w in page.warnings) or any(
+                    c.passed is False for c in page.checks)
+                misread = sum(1 for k, v in want.items() if got.get(k) is not None and got[k] != v)
+                totals["cells_misread"] += misread
+                totals["said_missing"] += said
+                totals["wrong_and_unsaid"] += (right < len(want) or len(got) != len(want)) and not said
                 if right < len(want) or len(got) != len(want):
                     failures.append((spec.key, "centred" if centred else "left", rules, right, len(want)))
     return {**totals, "failures": failures[:10]}
@@ -62,7 +68,10 @@ def run(reports: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reports", type=int, default=60)
-    print(run(parser.parse_args().reports))
+    parser.add_argument("--figures-right", action="store_true",
+                        help="figures set right in their cells (as spreadsheets set numbers)")
+    args = parser.parse_args()
+    print(run(args.reports, args.figures_right))
 
 
 if __name__ == "__main__":

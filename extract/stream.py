@@ -330,9 +330,9 @@ def _table(region: list[_Row], model: Columns | None = None) -> tuple[PlacedTabl
     if model is not None and not _same_table(own, model, body):
         model = None
     columns = model.spans if model else _more_columns(own, body, head)
-    side = _side(body, columns)
+    side = _side(body, columns, [r for row in head for r in row.runs])
     edges = _cell_edges(columns, side)
-    label_edge = columns[0][0] - 1
+    label_edge = edges[0] if side == "right" else columns[0][0] - 1  # where the figures' cells begin
     # labels: every run left of the value columns, in sub-columns split where no label stands
     labels = [r for row in rest if row.values or all(_labelled(r, label_edge) for r in row.runs)
               for r in row.runs if _labelled(r, label_edge) and r not in row.values]
@@ -458,11 +458,11 @@ def _head(head: list[_Row], columns, depth: int, sub,  # noqa: ANN001
     their range's left edge is left of it, less the columns at either end whose lowest cell sits
     above the head's own children (a cell merged down beside them: 自然人 beside 法人或其他组织
     over 商业企业…). Then the same inside each cell's range, and in the columns it left."""
-    label_edge = columns[0][0] - 1
+    xs = _cell_edges(columns, side)
+    label_edge = xs[0] if side == "right" else columns[0][0] - 1
     runs = [r for row in head for r in row.runs]
     cells = [Run(min(r.x0 for r in b), max(r.x1 for r in b), _top(b), _bottom(b), _text(b), b[0].size)
              for b in _blocks([r for r in runs if not _labelled(r, label_edge)])]
-    xs = _cell_edges(columns, side)
     # figures set right: a head starting just inside its cell's left edge is set left
     lefts = xs[:-1] if side == "right" else [a for a, _ in columns]
     reach = 0.8 * min((c.size for c in cells), default=0.0) if side == "right" else 2.0
@@ -578,7 +578,7 @@ def _more_columns(columns: list[tuple[float, float]], body: list[_Row],
     return sorted(found)
 
 
-def _side(body: list[_Row], columns: list[tuple[float, float]]) -> str:
+def _side(body: list[_Row], columns: list[tuple[float, float]], heads: list[Run]) -> str:
     """How a table's figures sit in their cells: "left", "right" (as a spreadsheet sets
     numbers) or "centre", by which of their edges or middles line up best, column by column."""
     edges = _cell_edges(columns)
@@ -591,6 +591,15 @@ def _side(body: list[_Row], columns: list[tuple[float, float]]) -> str:
             ("left", [r.x0 for r in runs]), ("centre", [r.centre for r in runs]), ("right", [r.x1 for r in runs]))}
         side = min(spreads, key=spreads.__getitem__)
         votes[side] = votes.get(side, 0) + 1
+    if not votes:  # figures all as wide (all 0): a head wholly in the gap left of its figures
+        for j in range(1, len(columns) - 1):  # inner columns: the first has labels to its left
+            (_, before), (a, b), (after, _) = columns[j - 1], columns[j], columns[j + 1]
+            if any(before < r.x0 and r.x1 < a for r in heads):
+                votes["right"] = votes.get("right", 0) + 1
+            elif any(b < r.x0 and r.x1 < after for r in heads):
+                votes["left"] = votes.get("left", 0) + 1
+        if sum(votes.values()) * 2 < len(columns):
+            return "centre"
     return max(votes, key=votes.__getitem__) if votes else "centre"
 
 
@@ -609,6 +618,10 @@ def _cell_edges(columns: list[tuple[float, float]], side: str = "centre") -> lis
         return [a - 2, b + 2]
     first = 2 * (columns[0][0] + columns[0][1]) / 2 - inner[0]
     last = 2 * (columns[-1][0] + columns[-1][1]) / 2 - inner[-1]
+    if side == "right":  # the first cell is as wide as the next: figures set right leave its left
+        first = inner[0] - (inner[1] - inner[0] if len(inner) > 1 else columns[0][1] - columns[0][0] + 4)
+    elif side == "left":
+        last = inner[-1] + (inner[-1] - inner[-2] if len(inner) > 1 else columns[-1][1] - columns[-1][0] + 4)
     return [min(first, columns[0][0]), *inner, max(last, columns[-1][1])]
 
 

@@ -125,6 +125,8 @@ def _turned(text: str, style: object) -> object:
     return Turned()
 
 
+_FIGURE_CELL = re.compile(r"[\d.,+\-/—%元]+|不适用")
+
 # the rules of the tables in every form read by OCR (scans, pictures, outlines): the OCR reads
 # a table's structure from its rules; the text forms print one in seven tables without them
 _READ_BY_OCR = "grid"
@@ -235,13 +237,15 @@ def _register_font() -> None:
 
 
 def _drawn_table(grid: list[list[str]], spans: list[tuple[int, int, int, int]], width: float,
-                 vertical_heads: bool = False, word: bool = False, rules: str = "grid") -> object:
+                 vertical_heads: bool = False, word: bool = False, rules: str = "grid",
+                 figures_right: bool = False) -> object:
     """A report table as the PDF prints it: ruled, 7 pt cells, merged ranges spanned. `word`:
     as Word and WPS export one, each cell a white box under its own rules, a heading row that
     spans the table shaded, a table broken by a page left open at the bottom of the page
     (a white rule there, no black one), and the cells' text centred. `rules`: "grid" every
     cell ruled; "rows" only a rule under each row (no column rules, as a spreadsheet's
-    bottom borders print); "none" no rules at all (borders turned off)."""
+    bottom borders print); "none" no rules at all (borders turned off). `figures_right`: the
+    figures set right in their cells, as a spreadsheet sets numbers."""
     from reportlab.lib import colors
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph, Table, TableStyle
@@ -250,8 +254,10 @@ def _drawn_table(grid: list[list[str]], spans: list[tuple[int, int, int, int]], 
     _OpenAtBreak = _open_at_break()  # noqa: N806
     cell = ParagraphStyle("c", fontName=_FONT, fontSize=7, leading=9, wordWrap="CJK",
                           alignment=1 if word and rules != "grid" else 0)
+    figure = ParagraphStyle("f", parent=cell, alignment=2) if figures_right else cell
     data = [[_turned(t, cell) if vertical_heads and t in _TURNED_HEADS
-             else Paragraph(escape(t), cell) for t in row] for row in grid]
+             else Paragraph(escape(t), figure if _FIGURE_CELL.fullmatch(t) else cell) for t in row]
+            for row in grid]
     t = (_OpenAtBreak if word and rules == "grid" else Table)(data, colWidths=[width / len(grid[0])] * len(grid[0]), repeatRows=0)
     style = [("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
              ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2)]
@@ -304,7 +310,7 @@ def _open_at_break() -> type:
 @lru_cache(maxsize=8)
 def pdf_bytes(spec: ReportSpec, protect: bool = False, vertical_heads: bool = False,
               turned_tables: int = 0, tables_as_images: bool = False, word: bool | None = None,
-              rules: str | None = None) -> bytes:
+              rules: str | None = None, figures_right: bool = False) -> bytes:
     """The report as a word processor's PDF would print it; `protect`: with an owner password
     and no user password (opens for anyone, copying text "forbidden"), as many portals post;
     `vertical_heads`: table 三's column heads and its merged label turned to read up the page;
@@ -313,7 +319,8 @@ def pdf_bytes(spec: ReportSpec, protect: bool = False, vertical_heads: bool = Fa
     `tables_as_images`: every table pasted as a picture of itself, no text layer in it. Half
     the reports print as Word and WPS export (the layout's `word`): each paragraph on a white
     box, tables as `_drawn_table` draws them with `word`. One in seven prints its tables
-    without column rules or without any (the layout's `rules`; `rules` overrides it)."""
+    without column rules or without any (the layout's `rules`; `rules` overrides it);
+    `figures_right`: the tables' figures set right in their cells."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
@@ -350,7 +357,8 @@ def pdf_bytes(spec: ReportSpec, protect: bool = False, vertical_heads: bool = Fa
 
             def table(grid: list[list[str]], spans: list[tuple[int, int, int, int]],
                       width: float = width) -> object:
-                return _drawn_table(grid, spans, width, vertical_heads, lay["word"], lay["rules"])
+                return _drawn_table(grid, spans, width, vertical_heads, lay["word"], lay["rules"],
+                                    figures_right)
 
             if turn:
                 story.append(_landscape(grid, spans, table, turn, width))
