@@ -5,7 +5,7 @@ report's HTML rendering: keyed cells, headline figures, sentences found whole, a
 tables said missing. Reports from three seeds of the simulated portals, so layouts (margins,
 sizes, page breaks) vary beyond the testbed's.
 
-    .venv/bin/python benchmarks/bench_unruled.py --reports 60 [--figures-right]
+    .venv/bin/python benchmarks/bench_unruled.py --reports 60 [--figures-right | --ofd]
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import re
 import time
 
 from extract import extract_page
-from simportals.attachments import pdf_bytes
+from simportals.attachments import ofd_bytes, pdf_bytes
 from simportals.plan import plan
 from simportals.render_report import report_html
 
@@ -25,7 +25,7 @@ def _keyed(page) -> dict:
     return {(c.table, c.row_key, c.col_key): c.value for c in page.cells if c.row_key and c.col_key}
 
 
-def run(reports: int, figures_right: bool = False) -> dict:
+def run(reports: int, figures_right: bool = False, ofd: bool = False) -> dict:
     specs = [s for seed in (0, 1, 2) for s in plan(seed, 2, 1)]
     random.Random(5).shuffle(specs)
     totals = {"documents": 0, "cells": 0, "cells_right": 0, "cells_misread": 0, "documents_all_right": 0,
@@ -40,9 +40,10 @@ def run(reports: int, figures_right: bool = False) -> dict:
                      for s in re.findall(r"[^。；]{6,}[。；]", line)]
         for centred in (False, True):
             for rules in ("none", "rows"):
-                body = pdf_bytes(spec, word=centred, rules=rules, figures_right=figures_right)
+                body = ofd_bytes(spec, word=centred, rules=rules) if ofd else \
+                    pdf_bytes(spec, word=centred, rules=rules, figures_right=figures_right)
                 start = time.perf_counter()
-                page = extract_page(body, url="http://x.gov.cn/P020240101.pdf")
+                page = extract_page(body, url="http://x.gov.cn/P020240101." + ("ofd" if ofd else "pdf"))
                 totals["seconds"] += time.perf_counter() - start
                 got = _keyed(page)
                 right = sum(1 for k, v in want.items() if k in got and got[k] == v)
@@ -70,8 +71,9 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=60)
     parser.add_argument("--figures-right", action="store_true",
                         help="figures set right in their cells (as spreadsheets set numbers)")
+    parser.add_argument("--ofd", action="store_true", help="the reports as OFD, not PDF")
     args = parser.parse_args()
-    print(run(args.reports, args.figures_right))
+    print(run(args.reports, args.figures_right, args.ofd))
 
 
 if __name__ == "__main__":

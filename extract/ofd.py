@@ -18,6 +18,7 @@ import io
 import math
 import posixpath
 import re
+import unicodedata
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -336,7 +337,10 @@ def _text(element: etree._Element, bounds: list[float], page: _Page) -> None:
             gx, gy = _apply(m, x, y)
             advance = dx[i] if i < len(dx) else size
             px, py, em = (x0 + gx) * MM, (y0 + gy) * MM, size * scale * MM
-            box = (px, page.height - (py + 0.15 * em), px + max(advance * scale * MM, 0.5 * em),
+            # as wide as its advance, but no wider than the glyph itself: a cell's text ending
+            # where the next cell's begins leaves a gap (extract/stream.py splits cells there)
+            wide = em if unicodedata.east_asian_width(char) in "WF" else 0.6 * em
+            box = (px, page.height - (py + 0.15 * em), px + min(max(advance * scale * MM, 0.5 * em), wide),
                    page.height - (py - 0.85 * em))
             if char.strip():
                 page.glyphs.append((char, False, box, em))

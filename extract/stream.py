@@ -336,6 +336,14 @@ def _table(region: list[_Row], model: Columns | None = None) -> tuple[PlacedTabl
     # labels: every run left of the value columns, in sub-columns split where no label stands
     labels = [r for row in rest if row.values or all(_labelled(r, label_edge) for r in row.runs)
               for r in row.runs if _labelled(r, label_edge) and r not in row.values]
+    # the first line of the first row's label, wrapped above its figures, is no head
+    above = [r for row in head for r in row.runs if _labelled(r, label_edge)]
+    for block in _blocks(above + labels):
+        if any(r in labels for r in block):
+            taken = [r for r in block if r in above]
+            labels += taken
+            head = [_Row(row.lines, [r for r in row.runs if r not in taken]) for row in head
+                    if any(r not in taken for r in row.runs)]
     splits = _label_splits(labels, [[r for r in row.runs if r in labels] for row in rest])
     depth = len(splits) + 1 if labels else 0
 
