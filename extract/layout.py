@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from extract.ideographs import unify_ideographs
 from extract.model import Grid
 
-_END = "。；：！？;:!?"
+SENTENCE_END = "。；：！？;:!?"  # a line ending with one ends its paragraph
 _CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’、]")
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十]{1,3}[）)]|"
                       r"第[一二三四五六七八九十\d]{1,3}[章节部分]|附件\s*\d*[:：]?$|附表)")
@@ -348,7 +348,7 @@ def _joins(a: Line, b: Line, left: float, right: float, gap: float, paragraph: s
         paragraph.count("（") + paragraph.count("(") > paragraph.count("）") + paragraph.count(")")
     if opened or _wrapped_word(a, b, right):  # a bracket or a long number runs on
         return b.x0 <= left + 1.2 * size
-    if a.text[-1] in _END:
+    if a.text[-1] in SENTENCE_END:
         return False
     if a.x1 < right - 1.6 * size and not (a.x1 >= right - 3.2 * size and _pushed_down(b.text)):
         return False  # ended short of the margin, and not because its last word was pushed down

@@ -11,7 +11,7 @@ import statistics
 from extract.landscape import upright
 from extract.lattice import MAX_RULINGS, Lattice, Piece, inside, lattices
 from extract.layout import Line, PlacedTable, PrintedPage, clean
-from extract.stream import stream_tables
+from extract.stream import line_rows, stream_tables
 
 MIN_TEXT = 20  # characters: a page with less text than this and a picture over it is a scan
 SCAN_COVER = 0.5  # share of the page a picture covers to be a scan
@@ -148,13 +148,7 @@ def text_tables(pages: list[PrintedPage], numbers: list[int]) -> None:
 
 def unruled_tables(lines: list[Line]) -> tuple[list[Line], list[PlacedTable]]:
     """Rows of three or more separate pieces of text (a table printed without rules)."""
-    rows: list[list[Line]] = []
-    for line in sorted(lines, key=lambda s: (s.top, s.x0)):
-        mid = (line.top + line.bottom) / 2
-        if rows and rows[-1][0].top - 1 <= mid <= rows[-1][0].bottom + 1:
-            rows[-1].append(line)
-        else:
-            rows.append([line])
+    rows = line_rows(lines)
     kept: list[Line] = []
     tables: list[PlacedTable] = []
     run: list[list[Line]] = []

@@ -36,7 +36,7 @@ import statistics
 from dataclasses import dataclass, replace
 from functools import cached_property
 
-from extract.layout import Line, PlacedTable, clean
+from extract.layout import SENTENCE_END, Line, PlacedTable, clean
 from extract.numbers import parse_value
 
 _SPLIT = 0.45  # of a character's size: a wider gap inside a printed line separates two cells
@@ -44,12 +44,11 @@ _WIDE = 0.5  # of the text column: a single piece of text this wide is prose, no
 _HEAD_ROWS = 12  # text rows of a table's head above its first row of values, at most
 _GAP_ROWS = 10  # text rows of wrapped labels between two rows of values, at most
 _SAME_CELL = 0.6  # of a character's size: lines closer than this in one column are one cell
-_END = "。；：！？;:!?"
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十]{1,3}[）)]|"
                       r"第[一二三四五六七八九十\d]{1,3}[章节部分])")
 
 
-@dataclass
+@dataclass(eq=False)  # one piece of print: two are never the same one, however alike
 class Run:
     """A piece of a printed line between two cell gaps."""
 
@@ -95,7 +94,7 @@ def is_value(text: str) -> bool:
     return len(text) <= 16 and parse_value(text).kind in ("number", "na")
 
 
-@dataclass
+@dataclass(eq=False)
 class _Row:
     lines: list[Line]
     runs: list[Run]
@@ -121,17 +120,22 @@ class _Row:
         return []
 
 
-def _text_rows(lines: list[Line]) -> list[_Row]:
-    rows: list[_Row] = []
+def line_rows(lines: list[Line]) -> list[list[Line]]:
+    """Lines printed side by side on one baseline band, top to bottom, each row left to right
+    (the middle of each within the row's first line, a point either way)."""
+    rows: list[list[Line]] = []
     for line in sorted(lines, key=lambda s: (s.top, s.x0)):
         mid = (line.top + line.bottom) / 2
-        if rows and rows[-1].lines[0].top - 1 <= mid <= rows[-1].lines[0].bottom + 1:
-            rows[-1].lines.append(line)
+        if rows and rows[-1][0].top - 1 <= mid <= rows[-1][0].bottom + 1:
+            rows[-1].append(line)
         else:
-            rows.append(_Row([line], []))
-    for row in rows:
-        row.runs = sorted((r for line in row.lines for r in runs_of(line)), key=lambda r: r.x0)
+            rows.append([line])
     return rows
+
+
+def _text_rows(lines: list[Line]) -> list[_Row]:
+    return [_Row(row, sorted((r for line in row for r in runs_of(line)), key=lambda r: r.x0))
+            for row in line_rows(lines)]
 
 
 @dataclass(frozen=True)
@@ -234,7 +238,7 @@ def _narrow(row: _Row, width: float) -> bool:
 def _heading(row: _Row, size: float) -> bool:
     """A heading or the end of a sentence: what a table's head does not hold."""
     text = row.runs[0].text
-    return len(row.runs) == 1 and (bool(_HEADING.match(text)) or text[-1] in _END
+    return len(row.runs) == 1 and (bool(_HEADING.match(text)) or text[-1] in SENTENCE_END
                                    or row.runs[0].size > 1.3 * size)
 
 
@@ -364,12 +368,12 @@ def _table(region: list[_Row], model: Columns | None = None) -> tuple[PlacedTabl
             anchors.append((row, cells))
             grid_rows.append((row.middle, cells, [False] * len(cells)))
         elif texts:  # a head or a line of text across the value columns, inside the table
-            for n, (cells, copies) in enumerate(_head([row], columns, depth, sub, side)):
+            for n, (cells, copies) in enumerate(_head([row], columns, edges, label_edge, depth, sub, side)):
                 grid_rows.append((row.middle + n * 1e-3, cells, copies))
     if not anchors:
         return None, None
     _label(anchors, labels, depth, sub, grid_rows)
-    head_rows = _head(head, columns, depth, sub, side)
+    head_rows = _head(head, columns, edges, label_edge, depth, sub, side)
     grid = [cells for cells, _ in head_rows] + [cells for _, cells, _ in sorted(grid_rows, key=lambda t: t[0])]
     copies = [c for _, c in head_rows] + [c for _, _, c in sorted(grid_rows, key=lambda t: t[0])]
     marks = [_line_up([r for r in labels if sub(r) == k and not any(r.x0 < x < r.x1 for x in splits)]
@@ -456,8 +460,8 @@ def _label_splits(labels: list[Run], rows: list[list[Run]]) -> list[float]:
             splits.append([x])
     return [statistics.median(c) for c in splits if statistics.median(c) > lo][:3]
 
-def _head(head: list[_Row], columns, depth: int, sub,  # noqa: ANN001
-          side: str = "centre") -> list[tuple[list[str], list[bool]]]:
+def _head(head: list[_Row], columns, xs: list[float], label_edge: float, depth: int,  # noqa: ANN001
+          sub, side: str) -> list[tuple[list[str], list[bool]]]:
     """The head's cells (wrapped lines joined), each over the columns it heads, a row per level.
 
     Without rules a head cell's span is read from how it sits over the cells below it. Left-
@@ -466,8 +470,6 @@ def _head(head: list[_Row], columns, depth: int, sub,  # noqa: ANN001
     their range's left edge is left of it, less the columns at either end whose lowest cell sits
     above the head's own children (a cell merged down beside them: 自然人 beside 法人或其他组织
     over 商业企业…). Then the same inside each cell's range, and in the columns it left."""
-    xs = _cell_edges(columns, side)
-    label_edge = xs[0] if side == "right" else columns[0][0] - 1
     runs = [r for row in head for r in row.runs]
     cells = [Run(min(r.x0 for r in b), max(r.x1 for r in b), _top(b), _bottom(b), _text(b), b[0].size)
              for b in _blocks([r for r in runs if not _labelled(r, label_edge)])]
