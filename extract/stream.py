@@ -341,7 +341,7 @@ def _table(region: list[_Row], model: Columns | None = None) -> tuple[PlacedTabl
     labels = [r for row in rest if row.values or all(_labelled(r, label_edge) for r in row.runs)
               for r in row.runs if _labelled(r, label_edge) and r not in row.values]
     # the first line of the first row's label, wrapped above its figures, is no head
-    above = [r for row in head for r in row.runs if _labelled(r, label_edge)]
+    above = [r for row in head if all(_labelled(r, label_edge) for r in row.runs) for r in row.runs]
     for block in _blocks(above + labels):
         if any(r in labels for r in block):
             taken = [r for r in block if r in above]
@@ -643,7 +643,10 @@ def _label(anchors: list[tuple[_Row, list[str]]], labels: list[Run], depth: int,
            grid_rows: list) -> None:
     """Each row of values gets its labels: in each sub-column, the cell whose block spans the
     row; a group label printed once beside several rows repeated into each row of its group."""
-    by_column: list[list[list[Run]]] = [_blocks([r for r in labels if sub(r) == k]) for k in range(depth)]
+    on_figures = {id(r) for row, _cells in anchors for r in row.runs}
+    by_column: list[list[list[Run]]] = [
+        [piece for block in _blocks([r for r in labels if sub(r) == k]) for piece in _one_row_each(block, on_figures)]
+        for k in range(depth)]
     for block in by_column[-1] if depth > 1 else []:
         if not any(_top(block) - 1 <= row.middle <= _bottom(block) + 1 for row, _cells in anchors):
             # a row the report left blank: its label, no figures (kept, not lost)
@@ -668,6 +671,24 @@ def _label(anchors: list[tuple[_Row, list[str]]], labels: list[Run], depth: int,
             else:
                 group.append(a)
     _mark_copies(anchors, own, grid_rows, depth)
+
+
+def _one_row_each(block: list[Run], on_figures: set[int]) -> list[list[Run]]:
+    """A block of label lines split so that no two rows of figures share it: rows set close
+    (no padding in their cells) run their labels together into one block. Each line printed
+    beside figures starts a label; a line between two of them goes with the nearer."""
+    marks = [i for i, r in enumerate(block) if id(r) in on_figures]
+    if len(marks) < 2:
+        return [block]
+    cuts = []
+    for a, b in zip(marks, marks[1:], strict=False):
+        cut = b
+        for i in range(a + 1, b):
+            if block[i].middle - block[a].middle > block[b].middle - block[i].middle:
+                cut = i
+                break
+        cuts.append(cut)
+    return [block[i:j] for i, j in zip([0, *cuts], [*cuts, len(block)], strict=True)]
 
 
 def _fill_group(group: list[int], k: int, anchors, own, blocks) -> None:  # noqa: ANN001

@@ -104,3 +104,21 @@ def test_cells_and_rows_left_blank(centred):
     page = _read(pdf_bytes(spec, word=centred, rules="none"))
     assert _keyed(page) == _keyed(reference)
     assert not [w for w in page.warnings if w.startswith("tables:")]
+
+
+def test_rows_set_close_keep_their_own_labels():
+    """Cells without padding (a web page printed with its borders off): each row's label runs
+    into the next one's as one block of lines; every row keeps its own label."""
+    from extract.layout import Line
+    from extract.stream import stream_tables
+
+    def line(x0: float, top: float, text: str) -> Line:
+        glyphs = tuple((x0 + 10 * i, x0 + 10 * i + 9, ch) for i, ch in enumerate(text))
+        return Line(x0, top, x0 + 10 * len(text), top + 10, text, 10.0, glyphs=glyphs)
+
+    rows = [("收到申请数", "15"), ("办结数", "12"), ("行政复议数量", "3"), ("行政诉讼数量", "1")]
+    lines = [line(60, 100, "指标名称"), line(300, 100, "数量")]
+    for n, (label, figure) in enumerate(rows):
+        lines += [line(60, 112 + 12 * n, label), line(300, 112 + 12 * n, figure)]
+    grid = stream_tables(lines, 842.0).tables[0].grid
+    assert [row for row in grid if row[-1].isdigit()] == [list(r) for r in rows]
