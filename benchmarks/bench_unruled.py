@@ -1,8 +1,8 @@
 """Tables printed without rules, over many simulated reports (issue 14): each report's text
 PDF printed with its tables' borders off and with only a rule under each row, the cells'
 text left-aligned and centred, extracted from the file alone and scored against the same
-report's HTML rendering: keyed cells, headline figures, sentences found whole, and the
-tables said missing. Reports from three seeds of the simulated portals, so layouts (margins,
+report's HTML rendering: keyed cells, headline figures, sentences found whole, every cell
+text of its tables (heads and labels too) found in the text, and the tables said missing. Reports from three seeds of the simulated portals, so layouts (margins,
 sizes, page breaks) vary beyond the testbed's.
 
     .venv/bin/python benchmarks/bench_unruled.py --reports 60 [--figures-right | --ofd]
@@ -25,17 +25,28 @@ def _keyed(page) -> dict:
     return {(c.table, c.row_key, c.col_key): c.value for c in page.cells if c.row_key and c.col_key}
 
 
+def _squeezed(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def table_texts(page) -> set[str]:
+    """Every cell's text in the page's tables, whitespace taken out (a PDF cell wraps)."""
+    return {_squeezed(cell) for grid in page.tables for row in grid for cell in row if cell.strip()}
+
+
 def run(reports: int, figures_right: bool = False, ofd: bool = False) -> dict:
     specs = [s for seed in (0, 1, 2) for s in plan(seed, 2, 1)]
     random.Random(5).shuffle(specs)
     totals = {"documents": 0, "cells": 0, "cells_right": 0, "cells_misread": 0, "documents_all_right": 0,
               "sentences": 0, "sentences_whole": 0, "headline_wrong": 0, "said_missing": 0,
+              "table_texts": 0, "table_texts_kept": 0,
               "wrong_and_unsaid": 0, "seconds": 0.0}
-    failures = []
+    failures, lost = [], []
     for spec in specs[:reports]:
         html = f"<html><body><div class='TRS_Editor'>{report_html(spec)}</div></body></html>"
         reference = extract_page(html.encode(), url="http://x.gov.cn/a.html")
         want = _keyed(reference)
+        texts = table_texts(reference)
         sentences = [s for line in reference.text.split("\n") if "\t" not in line
                      for s in re.findall(r"[^。；]{6,}[。；]", line)]
         for centred in (False, True):
@@ -54,6 +65,12 @@ def run(reports: int, figures_right: bool = False, ofd: bool = False) -> dict:
                 totals["documents_all_right"] += right == len(want) and len(got) == len(want)
                 totals["sentences"] += len(sentences)
                 totals["sentences_whole"] += whole
+                squeezed = _squeezed(page.text)
+                kept = {t for t in texts if t in squeezed}
+                totals["table_texts"] += len(texts)
+                totals["table_texts_kept"] += len(kept)
+                if texts - kept:
+                    lost.append((spec.key, sorted(texts - kept)[:3]))
                 totals["headline_wrong"] += page.stats != reference.stats
                 said = any(w.startswith("tables:") for w in page.warnings) or any(
                     c.passed is False for c in page.checks)
@@ -63,7 +80,7 @@ def run(reports: int, figures_right: bool = False, ofd: bool = False) -> dict:
                 totals["wrong_and_unsaid"] += (right < len(want) or len(got) != len(want)) and not said
                 if right < len(want) or len(got) != len(want):
                     failures.append((spec.key, "centred" if centred else "left", rules, right, len(want)))
-    return {**totals, "failures": failures[:10]}
+    return {**totals, "failures": failures[:10], "table_texts_lost": lost[:10]}
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ catalogues come from the same function over the same bytes.
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any
 
 from scrapy.utils.misc import load_object
@@ -122,6 +123,18 @@ def _agrees(mine: Any, theirs: Any) -> bool:
     return mine == theirs
 
 
-def warm_up() -> None:
-    """Import the extractor once per worker, before the first page arrives."""
+def warm_up(ocr_threads: int | None = None) -> None:
+    """Import the extractor once per worker, before the first page arrives, and give the
+    worker's OCR engine its share of the cores (extract.ocr.use_threads)."""
     import extract  # noqa: F401
+    from extract.ocr import use_threads
+
+    use_threads(ocr_threads)
+
+
+def ocr_threads(setting: int, workers: int, cores: int | None = None) -> int:
+    """Threads for each worker's OCR engine: the setting, or else the cores shared out among
+    the workers (at least one each)."""
+    if setting > 0:
+        return setting
+    return max(1, (cores or os.cpu_count() or 1) // max(workers, 1))

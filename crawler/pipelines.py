@@ -1,7 +1,8 @@
 """CataloguePipeline: extract each captured page in worker processes, write catalogue rows.
 
 Settings: CATALOGUE_PATH, WARC_DIR, EXTRACT_WORKERS (0 = extract in-process),
-EXTRACT_WORKER_MAX_RSS_MB (a worker holding more after a page is replaced), EXTRACT_FUNCTION,
+EXTRACT_WORKER_MAX_RSS_MB (a worker holding more after a page is replaced), EXTRACT_OCR_THREADS
+(each worker's OCR threads; 0 = the cores shared among the workers), EXTRACT_FUNCTION,
 EXTRACT_MAXSIZE (larger payloads are catalogued as too large, not read),
 CATALOGUE_BATCH_ITEMS and CATALOGUE_BATCH_SECONDS (how often rows are committed),
 NIANBAO_COMMAND (recorded in crawl_runs), TEMPLATE_MIN_PAGES and TEMPLATE_SHARE (crawler/templates.py).
@@ -10,6 +11,7 @@ NIANBAO_COMMAND (recorded in crawl_runs), TEMPLATE_MIN_PAGES and TEMPLATE_SHARE 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from typing import Any
 
@@ -26,6 +28,7 @@ from crawler.extraction import (
     EXTRACT_MAXSIZE,
     archived_lines,
     extract_archived,
+    ocr_threads,
     warm_up,
 )
 from crawler.items import CaptureItem
@@ -93,7 +96,8 @@ class CataloguePipeline:
             self.run_id = self.catalogue.start_run(self.crawler.settings.get("NIANBAO_COMMAND", "crawl"), portals)
         crawl_state(self.crawler).begin_run(self.run_id, resumed)  # the run's state: crawler/state.py
         if self.workers > 0:
-            self.pool = WorkerPool(self.workers, warm_up,
+            threads = ocr_threads(self.crawler.settings.getint("EXTRACT_OCR_THREADS", 0), self.workers)
+            self.pool = WorkerPool(self.workers, functools.partial(warm_up, threads),
                                    self.crawler.settings.getfloat("EXTRACT_WORKER_MAX_RSS_MB", 300))
 
     def _checkpoint(self) -> None:

@@ -81,6 +81,7 @@ WARC_REVISIT_REQUESTS = False  # request records for 304 revisits too
 CATALOGUE_PATH = None  # set by `nianbao crawl` to DATA/catalogue.db
 EXTRACT_WORKERS = 2
 EXTRACT_WORKER_MAX_RSS_MB = 300  # a worker holding more after a page (OCR of a big scan) is replaced
+EXTRACT_OCR_THREADS = 0  # each worker's OCR threads; 0: the cores shared among the workers
 CATALOGUE_BATCH_ITEMS = 100  # items per catalogue transaction (a killed run re-catalogues the rest)
 CATALOGUE_BATCH_SECONDS = 2.0  # and at least this often, so readers see a running crawl
 EXTRACT_MAXSIZE = 64 * 1024 * 1024  # payloads larger than this (decoded) are archived, not extracted

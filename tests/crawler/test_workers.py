@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import signal
 
 import pytest
 
+from crawler.extraction import ocr_threads, warm_up
 from crawler.workers import WorkerDied, WorkerPool
 
 
@@ -119,3 +121,27 @@ def test_the_workers_peak_memory_is_their_own_not_the_crawl_processes():
     assert resource_usage(peak)["workers_peak_rss_mb"] == round(peak, 1)
     assert resource_usage()["workers_peak_rss_mb"] >= 400  # what it would have said
     del big
+
+
+def engine_threads() -> int:
+    from extract.ocr import new_engine
+
+    return new_engine().text_det.infer.session.get_session_options().intra_op_num_threads
+
+
+def test_each_workers_ocr_engine_takes_its_share_of_the_cores():
+    """Two workers on two cores run OCR on a thread each (two threads each spin and cost ~17 %
+    more CPU for the same text); a setting overrides the share."""
+    assert ocr_threads(0, workers=2, cores=2) == 1
+    assert ocr_threads(0, workers=1, cores=2) == 2
+    assert ocr_threads(0, workers=4, cores=2) == 1
+    assert ocr_threads(3, workers=2, cores=2) == 3
+
+    async def main():
+        pool = WorkerPool(1, functools.partial(warm_up, ocr_threads(0, workers=2, cores=2)))
+        try:
+            return await pool.run(engine_threads)
+        finally:
+            pool.close()
+
+    assert asyncio.run(main()) == 1
