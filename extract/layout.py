@@ -126,7 +126,8 @@ def join_tables(a: PlacedTable, b: PlacedTable) -> PlacedTable | None:
     (ga, ca, pa), (gb, cb, pb) = spread(a), spread(b)
     head = _repeated_head(ga, gb)
     gb, cb, pb = gb[head:], cb[head:], pb[head:]
-    if ga and gb and _row_continues(ga[-1], gb[0]):  # a row broken across the page (Word's default)
+    if ga and gb and _row_continues(ga[-1], gb[0]) and not _recurs(gb[0], ga + gb[1:]):
+        # a row broken across the page (Word's default)
         ga[-1] = [x + y for x, y in zip(ga[-1], gb[0], strict=True)]
         gb, cb, pb = gb[1:], cb[1:], pb[1:]
     if ga:
@@ -216,6 +217,18 @@ def _row_continues(last: list[str], first: list[str]) -> bool:
     return True
 
 
+def _pattern(row: list[str]) -> tuple[str, ...]:
+    """A row's text with its numbering masked (第二十条第（五）项 → 第#条第#项)."""
+    return tuple(re.sub(r"[（(]?[一二三四五六七八九十\d]+[)）]?", "#", x) for x in row)
+
+
+def _recurs(row: list[str], rows: Grid) -> bool:
+    """Another row of the table reads like this one but for its numbering: a caption the
+    table repeats (第二十条第（八）项 after 第二十条第（六）项), not the end of a broken row."""
+    mine = _pattern(row)
+    return any(len(other) == len(row) and _pattern(other) == mine for other in rows)
+
+
 @dataclass
 class PrintedPage:
     width: float
@@ -280,6 +293,7 @@ def strip_running(pages: list[PrintedPage], removed: dict[str, list[str]]) -> No
     head = "".join(_norm(s.text) for s in pages[0].lines if s.top < pages[0].height * 0.3) \
         if pages else ""
     body_size = statistics.median([s.size for p in pages for s in p.lines] or [1.0])
+    top = body_top(pages)
     for number, page in enumerate(pages):
         kept = []
         # only the outermost lines of a page can be page numbers (a table's last row is not)
@@ -288,7 +302,7 @@ def strip_running(pages: list[PrintedPage], removed: dict[str, list[str]]) -> No
             if line in edge and PAGE_NUMBER.match(line.text):
                 removed.setdefault("page_number", []).append(line.text)
             elif line in edge and len(pages) > 1 and (counts.get(_norm(line.text), 0) >= need or (
-                    number > 0 and (_norm(line.text) in head or _small_head(line, page, body_size)
+                    number > 0 and (_norm(line.text) in head or _small_head(line, page, body_size, top)
                                      or _title_echo(line, page, head)))):
                 removed.setdefault("running_header", []).append(line.text)
             else:
@@ -311,12 +325,30 @@ def _title_echo(line: Line, page: PrintedPage, head: str) -> bool:
     return sum(b.size for b in blocks) >= 0.85 * len(text)
 
 
-def _small_head(line: Line, page: PrintedPage, body_size: float) -> bool:
-    """A line above everything else of a later page, in a smaller type, and not a sentence:
-    the running head of a document too short to show it repeated."""
+def body_top(pages: list[PrintedPage]) -> float | None:
+    """Where the pages begin their text, below any running head: over the pages, the median
+    top of the first line or table not set apart from what follows by more than a line of its
+    type. A head stands above it, in the margin; a table's head at the top of a page does not."""
+    tops = []
+    for page in pages:
+        items = sorted([(s.top, s.bottom, s.size) for s in page.lines] + [(t.top, t.bottom, 0.0) for t in page.tables])
+        if not items:
+            continue
+        top, bottom, size = items[0]
+        below = min((t for t, _b, _s in items if t >= bottom), default=None)
+        tops.append(below if size and below is not None and below - bottom > size else top)
+    return statistics.median(tops) if tops else None
+
+
+def _small_head(line: Line, page: PrintedPage, body_size: float, top: float | None) -> bool:
+    """A line above everything else of a later page, in a smaller type, not a sentence, set
+    apart from what follows by more than a line of its type and standing above where pages
+    begin their text (`top`, body_top): the running head of a document too short to show it
+    repeated. A table's head at the top of a page is none."""
     first = min((s.top for s in page.lines if s is not line), default=page.height)
     first = min([first, *(t.top for t in page.tables)])
-    return line.bottom < first and line.size < 0.85 * body_size and not re.search("[。；，]", line.text)
+    return first - line.bottom > line.size and line.size < 0.85 * body_size \
+        and (top is None or line.top < top - 0.5 * line.size) and not re.search("[。；，]", line.text)
 
 
 def _margins(pages: list[PrintedPage]) -> tuple[float, float]:

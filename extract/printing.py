@@ -10,7 +10,7 @@ import statistics
 
 from extract.landscape import upright
 from extract.lattice import MAX_RULINGS, Lattice, Piece, inside, lattices
-from extract.layout import Line, PlacedTable, PrintedPage, clean
+from extract.layout import Line, PlacedTable, PrintedPage, body_top, clean
 from extract.stream import line_rows, stream_tables
 
 MIN_TEXT = 20  # characters: a page with less text than this and a picture over it is a scan
@@ -129,12 +129,13 @@ def text_tables(pages: list[PrintedPage], numbers: list[int]) -> None:
     the next. What is no table stays lines."""
     carried: list[Line] = []
     last, ended = -1, None  # the page before, and the columns of the table it ended inside
+    top = body_top(pages)
     for n in sorted(numbers):
         page = pages[n]
         turned = [s for s in page.lines if s.turn]  # a column of vertical writing is no cell
         follows = n - 1 == last
         streamed = stream_tables([s for s in page.lines if not s.turn], page.height,
-                                 carried if follows else None, ended if follows else None)
+                                 carried if follows else None, ended if follows else None, top)
         if carried and not streamed.carried:
             pages[last].lines += carried  # no table took it: text where it was
         carried, last = streamed.head, n

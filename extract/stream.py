@@ -162,7 +162,7 @@ class Streamed:
 
 
 def stream_tables(lines: list[Line], height: float, carried: list[Line] | None = None,
-                  continued: Columns | None = None) -> Streamed:
+                  continued: Columns | None = None, body_top: float | None = None) -> Streamed:
     """A page's free lines → the lines left as text and the tables rebuilt from the rest.
     `carried`: the head the page before ended with, put over this page's first table when
     nothing but the running head comes before it; `continued`: the columns of the table the
@@ -177,10 +177,11 @@ def stream_tables(lines: list[Line], height: float, carried: list[Line] | None =
     used: set[int] = set()
     took = leads = False
     last_columns: Columns | None = None
-    lead = next((i for i, row in enumerate(rows) if not _furniture(row, height)), len(rows))
-    for first, last in _regions(rows, width, height, lead if carried or continued else None):
+    furniture = {i for i in range(len(rows)) if _furniture(rows, i, height, body_top)}
+    lead = next((i for i in range(len(rows)) if i not in furniture), len(rows))
+    for first, last in _regions(rows, width, furniture, lead if carried or continued else None):
         region = rows[first:last + 1]
-        if carried and not tables and all(_furniture(row, height) for row in rows[:first]):
+        if carried and not tables and all(i in furniture for i in range(first)):
             region = _text_rows(_above(carried, region[0])) + region
             took = True
         model = continued if not tables and first == lead else None
@@ -192,16 +193,28 @@ def stream_tables(lines: list[Line], height: float, carried: list[Line] | None =
             used.update(range(first, last + 1))
         else:
             took = False
-    head = _trailing_head(rows, max(used, default=-1), width, height)
+    head = _trailing_head(rows, max(used, default=-1), width, furniture)
     used.update(i for i, row in enumerate(rows) if any(line in head for line in row.lines))
     kept = [line for i, row in enumerate(rows) if i not in used for line in row.lines]
-    tail = next((i for i in range(len(rows) - 1, -1, -1) if not _furniture(rows[i], height)), -1)
+    tail = next((i for i in range(len(rows) - 1, -1, -1) if i not in furniture), -1)
     return Streamed(kept, tables, head, took, tail in used, leads, last_columns)
 
 
-def _furniture(row: _Row, height: float) -> bool:
-    """A running head or page number: one piece of text in the page's top or bottom tenth."""
-    return len(row.runs) == 1 and (row.bottom <= 0.1 * height or row.top >= 0.9 * height)
+def _furniture(rows: list[_Row], i: int, height: float, body_top: float | None) -> bool:
+    """A running head or page number: one piece of text in the page's top or bottom tenth, set
+    apart from the rows it heads or foots by more than a line of its type, and a head above
+    where the document's pages begin their text (`body_top`, extract/layout.body_top): 申请人情况
+    over the rest of a table's head at the top of a page is none."""
+    row = rows[i]
+    if len(row.runs) != 1:
+        return False
+    size = row.runs[0].size
+    if row.bottom <= 0.1 * height:
+        return (i + 1 == len(rows) or rows[i + 1].top - row.bottom > size) and \
+            (body_top is None or row.top < body_top - 0.5 * size)
+    if row.top >= 0.9 * height:
+        return i == 0 or row.top - rows[i - 1].bottom > size
+    return False
 
 
 def _above(lines: list[Line], row: _Row) -> list[Line]:
@@ -210,12 +223,12 @@ def _above(lines: list[Line], row: _Row) -> list[Line]:
     return [replace(s, top=s.top + shift, bottom=s.bottom + shift) for s in lines]
 
 
-def _trailing_head(rows: list[_Row], after: int, width: float, height: float) -> list[Line]:
+def _trailing_head(rows: list[_Row], after: int, width: float, furniture: set[int]) -> list[Line]:
     """The rows a page ends with (its page number aside) that read as a table's head: cells
     side by side, or any row of text straight after a table, no figures; the table's rows on
     the next page."""
     end = len(rows)
-    while end > after + 1 and _furniture(rows[end - 1], height):
+    while end > after + 1 and end - 1 in furniture:
         end -= 1
     start = end
     while start > after + 1 and end - start < _HEAD_ROWS and _narrow(rows[start - 1], width) \
@@ -248,7 +261,7 @@ def _apart(row: _Row, size: float) -> bool:
     return len(row.runs) == 1 and (row.runs[0].size > 1.15 * size or row.runs[0].text[-1] in "。；！？")
 
 
-def _regions(rows: list[_Row], width: float, height: float,
+def _regions(rows: list[_Row], width: float, furniture: set[int],
              continued: int | None = None) -> list[tuple[int, int]]:
     """(first, last) text-row indices of each table: rows of values in aligned columns with
     their head above and wrapped labels between and below. `continued`: the first row of a
@@ -268,7 +281,7 @@ def _regions(rows: list[_Row], width: float, height: float,
         size = statistics.median(r.size for row in body for r in row.runs)
         first = start
         while first - 1 >= 0 and start - (first - 1) <= _HEAD_ROWS and _narrow(rows[first - 1], width) \
-                and not _heading(rows[first - 1], size) and not _furniture(rows[first - 1], height) \
+                and not _heading(rows[first - 1], size) and first - 1 not in furniture \
                 and not (regions and first - 1 <= regions[-1][1]):
             first -= 1
         if len(body) < 2 and max(len(r.values) for r in body) < 3 and first != continued:
@@ -351,10 +364,25 @@ def _table(region: list[_Row], model: Columns | None = None) -> tuple[PlacedTabl
     splits = _label_splits(labels, [[r for r in row.runs if r in labels] for row in rest])
     depth = len(splits) + 1 if labels else 0
 
+    def spans(run: Run) -> bool:
+        return any(run.x0 < s < run.x1 for s in splits)
+
     def sub(run: Run) -> int:
-        """A label's sub-column: where its middle is, or its start when it spans a split."""
-        x = run.x0 + 1 if any(run.x0 < s < run.x1 for s in splits) else run.centre
+        """A label's sub-column: where its middle is, or its start when it spans a split; a
+        line centred under one that spans a split is its wrapped end (…不计其他情 / 形）)."""
+        if id(run) in wrapped:
+            return wrapped[id(run)]
+        x = run.x0 + 1 if spans(run) else run.centre
         return sum(1 for s in splits if s <= x)
+
+    wrapped: dict[int, int] = {}
+    for run in sorted(labels, key=lambda r: r.top):
+        parent = next((p for p in labels if (spans(p) or id(p) in wrapped)
+                       and 0 <= run.top - p.bottom < _SAME_CELL * run.size
+                       and p.x0 - 1 <= run.x0 and run.x1 <= p.x1 + 1 and abs(run.centre - p.centre) <= run.size),
+                      None)
+        if parent is not None:
+            wrapped[id(run)] = sub(parent)
 
     grid_rows: list[tuple[float, list[str], list[bool]]] = []  # (middle, cells, copies)
     anchors: list[tuple[_Row, list[str]]] = []
@@ -542,16 +570,34 @@ def _head(head: list[_Row], columns, xs: list[float], label_edge: float, depth: 
     tile(0, len(columns) - 1, 0, cells)
     width = depth + len(columns)
     out: list[tuple[list[str], list[bool]]] = []
+    tops: list[float] = []  # each head row's top, where a label of a row of its own goes in
     for level in levels:
         row, copies = [""] * width, [False] * width
         for cell, a, b in level:
             for i in range(a, b + 1):
                 row[depth + i], copies[depth + i] = cell.text, i > a
         out.append((row, copies))
-    for block in _blocks([r for r in runs if _labelled(r, label_edge)]):
+        tops.append(min(cell.top for cell, _a, _b in level))
+    # a label beside the head goes in its first row (merged down through its levels); two in one
+    # sub-column (第二十条第（一）项 over 信息内容): the one beside the first row's heads stays, the
+    # other is a row of its own where it stands
+    slots: dict[int, list[list[Run]]] = {}
+    for block in sorted(_blocks([r for r in runs if _labelled(r, label_edge)]), key=_top):
+        slots.setdefault(min(sub(r) for r in block), []).append(block)
+    first = (tops[0] + max(cell.bottom for cell, _a, _b in levels[0])) / 2 if levels else None
+    own_rows: list[tuple[int, list[Run]]] = []
+    for k, blocks in slots.items():
+        stay = blocks[0] if first is None else min(blocks, key=lambda b: abs((_top(b) + _bottom(b)) / 2 - first))
         if not out:
             out.append(([""] * width, [False] * width))
-        out[0][0][min(sub(r) for r in block)] = _text(block)
+            tops.append(_top(stay))
+        out[0][0][k] = _text(stay)
+        own_rows += [(k, b) for b in blocks if b is not stay]
+    for k, block in sorted(own_rows, key=lambda kb: _top(kb[1])):
+        at = sum(1 for top in tops if top <= _top(block))
+        out.insert(at, ([""] * width, [False] * width))
+        tops.insert(at, _top(block))
+        out[at][0][k] = _text(block)
     return out
 
 
@@ -670,6 +716,15 @@ def _label(anchors: list[tuple[_Row, list[str]]], labels: list[Run], depth: int,
                 group = []
             else:
                 group.append(a)
+    width = len(anchors[0][1])
+    for k, blocks in enumerate(by_column):
+        taken = {id(o[k]) for o in own if o[k] is not None}
+        for block in blocks:
+            if id(block) not in taken:  # a label no row of figures took (第二十条第（五）项): a row of its own
+                cells = [""] * width
+                anchors.append((_Row([], block), cells))
+                own.append([block if j == k else None for j in range(depth)])
+                grid_rows.append(((_top(block) + _bottom(block)) / 2, cells, [False] * width))
     _mark_copies(anchors, own, grid_rows, depth)
 
 

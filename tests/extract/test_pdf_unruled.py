@@ -40,6 +40,13 @@ def _twin(spec):
     return extract_page(html.encode(), url="http://x.gov.cn/a.html")
 
 
+def _lost(reference, page) -> list[str]:
+    """Cell texts of the reference's tables (heads, labels, captions) not in the page's text."""
+    squeezed = re.sub(r"\s+", "", page.text)
+    texts = {re.sub(r"\s+", "", c) for grid in reference.tables for row in grid for c in row if c.strip()}
+    return sorted(t for t in texts if t not in squeezed)
+
+
 def _sentences(page) -> list[str]:
     return [s for line in page.text.split("\n") if "\t" not in line
             for s in re.findall(r"[^。；]{6,}[。；]", line)]
@@ -55,6 +62,7 @@ def test_every_cell_of_a_table_printed_without_rules(key, centred):
     assert page.stats == reference.stats and page.template_version == reference.template_version
     assert not [w for w in page.warnings if w.startswith("tables:")]
     assert [s for s in _sentences(reference) if s not in page.text] == []
+    assert _lost(reference, page) == []  # 第二十条第（五）项 between two parts of table 二: a row
     ruled = _read(pdf_bytes(spec, word=centred, rules="grid"))
     for f in ("title", "agency", "year", "signed", "region"):
         assert getattr(page, f) == getattr(ruled, f), f
@@ -122,3 +130,49 @@ def test_rows_set_close_keep_their_own_labels():
         lines += [line(60, 112 + 12 * n, label), line(300, 112 + 12 * n, figure)]
     grid = stream_tables(lines, 842.0).tables[0].grid
     assert [row for row in grid if row[-1].isdigit()] == [list(r) for r in rows]
+
+
+@pytest.mark.parametrize("form", ["pdf", "ofd"])
+def test_a_head_at_the_top_of_a_page_is_no_running_head(form):
+    """Table 三 breaks after its first head line (申请人情况): on the next page that line stands
+    alone above the rest of the head, in the table's smaller type. It begins the page's text
+    where every page begins it, so it is no running head to drop (here it stays a line of text
+    above the table: the gap under it is wider than a row's)."""
+    spec = next(s for s in plan(0, 2, 1) if s.key == "321322-057448084-2023")
+    reference = _twin(spec)
+    page = _read(ofd_bytes(spec, word=False, rules="none"), "P1.ofd") if form == "ofd" else \
+        _read(pdf_bytes(spec, word=False, rules="none"))
+    assert "申请人情况" not in page.removed.get("running_header", [])
+    assert _lost(reference, page) == [] and _keyed(page) == _keyed(reference)
+
+
+@pytest.mark.parametrize("form", ["pdf", "ofd"])
+def test_a_label_wrapped_under_a_merged_cell_stays_in_it(form):
+    """（二）部分公开（区分处理的，…不计其他情形） spans two label columns, centred: its last line
+    (形）) sits under the middle of the merged cell, right of where the columns part. It ends
+    that label, not the next row's."""
+    spec = next(s for s in plan(1, 2, 1) if s.key == "321300-030406123-2020")
+    reference = _twin(spec)
+    page = _read(ofd_bytes(spec, word=True, rules="none"), "P1.ofd") if form == "ofd" else \
+        _read(pdf_bytes(spec, word=True, rules="none"))
+    assert _lost(reference, page) == [] and _keyed(page) == _keyed(reference)
+    assert "（二）部分公开（区分处理的，只计这一情形，不计其他情形）" in page.text.replace(" ", "")
+
+
+def test_two_labels_over_one_another_in_the_head_both_stay():
+    """A caption over the label column (第二十条第（一）项) and the label beside the heads under it
+    (信息内容) take the same slot of the head: each keeps a row, in the order they stand."""
+    from extract.layout import Line
+    from extract.stream import stream_tables
+
+    def line(x0: float, top: float, text: str) -> Line:
+        glyphs = tuple((x0 + 10 * i, x0 + 10 * i + 9, ch) for i, ch in enumerate(text))
+        return Line(x0, top, x0 + 10 * len(text), top + 10, text, 10.0, glyphs=glyphs)
+
+    lines = [line(60, 100, "第二十条第（一）项"), line(60, 116, "信息内容"), line(300, 116, "本年制发件数"),
+             line(420, 116, "现行有效件数")]
+    for n, (label, a, b) in enumerate([("规章", "0", "5"), ("行政规范性文件", "2", "70")]):
+        lines += [line(60, 132 + 16 * n, label), line(300, 132 + 16 * n, a), line(420, 132 + 16 * n, b)]
+    grid = stream_tables(lines, 842.0).tables[0].grid
+    assert grid[:2] == [["第二十条第（一）项", "", ""], ["信息内容", "本年制发件数", "现行有效件数"]]
+    assert grid[2:] == [["规章", "0", "5"], ["行政规范性文件", "2", "70"]]
