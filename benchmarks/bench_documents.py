@@ -48,9 +48,19 @@ def keyed(cells) -> dict:
     return {(c.table, c.row_key, c.col_key): c.value for c in cells if c.row_key}
 
 
-def reference(spec) -> dict:
+def twin(spec):
+    """The report as its HTML page, extracted: the truth a document of it is scored against."""
     html = f"<html><body><div class='TRS_Editor'>{report_html(spec)}</div></body></html>"
-    return keyed(extract_page(html.encode(), url="http://x.gov.cn/a.html").cells)
+    return extract_page(html.encode(), url="http://x.gov.cn/a.html")
+
+
+def reference(spec) -> dict:
+    return keyed(twin(spec).cells)
+
+
+def table_texts(page) -> set[str]:
+    """Every cell text of a page's tables (heads, labels, captions), whitespace taken out."""
+    return {re.sub(r"\s+", "", c) for grid in page.tables for row in grid for c in row if c.strip()}
 
 
 def quality(tb, forms: list[str]) -> list[dict]:
@@ -70,7 +80,10 @@ def quality(tb, forms: list[str]) -> list[dict]:
 
 def score(form: str, spec, truth, page, seconds: float) -> dict:
     """One extracted document against its report's truth (printed as it is measured)."""
-    want, got = reference(spec), keyed(page.cells)
+    truth_page = twin(spec)
+    want, got = keyed(truth_page.cells), keyed(page.cells)
+    texts, squeezed = table_texts(truth_page), re.sub(r"\s+", "", page.text)
+    lost = sorted(t for t in texts if t not in squeezed)
     right = sum(1 for k, v in want.items() if got.get(k) == v)
     fields = {f: getattr(page, f) == getattr(truth, f) for f in ("title", "year")}
     fields["agency"] = page.agency == truth.agency
@@ -80,6 +93,7 @@ def score(form: str, spec, truth, page, seconds: float) -> dict:
     row = {"form": form, "report": truth.key, "seconds": round(seconds, 1),
            "cells": len(want), "cells_right": right,
            "headline_right": f"{headline}/{len(truth.stats)}",
+           "table_texts_found": f"{len(texts) - len(lost)}/{len(texts)}", "table_texts_lost": lost[:3],
            "fields_wrong": [f for f, ok in fields.items() if not ok],
            "page_number_lines": sum(1 for line in page.text.splitlines() if PAGE_NUMBER.match(line)),
            "sentences": sentence_causes(spec, page.text),
