@@ -61,6 +61,7 @@ class Document:
     line_confidence: dict[str, float] = field(default_factory=dict)
     text_layer: bool = False  # a PDF with letters besides what OCR read: a figure not found there is theirs
     copies: list[list[list[bool]] | None] = field(default_factory=list)
+    table_at: list[int] = field(default_factory=list)  # without blocks: the line each table stands before
 
     def table_lines(self, i: int) -> list[str]:
         """Table i as text rows, each merged cell once."""
@@ -235,7 +236,7 @@ def _docx(body: bytes, kind: str = "docx") -> Document:
     lost = missing_warning("docx", shown_text(document), text, reading.tables)
     return Document(text, reading.tables, title, kind, reading.warnings + ([lost] if lost else []),
                     confidence=reading.confidence, line_confidence=reading.line_confidence,
-                    text_layer=True)
+                    text_layer=True, table_at=reading.table_at)
 
 
 def _binary_word(body: bytes, kind: str) -> Document:

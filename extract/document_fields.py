@@ -56,15 +56,20 @@ def _names_body(text: str) -> bool:
 
 
 def _blocks(document: Any) -> list[tuple[str, object]]:
+    """The document's blocks in reading order: its own, or its lines with its tables where
+    they stand among them (`table_at`; a Word document's tables are text of the report too)."""
     if document.blocks:
         return list(document.blocks)
+    at = getattr(document, "table_at", None) or []
     out: list[tuple[str, object]] = []
-    for line in (document.text or "").splitlines():
+    for n, line in enumerate((document.text or "").splitlines()):
+        out += [("table", i) for i, place in enumerate(at) if place == n]
         line = line.strip()
         if line:
             heading = len(line) <= 40 and bool(re.match(r"^[一二三四五六七八九十]{1,3}、", line))
             out.append(("h" if heading else "p", line))
-    return out
+    last = len((document.text or "").splitlines())
+    return out + [("table", i) for i, place in enumerate(at) if place >= last]
 
 
 def document_page(document: Any, url: str | None, hints: dict[str, Any]) -> Page:

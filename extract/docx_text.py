@@ -70,12 +70,13 @@ class Reading:
     warnings: list[str] = field(default_factory=list)
     confidence: list = field(default_factory=list)  # per grid: OCR confidence, None from Word
     line_confidence: dict[str, float] = field(default_factory=dict)  # paragraphs read by OCR
+    table_at: list[int] = field(default_factory=list)  # per grid: the line it stands before
 
 
 def read_document(document) -> Reading:  # noqa: ANN001 - a docx.document.Document
     """The body, then the footnotes and endnotes, of a python-docx Document."""
     walker = _Walker(document.part)
-    sink: list[str] = []
+    sink = walker.root
     walker.blocks(document.element.body, sink)
     for part in _note_parts(document.part):
         walker.part = part
@@ -83,7 +84,12 @@ def read_document(document) -> Reading:  # noqa: ANN001 - a docx.document.Docume
         for note in root:
             if note.get(_W + "type") not in _NOTE_SEPARATORS:
                 walker.blocks(note, sink)
-    reading = Reading([line for line in map(clean, sink) if line], walker.tables)
+    kept = [clean(line) for line in sink]
+    reading = Reading([line for line in kept if line], walker.tables)
+    shown = [0]  # lines kept before each of the body's lines
+    for line in kept:
+        shown.append(shown[-1] + bool(line))
+    reading.table_at = [shown[walker.places.get(id(grid), len(sink))] for grid in walker.tables]
     reading.warnings = walker.notes + walker.warnings()
     reading.confidence = [walker.ocr_tables.get(id(grid)) for grid in walker.tables]
     reading.line_confidence = walker.line_confidence
@@ -125,6 +131,8 @@ class _Walker:
         self.pictures_read = 0
         # the last table read from a picture, and where the walk stood after it (grids, lines)
         self.last_picture_table: tuple = (None, None)
+        self.root: list[str] = []  # the body's lines so far: where a grid stands among them
+        self.places: dict[int, int] = {}  # id of a grid → how many of the body's lines precede it
 
     def blocks(self, container: etree._Element, sink: list[str]) -> None:
         """Paragraphs' texts into `sink`, tables into self.tables, through any wrapper."""
@@ -232,6 +240,7 @@ class _Walker:
                 del self.ocr_tables[id(self.tables.pop())]
                 payload = joined
             self.tables.append(payload.grid)
+            self.places[id(payload.grid)] = len(self.root)
             self.ocr_tables[id(payload.grid)] = payload.confidence
             self.last_picture_table = payload, (len(self.tables), here[1])
         self.line_confidence.update(flow.confidence)
@@ -247,6 +256,7 @@ class _Walker:
         grids, confidence, warnings = read
         for grid, conf in zip(grids, confidence, strict=True):
             self.tables.append(grid)
+            self.places[id(grid)] = len(self.root)
             if conf is not None:  # a picture over the workbook's sheets, read by OCR
                 self.ocr_tables[id(grid)] = conf
         self.notes.extend(f"embedded {warning}" for warning in warnings)
@@ -254,7 +264,7 @@ class _Walker:
     def table(self, tbl: etree._Element, sink: list[str]) -> None:
         """The table's grid (spans repeat their text), then the grids of tables in its cells;
         a layout table's paragraphs go into `sink` instead, cell by cell."""
-        index = len(self.tables)
+        index, place = len(self.tables), len(self.root)
         self.tables.append([])
         rows: list[list[str]] = []
         cells: list[list[list[str]]] = []  # each row's cells' own lines, once (not each slot)
@@ -288,6 +298,7 @@ class _Walker:
             sink.extend(line for row in cells for lines in row for line in lines)
         else:
             self.tables[index] = _square(rows)
+            self.places[id(self.tables[index])] = place
 
     def warnings(self) -> list[str]:
         out = [f"docx: {n} {what}{'s' if n > 1 else ''} not read (content kept outside the text)"

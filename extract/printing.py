@@ -88,11 +88,14 @@ def glyph_lines(glyphs: list, height: float) -> tuple[list[Line], list[Piece]]:
 def ruled_tables(vertical: list[tuple[float, float, float]],
                  horizontal: list[tuple[float, float, float]]) -> list[Lattice]:
     """The tables a page's ruling segments (y up, points) draw; none from more rulings than a
-    report prints, and a box the size of a glyph is none (PDF and OFD pages alike)."""
+    report prints, a box the size of a glyph is none, and a frame with no rule between columns
+    is none (a web page's table printed with only its outer border, a boxed paragraph): its
+    text stays lines, and a table inside it is read from where its text sits (PDF and OFD
+    pages alike)."""
     if not vertical or not horizontal or len(vertical) + len(horizontal) > MAX_RULINGS:
         return []
     return [lat for lat in lattices(vertical, horizontal)
-            if lat.bbox[2] - lat.bbox[0] > _BOXED or lat.bbox[3] - lat.bbox[1] > _BOXED]
+            if (lat.bbox[2] - lat.bbox[0] > _BOXED or lat.bbox[3] - lat.bbox[1] > _BOXED) and len(lat.xs) > 2]
 
 
 def fill_tables(found: list[Lattice], chars: list[Piece]) -> None:

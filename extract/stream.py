@@ -261,6 +261,17 @@ def _apart(row: _Row, size: float) -> bool:
     return len(row.runs) == 1 and (row.runs[0].size > 1.15 * size or row.runs[0].text[-1] in "。；！？")
 
 
+def _new_head(rows: list[_Row], start: int, end: int, following: int, size: float) -> bool:
+    """Whether the row of figures at `following` begins another table: a head row (cells side
+    by side, no figure) stands between, and it has figures where the table so far has only
+    labels, left of all its figures (table 四 under table 三 when the heading between them is
+    set no larger than their cells)."""
+    if not any(len(rows[i].runs) > 1 and not rows[i].values for i in range(end + 1, following)):
+        return False
+    left = min(v.x0 for i in range(start, end + 1) for v in rows[i].values)
+    return any(v.x1 < left - size for v in rows[following].values)
+
+
 def _regions(rows: list[_Row], width: float, furniture: set[int],
              continued: int | None = None) -> list[tuple[int, int]]:
     """(first, last) text-row indices of each table: rows of values in aligned columns with
@@ -273,7 +284,8 @@ def _regions(rows: list[_Row], width: float, furniture: set[int],
         start = end = valued[k]
         size = statistics.median(r.size for r in rows[start].runs)
         while k + 1 < len(valued) and valued[k + 1] - end - 1 <= _GAP_ROWS and \
-                all(_narrow(rows[i], width) and not _apart(rows[i], size) for i in range(end + 1, valued[k + 1])):
+                all(_narrow(rows[i], width) and not _apart(rows[i], size) for i in range(end + 1, valued[k + 1])) \
+                and not _new_head(rows, start, end, valued[k + 1], size):
             k += 1
             end = valued[k]
         k += 1
@@ -310,12 +322,16 @@ def _columns(body: list[_Row]) -> list[tuple[float, float]]:
 
 
 def _blocks(runs: list[Run]) -> list[list[Run]]:
-    """Runs of one column grouped into cells: wrapped lines close below each other."""
+    """Runs of one column grouped into cells: wrapped lines close below each other, none wider
+    than the line before it by more than a character (a cell's text fills a line before it
+    wraps; a line opening with half-width figures, 2.申请人…, holds a character less): 法人或其他组织
+    under 申请人情况 is a cell of its own."""
     blocks: list[list[Run]] = []
     for run in sorted(runs, key=lambda r: (r.top, r.x0)):
         for block in reversed(blocks):
             tail = block[-1]
-            if 0 <= run.top - tail.bottom < _SAME_CELL * run.size and run.x0 < tail.x1 and run.x1 > tail.x0:
+            if 0 <= run.top - tail.bottom < _SAME_CELL * run.size and run.x0 < tail.x1 and run.x1 > tail.x0 \
+                    and run.x1 - run.x0 <= tail.x1 - tail.x0 + 1.2 * run.size:
                 block.append(run)
                 break
             if run.top - tail.bottom >= _SAME_CELL * run.size:
@@ -400,7 +416,8 @@ def _table(region: list[_Row], model: Columns | None = None) -> tuple[PlacedTabl
                 grid_rows.append((row.middle + n * 1e-3, cells, copies))
     if not anchors:
         return None, None
-    _label(anchors, labels, depth, sub, grid_rows)
+    heads = [row.top for row in rest if not row.values and any(not _labelled(r, label_edge) for r in row.runs)]
+    _label(anchors, labels, depth, sub, grid_rows, heads)
     head_rows = _head(head, columns, edges, label_edge, depth, sub, side)
     grid = [cells for cells, _ in head_rows] + [cells for _, cells, _ in sorted(grid_rows, key=lambda t: t[0])]
     copies = [c for _, c in head_rows] + [c for _, _, c in sorted(grid_rows, key=lambda t: t[0])]
@@ -686,12 +703,14 @@ def _column_at(xs: list[float], x: float) -> int:
 
 
 def _label(anchors: list[tuple[_Row, list[str]]], labels: list[Run], depth: int, sub,  # noqa: ANN001
-           grid_rows: list) -> None:
+           grid_rows: list, heads: list[float]) -> None:
     """Each row of values gets its labels: in each sub-column, the cell whose block spans the
-    row; a group label printed once beside several rows repeated into each row of its group."""
+    row; a group label printed once beside several rows repeated into each row of its group.
+    `heads`: the tops of head rows inside the table (a caption stands right above one)."""
     on_figures = {id(r) for row, _cells in anchors for r in row.runs}
     by_column: list[list[list[Run]]] = [
-        [piece for block in _blocks([r for r in labels if sub(r) == k]) for piece in _one_row_each(block, on_figures)]
+        [piece for block in _blocks([r for r in labels if sub(r) == k])
+         for one in _one_row_each(block, on_figures) for piece in _caption_apart(one, on_figures, heads)]
         for k in range(depth)]
     for block in by_column[-1] if depth > 1 else []:
         if not any(_top(block) - 1 <= row.middle <= _bottom(block) + 1 for row, _cells in anchors):
@@ -744,6 +763,18 @@ def _one_row_each(block: list[Run], on_figures: set[int]) -> list[list[Run]]:
                 break
         cuts.append(cut)
     return [block[i:j] for i, j in zip([0, *cuts], [*cuts, len(block)], strict=True)]
+
+
+def _caption_apart(block: list[Run], on_figures: set[int], heads: list[float]) -> list[list[Run]]:
+    """A block's last line set right above a head row inside the table, below its row's
+    figures, is a caption of its own (行政规范性文件 / 第二十条第（五）项 over 信息内容…, rows set
+    close): a row's wrapped label ends before the next head begins."""
+    last = block[-1]
+    if len(block) < 2 or id(last) in on_figures or not any(id(r) in on_figures for r in block[:-1]):
+        return [block]
+    if any(0 <= top - last.bottom < _SAME_CELL * last.size * 2 for top in heads):
+        return [block[:-1], [last]]
+    return [block]
 
 
 def _fill_group(group: list[int], k: int, anchors, own, blocks) -> None:  # noqa: ANN001

@@ -244,7 +244,8 @@ def _drawn_table(grid: list[list[str]], spans: list[tuple[int, int, int, int]], 
     spans the table shaded, a table broken by a page left open at the bottom of the page
     (a white rule there, no black one), and the cells' text centred. `rules`: "grid" every
     cell ruled; "rows" only a rule under each row (no column rules, as a spreadsheet's
-    bottom borders print); "none" no rules at all (borders turned off). `figures_right`: the
+    bottom borders print); "none" no rules at all (borders turned off); "frame" only a box
+    around the table (a web page's table border with its cells' borders off). `figures_right`: the
     figures set right in their cells, as a spreadsheet sets numbers."""
     from reportlab.lib import colors
     from reportlab.lib.styles import ParagraphStyle
@@ -266,9 +267,11 @@ def _drawn_table(grid: list[list[str]], spans: list[tuple[int, int, int, int]], 
                   ("LINEABOVE", (0, 0), (-1, 0), 0.5, colors.black)]
         if word:
             style.append(("BACKGROUND", (0, 0), (-1, -1), colors.white))
-    elif rules == "none":
+    elif rules in ("none", "frame"):
         if word:
             style.append(("BACKGROUND", (0, 0), (-1, -1), colors.white))
+        if rules == "frame":
+            style.append(("BOX", (0, 0), (-1, -1), 0.5, colors.black))
     elif word:
         shaded = colors.Color(0.78, 0.85, 0.94)
         style += [("BACKGROUND", (0, 0), (-1, -1), colors.white),

@@ -49,6 +49,14 @@ def test_text_documents_match_truth(kind):
     assert all(got.get((t, r, c)) == v for t, r, c, v in truth.cells)
     assert not any(c.ocr for c in page.cells) and not page.ocr
     assert page.disagreements == []
+    # the tables are text of the report too (search finds 行政许可 in a Word report), where
+    # they stand: table 二 under its heading, before the next section
+    squeezed = "".join(page.text.split())
+    texts = {"".join(c.split()) for grid in page.tables for row in grid for c in row if c.strip()}
+    assert texts and all(t in squeezed for t in texts - {page.title})
+    if kind != "xls" and truth.template_version in ("2019", "2021"):  # a workbook's sheets: no order
+        text = page.text
+        assert text.index("二、主动公开政府信息情况") < text.index("行政许可") < text.index("三、收到和处理")
 
 
 def test_every_text_pdf_drops_furniture_and_keeps_two_line_title():

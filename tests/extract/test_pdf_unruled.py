@@ -176,3 +176,14 @@ def test_two_labels_over_one_another_in_the_head_both_stay():
     grid = stream_tables(lines, 842.0).tables[0].grid
     assert grid[:2] == [["第二十条第（一）项", "", ""], ["信息内容", "本年制发件数", "现行有效件数"]]
     assert grid[2:] == [["规章", "0", "5"], ["行政规范性文件", "2", "70"]]
+
+
+@pytest.mark.parametrize("centred", [False, True], ids=["left", "centred"])
+def test_a_table_in_a_frame_is_read_from_its_text(centred):
+    """Only a box around the table (a web page's table border, its cells' borders off): the
+    frame is one ruled cell, no table; what it holds is read as a table printed without rules."""
+    spec = SPECS["330206-038794516-2021"]
+    reference = _twin(spec)
+    page = _read(pdf_bytes(spec, word=centred, rules="frame"))
+    assert _keyed(page) == _keyed(reference)
+    assert _lost(reference, page) == []

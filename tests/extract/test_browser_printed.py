@@ -1,0 +1,69 @@
+"""Reports printed to PDF from their web pages by a browser (Chromium, the cells' borders off):
+a producer the reading of tables without rules was not written against. Chromium pads cells
+a pixel or two (rows set close), centres heads over their figures, wraps labels in narrow
+columns, and sets the heading between two tables no larger than their cells.
+
+Not every table of these is read yet (benchmarks/RESULTS.md, "Tables printed by a browser").
+What these tests hold: what is read is right where the tables are simple, and a document
+whose figures are not all read says so — nothing is wrong in silence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extract import extract_page
+from simportals.browser_print import CHROMIUM, STYLES, BrowserPrinter
+from simportals.plan import plan
+from simportals.render_report import report_html
+
+SPECS = {s.key: s for s in plan(0, 1, 0)}
+
+
+@pytest.fixture(scope="module")
+def printer():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian chromium is not installed (apt-get install -y chromium; .ci/run does)")
+    with BrowserPrinter() as p:
+        yield p
+
+
+def _keyed(page) -> dict:
+    return {(c.table, c.row_key, c.col_key): c.value for c in page.cells if c.row_key and c.col_key}
+
+
+def _twin(spec):
+    html = f"<html><body><div class='TRS_Editor'>{report_html(spec)}</div></body></html>"
+    return extract_page(html.encode(), url="http://x.gov.cn/a.html")
+
+
+@pytest.mark.parametrize("style", sorted(STYLES))
+def test_a_statistics_table_printed_by_a_browser(printer, style):
+    spec = SPECS["330206-038794516-2014"]
+    page = extract_page(printer.pdf(spec, style), url="http://x.gov.cn/P0.pdf")
+    assert _keyed(page) == _keyed(_twin(spec)) and len(_keyed(page)) >= 8
+
+
+def test_captions_between_the_parts_of_table_two_rows_set_close(printer):
+    """Left-aligned, a pixel of padding: 第二十条第（五）项 stands right under 行政规范性文件 and
+    right above the next part's head; it is a row of its own, not the end of that label; and
+    the heading between tables 三 and 四 is no larger than their cells, yet 四 is a table of
+    its own (its figures stand where 三 has only labels)."""
+    spec = SPECS["330206-038794516-2021"]
+    page = extract_page(printer.pdf(spec, "left"), url="http://x.gov.cn/P0.pdf")
+    want = {k: v for k, v in _keyed(_twin(spec)).items() if k[0] == "二"}
+    assert want and {k: v for k, v in _keyed(page).items() if k[0] == "二"} == want
+    assert "行政规范性文件\t" in page.text and "\n第二十条第（五）项\n" in page.text
+
+
+@pytest.mark.parametrize("key", ["330206-038794516-2021", "330206-096866389-2020"])
+def test_what_a_browser_print_does_not_give_is_said(printer, key):
+    spec = SPECS[key]
+    want = _keyed(_twin(spec))
+    for style in sorted(STYLES):
+        page = extract_page(printer.pdf(spec, style), url="http://x.gov.cn/P0.pdf")
+        got = _keyed(page)
+        if got != want:
+            assert any(w.startswith("tables:") for w in page.warnings) or \
+                any(c.passed is False for c in page.checks), style
