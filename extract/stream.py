@@ -325,13 +325,20 @@ def _blocks(runs: list[Run]) -> list[list[Run]]:
     """Runs of one column grouped into cells: wrapped lines close below each other, none wider
     than the line before it by more than a character (a cell's text fills a line before it
     wraps; a line opening with half-width figures, 2.申请人…, holds a character less): 法人或其他组织
-    under 申请人情况 is a cell of its own."""
+    under 申请人情况 is a cell of its own. Nor is a line the end of one that stands over
+    another cell of its row as well (第二十条第（一）项 centred over 本年制发件数 and its
+    neighbours heads them all)."""
     blocks: list[list[Run]] = []
+
+    def beside(run: Run, tail: Run) -> bool:
+        return any(o is not run and abs(o.top - run.top) < 0.5 * run.size and o.x0 < tail.x1 and o.x1 > tail.x0
+                   for o in runs)
+
     for run in sorted(runs, key=lambda r: (r.top, r.x0)):
         for block in reversed(blocks):
             tail = block[-1]
             if 0 <= run.top - tail.bottom < _SAME_CELL * run.size and run.x0 < tail.x1 and run.x1 > tail.x0 \
-                    and run.x1 - run.x0 <= tail.x1 - tail.x0 + 1.2 * run.size:
+                    and run.x1 - run.x0 <= tail.x1 - tail.x0 + 1.2 * run.size and not beside(run, tail):
                 block.append(run)
                 break
             if run.top - tail.bottom >= _SAME_CELL * run.size:

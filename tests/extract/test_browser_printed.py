@@ -57,6 +57,16 @@ def test_captions_between_the_parts_of_table_two_rows_set_close(printer):
     assert "行政规范性文件\t" in page.text and "\n第二十条第（五）项\n" in page.text
 
 
+def test_a_caption_centred_over_the_heads_is_no_head_cells_first_line(printer):
+    """Centred: 第二十条第（一）项, a caption across table 二, stands right over 本年制发件数 and
+    its neighbours; it heads them all, it is not the first line of one of them."""
+    spec = SPECS["330206-038794516-2021"]
+    page = extract_page(printer.pdf(spec, "centred"), url="http://x.gov.cn/P0.pdf")
+    want = {k: v for k, v in _keyed(_twin(spec)).items() if k[0] == "二"}
+    assert want and {k: v for k, v in _keyed(page).items() if k[0] == "二"} == want
+    assert "第二十条第（一）项\n" in page.text and "本年制发件数\t本年废止件数\t现行有效件数" in page.text
+
+
 @pytest.mark.parametrize("key", ["330206-038794516-2021", "330206-096866389-2020"])
 def test_what_a_browser_print_does_not_give_is_said(printer, key):
     spec = SPECS[key]
