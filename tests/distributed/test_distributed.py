@@ -93,8 +93,10 @@ def test_two_workers_build_the_catalogue_one_machine_builds_and_stay_incremental
 
 
 def test_a_killed_worker_loses_no_report(tmp_path, redis_server):
-    # slow enough (about 9 s of politeness) that the doomed worker takes leases on a busy machine
-    with serve_testbed(build_testbed(), latency=0.3) as running:
+    # slow enough (about 15 s of politeness) that the doomed worker takes leases on a busy machine:
+    # the workers start seconds after the coordinator, which crawls too (at 9 s, a loaded run once
+    # left the workers one or two pages each and no lease to lose)
+    with serve_testbed(build_testbed(), latency=0.5) as running:
         registry = write_registry(tmp_path, running, "concurrency = 1")
         coordinator, workers = start_crawl(redis_server, registry, tmp_path / "central",
                                            [tmp_path / "w1", tmp_path / "w2"], "--merge-from",
