@@ -19,6 +19,8 @@ import random
 import re
 import time
 
+from bench_documents import table_texts
+
 from extract import extract_page
 from simportals.attachments import ofd_bytes, pdf_bytes
 from simportals.plan import plan
@@ -31,11 +33,6 @@ def _keyed(page) -> dict:
 
 def _squeezed(text: str) -> str:
     return re.sub(r"\s+", "", text)
-
-
-def table_texts(page) -> set[str]:
-    """Every cell's text in the page's tables, whitespace taken out (a PDF cell wraps)."""
-    return {_squeezed(cell) for grid in page.tables for row in grid for cell in row if cell.strip()}
 
 
 def _forms(spec, figures_right: bool, ofd: bool, printer):
