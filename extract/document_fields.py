@@ -60,16 +60,18 @@ def _blocks(document: Any) -> list[tuple[str, object]]:
     they stand among them (`table_at`; a Word document's tables are text of the report too)."""
     if document.blocks:
         return list(document.blocks)
-    at = getattr(document, "table_at", None) or []
+    lines = (document.text or "").splitlines()
+    before: dict[int, list[int]] = {}  # line → the tables standing before it (the end: after all)
+    for i, place in enumerate(document.table_at):
+        before.setdefault(min(place, len(lines)), []).append(i)
     out: list[tuple[str, object]] = []
-    for n, line in enumerate((document.text or "").splitlines()):
-        out += [("table", i) for i, place in enumerate(at) if place == n]
+    for n, line in enumerate(lines):
+        out += [("table", i) for i in before.get(n, [])]
         line = line.strip()
         if line:
             heading = len(line) <= 40 and bool(re.match(r"^[一二三四五六七八九十]{1,3}、", line))
             out.append(("h" if heading else "p", line))
-    last = len((document.text or "").splitlines())
-    return out + [("table", i) for i, place in enumerate(at) if place >= last]
+    return out + [("table", i) for i in before.get(len(lines), [])]
 
 
 def document_page(document: Any, url: str | None, hints: dict[str, Any]) -> Page:

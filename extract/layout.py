@@ -347,8 +347,16 @@ def _small_head(line: Line, page: PrintedPage, body_size: float, top: float | No
     repeated. A table's head at the top of a page is none."""
     first = min((s.top for s in page.lines if s is not line), default=page.height)
     first = min([first, *(t.top for t in page.tables)])
-    return first - line.bottom > line.size and line.size < 0.85 * body_size \
-        and (top is None or line.top < top - 0.5 * line.size) and not re.search("[。；，]", line.text)
+    return in_head_margin(line.top, line.bottom, line.size, first, top) and line.size < 0.85 * body_size \
+        and not re.search("[。；，]", line.text)
+
+
+def in_head_margin(top: float, bottom: float, size: float, following: float | None,
+                   body: float | None) -> bool:
+    """A line at the top of a page stands where a running head does: set apart from what
+    follows it (`following`: its top; None, nothing) by more than a line of its type, and
+    above where the pages begin their text (`body`, body_top)."""
+    return (following is None or following - bottom > size) and (body is None or top < body - 0.5 * size)
 
 
 def _margins(pages: list[PrintedPage]) -> tuple[float, float]:

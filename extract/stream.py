@@ -36,7 +36,7 @@ import statistics
 from dataclasses import dataclass, replace
 from functools import cached_property
 
-from extract.layout import SENTENCE_END, Line, PlacedTable, clean
+from extract.layout import SENTENCE_END, Line, PlacedTable, clean, in_head_margin
 from extract.numbers import parse_value
 
 _SPLIT = 0.45  # of a character's size: a wider gap inside a printed line separates two cells
@@ -210,8 +210,7 @@ def _furniture(rows: list[_Row], i: int, height: float, body_top: float | None) 
         return False
     size = row.runs[0].size
     if row.bottom <= 0.1 * height:
-        return (i + 1 == len(rows) or rows[i + 1].top - row.bottom > size) and \
-            (body_top is None or row.top < body_top - 0.5 * size)
+        return in_head_margin(row.top, row.bottom, size, rows[i + 1].top if i + 1 < len(rows) else None, body_top)
     if row.top >= 0.9 * height:
         return i == 0 or row.top - rows[i - 1].bottom > size
     return False
@@ -409,6 +408,7 @@ def _table(region: list[_Row], model: Columns | None = None) -> tuple[PlacedTabl
 
     grid_rows: list[tuple[float, list[str], list[bool]]] = []  # (middle, cells, copies)
     anchors: list[tuple[_Row, list[str]]] = []
+    heads: list[float] = []  # tops of the head rows inside the table (a caption stands over one)
     for row in rest:
         values = row.values
         texts = [r for r in row.runs if not _labelled(r, label_edge) and r not in values]
@@ -419,16 +419,16 @@ def _table(region: list[_Row], model: Columns | None = None) -> tuple[PlacedTabl
             anchors.append((row, cells))
             grid_rows.append((row.middle, cells, [False] * len(cells)))
         elif texts:  # a head or a line of text across the value columns, inside the table
+            heads.append(row.top)
             for n, (cells, copies) in enumerate(_head([row], columns, edges, label_edge, depth, sub, side)):
                 grid_rows.append((row.middle + n * 1e-3, cells, copies))
     if not anchors:
         return None, None
-    heads = [row.top for row in rest if not row.values and any(not _labelled(r, label_edge) for r in row.runs)]
     _label(anchors, labels, depth, sub, grid_rows, heads)
     head_rows = _head(head, columns, edges, label_edge, depth, sub, side)
     grid = [cells for cells, _ in head_rows] + [cells for _, cells, _ in sorted(grid_rows, key=lambda t: t[0])]
     copies = [c for _, c in head_rows] + [c for _, _, c in sorted(grid_rows, key=lambda t: t[0])]
-    marks = [_line_up([r for r in labels if sub(r) == k and not any(r.x0 < x < r.x1 for x in splits)]
+    marks = [_line_up([r for r in labels if sub(r) == k and not spans(r)]
                       or [r for r in labels if sub(r) == k]) for k in range(depth)]
     lined = model.marks if model else [
         _line_up([r for row in body for r in row.values if _column_at(edges, r.centre) == j]) or (a + b) / 2
@@ -719,12 +719,10 @@ def _label(anchors: list[tuple[_Row, list[str]]], labels: list[Run], depth: int,
         [piece for block in _blocks([r for r in labels if sub(r) == k])
          for one in _one_row_each(block, on_figures) for piece in _caption_apart(one, on_figures, heads)]
         for k in range(depth)]
+    width = len(anchors[0][1])
     for block in by_column[-1] if depth > 1 else []:
         if not any(_top(block) - 1 <= row.middle <= _bottom(block) + 1 for row, _cells in anchors):
-            # a row the report left blank: its label, no figures (kept, not lost)
-            cells = [""] * len(anchors[0][1])
-            anchors.append((_Row([], block), cells))
-            grid_rows.append(((_top(block) + _bottom(block)) / 2, cells, [False] * len(cells)))
+            _row_of_its_own(block, width, anchors, grid_rows)  # a row the report left blank
     anchors.sort(key=lambda anchor: anchor[0].middle)
     own: list[list[list[Run] | None]] = [[None] * depth for _ in anchors]
     for k, blocks in enumerate(by_column):
@@ -742,16 +740,20 @@ def _label(anchors: list[tuple[_Row, list[str]]], labels: list[Run], depth: int,
                 group = []
             else:
                 group.append(a)
-    width = len(anchors[0][1])
     for k, blocks in enumerate(by_column):
         taken = {id(o[k]) for o in own if o[k] is not None}
         for block in blocks:
-            if id(block) not in taken:  # a label no row of figures took (第二十条第（五）项): a row of its own
-                cells = [""] * width
-                anchors.append((_Row([], block), cells))
+            if id(block) not in taken:  # a label no row of figures took (第二十条第（五）项)
+                _row_of_its_own(block, width, anchors, grid_rows)
                 own.append([block if j == k else None for j in range(depth)])
-                grid_rows.append(((_top(block) + _bottom(block)) / 2, cells, [False] * width))
     _mark_copies(anchors, own, grid_rows, depth)
+
+
+def _row_of_its_own(block: list[Run], width: int, anchors: list, grid_rows: list) -> None:
+    """A label with no figures beside it as a row of the table (kept, not lost)."""
+    cells = [""] * width
+    anchors.append((_Row([], block), cells))
+    grid_rows.append(((_top(block) + _bottom(block)) / 2, cells, [False] * width))
 
 
 def _one_row_each(block: list[Run], on_figures: set[int]) -> list[list[Run]]:
