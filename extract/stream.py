@@ -58,6 +58,7 @@ class Run:
     bottom: float
     text: str
     size: float
+    glyphs: tuple[tuple[float, float, str], ...] = ()  # (x0, x1, character), when the line has them
 
     @property
     def middle(self) -> float:
@@ -84,9 +85,28 @@ def runs_of(line: Line) -> list[Run]:
     return [r for r in out if r.text]
 
 
-def _run(piece: list[tuple[float, float, str]], line: Line) -> Run:
+def _run(piece: list[tuple[float, float, str]] | tuple[tuple[float, float, str], ...], line: Line) -> Run:
     return Run(piece[0][0], max(g[1] for g in piece), line.top, line.bottom,
-               clean("".join(g[2] for g in piece)), line.size)
+               clean("".join(g[2] for g in piece)), line.size, tuple(piece))
+
+
+def _parted(row: _Row, edge: float) -> _Row:
+    """A row of figures whose label runs on into its first figure with no gap between the
+    cells (7.属于行政执法案卷0, as LibreOffice sets a web page's table): the run parted where
+    the figures' cells begin (`edge`), when what stands past it is a figure."""
+    if not row.values:
+        return row
+    runs, parted = [], False
+    for run in row.runs:
+        left = tuple(g for g in run.glyphs if (g[0] + g[1]) / 2 < edge)
+        right = tuple(g for g in run.glyphs if (g[0] + g[1]) / 2 >= edge)
+        if run.x0 < edge < run.x1 and left and right and is_value(clean("".join(g[2] for g in right))):
+            line = Line(run.x0, run.top, run.x1, run.bottom, run.text, run.size)
+            runs += [_run(left, line), _run(right, line)]
+            parted = True
+        else:
+            runs.append(run)
+    return _Row(row.lines, runs) if parted else row
 
 
 def is_value(text: str) -> bool:
@@ -372,6 +392,7 @@ def _table(region: list[_Row], model: Columns | None = None) -> tuple[PlacedTabl
     side = _side(body, columns, [r for row in head for r in row.runs])
     edges = _cell_edges(columns, side)
     label_edge = edges[0] if side == "right" else columns[0][0] - 1  # where the figures' cells begin
+    rest = [_parted(row, label_edge) for row in rest]
     # labels: every run left of the value columns, in sub-columns split where no label stands
     labels = [r for row in rest if row.values or all(_labelled(r, label_edge) for r in row.runs)
               for r in row.runs if _labelled(r, label_edge) and r not in row.values]
@@ -414,7 +435,9 @@ def _table(region: list[_Row], model: Columns | None = None) -> tuple[PlacedTabl
         texts = [r for r in row.runs if not _labelled(r, label_edge) and r not in values]
         if values:
             cells = [""] * (depth + len(columns))
-            for run in values:
+            # its figures in their cells, and any other text it holds past the labels in the
+            # cell it stands in: kept, and a cell of text reads as no figure (said missing)
+            for run in [r for r in row.runs if not _labelled(r, label_edge) or r in values]:
                 cells[depth + _column_at(edges, run.centre)] += run.text
             anchors.append((row, cells))
             grid_rows.append((row.middle, cells, [False] * len(cells)))

@@ -187,3 +187,28 @@ def test_a_table_in_a_frame_is_read_from_its_text(centred):
     page = _read(pdf_bytes(spec, word=centred, rules="frame"))
     assert _keyed(page) == _keyed(reference)
     assert _lost(reference, page) == []
+
+
+def test_no_text_of_a_row_of_figures_is_dropped():
+    """LibreOffice sets a web page's table with no gap between a label and its row's first
+    figure (7.属于行政执法案卷0 is one run): the run is parted where the figures' cells begin.
+    And text standing among a row's figures, no label and no figure, stays in the cell it
+    stands in (a cell of text reads as no figure: said, never silently dropped)."""
+    from extract.layout import Line
+    from extract.stream import stream_tables
+
+    def line(x0: float, top: float, text: str, gap: float = 1.0) -> Line:
+        glyphs = tuple((x0 + 10 * i, x0 + 10 * i + 10 - gap, ch) for i, ch in enumerate(text))
+        return Line(x0, top, x0 + 10 * len(text), top + 10, text, 10.0, glyphs=glyphs)
+
+    lines = [line(60, 100, "指标名称"), line(300, 100, "本年"), line(400, 100, "累计")]
+    for n, (label, a, b) in enumerate([("收到申请数", "15", "30"), ("办结数", "12", "25"),
+                                       ("行政复议数量", "3", "4")]):
+        lines += [line(60, 116 + 16 * n, label), line(300, 116 + 16 * n, a), line(400, 116 + 16 * n, b)]
+    # a label running on into its first figure: one line, glyphs evenly set, no cell gap
+    lines.append(line(60, 164, "属于行政执法案卷数量" + " " * 14 + "7", gap=0.0))
+    lines.append(line(400, 164, "9"))
+    lines += [line(60, 180, "其他"), line(300, 180, "5"), line(350, 180, "注"), line(400, 180, "6")]
+    grid = stream_tables(lines, 842.0).tables[0].grid
+    assert ["属于行政执法案卷数量", "7", "9"] in grid
+    assert ["其他", "5注", "6"] in grid
