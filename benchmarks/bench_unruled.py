@@ -5,11 +5,13 @@ report's HTML rendering: keyed cells, headline figures, sentences found whole, e
 text of its tables (heads and labels too) found in the text, and the tables said missing. Reports from three seeds of the simulated portals, so layouts (margins,
 sizes, page breaks) vary beyond the testbed's.
 
-    .venv/bin/python benchmarks/bench_unruled.py --reports 60 [--figures-right | --ofd | --chromium]
+    .venv/bin/python benchmarks/bench_unruled.py --reports 60 [--figures-right | --ofd | --chromium | --libreoffice]
 
 `--chromium`: each report's HTML page printed to PDF by Chromium (simportals/browser_print.py)
 with its cell borders off, three ways (cells centred; labels left and figures right; all
 left), instead of the ReportLab forms: a producer the reading was not written against.
+`--libreoffice`: each report's page printed by LibreOffice Writer/Web (simportals/
+office_print.py), its cells as the page sets them and all centred.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ def _squeezed(text: str) -> str:
 def _forms(spec, figures_right: bool, ofd: bool, printer):
     """(name, body, url suffix) of each way the report is printed."""
     if printer is not None:
-        for style in ("centred", "figures_right", "left"):
+        for style in printer.styles:
             yield style, printer.pdf(spec, style), "pdf"
         return
     for centred in (False, True):
@@ -50,11 +52,13 @@ def _forms(spec, figures_right: bool, ofd: bool, printer):
                 yield name, pdf_bytes(spec, word=centred, rules=rules, figures_right=figures_right), "pdf"
 
 
-def run(reports: int, figures_right: bool = False, ofd: bool = False, chromium: bool = False) -> dict:
-    if chromium:
+def run(reports: int, figures_right: bool = False, ofd: bool = False, chromium: bool = False,
+        libreoffice: bool = False) -> dict:
+    if chromium or libreoffice:
         from simportals.browser_print import BrowserPrinter
+        from simportals.office_print import OfficePrinter
 
-        with BrowserPrinter() as printer:
+        with (BrowserPrinter() if chromium else OfficePrinter()) as printer:
             return _run(reports, figures_right, ofd, printer)
     return _run(reports, figures_right, ofd, None)
 
@@ -112,8 +116,9 @@ def main() -> None:
                         help="figures set right in their cells (as spreadsheets set numbers)")
     parser.add_argument("--ofd", action="store_true", help="the reports as OFD, not PDF")
     parser.add_argument("--chromium", action="store_true", help="the reports' pages printed by Chromium")
+    parser.add_argument("--libreoffice", action="store_true", help="the reports' pages printed by LibreOffice")
     args = parser.parse_args()
-    print(run(args.reports, args.figures_right, args.ofd, args.chromium))
+    print(run(args.reports, args.figures_right, args.ofd, args.chromium, args.libreoffice))
 
 
 if __name__ == "__main__":

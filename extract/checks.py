@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from extract import codebook as cb
-from extract.model import Cell, Check
+from extract.model import Cell, Check, Grid
 
 if TYPE_CHECKING:
     from extract.stats import Statistics
@@ -108,6 +108,36 @@ def completeness_check(cells: list[Cell], version: str) -> Check:
     lost = sum(n for n, _ in missing)
     return Check("tables_complete", False,
                  f"{lost} of {expected} cells not found — " + "; ".join(d for _, d in missing))
+
+
+def legacy_check(tables: list[tuple[str, Grid]], cells: list[Cell], text: str) -> Check | None:
+    """Whether every figure of a report's statistics tables was read, in a report of no
+    national format (None: it has none). `tables` pairs each grid with what stats.classify
+    says it is.
+
+    The legacy form has no fixed slots to count, so the figures the grids hold are counted
+    against the cells read from them (a table that reads as 二, 三 or 四 in a report before
+    the format began gives none); and a report whose text holds the form's head (指标名称,
+    计量单位) but gave no table cells had its table read as lines, or its head not at all.
+    """
+    from extract.numbers import parse_value
+    from extract.stats import legacy_head
+
+    read = sum(1 for c in cells if c.table == "统计表" and c.value is not None)
+    figures = 0
+    for kind, grid in tables:
+        head = legacy_head(grid) if kind == "统计表" else None
+        rows = grid[grid.index(head) + 1:] if head in grid else grid
+        figures += sum(1 for row in rows for cell in row[1:] if parse_value(cell).kind == "number")
+    if not tables and not read:
+        head = next((line.strip() for line in text.splitlines()
+                     if ("指标名称" in line or "计量单位" in line) and len(line) <= 40), None)
+        if head is None:
+            return None
+        return Check("tables_complete", False, f"统计表: its head ({head}) is in the text, no table was read")
+    if read < figures:
+        return Check("tables_complete", False, f"统计表: {figures - read} of {figures} figures not read")
+    return Check("tables_complete", True, f"统计表: all {figures} figures read")
 
 
 def _sum(v: dict, keys: list[tuple[str, str]]) -> float | int | None:

@@ -300,7 +300,7 @@ def _statistics(page: Page) -> None:
     page.checks = list(stats.checks)
     incomplete = next((c for c in page.checks if c.name == "tables_complete" and c.passed is False), None)
     if incomplete and page.kind == "report":
-        page.warnings.append(f"tables: statistics of the national tables not read ({incomplete.detail})")
+        page.warnings.append(f"tables: statistics not read ({incomplete.detail})")
     page.stats.update({k: v for k, v in stats.headline.items() if k in page.stats})
 
 

@@ -15,6 +15,7 @@ from extract.checks import (
     carry_over_check,
     completeness_check,
     in_force_check,
+    legacy_check,
     table_checks,
     year_over_year_checks,
 )
@@ -64,10 +65,10 @@ def classify(grid: Grid) -> str | None:
         return "二"
     if "指标名称" in text or "计量单位" in text:
         return "统计表"
+    if sum(1 for row in grid if row and cb.legacy_row_key(row[0])) >= 3:
+        return "统计表"  # before 四: the legacy form has rows 行政复议数量 and 行政诉讼数量 too
     if "行政复议" in text and ("行政诉讼" in text or "起诉" in text):
         return "四"
-    if sum(1 for row in grid if row and cb.legacy_row_key(row[0])) >= 3:
-        return "统计表"
     return None
 
 
@@ -211,13 +212,15 @@ def parse_t4(grid: Grid, version: str) -> list[Cell]:
 
 
 def parse_legacy(grid: Grid) -> list[Cell]:
-    """Cells of a pre-2019 统计表: indicator, 计量单位, then one column per period."""
-    header = next((r for r in grid if any("指标" in c or "单位" in c for c in r)), None)
+    """Cells of a pre-2019 统计表: indicator, 计量单位, then one column per period. A table whose
+    head was not printed with it (or not read) gives its figures when it has one column of them."""
+    header = legacy_head(grid)
     if header is None:
         return []
     unit_col = next((i for i, c in enumerate(header) if "单位" in c), None)
     cells: list[Cell] = []
-    for row in grid[grid.index(header) + 1:]:
+    start = grid.index(header) + 1 if header in grid else 0
+    for row in grid[start:]:
         if not row or not row[0].strip() or parse_value(row[0]).kind == "number":
             continue
         unit = row[unit_col].strip() if unit_col is not None and unit_col < len(row) else None
@@ -228,6 +231,23 @@ def parse_legacy(grid: Grid) -> list[Cell]:
             cells.append(_cell("统计表", row[0], col_label, row[i].strip() if i < len(row) else "",
                                cb.legacy_row_key(row[0]), col_key, unit or None))
     return cells
+
+
+def legacy_head(grid: Grid) -> list[str] | None:
+    """The 统计表's head row (指标名称, 计量单位, periods); without one, a head made from what the
+    columns hold when that is unambiguous: labels, at most one column of units (short text in
+    most rows) and exactly one column of figures, the year's. None when it cannot be told."""
+    header = next((r for r in grid if any("指标" in c or "单位" in c for c in r)), None)
+    if header is not None or not grid:
+        return header
+    width = max(len(row) for row in grid)
+    kinds = [[parse_value(row[c]).kind for row in grid if c < len(row) and row[c].strip()] for c in range(width)]
+    figures = [c for c in range(1, width) if kinds[c] and kinds[c].count("number") * 2 > len(kinds[c])]
+    units = [c for c in range(1, width) if c not in figures and kinds[c] and all(
+        len(row[c].strip()) <= 4 for row in grid if c < len(row) and row[c].strip())]
+    if len(figures) != 1 or len(units) > 1 or len(figures) + len(units) != width - 1:
+        return None
+    return ["" if c != (units or [None])[0] else "单位" for c in range(width)]
 
 
 def table_cells(pieces: list[tuple[str | None, Grid]], version: str | None) -> list[Cell]:
@@ -295,7 +315,7 @@ def extract_statistics(text: str, tables: list[Grid], year: int | None,
         version = "legacy"
     summary = headline(cells, version)
     # Table rows rendered into the text (tab-separated) are not sentences.
-    text = "\n".join(line for line in (text or "").splitlines() if "\t" not in line)
+    printed, text = text or "", "\n".join(line for line in (text or "").splitlines() if "\t" not in line)
     prose = prose_figures(text)
     for key, cell in prose.items():
         cells.append(cell)
@@ -309,5 +329,8 @@ def extract_statistics(text: str, tables: list[Grid], year: int | None,
     checks: list[Check] = []
     if version in cb.VERSIONS:
         checks = [*table_checks(cells, version), completeness_check(cells, version)]
+    else:
+        legacy = legacy_check([(kind, g) for kind, g in pieces if kind], cells, printed)
+        checks = [legacy] if legacy is not None else []
     return Statistics(template_version=version, cells=cells, headline=summary, checks=checks,
                       scope=detect_scope(text or "", agency))

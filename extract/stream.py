@@ -109,6 +109,28 @@ def _parted(row: _Row, edge: float) -> _Row:
     return _Row(row.lines, runs) if parted else row
 
 
+def _cut(row: _Row, gutters: list[tuple[float, float]]) -> _Row:
+    """A head row whose cells were set too close to part (计量单位 数量, a space apart, as
+    LibreOffice sets a web page's table): a run cut at each gap between its characters that
+    stands in the gutter between two columns and is wider than the run's other gaps by a
+    fifth of a character (a letter-spaced head, all its gaps alike, stays whole)."""
+    runs, cut = [], False
+    for run in row.runs:
+        glyphs = sorted(run.glyphs)
+        gaps = [b[0] - a[1] for a, b in zip(glyphs, glyphs[1:], strict=False)]
+        usual = statistics.median(gaps) if gaps else 0.0
+        piece: list[tuple[float, float, str]] = []
+        line = Line(run.x0, run.top, run.x1, run.bottom, run.text, run.size)
+        for n, glyph in enumerate(glyphs):
+            if piece and gaps[n - 1] > usual + 0.2 * run.size and any(
+                    lo - 1 <= piece[-1][1] and glyph[0] <= hi + 1 for lo, hi in gutters):
+                runs.append(_run(piece, line))
+                piece, cut = [], True
+            piece.append(glyph)
+        runs.append(_run(piece, line) if piece and cut else run)
+    return _Row(row.lines, [r for r in runs if r.text]) if cut else row
+
+
 def is_value(text: str) -> bool:
     """A figure or a marked-empty cell (不适用, —, /), as a statistics table holds."""
     return len(text) <= 16 and parse_value(text).kind in ("number", "na")
@@ -262,9 +284,12 @@ def _trailing_head(rows: list[_Row], after: int, width: float, furniture: set[in
     return [line for row in block for line in row.lines]
 
 
-def _narrow(row: _Row, width: float) -> bool:
-    """A row that can be part of a table: several cells, or one that is no line of prose."""
-    return len(row.runs) > 1 or (row.runs[0].x1 - row.runs[0].x0) < _WIDE * width
+def _narrow(row: _Row, width: float, figures: float | None = None) -> bool:
+    """A row that can be part of a table: several cells, or one that is no line of prose: not
+    half as wide as the text, or ending short of where the table's figures begin (`figures`;
+    a long label wrapped, as prose runs on over the figures' columns to the margin)."""
+    run = row.runs[0]
+    return len(row.runs) > 1 or (run.x1 - run.x0) < _WIDE * width or (figures is not None and run.x1 < figures)
 
 
 def _heading(row: _Row, size: float) -> bool:
@@ -303,7 +328,8 @@ def _regions(rows: list[_Row], width: float, furniture: set[int],
         start = end = valued[k]
         size = statistics.median(r.size for r in rows[start].runs)
         while k + 1 < len(valued) and valued[k + 1] - end - 1 <= _GAP_ROWS and \
-                all(_narrow(rows[i], width) and not _apart(rows[i], size) for i in range(end + 1, valued[k + 1])) \
+                all(_narrow(rows[i], width, _figures(rows, start, valued[k + 1])) and not _apart(rows[i], size)
+                    for i in range(end + 1, valued[k + 1])) \
                 and not _new_head(rows, start, end, valued[k + 1], size):
             k += 1
             end = valued[k]
@@ -311,7 +337,8 @@ def _regions(rows: list[_Row], width: float, furniture: set[int],
         body = [rows[i] for i in range(start, end + 1) if rows[i].values]
         size = statistics.median(r.size for row in body for r in row.runs)
         first = start
-        while first - 1 >= 0 and start - (first - 1) <= _HEAD_ROWS and _narrow(rows[first - 1], width) \
+        figures = _figures(rows, start, end)
+        while first - 1 >= 0 and start - (first - 1) <= _HEAD_ROWS and _narrow(rows[first - 1], width, figures) \
                 and not _heading(rows[first - 1], size) and first - 1 not in furniture \
                 and not (regions and first - 1 <= regions[-1][1]):
             first -= 1
@@ -326,6 +353,11 @@ def _regions(rows: list[_Row], width: float, furniture: set[int],
             last += 1
         regions.append((first, last))
     return regions
+
+
+def _figures(rows: list[_Row], start: int, end: int) -> float:
+    """Where the figures of rows `start`..`end` begin."""
+    return min(v.x0 for row in rows[start:end + 1] for v in row.values)
 
 
 def _columns(body: list[_Row]) -> list[tuple[float, float]]:
@@ -393,6 +425,10 @@ def _table(region: list[_Row], model: Columns | None = None) -> tuple[PlacedTabl
     edges = _cell_edges(columns, side)
     label_edge = edges[0] if side == "right" else columns[0][0] - 1  # where the figures' cells begin
     rest = [_parted(row, label_edge) for row in rest]
+    inner = [r.x1 for row in rest for r in row.runs if _labelled(r, label_edge) and r not in row.values]
+    gutters = [(max(inner, default=label_edge), columns[0][0]), *((a[1], b[0]) for a, b in zip(columns, columns[1:], strict=False))]
+    head = [_cut(row, gutters) for row in head]
+    rest = [row if row.values else _cut(row, gutters) for row in rest]
     # labels: every run left of the value columns, in sub-columns split where no label stands
     labels = [r for row in rest if row.values or all(_labelled(r, label_edge) for r in row.runs)
               for r in row.runs if _labelled(r, label_edge) and r not in row.values]

@@ -44,6 +44,8 @@ def printed_html(spec: Any, style: str, font: str = FONTS[0]) -> str:
 class BrowserPrinter:
     """Chromium, started once, printing reports to A4 PDFs with its default margins."""
 
+    styles = tuple(STYLES)
+
     def __init__(self, executable: str = CHROMIUM) -> None:
         self.executable = executable
         self._playwright: Any = None

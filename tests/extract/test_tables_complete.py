@@ -89,3 +89,58 @@ def test_a_picture_cut_at_the_page_foot_is_loud():
                         headers=[("Content-Type", "application/pdf")])
     [warning] = _table_warnings(page)
     assert says_lost(warning) and "（七）总计" in warning
+
+
+def _legacy(spec_html: str, title: str = "宁波市北仑区人民政府2014年政府信息公开工作年度报告"):
+    return _page(spec_html, title)
+
+
+LEGACY = next(s for s in SPECS if s.template == "legacy" and "<table" in report_html(s))
+
+
+def test_a_legacy_table_read_whole_passes():
+    page = _legacy(report_html(LEGACY))
+    check = _check(page)
+    figures = len([c for c in page.cells if c.table == "统计表" and c.value is not None])
+    assert check.passed is True and check.detail == f"统计表: all {figures} figures read" and figures >= 8
+    assert _table_warnings(page) == []
+
+
+def test_a_legacy_table_without_its_head_gives_its_one_column_of_figures():
+    """LibreOffice leaves a 统计表's head at the foot of a page when its rows do not fit: its
+    rows alone still say which column is the unit and which the year's figures."""
+    html = report_html(LEGACY)
+    table = re.search(r"<table.*?</table>", html, flags=re.S).group(0)
+    headless = re.sub(r"<tr>(?:(?!</tr>).)*指标名称.*?</tr>", "", table, count=1, flags=re.S)
+    whole, page = _legacy(html), _legacy(html.replace(table, headless))
+    keyed = {(c.row_key, c.col_key): (c.value, c.unit) for c in page.cells if c.table == "统计表"}
+    assert keyed == {(c.row_key, c.col_key): (c.value, c.unit) for c in whole.cells if c.table == "统计表"}
+    assert _check(page).passed is True
+
+
+def test_a_legacy_table_whose_figures_are_not_read_says_so():
+    """Two columns of figures and no head: which is the year's cannot be told, so none is
+    taken, and the report says how many figures its table holds that were not read."""
+    rows = "".join(f"<tr><td>{label}</td><td>件</td><td>{n}</td><td>{n * 3}</td></tr>"
+                   for label, n in (("收到申请数", 151), ("同意公开答复数", 87), ("行政复议数量", 3)))
+    html = report_html(LEGACY)
+    page = _legacy(html.replace(re.search(r"<table.*?</table>", html, flags=re.S).group(0), f"<table>{rows}</table>"))
+    assert _check(page).passed is False and _check(page).detail == "统计表: 6 of 6 figures not read"
+    [warning] = _table_warnings(page)
+    assert says_lost(warning)
+
+
+def test_a_legacy_tables_head_in_the_text_with_no_table_says_so():
+    """The form's head printed as a line, its rows as text: no table was read from them."""
+    lines = ["附：2014年政府信息公开情况统计表", "指标名称 计量单位 数量", "收到申请数 件 151",
+             "同意公开答复数 件 87"]
+    html = report_html(LEGACY)
+    page = _legacy(html.replace(re.search(r"<table.*?</table>", html, flags=re.S).group(0),
+                                "".join(f"<p>{line}</p>" for line in lines)))
+    assert _check(page).passed is False and "指标名称 计量单位 数量" in _check(page).detail
+    assert says_lost(_table_warnings(page)[0])
+
+
+def test_a_legacy_report_with_no_table_has_no_table_check():
+    page = _legacy("<p>2014年，全区共主动公开政府信息5495条。全年共受理政府信息公开申请151件。</p>")
+    assert page.cells and not [c for c in page.checks if c.name == "tables_complete"]

@@ -1,0 +1,57 @@
+"""A report as LibreOffice prints it: the report's web page opened in Writer/Web and exported
+to PDF, its tables' borders off, as staff make a PDF of a page they saved or pasted.
+
+LibreOffice sets a page's tables its own way, unlike ReportLab (simportals/attachments.py)
+and Chromium (simportals/browser_print.py): columns as narrow as their widest word, so a
+label runs up to its first figure and a head's words stand a space apart (计量单位 数量); a
+table's head left at the foot of a page when its rows do not fit; a wrapped label's lines
+around its figures instead of level with them. A producer the reading was not written
+against, with the HTML page as ground truth.
+
+Needs LibreOffice (.ci/debian-packages.txt); each print takes a second or two and is kept
+(simportals/attachments.convert).
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+from typing import Any
+
+from simportals.attachments import convert
+from simportals.render_report import report_html
+
+# How the cells sit: as the page's own HTML says (labels left), or every cell centred.
+STYLES = {
+    "plain": "",
+    "centred": " align='center'",
+}
+
+
+def printed_html(spec: Any, style: str = "plain") -> str:
+    """The report's page as LibreOffice opens it: its tables without borders."""
+    body = re.sub(r"<table[^>]*>", "<table border='0' cellspacing='0' cellpadding='2'>", report_html(spec))
+    body = re.sub(r"<td(?=[\s>])", "<td" + STYLES[style], body)
+    return (f"<html><head><meta charset='utf-8'><title>{escape(spec.title)}</title></head>"
+            f"<body>{body}</body></html>")
+
+
+def office_pdf(spec: Any, style: str = "plain") -> bytes:
+    """The page printed to PDF by LibreOffice Writer/Web."""
+    return convert(printed_html(spec, style).encode(), "html", "pdf:writer_web_pdf_Export")
+
+
+class OfficePrinter:
+    """office_pdf behind the interface of simportals.browser_print.BrowserPrinter, for the
+    benchmarks that print reports either way."""
+
+    styles = tuple(STYLES)
+
+    def __enter__(self) -> OfficePrinter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def pdf(self, spec: Any, style: str = "plain") -> bytes:
+        return office_pdf(spec, style)
