@@ -10,7 +10,7 @@ sizes, page breaks) vary beyond the testbed's.
 `--chromium`: each report's HTML page printed to PDF by Chromium (simportals/browser_print.py)
 with its cell borders off, three ways (cells centred; labels left and figures right; all
 left), instead of the ReportLab forms: a producer the reading was not written against.
-`--libreoffice`: each report's page printed by LibreOffice Writer/Web (simportals/
+`--libreoffice`: each report's page printed by LibreOffice Writer (simportals/
 office_print.py), its cells as the page sets them and all centred.
 """
 

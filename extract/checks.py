@@ -110,34 +110,60 @@ def completeness_check(cells: list[Cell], version: str) -> Check:
                  f"{lost} of {expected} cells not found — " + "; ".join(d for _, d in missing))
 
 
-def legacy_check(tables: list[tuple[str, Grid]], cells: list[Cell], text: str) -> Check | None:
-    """Whether every figure of a report's statistics tables was read, in a report of no
-    national format (None: it has none). `tables` pairs each grid with what stats.classify
-    says it is.
+def figures_check(tables: list[tuple[str, Grid]], cells: list[Cell], text: str) -> Check | None:
+    """Whether every figure in a report's statistics tables gave a statistic (None: the report
+    has no such table). `tables` pairs each grid with what stats.classify says it is.
 
-    The legacy form has no fixed slots to count, so the figures the grids hold are counted
-    against the cells read from them (a table that reads as 二, 三 or 四 in a report before
-    the format began gives none); and a report whose text holds the form's head (指标名称,
-    计量单位) but gave no table cells had its table read as lines, or its head not at all.
+    A label split from its row's figures gives cells with no key; a figure set where no head
+    is over it gives none; a table that reads as 二, 三 or 四 in a report before the format
+    began gives none: the figures are in the text but in no statistic. So each row's figures
+    are counted against the cells read under its label (a national table's keyed, the legacy
+    form's any). A run of equal figures under one head merged across their columns counts once
+    (a merged figure is printed in each column), and a row printed twice (a table shown twice)
+    once. A report whose text holds the legacy form's head (指标名称, 计量单位) but gave no
+    table had its table read as lines, or its head not at all.
     """
     from extract.numbers import parse_value
     from extract.stats import legacy_head
 
-    read = sum(1 for c in cells if c.table == "统计表" and c.value is not None)
-    figures = 0
+    read: dict[tuple[str, str], int] = {}
+    for c in cells:
+        if c.origin == "table" and c.value is not None and ((c.row_key and c.col_key) or c.table == "统计表"):
+            read[c.table, c.row_label or ""] = read.get((c.table, c.row_label or ""), 0) + 1
+    figures: dict[str, int] = {}
+    short: dict[tuple[str, str], int] = {}  # (table, label) → figures of its row not read
     for kind, grid in tables:
         head = legacy_head(grid) if kind == "统计表" else None
-        rows = grid[grid.index(head) + 1:] if head in grid else grid
-        figures += sum(1 for row in rows for cell in row[1:] if parse_value(cell).kind == "number")
-    if not tables and not read:
+        over: dict[int, str] = {}  # each column's lowest head text so far
+        for row in dict.fromkeys(tuple(r) for r in grid if r is not head):
+            kinds = [parse_value(c).kind for c in row]
+            if "number" not in kinds:
+                over.update((i, c) for i, c in enumerate(row) if c)
+                continue
+            first = kinds.index("number")
+            labels = {c for c in row[:first] if c} or {""}
+            runs = sum(1 for i in range(first, len(row)) if kinds[i] == "number" and not (
+                i > first and row[i] == row[i - 1] and over.get(i) and over.get(i) == over.get(i - 1)))
+            figures[kind] = figures.get(kind, 0) + runs
+            missing = runs - sum(read.get((kind, label), 0) for label in labels)
+            if missing > 0:
+                key = (kind, next((c for c in row[:first] if c), ""))
+                short[key] = short.get(key, 0) + missing
+    if not figures:
         head = next((line.strip() for line in text.splitlines()
                      if ("指标名称" in line or "计量单位" in line) and len(line) <= 40), None)
-        if head is None:
+        if head is None or any(c.table == "统计表" for c in cells):
             return None
-        return Check("tables_complete", False, f"统计表: its head ({head}) is in the text, no table was read")
-    if read < figures:
-        return Check("tables_complete", False, f"统计表: {figures - read} of {figures} figures not read")
-    return Check("tables_complete", True, f"统计表: all {figures} figures read")
+        return Check("figures_read", False, f"统计表: its head ({head}) is in the text, no table was read")
+    if not short:
+        return Check("figures_read", True, f"all {sum(figures.values())} figures read")
+    lost = []
+    for kind in dict.fromkeys(k for k, _ in short):
+        rows = [label or "（无标签）" for k, label in short if k == kind]
+        lost.append(f"{kind}: {sum(n for (k, _), n in short.items() if k == kind)} of {figures[kind]} figures not read ("
+                    + " / ".join(r if len(r) <= 14 else r[:12] + "…" for r in rows[:4])
+                    + (" …" if len(rows) > 4 else "") + ")")
+    return Check("figures_read", False, "; ".join(lost))
 
 
 def _sum(v: dict, keys: list[tuple[str, str]]) -> float | int | None:

@@ -328,16 +328,21 @@ def _title_echo(line: Line, page: PrintedPage, head: str) -> bool:
 def body_top(pages: list[PrintedPage]) -> float | None:
     """Where the pages begin their text, below any running head: over the pages, the median
     top of the first line or table not set apart from what follows by more than a line of its
-    type. A head stands above it, in the margin; a table's head at the top of a page does not."""
-    tops = []
+    type, taken from the pages that begin with such a line when any do (a line set apart at a
+    page's top may be a running head, or the end of a row broken across the page). A head
+    stands above it, in the margin; a table's head at the top of a page does not."""
+    tops, plain = [], []  # plain: pages whose first line is not set apart, so begins their text
     for page in pages:
         items = sorted([(s.top, s.bottom, s.size) for s in page.lines] + [(t.top, t.bottom, 0.0) for t in page.tables])
         if not items:
             continue
         top, bottom, size = items[0]
         below = min((t for t, _b, _s in items if t >= bottom), default=None)
-        tops.append(below if size and below is not None and below - bottom > size else top)
-    return statistics.median(tops) if tops else None
+        apart = bool(size) and below is not None and below - bottom > size
+        tops.append(below if apart else top)
+        if not apart:
+            plain.append(top)
+    return statistics.median(plain or tops) if tops else None
 
 
 def _small_head(line: Line, page: PrintedPage, body_size: float, top: float | None) -> bool:
@@ -372,10 +377,20 @@ def _margins(pages: list[PrintedPage]) -> tuple[float, float]:
 
 
 def _wrapped_word(a: Line, b: Line, right: float) -> bool:
-    """b starts with a run of Latin letters or digits too long for the room a left: the
-    run was pushed down whole (0564-82626913), so a ended short without ending a paragraph."""
-    run = re.match(r"[A-Za-z0-9.\-/@:_]+", b.text)
-    return bool(run) and a.x1 + 0.5 * a.size * len(run.group()) > right
+    """b starts with a run of Latin letters or digits, with any punctuation no line may start
+    with after it, too long for the room a left (as printed, or a Latin character taken as
+    half as wide as a CJK one; a tenth of a character to spare): the run was pushed down whole (0564-82626913,
+    2023年 after 统计期限自, 50.0%； after 占), so a ended short without ending a paragraph."""
+    run = re.match(r"([A-Za-z0-9.\-/@:_%]+)([" + _NO_LINE_START + "]*)", b.text)
+    if not run:
+        return False
+    latin, after = run.groups()
+    glyphs = sorted(g for g in b.glyphs if not g[2].isspace())
+    if len(glyphs) >= run.end():  # as printed
+        width = glyphs[run.end() - 1][1] - glyphs[0][0]
+    else:
+        width = a.size * (0.5 * len(latin) + sum(0.5 if c == "%" else 1.0 for c in after))
+    return a.x1 + width > right - 0.1 * a.size
 
 
 def _joins(a: Line, b: Line, left: float, right: float, gap: float, paragraph: str) -> bool:

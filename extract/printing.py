@@ -131,7 +131,17 @@ def text_tables(pages: list[PrintedPage], numbers: list[int]) -> None:
     before ends inside goes on in its columns, a head that ends a page goes over its rows on
     the next. What is no table stays lines."""
     carried: list[Line] = []
+    alone: PlacedTable | None = None
     last, ended = -1, None  # the page before, and the columns of the table it ended inside
+
+    def put_back() -> None:
+        """No table on the next page took the carried lines: they stay where they were, as
+        the table they make alone or as text."""
+        if alone is not None:
+            pages[last].tables.append(alone)
+        else:
+            pages[last].lines += carried
+
     top = body_top(pages)
     for n in sorted(numbers):
         page = pages[n]
@@ -140,14 +150,14 @@ def text_tables(pages: list[PrintedPage], numbers: list[int]) -> None:
         streamed = stream_tables([s for s in page.lines if not s.turn], page.height,
                                  carried if follows else None, ended if follows else None, top)
         if carried and not streamed.carried:
-            pages[last].lines += carried  # no table took it: text where it was
-        carried, last = streamed.head, n
+            put_back()
+        carried, alone, last = streamed.head, streamed.alone, n
         ended = streamed.columns if streamed.open_end else None
         page.lines, unruled = unruled_tables(streamed.lines)
         page.lines += turned
         page.tables += streamed.tables + unruled
     if carried:
-        pages[last].lines += carried
+        put_back()
 
 
 def unruled_tables(lines: list[Line]) -> tuple[list[Line], list[PlacedTable]]:

@@ -14,8 +14,8 @@ from extract import codebook as cb
 from extract.checks import (
     carry_over_check,
     completeness_check,
+    figures_check,
     in_force_check,
-    legacy_check,
     table_checks,
     year_over_year_checks,
 )
@@ -329,8 +329,7 @@ def extract_statistics(text: str, tables: list[Grid], year: int | None,
     checks: list[Check] = []
     if version in cb.VERSIONS:
         checks = [*table_checks(cells, version), completeness_check(cells, version)]
-    else:
-        legacy = legacy_check([(kind, g) for kind, g in pieces if kind], cells, printed)
-        checks = [legacy] if legacy is not None else []
+    read = figures_check([(kind, g) for kind, g in pieces if kind], cells, printed)
+    checks += [read] if read is not None else []
     return Statistics(template_version=version, cells=cells, headline=summary, checks=checks,
                       scope=detect_scope(text or "", agency))

@@ -191,8 +191,8 @@ class Columns:
 @dataclass
 class Streamed:
     """What stream_tables made of a page: the lines left as text, the tables, the head of a
-    table that the page ends with (its rows of values on the next page), and whether the head
-    carried from the page before was used."""
+    table that the page ends with (its rows of values on the next page; with its first row
+    when only that one fits), and whether the head carried from the page before was used."""
 
     lines: list[Line]
     tables: list[PlacedTable]
@@ -201,6 +201,7 @@ class Streamed:
     open_end: bool = False  # the page ends inside a table: the next page may go on with it
     leads: bool = False  # the page's first table starts it (only the running head above)
     columns: Columns | None = None  # the value columns of the page's last table
+    alone: PlacedTable | None = None  # the head and row carried on, read as a table of their own
 
 
 def stream_tables(lines: list[Line], height: float, carried: list[Line] | None = None,
@@ -221,9 +222,17 @@ def stream_tables(lines: list[Line], height: float, carried: list[Line] | None =
     last_columns: Columns | None = None
     furniture = {i for i in range(len(rows)) if _furniture(rows, i, height, body_top)}
     lead = next((i for i in range(len(rows)) if i not in furniture), len(rows))
+    tail = next((i for i in range(len(rows) - 1, -1, -1) if i not in furniture), -1)
+    foot: list[Line] = []  # a table's head and first row alone at the page's foot
+    foot_table: PlacedTable | None = None  # how they read alone, if the next page has no rest
     for first, last in _regions(rows, width, furniture, lead if carried or continued else None):
         region = rows[first:last + 1]
-        if carried and not tables and all(i in furniture for i in range(first)):
+        if last == tail and sum(1 for row in region if row.values) == 1 and first != lead:
+            foot = [line for row in region for line in row.lines]
+            foot_table = _table(region)[0]
+            used.update(range(first, last + 1))
+            continue
+        if carried and not tables and all(i in furniture for i in range(first)) and _fits(carried, region):
             region = _text_rows(_above(carried, region[0])) + region
             took = True
         model = continued if not tables and first == lead else None
@@ -235,11 +244,18 @@ def stream_tables(lines: list[Line], height: float, carried: list[Line] | None =
             used.update(range(first, last + 1))
         else:
             took = False
-    head = _trailing_head(rows, max(used, default=-1), width, furniture)
+    head = foot or _trailing_head(rows, max(used, default=-1), width, furniture)
     used.update(i for i, row in enumerate(rows) if any(line in head for line in row.lines))
     kept = [line for i, row in enumerate(rows) if i not in used for line in row.lines]
-    tail = next((i for i in range(len(rows) - 1, -1, -1) if i not in furniture), -1)
-    return Streamed(kept, tables, head, took, tail in used, leads, last_columns)
+    return Streamed(kept, tables, head, took, tail in used and not foot, leads, last_columns, foot_table)
+
+
+def _fits(carried: list[Line], region: list[_Row]) -> bool:
+    """Whether the rows carried from the page before go over this table: a head always; a row
+    of figures when each of its figures stands over a column of this table's figures."""
+    figures = [v for row in region for v in row.values]
+    return all(any(v.x0 < f.x1 + v.size and f.x0 < v.x1 + v.size for f in figures)
+               for row in _text_rows(carried) for v in row.values)
 
 
 def _furniture(rows: list[_Row], i: int, height: float, body_top: float | None) -> bool:
@@ -342,8 +358,9 @@ def _regions(rows: list[_Row], width: float, furniture: set[int],
                 and not _heading(rows[first - 1], size) and first - 1 not in furniture \
                 and not (regions and first - 1 <= regions[-1][1]):
             first -= 1
-        if len(body) < 2 and max(len(r.values) for r in body) < 3 and first != continued:
-            continue  # one figure beside a label is a line of text, not a table
+        if len(body) < 2 and max(len(r.values) for r in body) < 3 and first != continued and not any(
+                len(rows[i].runs) > 1 and not rows[i].values for i in range(first, start)):
+            continue  # one figure beside a label is a line of text, not a table (unless headed)
         last = end
         while last + 1 < len(rows) and last + 1 - end <= _GAP_ROWS // 2 and \
                 _narrow(rows[last + 1], width) and not _heading(rows[last + 1], size) and \

@@ -867,12 +867,13 @@ class ConverterMissing(RuntimeError):
     """LibreOffice (soffice) is needed to write DOC, WPS and XLS; CI installs it."""
 
 
-def convert(data: bytes, source_ext: str, target: str) -> bytes:
-    """LibreOffice headless conversion (e.g. docx → doc); a private profile per call."""
+def convert(data: bytes, source_ext: str, target: str, infilter: str | None = None) -> bytes:
+    """LibreOffice headless conversion (e.g. docx → doc); a private profile per call.
+    `infilter`: the import filter, when the extension's default is not the one wanted."""
     import hashlib
 
-    key = hashlib.sha256(data + target.encode()).hexdigest()
-    return _kept(key, target.split(":")[0], lambda: _convert(data, source_ext, target))
+    key = hashlib.sha256(data + target.encode() + (infilter or "").encode()).hexdigest()
+    return _kept(key, target.split(":")[0], lambda: _convert(data, source_ext, target, infilter))
 
 
 def _source_digest() -> str:
@@ -900,7 +901,7 @@ def _kept(key: str, ext: str, make: Callable[[], bytes]) -> bytes:
     return kept(f"{name}.{ext}", make, bytes, bytes, Path(tempfile.gettempdir()) / "nianbao-simportals")
 
 
-def _convert(data: bytes, source_ext: str, target: str) -> bytes:
+def _convert(data: bytes, source_ext: str, target: str, infilter: str | None = None) -> bytes:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if not soffice:
         raise ConverterMissing("simportals needs LibreOffice (apt-get install "
@@ -909,6 +910,7 @@ def _convert(data: bytes, source_ext: str, target: str) -> bytes:
         src = Path(tmp) / f"report.{source_ext}"
         src.write_bytes(data)
         subprocess.run([soffice, f"-env:UserInstallation=file://{tmp}/profile", "--headless",
+                        *([f"--infilter={infilter}"] if infilter else []),
                         "--convert-to", target, "--outdir", tmp, str(src)],
                        check=True, capture_output=True, timeout=180)
         return (Path(tmp) / f"report.{target.split(':')[0]}").read_bytes()

@@ -1,5 +1,5 @@
-"""A report as LibreOffice prints it: the report's web page opened in Writer/Web and exported
-to PDF, its tables' borders off, as staff make a PDF of a page they saved or pasted.
+"""A report as LibreOffice prints it: the report's web page opened in Writer and exported to
+PDF, its tables' borders off, as staff make a PDF of a page they saved or pasted.
 
 LibreOffice sets a page's tables its own way, unlike ReportLab (simportals/attachments.py)
 and Chromium (simportals/browser_print.py): columns as narrow as their widest word, so a
@@ -37,8 +37,9 @@ def printed_html(spec: Any, style: str = "plain") -> str:
 
 
 def office_pdf(spec: Any, style: str = "plain") -> bytes:
-    """The page printed to PDF by LibreOffice Writer/Web."""
-    return convert(printed_html(spec, style).encode(), "html", "pdf:writer_web_pdf_Export")
+    """The page opened in LibreOffice Writer and exported to PDF. (Writer/Web's own export,
+    writer_web_pdf_Export, leaves the first page blank and drops the lines it should hold.)"""
+    return convert(printed_html(spec, style).encode(), "html", "pdf:writer_pdf_Export", infilter="HTML (StarWriter)")
 
 
 class OfficePrinter:

@@ -1,0 +1,66 @@
+"""Reports printed to PDF from their web pages by LibreOffice Writer (the cells' borders
+off; simportals/office_print.py): a producer the reading of tables without rules was not
+written against. LibreOffice makes columns as narrow as their widest word, so a head's words
+stand a space apart; it leaves a table's head at a page's foot when its rows do not fit, and
+sets a wrapped label's lines around its figures.
+
+Not every table of these is read yet (benchmarks/RESULTS.md, "Tables printed by
+LibreOffice"). What these tests hold: the legacy 统计表 is read whole, and a document whose
+figures are not all read says so."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from extract import extract_page
+from simportals.office_print import STYLES, office_pdf
+from simportals.plan import plan
+from tests.extract.test_browser_printed import _keyed, _twin
+
+SPECS = {s.key: s for s in plan(0, 1, 0)}
+
+
+@pytest.fixture(autouse=True)
+def _libreoffice():
+    assert shutil.which("soffice"), "LibreOffice is needed (see .ci/debian-packages.txt)"
+
+
+@pytest.mark.parametrize("style", sorted(STYLES))
+def test_a_statistics_table_printed_by_libreoffice(style):
+    """Its head (指标名称 / 计量单位 数量, the last two a space apart) ends a page and its rows
+    begin the next; the first row's label wraps around its figures."""
+    spec = SPECS["330206-038794516-2014"]
+    page = extract_page(office_pdf(spec, style), url="http://x.gov.cn/P0.pdf")
+    want = _keyed(_twin(spec))
+    assert len(want) >= 8 and _keyed(page) == want
+    assert "指标名称\t计量单位\t数量" in page.text
+    assert "主动公开政府信息数（不同渠道和方式公开相同信息计1条）\t条\t5495" in page.text
+    assert [c.passed for c in page.checks if c.name == "figures_read"] == [True]
+
+
+@pytest.mark.parametrize("key", ["330206-038794516-2021", "330206-096866389-2020"])
+def test_what_a_libreoffice_print_does_not_give_is_said(key):
+    spec = SPECS[key]
+    want = _keyed(_twin(spec))
+    for style in sorted(STYLES):
+        page = extract_page(office_pdf(spec, style), url="http://x.gov.cn/P0.pdf")
+        got = _keyed(page)
+        # no figure misread (a label split from its row's figures leaves its cells blank)
+        assert all(got[k] in (v, None) for k, v in want.items() if k in got), style
+        if got != want:
+            assert any(w.startswith("tables:") for w in page.warnings), style
+
+
+@pytest.mark.parametrize("key", ["330206-038794516-2017", "330206-093785157-2022", "330206-038794516-2021"])
+def test_every_sentence_of_a_libreoffice_print_is_whole(key):
+    """LibreOffice pushes a run of digits down whole with the punctuation that may not start a
+    line (统计期限自 / 2023年…, 占 / 50.0%；): the line above ends short of the margin, and
+    the paragraph runs on."""
+    spec = SPECS[key]
+    sentences = [s for line in _twin(spec).text.split("\n") if "\t" not in line
+                 for s in re.findall(r"[^。；]{6,}[。；]", line)]
+    page = extract_page(office_pdf(spec, "plain"), url="http://x.gov.cn/P0.pdf")
+    assert len(sentences) > 15 and [s for s in sentences if s not in page.text] == []
