@@ -180,7 +180,7 @@ def _printed(body: bytes, kind: str) -> Document:
     document = replace(from_flow(reflow(pages), kind, warnings), text_layer=any(p.layer for p in pages))
     removed = [line for lines in document.removed.values() for line in lines]
     lost = missing_warning(kind, "".join(p.layer for p in pages), document.text, document.tables,
-                           removed)
+                           removed, tables_in_text=True)
     if lost:
         document.warnings.append(lost)
     return document

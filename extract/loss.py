@@ -40,6 +40,7 @@ def says_lost(warning: str) -> bool:
 MISSING_SHARE = 0.02  # share of the file's characters missing from the extraction that warns
 MISSING_MIN = 20  # …and at least this many characters (a stray symbol font is no report)
 _MEANINGFUL = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff0-9]")
+_WORDS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
@@ -48,17 +49,36 @@ def _counted(text: str) -> Counter[str]:
 
 
 def missing_warning(kind: str, source: str, text: str, tables: Iterable[Grid],
-                    removed: Iterable[str] = ()) -> str | None:
+                    removed: Iterable[str] = (), tables_in_text: bool = False) -> str | None:
     """A warning when `source` (the file's own text) has characters that `text`, the cells of
-    `tables` and what was `removed` on purpose do not hold; None when nothing sizeable is."""
+    `tables` and what was `removed` on purpose do not hold; None when nothing sizeable is.
+    `tables_in_text`: the text holds the tables again, their rows as lines."""
     have = _counted(source)
     total = sum(have.values())
-    kept = _counted("\n".join([text, *("\n".join(r) for grid in tables for r in grid), *removed]))
+    # A grid repeats a merged cell in every slot it covers, and a text that holds the tables
+    # holds their characters twice over: counted so, a table's copies would stand in for a
+    # lost sentence's characters. Each merged cell counts once, and with the tables in the
+    # text a character counts as often as the text or the tables hold it, whichever is more.
+    said, cells = _counted("\n".join([text, *removed])), _counted("\n".join(_cells_once(g) for g in tables))
+    kept = said | cells if tables_in_text else said + cells
     lost = have - kept
     count = sum(lost.values())
     if count < MISSING_MIN or count < MISSING_SHARE * total:
         return None
     return f"{kind}: {count:,} of {total:,}{LOST_TEXT} (e.g. '{_sample(source, kept)}')"
+
+
+def _cells_once(grid: Grid) -> str:
+    """A grid's text with each merged cell of words once: a slot repeating the words left of
+    it or above it is their copy (a figure beside the same figure is two cells: 0 0)."""
+    out = []
+    for r, row in enumerate(grid):
+        for c, cell in enumerate(row):
+            words = bool(_WORDS.search(cell))
+            if cell and not (words and c and row[c - 1] == cell) and not (
+                    words and r and c < len(grid[r - 1]) and grid[r - 1][c] == cell):
+                out.append(cell)
+    return "\n".join(out)
 
 
 def _sample(source: str, kept: Counter[str]) -> str:

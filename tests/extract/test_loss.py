@@ -62,3 +62,19 @@ def test_warnings_that_report_a_loss_are_told_from_how_a_document_was_read(monke
             "ocr: text in pictures among the text of 2 of 4 pdf pages read by OCR (pages 2, 4)",
             "statistics failed: ValueError()", "doc converted to docx"]
     assert not any(says_lost(w) for w in kept)
+
+
+def test_a_tables_copies_do_not_stand_in_for_a_lost_sentence():
+    """A PDF's text holds its tables again (their rows as lines), and a grid repeats a merged
+    cell in each slot it covers: counted twice over, the table's words would cover a lost
+    sentence written in the same words. Each counts once."""
+    head = ["申请人情况"] * 7
+    rows = [["（三）不予公开", "1.属于国家秘密", *"0000000"], ["（三）不予公开", "2.其他法律行政法规禁止公开", *"1000001"]]
+    grid = [["", "", *head], *rows]
+    lines = ["\t".join(dict.fromkeys(r)) for r in grid]
+    sentence = "本机关依申请公开政府信息的申请人情况，属于国家秘密和法律行政法规禁止公开的不予公开。"
+    source = sentence + "".join(lines)
+    assert missing_warning("pdf", source, "\n".join(lines), [grid], tables_in_text=True) is not None
+    assert missing_warning("pdf", source, "\n".join([sentence, *lines]), [grid], tables_in_text=True) is None
+    # a Word reader's text without its tables: the cells count on top, each merged cell once
+    assert missing_warning("docx", source, sentence, [grid]) is None
