@@ -126,9 +126,10 @@ def join_tables(a: PlacedTable, b: PlacedTable) -> PlacedTable | None:
     (ga, ca, pa), (gb, cb, pb) = spread(a), spread(b)
     head = _repeated_head(ga, gb)
     gb, cb, pb = gb[head:], cb[head:], pb[head:]
-    if ga and gb and _row_continues(ga[-1], gb[0]) and not _recurs(gb[0], ga + gb[1:]):
+    if ga and gb and (_row_continues(ga[-1], gb[0]) or _head_continues(ga[-1], gb[0], pb[0])) \
+            and not _recurs(gb[0], ga + gb[1:]):
         # a row broken across the page (Word's default)
-        ga[-1] = [x + y for x, y in zip(ga[-1], gb[0], strict=True)]
+        ga[-1] = [x + (y if not copy else "") for x, y, copy in zip(ga[-1], gb[0], pb[0], strict=True)]
         gb, cb, pb = gb[1:], cb[1:], pb[1:]
     if ga:
         _carry_merged_labels(ga[-1], ca[-1], gb, cb, pb)
@@ -213,6 +214,22 @@ def _row_continues(last: list[str], first: list[str]) -> bool:
     for above, below in zip(last, first, strict=True):
         if below and (not above or _FIGURE.fullmatch(above) or _FIGURE.fullmatch(below)
                       or _ITEM_MARK.match(below)):
+            return False
+    return True
+
+
+def _head_continues(last: list[str], first: list[str], copies: list[bool]) -> bool:
+    """The first row after a page break is the rest of a head row broken across it (商业 /
+    企业): neither holds a figure, and this one's own text stands only under cells of that row
+    one column wide, none starting an item. (A head's next level stands under a cell merged
+    across its columns.)"""
+    own = [c for c, (x, copy) in enumerate(zip(first, copies, strict=True)) if x and not copy]
+    if not own or any(_FIGURE.fullmatch(x) for x in last + first if x):
+        return False
+    for c in own:
+        above = last[c]
+        if not above or (c and last[c - 1] == above) or (c + 1 < len(last) and last[c + 1] == above) \
+                or _ITEM_MARK.match(first[c]):
             return False
     return True
 

@@ -173,3 +173,35 @@ def test_two_tables_side_by_side():
     page = extract_page(out.getvalue(), url="http://x.gov.cn/b.pdf")
     assert [["行政复议", "总计"], ["结果维持", "3"], ["结果纠正", "1"]] in page.tables
     assert [["行政诉讼", "总计"], ["结果维持", "3"], ["结果纠正", "1"]] in page.tables
+
+
+def _piece(grid, copies):
+    from extract.layout import PlacedTable
+
+    xs = [float(10 * i) for i in range(len(grid[0]) + 1)]
+    return PlacedTable(0.0, 100.0, grid, None, xs, copies)
+
+
+def test_a_head_row_broken_across_a_page_is_one_row():
+    """LibreOffice lets a head row break across pages (商业 / 科研 at a page's foot, 企业 /
+    机构 on the next): the two parts are one row, as a broken row of figures is."""
+    from extract.layout import join_tables
+
+    a = _piece([["申请人情况"] * 4, ["自然人", "法人或其他组织", "法人或其他组织", "总计"],
+                ["自然人", "商业", "科研", "总计"]],
+               [[False, True, True, True], [False, False, True, False], [True, False, False, True]])
+    b = _piece([["", "企业", "机构", ""], ["1", "2", "3", "6"]], [[False] * 4, [False] * 4])
+    grid = join_tables(a, b).grid
+    assert grid[2] == ["自然人", "商业企业", "科研机构", "总计"] and grid[3] == ["1", "2", "3", "6"]
+
+
+def test_a_heads_next_level_on_the_next_page_stays_a_row():
+    """Under a cell merged across columns (法人或其他组织), the cells on the next page are the
+    head's next level, not the rest of that cell."""
+    from extract.layout import join_tables
+
+    a = _piece([["申请人情况"] * 4, ["自然人", "法人或其他组织", "法人或其他组织", "总计"]],
+               [[False, True, True, True], [False, False, True, False]])
+    b = _piece([["", "商业企业", "科研机构", ""], ["1", "2", "3", "6"]], [[False] * 4, [False] * 4])
+    grid = join_tables(a, b).grid
+    assert grid[1] == ["自然人", "法人或其他组织", "法人或其他组织", "总计"] and grid[2][1:3] == ["商业企业", "科研机构"]
