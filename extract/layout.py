@@ -128,8 +128,15 @@ def join_tables(a: PlacedTable, b: PlacedTable) -> PlacedTable | None:
     gb, cb, pb = gb[head:], cb[head:], pb[head:]
     if ga and gb and (_row_continues(ga[-1], gb[0]) or _head_continues(ga[-1], gb[0], pb[0])) \
             and not _recurs(gb[0], ga + gb[1:]):
-        # a row broken across the page (Word's default)
-        ga[-1] = [x + (y if not copy else "") for x, y, copy in zip(ga[-1], gb[0], pb[0], strict=True)]
+        # a row broken across the page (Word's default); a cell merged down from it goes on
+        # below with the text joined (（六）其 / 他处理 over the rows after)
+        joined = [x + (y if not copy else "") for x, y, copy in zip(ga[-1], gb[0], pb[0], strict=True)]
+        for c, (y, copy) in enumerate(zip(gb[0], pb[0], strict=True)):
+            for r in range(1, len(gb)):
+                if not y or copy or not pb[r][c] or gb[r][c] != y:
+                    break
+                gb[r][c] = joined[c]
+        ga[-1] = joined
         gb, cb, pb = gb[1:], cb[1:], pb[1:]
     if ga:
         _carry_merged_labels(ga[-1], ca[-1], gb, cb, pb)

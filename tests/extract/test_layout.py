@@ -205,3 +205,18 @@ def test_a_heads_next_level_on_the_next_page_stays_a_row():
     b = _piece([["", "商业企业", "科研机构", ""], ["1", "2", "3", "6"]], [[False] * 4, [False] * 4])
     grid = join_tables(a, b).grid
     assert grid[1] == ["自然人", "法人或其他组织", "法人或其他组织", "总计"] and grid[2][1:3] == ["商业企业", "科研机构"]
+
+
+def test_a_cell_merged_down_from_a_broken_row_goes_on_whole():
+    """A group label merged down over rows is broken with its first row across the page:
+    （六）其 at the foot, 他处理 over the rest of that row and the rows after it."""
+    from extract.layout import join_tables
+
+    a = _piece([["（五）不予处理", "2.重复申请", "1", "1"], ["（六）其", "1.申请人无正当理由逾期不补正、行", "1", "1"]],
+               [[False] * 4, [False] * 4])
+    b = _piece([["他处理", "政机关不再处理其政府信息公开申请", "", ""], ["他处理", "2.申请人逾期未按收费通知", "0", "0"],
+                ["他处理", "3.其他", "0", "0"]],
+               [[False] * 4, [True, False, False, False], [True, False, False, False]])
+    grid = join_tables(a, b).grid
+    assert [row[0] for row in grid] == ["（五）不予处理"] + ["（六）其他处理"] * 3
+    assert grid[1][1] == "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"
