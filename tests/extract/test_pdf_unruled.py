@@ -212,3 +212,51 @@ def test_no_text_of_a_row_of_figures_is_dropped():
     grid = stream_tables(lines, 842.0).tables[0].grid
     assert ["属于行政执法案卷数量", "7", "9"] in grid
     assert ["其他", "5注", "6"] in grid
+
+
+def _printed_line(x0: float, top: float, text: str):
+    from extract.layout import Line
+
+    glyphs = tuple((x0 + 10 * i, x0 + 10 * i + 9, ch) for i, ch in enumerate(text))
+    return Line(x0, top, x0 + 10 * len(text), top + 10, text, 10.0, glyphs=glyphs)
+
+
+def _foot_and_rows(rows_after: bool):
+    """A page of prose ending with a table's head and first row; the next page holds the
+    table's other rows, or prose only."""
+    from extract.layout import PrintedPage
+
+    prose = "坚持以公开为常态、不公开为例外，将政务公开工作纳入年度重点工作统筹推进，形成工作格局"
+    first = [_printed_line(60, 60 + 16 * n, prose[:48]) for n in range(44)]
+    first += [_printed_line(60, 770, "指标名称"), _printed_line(300, 770, "计量单位"), _printed_line(400, 770, "数量"),
+              _printed_line(60, 790, "收到申请数"), _printed_line(300, 790, "件"), _printed_line(400, 790, "151")]
+    second = [_printed_line(60, 60 + 16 * n, prose[:48]) for n in range(3)]
+    if rows_after:
+        second = [line for n, (label, unit, value) in enumerate(
+            [("同意公开答复数", "件", "87"), ("行政复议数量", "件", "3"), ("行政诉讼数量", "件", "1")])
+                  for line in (_printed_line(60, 60 + 16 * n, label), _printed_line(300, 60 + 16 * n, unit),
+                               _printed_line(400, 60 + 16 * n, value))] + \
+            [_printed_line(60, 140 + 16 * n, prose[:48]) for n in range(3)]
+    return [PrintedPage(595.0, 842.0, first), PrintedPage(595.0, 842.0, second)]
+
+
+def test_a_head_and_first_row_at_a_pages_foot_go_on_with_the_rows_on_the_next():
+    from extract.layout import join_tables
+    from extract.printing import text_tables
+
+    pages = _foot_and_rows(rows_after=True)
+    text_tables(pages, [0, 1])
+    tables = [t for page in pages for t in page.tables]
+    grid = tables[0].grid if len(tables) == 1 else join_tables(*tables).grid
+    assert grid == [["指标名称", "计量单位", "数量"], ["收到申请数", "件", "151"], ["同意公开答复数", "件", "87"],
+                    ["行政复议数量", "件", "3"], ["行政诉讼数量", "件", "1"]]
+
+
+def test_a_head_and_one_row_ending_the_last_table_stay_a_table():
+    """Nothing on the next page takes them: they are read where they stand, as a table."""
+    from extract.printing import text_tables
+
+    pages = _foot_and_rows(rows_after=False)
+    text_tables(pages, [0, 1])
+    assert [t.grid for t in pages[0].tables] == [[["指标名称", "计量单位", "数量"], ["收到申请数", "件", "151"]]]
+    assert not pages[1].tables and "收到申请数" not in "".join(s.text for s in pages[0].lines)
