@@ -11,11 +11,11 @@ from dataclasses import replace
 from typing import Any
 
 from extract import classify, metadata
-from extract.layout import table_lines
+from extract.layout import HEADING_MARK, table_lines
 from extract.model import Cell, Page, Section
 from extract.text import Block, sections_of
 
-_HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十]{1,3}[）)])")
+_HEADING = re.compile(rf"^(?:{HEADING_MARK})")
 _SENTENCE = re.compile(r"[。；，,;！？]")
 _NOT_TITLE = re.compile(r"^(?:附件|附表)\s*\d*\s*[:：]?$|〔\d{4}〕|\[\d{4}\]|^\d{4}\s*年\s*\d{1,2}\s*月")
 MAX_TITLE_LINES = 3

@@ -18,8 +18,9 @@ from extract.model import Grid
 
 SENTENCE_END = "。；：！？;:!?"  # a line ending with one ends its paragraph
 _CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’、]")
-_HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十]{1,3}[）)]|"
-                      r"第[一二三四五六七八九十\d]{1,3}[章节部分]|附件\s*\d*[:：]?$|附表)")
+# how a report numbers its headings: 一、 and （一）
+HEADING_MARK = r"[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十]{1,3}[）)]"
+_HEADING = re.compile(rf"^(?:{HEADING_MARK}|第[一二三四五六七八九十\d]{{1,3}}[章节部分]|附件\s*\d*[:：]?$|附表)")
 # `- 2 -`, `— 2 —`, `第2页`, `第 2 页 共 5 页`, `2/5`, `2`, `Page 2 of 5`, `·2·`
 PAGE_NUMBER = re.compile(
     r"^[\s\-—–_·•.]*(?:第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4}|"

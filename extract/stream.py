@@ -36,7 +36,7 @@ import statistics
 from dataclasses import dataclass, replace
 from functools import cached_property
 
-from extract.layout import SENTENCE_END, Line, PlacedTable, clean, in_head_margin
+from extract.layout import HEADING_MARK, SENTENCE_END, Line, PlacedTable, clean, in_head_margin
 from extract.numbers import parse_value
 
 _SPLIT = 0.45  # of a character's size: a wider gap inside a printed line separates two cells
@@ -44,8 +44,7 @@ _WIDE = 0.5  # of the text column: a single piece of text this wide is prose, no
 _HEAD_ROWS = 12  # text rows of a table's head above its first row of values, at most
 _GAP_ROWS = 10  # text rows of wrapped labels between two rows of values, at most
 _SAME_CELL = 0.6  # of a character's size: lines closer than this in one column are one cell
-_HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十]{1,3}[）)]|"
-                      r"第[一二三四五六七八九十\d]{1,3}[章节部分])")
+_HEADING = re.compile(rf"^(?:{HEADING_MARK}|第[一二三四五六七八九十\d]{{1,3}}[章节部分])")
 
 
 @dataclass(eq=False)  # one piece of print: two are never the same one, however alike

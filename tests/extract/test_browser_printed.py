@@ -16,7 +16,7 @@ import pytest
 from extract import extract_page
 from simportals.browser_print import CHROMIUM, STYLES, BrowserPrinter
 from simportals.plan import plan
-from simportals.render_report import report_html
+from tests.extract.test_pdf_unruled import _keyed, _twin
 
 SPECS = {s.key: s for s in plan(0, 1, 0)}
 
@@ -27,15 +27,6 @@ def printer():
         pytest.fail("Debian chromium is not installed (apt-get install -y chromium; .ci/run does)")
     with BrowserPrinter() as p:
         yield p
-
-
-def _keyed(page) -> dict:
-    return {(c.table, c.row_key, c.col_key): c.value for c in page.cells if c.row_key and c.col_key}
-
-
-def _twin(spec):
-    html = f"<html><body><div class='TRS_Editor'>{report_html(spec)}</div></body></html>"
-    return extract_page(html.encode(), url="http://x.gov.cn/a.html")
 
 
 @pytest.mark.parametrize("style", sorted(STYLES))

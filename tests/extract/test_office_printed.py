@@ -18,7 +18,7 @@ import pytest
 from extract import extract_page
 from simportals.office_print import STYLES, office_pdf
 from simportals.plan import plan
-from tests.extract.test_browser_printed import _keyed, _twin
+from tests.extract.test_pdf_unruled import _keyed, _twin
 
 SPECS = {s.key: s for s in plan(0, 1, 0)}
 
