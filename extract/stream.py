@@ -45,6 +45,7 @@ _HEAD_ROWS = 12  # text rows of a table's head above its first row of values, at
 _GAP_ROWS = 10  # text rows of wrapped labels between two rows of values, at most
 _SAME_CELL = 0.6  # of a character's size: lines closer than this in one column are one cell
 _HEADING = re.compile(rf"^(?:{HEADING_MARK}|第[一二三四五六七八九十\d]{{1,3}}[章节部分])")
+_ITEM = re.compile(rf"^(?:{HEADING_MARK}|\d{{1,2}}\s*[.．、])")  # a label's own number: 一、 （一） 1.
 
 
 @dataclass(eq=False)  # one piece of print: two are never the same one, however alike
@@ -499,7 +500,8 @@ def _table(region: list[_Row], model: Columns | None = None) -> tuple[PlacedTabl
                 grid_rows.append((row.middle + n * 1e-3, cells, copies))
     if not anchors:
         return None, None
-    _label(anchors, labels, depth, sub, grid_rows, heads)
+    widest = [max((r.x1 - r.x0 for r in labels if sub(r) == k and not spans(r)), default=0.0) for k in range(depth)]
+    _label(anchors, labels, depth, sub, grid_rows, heads, widest)
     head_rows = _head(head, columns, edges, label_edge, depth, sub, side)
     grid = [cells for cells, _ in head_rows] + [cells for _, cells, _ in sorted(grid_rows, key=lambda t: t[0])]
     copies = [c for _, c in head_rows] + [c for _, _, c in sorted(grid_rows, key=lambda t: t[0])]
@@ -785,15 +787,17 @@ def _column_at(xs: list[float], x: float) -> int:
 
 
 def _label(anchors: list[tuple[_Row, list[str]]], labels: list[Run], depth: int, sub,  # noqa: ANN001
-           grid_rows: list, heads: list[float]) -> None:
+           grid_rows: list, heads: list[float], widest: list[float]) -> None:
     """Each row of values gets its labels: in each sub-column, the cell whose block spans the
     row; a group label printed once beside several rows repeated into each row of its group.
-    `heads`: the tops of head rows inside the table (a caption stands right above one)."""
+    `heads`: the tops of head rows inside the table (a caption stands right above one);
+    `widest`: each sub-column's widest label of its own (spanning none other)."""
     on_figures = {id(r) for row, _cells in anchors for r in row.runs}
-    by_column: list[list[list[Run]]] = [
-        [piece for block in _blocks([r for r in labels if sub(r) == k])
-         for one in _one_row_each(block, on_figures) for piece in _caption_apart(one, on_figures, heads)]
-        for k in range(depth)]
+    by_column: list[list[list[Run]]] = []
+    for k in range(depth):
+        by_column.append([piece for block in _blocks([r for r in labels if sub(r) == k])
+                          for one in _one_row_each(block, on_figures, widest[k] if k < depth - 1 else None)
+                          for piece in _caption_apart(one, on_figures, heads)])
     width = len(anchors[0][1])
     for block in by_column[-1] if depth > 1 else []:
         if not any(_top(block) - 1 <= row.middle <= _bottom(block) + 1 for row, _cells in anchors):
@@ -831,10 +835,33 @@ def _row_of_its_own(block: list[Run], width: int, anchors: list, grid_rows: list
     grid_rows.append(((_top(block) + _bottom(block)) / 2, cells, [False] * width))
 
 
-def _one_row_each(block: list[Run], on_figures: set[int]) -> list[list[Run]]:
+def _one_row_each(block: list[Run], on_figures: set[int], widest: float | None = None) -> list[list[Run]]:
     """A block of label lines split so that no two rows of figures share it: rows set close
     (no padding in their cells) run their labels together into one block. Each line printed
-    beside figures starts a label; a line between two of them goes with the nearer."""
+    beside figures starts a label; a line between two of them goes with the nearer. But a
+    numbered label wrapped in a narrow column beside several rows' figures is one group's label
+    ((三) / 不予公 / 开): in a block that begins with a number, a line with no number of its own
+    under a line as wide as the column's widest label (`widest`; None in the last label
+    column, whose labels are each a row's own) goes on with the label above."""
+    if widest is None or not _ITEM.match(block[0].text):
+        return _at_marks(block, on_figures)
+    starts = [i for i, r in enumerate(block) if i == 0 or _ITEM.match(r.text)
+              or block[i - 1].x1 - block[i - 1].x0 < widest - 1.2 * block[i - 1].size]
+    pieces: list[list[Run]] = []
+    rest: list[Run] = []
+    for a, b in zip(starts, [*starts[1:], len(block)], strict=True):
+        label = block[a:b]
+        if sum(id(r) in on_figures for r in label) >= 2:
+            pieces += _at_marks(rest, on_figures) if rest else []
+            pieces.append(label)
+            rest = []
+        else:
+            rest += label
+    return pieces + (_at_marks(rest, on_figures) if rest else [])
+
+
+def _at_marks(block: list[Run], on_figures: set[int]) -> list[list[Run]]:
+    """`block` split at each line printed beside figures, a line between two going with the nearer."""
     marks = [i for i, r in enumerate(block) if id(r) in on_figures]
     if len(marks) < 2:
         return [block]

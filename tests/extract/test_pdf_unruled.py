@@ -260,3 +260,21 @@ def test_a_head_and_one_row_ending_the_last_table_stay_a_table():
     text_tables(pages, [0, 1])
     assert [t.grid for t in pages[0].tables] == [[["指标名称", "计量单位", "数量"], ["收到申请数", "件", "151"]]]
     assert not pages[1].tables and "收到申请数" not in "".join(s.text for s in pages[0].lines)
+
+
+def test_a_group_label_wrapped_beside_its_rows_stays_one_label():
+    """Rows set close, a group's label wrapped a few characters a line in its narrow column,
+    each line beside another row's figures ((三) / 不予公 / 开, as LibreOffice sets table 三):
+    one label over its three rows, not three."""
+    from extract.stream import stream_tables
+
+    lines = [_printed_line(300, 84, "自然人"), _printed_line(360, 84, "总计")]
+    groups = ["（三）", "不予公", "开", "（四）", "无法提", "供"]
+    leaves = ["1.属于国家秘密", "2.其他法律", "3.危及安全", "1.本机关不掌握", "2.没有现成信息", "3.补正后申请"]
+    for n, (group, leaf) in enumerate(zip(groups, leaves, strict=True)):
+        top = 100 + 14 * n
+        lines += [_printed_line(60, top, group), _printed_line(100, top, leaf),
+                  _printed_line(300, top, str(n)), _printed_line(360, top, str(n + 1))]
+    grid = stream_tables(lines, 842.0).tables[0].grid
+    assert [row[0] for row in grid[1:]] == ["（三）不予公开"] * 3 + ["（四）无法提供"] * 3
+    assert [row[1:] for row in grid[1:3]] == [["1.属于国家秘密", "0", "1"], ["2.其他法律", "1", "2"]]
