@@ -1,12 +1,13 @@
 """A report as LibreOffice prints it: the report's web page opened in Writer and exported to
-PDF, its tables' borders off, as staff make a PDF of a page they saved or pasted.
+PDF, the page's tables given no borders (Writer's HTML import still rules some), as staff
+make a PDF of a page they saved or pasted.
 
 LibreOffice sets a page's tables its own way, unlike ReportLab (simportals/attachments.py)
 and Chromium (simportals/browser_print.py): columns as narrow as their widest word, so a
 label runs up to its first figure and a head's words stand a space apart (计量单位 数量); a
-table's head left at the foot of a page when its rows do not fit; a wrapped label's lines
-around its figures instead of level with them. A producer the reading was not written
-against, with the HTML page as ground truth.
+table's head and first row left at the foot of a page; rows broken across pages, head rows
+and merged group labels too; a wrapped label's lines around its figures instead of level with
+them. A producer the reading was not written against, with the HTML page as ground truth.
 
 Needs LibreOffice (.ci/debian-packages.txt); each print takes a second or two and is kept
 (simportals/attachments.convert).

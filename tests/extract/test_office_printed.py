@@ -1,12 +1,12 @@
-"""Reports printed to PDF from their web pages by LibreOffice Writer (the cells' borders
-off; simportals/office_print.py): a producer the reading of tables without rules was not
-written against. LibreOffice makes columns as narrow as their widest word, so a head's words
-stand a space apart; it leaves a table's head at a page's foot when its rows do not fit, and
-sets a wrapped label's lines around its figures.
+"""Reports printed to PDF from their web pages by LibreOffice Writer (the tables given no
+borders; simportals/office_print.py): a producer the reading was not written against.
+LibreOffice makes columns as narrow as their widest word, so a head's words stand a space
+apart; it leaves a table's head and first row at a page's foot, sets a wrapped label's lines
+around its figures, and pushes a run of digits down whole to the next line.
 
-Not every table of these is read yet (benchmarks/RESULTS.md, "Tables printed by
-LibreOffice"). What these tests hold: the legacy 统计表 is read whole, and a document whose
-figures are not all read says so."""
+Not every table of these is read yet (benchmarks/RESULTS.md, "Session 15: figures lost in
+silence, and a third producer"). What these tests hold: the legacy 统计表 is read whole,
+every sentence is whole, and a document whose figures are not all read says so."""
 
 from __future__ import annotations
 
