@@ -841,17 +841,20 @@ def _one_row_each(block: list[Run], on_figures: set[int], widest: float | None =
     beside figures starts a label; a line between two of them goes with the nearer. But a
     numbered label wrapped in a narrow column beside several rows' figures is one group's label
     ((三) / 不予公 / 开): in a block that begins with a number, a line with no number of its own
-    under a line as wide as the column's widest label (`widest`; None in the last label
-    column, whose labels are each a row's own) goes on with the label above."""
-    if widest is None or not _ITEM.match(block[0].text):
+    under a line as wide as the column's widest label (`widest`) goes on with the label above.
+    In the last label column (`widest` None), whose labels are each a row's own, each number
+    starts a label, beside figures or not (5.要求…重新出 / 具已获取信息 around its figures)."""
+    if not _ITEM.match(block[0].text):
         return _at_marks(block, on_figures)
-    starts = [i for i, r in enumerate(block) if i == 0 or _ITEM.match(r.text)
-              or block[i - 1].x1 - block[i - 1].x0 < widest - 1.2 * block[i - 1].size]
+    starts = [i for i, r in enumerate(block) if i == 0 or _ITEM.match(r.text) or (
+        widest is not None and block[i - 1].x1 - block[i - 1].x0 < widest - 1.2 * block[i - 1].size)]
     pieces: list[list[Run]] = []
     rest: list[Run] = []
     for a, b in zip(starts, [*starts[1:], len(block)], strict=True):
         label = block[a:b]
-        if sum(id(r) in on_figures for r in label) >= 2:
+        if widest is None:  # a row's own labels: each number starts one
+            pieces += _at_marks(label, on_figures)
+        elif sum(id(r) in on_figures for r in label) >= 2:
             pieces += _at_marks(rest, on_figures) if rest else []
             pieces.append(label)
             rest = []

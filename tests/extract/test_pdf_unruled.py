@@ -278,3 +278,18 @@ def test_a_group_label_wrapped_beside_its_rows_stays_one_label():
     grid = stream_tables(lines, 842.0).tables[0].grid
     assert [row[0] for row in grid[1:]] == ["（三）不予公开"] * 3 + ["（四）无法提供"] * 3
     assert [row[1:] for row in grid[1:3]] == [["1.属于国家秘密", "0", "1"], ["2.其他法律", "1", "2"]]
+
+
+def test_a_numbered_label_set_around_its_figures_is_its_own_rows():
+    """Rows set close (as Chromium prints a page, cells padded a pixel): a row's label wrapped
+    around its figures (5.要求…重新出 over them, 具已获取信息 under them) runs on from the row
+    above's label in one block of lines; its number starts its own label."""
+    from extract.stream import stream_tables
+
+    lines = [_printed_line(300, 84, "自然人"), _printed_line(360, 84, "总计")]
+    lines += [_printed_line(100, 100, "4.无正当理由大量反复申请"), _printed_line(300, 100, "1"),
+              _printed_line(360, 100, "1")]
+    lines += [_printed_line(100, 110, "5.要求行政机关确认或重新出"), _printed_line(300, 117, "2"),
+              _printed_line(360, 117, "3"), _printed_line(100, 124, "具已获取信息")]
+    grid = stream_tables(lines, 842.0).tables[0].grid
+    assert grid[1:] == [["4.无正当理由大量反复申请", "1", "1"], ["5.要求行政机关确认或重新出具已获取信息", "2", "3"]]
