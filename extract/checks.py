@@ -146,8 +146,8 @@ def figures_check(tables: list[tuple[str, Grid]], cells: list[Cell], text: str) 
                 i > first and row[i] == row[i - 1] and over.get(i) and over.get(i) == over.get(i - 1)))
             figures[kind] = figures.get(kind, 0) + runs
             missing = runs - sum(read.get((kind, label), 0) for label in labels)
-            if missing > 0:
-                key = (kind, next((c for c in row[:first] if c), ""))
+            if missing > 0:  # named by its deepest label (a unit, 件 or 万元, is none)
+                key = (kind, next((c for c in reversed(row[:first]) if len(c) > 2), ""))
                 short[key] = short.get(key, 0) + missing
     if not figures:
         head = next((line.strip() for line in text.splitlines()
