@@ -404,8 +404,9 @@ def _margins(pages: list[PrintedPage]) -> tuple[float, float]:
 def _wrapped_word(a: Line, b: Line, right: float) -> bool:
     """b starts with a run of Latin letters or digits, with any punctuation no line may start
     with after it, too long for the room a left (as printed, or a Latin character taken as
-    half as wide as a CJK one; a tenth of a character to spare): the run was pushed down whole (0564-82626913,
-    2023年 after 统计期限自, 50.0%； after 占), so a ended short without ending a paragraph."""
+    half as wide as a CJK one; a tenth of a character to spare): the run was pushed down
+    whole (0564-82626913, 2023年 after 统计期限自, 50.0%； after 占), so a ended short without
+    ending a paragraph."""
     run = re.match(r"([A-Za-z0-9.\-/@:_%]+)([" + _NO_LINE_START + "]*)", b.text)
     if not run:
         return False

@@ -344,8 +344,7 @@ def _regions(rows: list[_Row], width: float, furniture: set[int],
         start = end = valued[k]
         size = statistics.median(r.size for r in rows[start].runs)
         while k + 1 < len(valued) and valued[k + 1] - end - 1 <= _GAP_ROWS and \
-                all(_narrow(rows[i], width, _figures(rows, start, valued[k + 1])) and not _apart(rows[i], size)
-                    for i in range(end + 1, valued[k + 1])) \
+                _bridged(rows, start, end, valued[k + 1], width, size) \
                 and not _new_head(rows, start, end, valued[k + 1], size):
             k += 1
             end = valued[k]
@@ -370,6 +369,13 @@ def _regions(rows: list[_Row], width: float, furniture: set[int],
             last += 1
         regions.append((first, last))
     return regions
+
+
+def _bridged(rows: list[_Row], start: int, end: int, following: int, width: float, size: float) -> bool:
+    """Whether the rows between the table's last row of figures (`end`) and the next
+    (`following`) are its wrapped labels: each can be part of a table, none set apart."""
+    figures = _figures(rows, start, following)
+    return all(_narrow(rows[i], width, figures) and not _apart(rows[i], size) for i in range(end + 1, following))
 
 
 def _figures(rows: list[_Row], start: int, end: int) -> float:
