@@ -29,7 +29,11 @@ def document_title(blocks: list[tuple[str, object]]) -> tuple[str | None, list[i
     the line after it when the title wraps."""
     lead: list[int] = []
     for i, (kind, text) in enumerate(blocks[:8]):
-        if kind == "title" or (kind == "h" and not _HEADING.match(str(text))):
+        # a title's first line as wide as the page reads as a paragraph line: before a title
+        # line, with no sentence in it, it is the title's start (…公开年度报 / 告 on A5)
+        first = kind == "p" and i == 0 and len(blocks) > 1 and blocks[1][0] == "title" \
+            and not _SENTENCE.search(str(text))
+        if kind == "title" or (kind == "h" and not _HEADING.match(str(text))) or first:
             lead.append(i)
         elif lead or kind == "table" or i >= 3:
             break

@@ -220,3 +220,16 @@ def test_a_cell_merged_down_from_a_broken_row_goes_on_whole():
     grid = join_tables(a, b).grid
     assert [row[0] for row in grid] == ["（五）不予处理"] + ["（六）其他处理"] * 3
     assert grid[1][1] == "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"
+
+
+def test_a_title_whose_first_line_fills_the_page_is_whole():
+    """On a narrow page (A5) a long title's first line runs margin to margin, so reads as a
+    paragraph's line, and only its wrapped end (告) is centred: both are the title."""
+    from extract.document_fields import document_title
+
+    blocks = [("p", "宁波市北仑区司法局2018年政府信息公开年度报"), ("title", "告"),
+              ("p", "本年度报告根据《中华人民共和国政府信息公开条例》，由宁波市北仑区司法局编制。"), ("h", "一、概述")]
+    assert document_title(blocks) == ("宁波市北仑区司法局2018年政府信息公开年度报告", [0, 1])
+    # a paragraph opening the document before a centred line is no title when it is a sentence
+    blocks[0] = ("p", "本年度报告根据条例编制，现予公布。")
+    assert document_title(blocks) == (None, [])
