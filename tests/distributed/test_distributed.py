@@ -72,9 +72,11 @@ def test_two_workers_build_the_catalogue_one_machine_builds_and_stay_incremental
     assert "finished" in status and "0 leased" in status and "beilun" in status, status
 
     # The next crawl is incremental whichever worker captured a page: a new worker (w2) asks
-    # conditionally from the captures w1 and the coordinator made, and archives revisits.
+    # conditionally from the captures w1 and the coordinator made, and archives revisits. The
+    # coordinator fetches one page at a time here, so that on a loaded machine it has not fetched
+    # everything before w2 has started (it once had: "w2 archived no revisit").
     coordinator, (worker,) = start_crawl(redis_server, registry, tmp_path / "central", [tmp_path / "w2"],
-                                         "--merge-from", str(tmp_path / "w2"))
+                                         "--merge-from", str(tmp_path / "w2"), "-s", "CONCURRENT_REQUESTS=1")
     finish(worker, tmp_path / "w2.out")
     out = finish(coordinator, tmp_path / "central.out")
     assert "0 new, 0 changed, 91 unchanged, 0 withdrawn" in out, out
