@@ -70,9 +70,12 @@ class BrowserPrinter:
         self._playwright.stop()
 
     def pdf(self, spec: Any, style: str = "centred", font: str = FONTS[0]) -> bytes:
+        return self.print_html(printed_html(spec, style, font))
+
+    def print_html(self, html: str) -> bytes:
         page = self._browser.new_page()
         try:
-            page.set_content(printed_html(spec, style, font), wait_until="load")
+            page.set_content(html, wait_until="load")
             return page.pdf(format="A4", margin={"top": "1cm", "bottom": "1cm", "left": "1cm", "right": "1cm"},
                             print_background=False)
         finally:
