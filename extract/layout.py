@@ -465,6 +465,14 @@ def _centred(line: Line, page: PrintedPage, left: float, right: float) -> bool:
         abs(before - after) < 2 * line.size
 
 
+def _runs_on(a: Line, b: Line | None, left: float, right: float) -> bool:
+    """a ends where line breaking ended it: b, back at the left margin, starts with what was
+    pushed down from a (a character with punctuation no line may start with, or a long Latin
+    run). A paragraph's indented first line ending a character short so sits in the middle."""
+    return b is not None and b.x0 <= left + 1.2 * a.size and a.x1 >= right - 3.2 * a.size and \
+        abs(a.size - b.size) <= 0.2 * a.size and (_pushed_down(b.text) or _wrapped_word(a, b, right))
+
+
 def _sideways(page: PrintedPage) -> bool:
     """Every line of the page turned the same way, and no table: the reader turns the page and
     reads the lines in the order they are given (extract/turned.py), not top to bottom."""
@@ -525,7 +533,8 @@ def reflow(pages: list[PrintedPage]) -> Flow:
 
     for page in pages:
         prev_bottom = None
-        for n, (_top, kind, item) in enumerate(_table_first(_reading_order(page), page, blocks)):
+        order = _table_first(_reading_order(page), page, blocks)
+        for n, (_top, kind, item) in enumerate(order):
             if kind == 1:
                 close()
                 joined = join_tables(blocks[-1][1], item) if n == 0 and blocks and \
@@ -537,7 +546,8 @@ def reflow(pages: list[PrintedPage]) -> Flow:
                 prev_bottom = None
                 continue
             line: Line = item  # type: ignore[assignment]
-            centred = _centred(line, page, left, right)
+            following = order[n + 1][2] if n + 1 < len(order) and order[n + 1][1] == 0 else None
+            centred = _centred(line, page, left, right) and not _runs_on(line, following, left, right)
             # a page break is no gap: the paragraph may go on at the next page's first line
             gap = 0.0 if prev_bottom is None else line.top - prev_bottom
             if current is not None and _joins(current, line, left, right, gap, text) \

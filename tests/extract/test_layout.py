@@ -233,3 +233,42 @@ def test_a_title_whose_first_line_fills_the_page_is_whole():
     # a paragraph opening the document before a centred line is no title when it is a sentence
     blocks[0] = ("p", "本年度报告根据条例编制，现予公布。")
     assert document_title(blocks) == (None, [])
+
+
+def test_an_indented_first_line_ended_short_by_line_breaking_is_no_title():
+    """Ragged right, first lines indented two characters: where the line breaking pushes a
+    character down with the 。 no line may start with (and squeezes 》， to half a character),
+    or pushes down a number too long for the room left, the first line ends one and a half or
+    two characters short and sits in the middle of the page like a title. It runs on."""
+    from reportlab.pdfgen import canvas
+
+    font, size, margin, width = _font("song"), 12.0, 60.0, 420.0
+    first = "本年度报告根据《中华人民共和国政府信息公开条例》，由某某县司法局编"
+    paragraphs = [  # (first line, where it ends short of the margin, a full line, the rest)
+        (first, 1.6, "制。本报告中所列数据的统计期限自2018年1月1日起至2018年", "12月31日止。"),
+        ("截至今年底，本局累计主动公开政府信息共计一千余条，统计期限", 2.0,
+         "20230101至20231231，全文电子化率达到百分之百，其中本年度新", "增主动公开政府信息一百余条。"),
+    ]
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=(width, 595), invariant=1)
+    y = 595 - margin
+    pdf.setFont(font, size + 4)
+    pdf.drawCentredString(width / 2, y, "某某县司法局2018年政府信息公开工作年度报告")
+    y -= 2.5 * size
+    pdf.setFont(font, size)
+
+    def spaced(x: float, text: str, length: float) -> None:
+        pdf.drawString(x, y, text, charSpace=(length - pdf.stringWidth(text, font, size)) / (len(text) - 1))
+
+    body = width - 2 * margin
+    for first, short, full, rest in paragraphs:
+        spaced(margin + 2 * size, first, body - (2 + short) * size)
+        y -= 1.6 * size
+        spaced(margin, full, body)
+        y -= 1.6 * size
+        pdf.drawString(margin, y, rest)
+        y -= 2.5 * size
+    pdf.save()
+    page = extract_page(out.getvalue(), url="http://x.gov.cn/P0.pdf")
+    assert page.title == "某某县司法局2018年政府信息公开工作年度报告"
+    assert page.text.splitlines() == ["".join(p[:1] + p[2:]) for p in paragraphs]
