@@ -192,6 +192,18 @@ def _open_edges(vertical: list[Segment], horizontal: list[Segment], tolerance: f
     return edges
 
 
+def _collinear(segments: list[Segment], tolerance: float) -> list[list[int]]:
+    """Indices of the segments on each line (positions within `tolerance` of the one before)."""
+    lines: list[list[int]] = []
+    last = None
+    for k in sorted(range(len(segments)), key=lambda k: segments[k][0]):
+        if last is None or segments[k][0] - last > tolerance:
+            lines.append([])
+        lines[-1].append(k)
+        last = segments[k][0]
+    return lines
+
+
 def _touching(vertical: list[Segment], horizontal: list[Segment],
               tolerance: float) -> list[tuple[list, list]]:
     n_v = len(vertical)
@@ -203,6 +215,19 @@ def _touching(vertical: list[Segment], horizontal: list[Segment],
             i = parent[i]
         return i
 
+    # A rule drawn cell by cell (Chromium draws each cell's borders) is one rule: collinear
+    # segments end to end are one group even where no vertical rule meets them (under a cell
+    # spanning columns).
+    for offset, segments in ((0, vertical), (n_v, horizontal)):
+        for line in _collinear(segments, tolerance):
+            end, root = -float("inf"), -1
+            for k in sorted(line, key=lambda k: segments[k][1]):
+                _, a, b = segments[k]
+                if a <= end + tolerance:
+                    parent[find(offset + k)] = find(offset + root)
+                    end = max(end, b)
+                else:
+                    root, end = k, b
     by_y = sorted(range(len(horizontal)), key=lambda j: horizontal[j][0])
     ys = [horizontal[j][0] for j in by_y]
     for i, (x, y0, y1) in enumerate(vertical):

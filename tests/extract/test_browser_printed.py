@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from extract import extract_page
-from simportals.browser_print import CHROMIUM, STYLES, BrowserPrinter
+from simportals.browser_print import CHROMIUM, STYLES, BrowserPrinter, printed_html
 from simportals.plan import plan
 from tests.extract.test_pdf_unruled import _keyed, _twin
 
@@ -68,3 +68,15 @@ def test_what_a_browser_print_does_not_give_is_said(printer, key):
         if got != want:
             assert any(w.startswith("tables:") for w in page.warnings) or \
                 any(c.passed is False for c in page.checks), style
+
+
+@pytest.mark.parametrize("key", ["330206-038794516-2021", "330206-096866389-2020", "330206-038794516-2014"])
+def test_a_ruled_table_printed_by_a_browser_is_read_whole(printer, key):
+    """The page printed with its tables' borders, as a portal's page prints: Chromium draws
+    each cell's borders apart, so under a cell spanning columns (本年处理决定数量) a rule's
+    pieces meet no column rule; they are one rule all the same, and every cell is read."""
+    spec = SPECS[key]
+    html = printed_html(spec, "centred").replace("border:none", "border:1px solid #000")
+    page = extract_page(printer.print_html(html), url="http://x.gov.cn/P0.pdf")
+    assert _keyed(page) == _keyed(_twin(spec)) and len(_keyed(page)) >= 8
+    assert not [w for w in page.warnings if w.startswith("tables:")]
