@@ -28,6 +28,7 @@ def document_title(blocks: list[tuple[str, object]]) -> tuple[str | None, list[i
     (…报告) takes up to two lines before it that are not sentences (the issuer line) and
     the line after it when the title wraps."""
     lead: list[int] = []
+    wrapped = None  # a first line run on by the shorter, centred end of the title after it
     for i, (kind, text) in enumerate(blocks[:8]):
         # a title's first line as wide as the page reads as a paragraph line: before a title
         # line, with no sentence in it, it is the title's start (…公开年度报 / 告 on A5)
@@ -35,6 +36,7 @@ def document_title(blocks: list[tuple[str, object]]) -> tuple[str | None, list[i
             and not _SENTENCE.search(str(text))
         if kind == "title" or (kind == "h" and not _HEADING.match(str(text))) or first:
             lead.append(i)
+            wrapped = i if first and len(str(blocks[1][1])) < len(str(text)) else wrapped
         elif lead or kind == "table" or i >= 3:
             break
     texts = {i: str(blocks[i][1]) for i in lead}
@@ -43,7 +45,7 @@ def document_title(blocks: list[tuple[str, object]]) -> tuple[str | None, list[i
         joined = "".join(texts[j] for j in usable[: k + 1])
         if "报告" in joined or "统计表" in joined:
             picked = usable[max(0, k - MAX_TITLE_LINES + 1): k + 1]
-            while len(picked) > 1 and not _names_body(texts[picked[0]]) \
+            while len(picked) > 1 and picked[0] != wrapped and not _names_body(texts[picked[0]]) \
                     and "报告" in "".join(texts[j] for j in picked[1:]):
                 picked = picked[1:]
             return metadata.clean_title("".join(texts[j] for j in picked)), picked

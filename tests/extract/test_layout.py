@@ -230,6 +230,12 @@ def test_a_title_whose_first_line_fills_the_page_is_whole():
     blocks = [("p", "宁波市北仑区司法局2018年政府信息公开年度报"), ("title", "告"),
               ("p", "本年度报告根据《中华人民共和国政府信息公开条例》，由宁波市北仑区司法局编制。"), ("h", "一、概述")]
     assert document_title(blocks) == ("宁波市北仑区司法局2018年政府信息公开年度报告", [0, 1])
+    # the wrapped end may hold 报告 itself (…工作年 / 度报告): the line before still starts it
+    wrapped = [("p", "沭阳县发展和改革局2023年政府信息公开工作年"), ("title", "度报告"), *blocks[2:]]
+    assert document_title(wrapped) == ("沭阳县发展和改革局2023年政府信息公开工作年度报告", [0, 1])
+    # a short line over a whole title is no start of it (a column's name printed above)
+    over = [("p", "政府信息公开"), ("title", "沭阳县发展和改革局2023年政府信息公开工作年度报告"), *blocks[2:]]
+    assert document_title(over) == ("沭阳县发展和改革局2023年政府信息公开工作年度报告", [1])
     # a paragraph opening the document before a centred line is no title when it is a sentence
     blocks[0] = ("p", "本年度报告根据条例编制，现予公布。")
     assert document_title(blocks) == (None, [])
