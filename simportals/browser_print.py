@@ -30,6 +30,8 @@ STYLES = {
     "figures_right": "td,th{border:none;padding:1px 8px;text-align:left} td:not(:first-child){text-align:right}",
     "left": "td,th{border:none;padding:1px 4px;text-align:left}",
 }
+# The page as a portal prints it, its tables' borders on (Chromium draws each cell's apart).
+RULED = {"ruled": "td,th{border:1px solid #000;padding:2px 6px;text-align:center}"}
 FONTS = ("WenQuanYi Zen Hei", "Noto Serif CJK SC", "Noto Sans CJK SC")
 
 
@@ -37,17 +39,17 @@ def printed_html(spec: Any, style: str, font: str = FONTS[0]) -> str:
     """The report's page as it goes to the printer."""
     return (f"<html><head><meta charset='utf-8'><title>{escape(spec.title)}</title><style>"
             f"body{{font-family:'{font}',sans-serif;font-size:14px;margin:0}} "
-            f"table{{border-collapse:collapse}} {STYLES[style]}</style></head>"
+            f"table{{border-collapse:collapse}} {(STYLES | RULED)[style]}</style></head>"
             f"<body>{report_html(spec)}</body></html>")
 
 
 class BrowserPrinter:
-    """Chromium, started once, printing reports to A4 PDFs with its default margins."""
+    """Chromium, started once, printing reports to A4 PDFs with its default margins; `styles`
+    are the ways a benchmark prints each report (its tables unruled, or `ruled`)."""
 
-    styles = tuple(STYLES)
-
-    def __init__(self, executable: str = CHROMIUM) -> None:
+    def __init__(self, executable: str = CHROMIUM, ruled: bool = False) -> None:
         self.executable = executable
+        self.styles = tuple(RULED if ruled else STYLES)
         self._playwright: Any = None
         self._browser: Any = None
 

@@ -27,12 +27,14 @@ STYLES = {
     "plain": "",
     "centred": " align='center'",
 }
+RULED = {"ruled": ""}  # the page's tables with their borders on, as the page prints
 
 
 def printed_html(spec: Any, style: str = "plain") -> str:
-    """The report's page as LibreOffice opens it: its tables without borders."""
-    body = re.sub(r"<table[^>]*>", "<table border='0' cellspacing='0' cellpadding='2'>", report_html(spec))
-    body = re.sub(r"<td(?=[\s>])", "<td" + STYLES[style], body)
+    """The report's page as LibreOffice opens it: its tables without borders (or `ruled`)."""
+    border = int(style in RULED)
+    body = re.sub(r"<table[^>]*>", f"<table border='{border}' cellspacing='0' cellpadding='2'>", report_html(spec))
+    body = re.sub(r"<td(?=[\s>])", "<td" + (STYLES | RULED)[style], body)
     return (f"<html><head><meta charset='utf-8'><title>{escape(spec.title)}</title></head>"
             f"<body>{body}</body></html>")
 
@@ -47,7 +49,8 @@ class OfficePrinter:
     """office_pdf behind the interface of simportals.browser_print.BrowserPrinter, for the
     benchmarks that print reports either way."""
 
-    styles = tuple(STYLES)
+    def __init__(self, ruled: bool = False) -> None:
+        self.styles = tuple(RULED if ruled else STYLES)
 
     def __enter__(self) -> OfficePrinter:
         return self

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from extract import extract_page
-from simportals.browser_print import CHROMIUM, STYLES, BrowserPrinter, printed_html
+from simportals.browser_print import CHROMIUM, STYLES, BrowserPrinter
 from simportals.plan import plan
 from tests.extract.test_pdf_unruled import _keyed, _twin
 
@@ -76,7 +76,6 @@ def test_a_ruled_table_printed_by_a_browser_is_read_whole(printer, key):
     each cell's borders apart, so under a cell spanning columns (本年处理决定数量) a rule's
     pieces meet no column rule; they are one rule all the same, and every cell is read."""
     spec = SPECS[key]
-    html = printed_html(spec, "centred").replace("border:none", "border:1px solid #000")
-    page = extract_page(printer.print_html(html), url="http://x.gov.cn/P0.pdf")
+    page = extract_page(printer.pdf(spec, "ruled"), url="http://x.gov.cn/P0.pdf")
     assert _keyed(page) == _keyed(_twin(spec)) and len(_keyed(page)) >= 8
     assert not [w for w in page.warnings if w.startswith("tables:")]

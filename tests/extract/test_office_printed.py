@@ -64,3 +64,12 @@ def test_every_sentence_of_a_libreoffice_print_is_whole(key):
                  for s in re.findall(r"[^。；]{6,}[。；]", line)]
     page = extract_page(office_pdf(spec, "plain"), url="http://x.gov.cn/P0.pdf")
     assert len(sentences) > 15 and [s for s in sentences if s not in page.text] == []
+
+
+@pytest.mark.parametrize("key", ["330206-038794516-2021", "330206-096866389-2020"])
+def test_a_ruled_table_printed_by_libreoffice_is_read_whole(key):
+    """The page printed with its tables' borders on, as a portal page prints."""
+    spec = SPECS[key]
+    page = extract_page(office_pdf(spec, "ruled"), url="http://x.gov.cn/P0.pdf")
+    assert _keyed(page) == _keyed(_twin(spec)) and len(_keyed(page)) >= 100
+    assert not [w for w in page.warnings if w.startswith("tables:")]
