@@ -127,6 +127,26 @@ class Lattice:
         return [[(c > 0 and row[c - 1] == root) or (r > 0 and slots[r - 1][c] == root)
                  for c, root in enumerate(row)] for r, row in enumerate(slots)]
 
+    def run_on(self, pieces: list[Piece]) -> None:
+        """Take in the text a page's foot cut off below the last rule drawn: where a cell
+        runs on to the next page, Chromium draws its rules down to the last whole row and
+        prints its text on below them (自 / 然 at the foot, 人 on the next page). Only text
+        right under the table (within two of its last row's height), the lowest on the page,
+        and under cells its last rule leaves open."""
+        x0, bottom, x1, top = self.bbox
+        below = [p for p in pieces if p[1] < bottom - self.tolerance]
+        height = self.ys[-2] - self.ys[-1] if len(self.ys) > 1 else 0.0
+        if not below or any(not x0 < p[0] < x1 or p[1] < bottom - 2 * height for p in below):
+            return
+        rule = [(a, b) for y, a, b in self.horizontal if abs(y - bottom) <= self.tolerance]
+        for piece in below:
+            c = min(max(bisect.bisect_right(self.xs, piece[0]) - 1, 0), len(self.xs) - 2)
+            if self._covers(rule, (self.xs[c] + self.xs[c + 1]) / 2):
+                return
+        end = min(p[1] for p in below) - self.line_gap
+        self.vertical += [(x, end, a) for x, a, _b in self.vertical if abs(a - bottom) <= self.tolerance]
+        self.ys[-1], self.bbox = end, (x0, end, x1, top)
+
     def _covers(self, segments, mid: float) -> bool:
         return any(a - self.tolerance <= mid <= b + self.tolerance for a, b in segments)
 
@@ -242,4 +262,22 @@ def _touching(vertical: list[Segment], horizontal: list[Segment],
         groups.setdefault(find(i), ([], []))[0].append(v)
     for j, h in enumerate(horizontal):
         groups.setdefault(find(n_v + j), ([], []))[1].append(h)
-    return [g for g in groups.values() if g[0] and g[1]]
+    tables = [g for g in groups.values() if g[0] and g[1]]
+    for vs, hs in groups.values():
+        if vs and not hs:
+            _side_of(vs, tables, tolerance)
+    return tables
+
+
+def _side_of(rules: list[Segment], tables: list[tuple[list, list]], tolerance: float) -> None:
+    """A vertical rule meeting no horizontal one, running the whole height of a table beside
+    it, is that table's side: the rest of a table broken across pages, whose first column is
+    one cell merged down from the page before and on to the next, has no rule across that
+    column on this page (Chromium cuts the cell at the page's edges)."""
+    x, low, high = rules[0][0], min(v[1] for v in rules), max(v[2] for v in rules)
+    for vs, _hs in tables:
+        left, right = min(v[0] for v in vs), max(v[0] for v in vs)
+        if abs(min(v[1] for v in vs) - low) <= tolerance and abs(max(v[2] for v in vs) - high) <= tolerance \
+                and left - (right - left) / 2 < x < right + (right - left) / 2 and not left <= x <= right:
+            vs += rules
+            return

@@ -127,6 +127,10 @@ def join_tables(a: PlacedTable, b: PlacedTable) -> PlacedTable | None:
     (ga, ca, pa), (gb, cb, pb) = spread(a), spread(b)
     head = _repeated_head(ga, gb)
     gb, cb, pb = gb[head:], cb[head:], pb[head:]
+    cut = _cut_head_cells(ga[-1], gb[0], pb[0]) if ga and gb else []
+    for c in cut:  # the rest of a head cell cut at the page's foot, beside the head's next level
+        ga[-1][c] = gb[0][c] = ga[-1][c] + gb[0][c]
+        pb[0][c] = True
     if ga and gb and (_row_continues(ga[-1], gb[0]) or _head_continues(ga[-1], gb[0], pb[0])) \
             and not _recurs(gb[0], ga + gb[1:]):
         # a row broken across the page (Word's default); a cell merged down from it goes on
@@ -231,15 +235,36 @@ def _head_continues(last: list[str], first: list[str], copies: list[bool]) -> bo
     企业): neither holds a figure, and this one's own text stands only under cells of that row
     one column wide, none starting an item. (A head's next level stands under a cell merged
     across its columns.)"""
-    own = [c for c, (x, copy) in enumerate(zip(first, copies, strict=True)) if x and not copy]
-    if not own or any(_FIGURE.fullmatch(x) for x in last + first if x):
-        return False
-    for c in own:
-        above = last[c]
-        if not above or (c and last[c - 1] == above) or (c + 1 < len(last) and last[c + 1] == above) \
-                or _ITEM_MARK.match(first[c]):
-            return False
-    return True
+    own = _own(first, copies)
+    return bool(own) and _narrow_under(last, first, own) == own
+
+
+def _cut_head_cells(last: list[str], first: list[str], copies: list[bool]) -> list[int]:
+    """The columns where the first row after a page break holds the rest of a head cell one
+    column wide (自然 / 人, a cell spanning two head rows cut at the page's foot) while its other
+    text is the head's next level, under cells merged across columns (商业企业 under 法人或其他
+    组织)."""
+    own = _own(first, copies)
+    narrow = _narrow_under(last, first, own)
+    return narrow if narrow and len(narrow) < len(own) and all(
+        _merged_at(last, c) for c in own if c not in narrow) else []
+
+
+def _own(row: list[str], copies: list[bool]) -> list[int]:
+    return [c for c, (x, copy) in enumerate(zip(row, copies, strict=True)) if x and not copy]
+
+
+def _merged_at(row: list[str], c: int) -> bool:
+    """Row's cell at column c is merged across columns (its text repeated beside it)."""
+    return bool(row[c]) and ((c > 0 and row[c - 1] == row[c]) or (c + 1 < len(row) and row[c + 1] == row[c]))
+
+
+def _narrow_under(last: list[str], first: list[str], own: list[int]) -> list[int]:
+    """Of the columns `own`, those where `first` holds no figure nor an item's start under a
+    cell of `last` one column wide (neither row holding a figure)."""
+    if any(_FIGURE.fullmatch(x) for x in last + first if x):
+        return []
+    return [c for c in own if last[c] and not _merged_at(last, c) and not _ITEM_MARK.match(first[c])]
 
 
 def _pattern(row: list[str]) -> tuple[str, ...]:

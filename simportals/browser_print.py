@@ -44,7 +44,7 @@ def printed_html(spec: Any, style: str, font: str = FONTS[0]) -> str:
 
 
 class BrowserPrinter:
-    """Chromium, started once, printing reports to A4 PDFs with its default margins; `styles`
+    """Chromium, started once, printing reports to PDF (A4 unless told) with 1 cm margins; `styles`
     are the ways a benchmark prints each report (its tables unruled, or `ruled`)."""
 
     def __init__(self, executable: str = CHROMIUM, ruled: bool = False) -> None:
@@ -71,14 +71,14 @@ class BrowserPrinter:
         self._browser.close()
         self._playwright.stop()
 
-    def pdf(self, spec: Any, style: str = "centred", font: str = FONTS[0]) -> bytes:
-        return self.print_html(printed_html(spec, style, font))
+    def pdf(self, spec: Any, style: str = "centred", font: str = FONTS[0], paper: str = "A4") -> bytes:
+        return self.print_html(printed_html(spec, style, font), paper)
 
-    def print_html(self, html: str) -> bytes:
+    def print_html(self, html: str, paper: str = "A4") -> bytes:
         page = self._browser.new_page()
         try:
             page.set_content(html, wait_until="load")
-            return page.pdf(format="A4", margin={"top": "1cm", "bottom": "1cm", "left": "1cm", "right": "1cm"},
+            return page.pdf(format=paper, margin={"top": "1cm", "bottom": "1cm", "left": "1cm", "right": "1cm"},
                             print_background=False)
         finally:
             page.close()
