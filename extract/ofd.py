@@ -82,6 +82,8 @@ def read_ofd(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
             (searchable if page.hidden > visible else scanned).append(number)
             continue
         found = ruled_tables(page.vertical, page.horizontal)
+        for lat in found:
+            lat.run_on(pieces)
         fill_tables(found, pieces)
         place_lines(printed, found, lines)
         placed.append(number)

@@ -84,6 +84,8 @@ def read_pdf(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
         found = _lattices(page)
         ruled = ruled or bool(found)
         printed = _chars(page)
+        for lat in found:  # before vertical writing is looked for: a cut cell's text is the table's
+            lat.run_on(printed)
         lines, pieces = with_turned(_text_lines(page, height), printed, glyphs, height,
                                     found, _noter(notes, number))
         chars = sum(len(s.text) for s in lines)

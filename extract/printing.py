@@ -102,8 +102,6 @@ def fill_tables(found: list[Lattice], chars: list[Piece]) -> None:
     """Each character into the ruled table it is printed in."""
     if not found:
         return
-    for lat in found:
-        lat.run_on(chars)
     for piece in chars:
         for lat in found:
             if inside(piece[0], piece[1], lat.bbox, 0):
