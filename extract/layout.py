@@ -127,11 +127,12 @@ def join_tables(a: PlacedTable, b: PlacedTable) -> PlacedTable | None:
     (ga, ca, pa), (gb, cb, pb) = spread(a), spread(b)
     head = _repeated_head(ga, gb)
     gb, cb, pb = gb[head:], cb[head:], pb[head:]
-    cut = _cut_head_cells(ga[-1], gb[0], pb[0]) if ga and gb else []
+    wide = _wide(ga[-1], pa[-1] if a.copies is not None else None, ga[-2] if len(ga) > 1 else None) if ga else []
+    cut = _cut_head_cells(ga[-1], gb[0], pb[0], wide) if ga and gb else []
     for c in cut:  # the rest of a head cell cut at the page's foot, beside the head's next level
         ga[-1][c] = gb[0][c] = ga[-1][c] + gb[0][c]
         pb[0][c] = True
-    if ga and gb and (_row_continues(ga[-1], gb[0]) or _head_continues(ga[-1], gb[0], pb[0])) \
+    if ga and gb and (_row_continues(ga[-1], gb[0]) or _head_continues(ga[-1], gb[0], pb[0], wide)) \
             and not _recurs(gb[0], ga + gb[1:]):
         # a row broken across the page (Word's default); a cell merged down from it goes on
         # below with the text joined (（六）其 / 他处理 over the rows after)
@@ -230,41 +231,45 @@ def _row_continues(last: list[str], first: list[str]) -> bool:
     return True
 
 
-def _head_continues(last: list[str], first: list[str], copies: list[bool]) -> bool:
+def _head_continues(last: list[str], first: list[str], copies: list[bool], wide: list[bool]) -> bool:
     """The first row after a page break is the rest of a head row broken across it (商业 /
     企业): neither holds a figure, and this one's own text stands only under cells of that row
     one column wide, none starting an item. (A head's next level stands under a cell merged
     across its columns.)"""
     own = _own(first, copies)
-    return bool(own) and _narrow_under(last, first, own) == own
+    return bool(own) and _narrow_under(last, first, own, wide) == own
 
 
-def _cut_head_cells(last: list[str], first: list[str], copies: list[bool]) -> list[int]:
+def _cut_head_cells(last: list[str], first: list[str], copies: list[bool], wide: list[bool]) -> list[int]:
     """The columns where the first row after a page break holds the rest of a head cell one
     column wide (自然 / 人, a cell spanning two head rows cut at the page's foot) while its other
     text is the head's next level, under cells merged across columns (商业企业 under 法人或其他
     组织)."""
     own = _own(first, copies)
-    narrow = _narrow_under(last, first, own)
-    return narrow if narrow and len(narrow) < len(own) and all(
-        _merged_at(last, c) for c in own if c not in narrow) else []
+    narrow = _narrow_under(last, first, own, wide)
+    return narrow if narrow and len(narrow) < len(own) and all(wide[c] for c in own if c not in narrow) else []
 
 
 def _own(row: list[str], copies: list[bool]) -> list[int]:
     return [c for c, (x, copy) in enumerate(zip(row, copies, strict=True)) if x and not copy]
 
 
-def _merged_at(row: list[str], c: int) -> bool:
-    """Row's cell at column c is merged across columns (its text repeated beside it)."""
-    return bool(row[c]) and ((c > 0 and row[c - 1] == row[c]) or (c + 1 < len(row) and row[c + 1] == row[c]))
+def _wide(row: list[str], copies: list[bool] | None, above: list[str] | None) -> list[bool]:
+    """Which cells of the row are merged across columns: the same text beside it, the right
+    one a copy where the table says which slots are, and not of the cell above it (two cells
+    both 结果, each merged down from the row above, are two cells)."""
+    def pair(a: int, b: int) -> bool:
+        return bool(row[a]) and row[a] == row[b] and (copies is None or (copies[b] and (above is None or above[b] != row[b])))
+
+    return [(c > 0 and pair(c - 1, c)) or (c + 1 < len(row) and pair(c, c + 1)) for c in range(len(row))]
 
 
-def _narrow_under(last: list[str], first: list[str], own: list[int]) -> list[int]:
+def _narrow_under(last: list[str], first: list[str], own: list[int], wide: list[bool]) -> list[int]:
     """Of the columns `own`, those where `first` holds no figure nor an item's start under a
     cell of `last` one column wide (neither row holding a figure)."""
     if any(_FIGURE.fullmatch(x) for x in last + first if x):
         return []
-    return [c for c in own if last[c] and not _merged_at(last, c) and not _ITEM_MARK.match(first[c])]
+    return [c for c in own if last[c] and not wide[c] and not _ITEM_MARK.match(first[c])]
 
 
 def _pattern(row: list[str]) -> tuple[str, ...]:

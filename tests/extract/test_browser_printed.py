@@ -82,14 +82,16 @@ def test_a_ruled_table_printed_by_a_browser_is_read_whole(printer, key):
 
 
 @pytest.mark.parametrize("seed,key,paper", [(0, "321322-045674537-2023", "A4"), (2, "341523-033392196-2022", "A4"),
-                                            (0, "341523-034335962-2021", "A5")])
+                                            (0, "341523-034335962-2021", "A5"), (0, "330206-096866389-2022", "A5")])
 def test_a_ruled_table_broken_across_pages_is_read_whole(printer, seed, key, paper):
     """Chromium breaking a ruled table across pages draws rules only down to the last whole
     row: a head cell spanning two rows (自然人) prints 自 / 然 down the column, 然 below the last
     rule at the page's foot and 人 on the next page beside the head's next level; and a first
     column merged down across a whole page (三、本年度办理结果) gets no rule across it there,
-    only its side. Both are read as drawn: 自然人 whole (自 / 然 / 人 all at the foot are no
-    vertical writing), the page's rows under their group."""
+    only its side; and table 四's head cells 结果 / 维持, merged down two rows, cut after 结果
+    (two cells side by side both 结果 are two cells, not one across two columns). All are
+    read as drawn: 自然人 whole (自 / 然 / 人 all at the foot are no vertical writing), the
+    page's rows under their group, 结果维持 and 结果纠正."""
     spec = next(s for s in plan(seed, 2, 1) if s.key == key)
     page = extract_page(printer.pdf(spec, "ruled", paper=paper), url="http://x.gov.cn/P0.pdf")
     assert _keyed(page) == _keyed(_twin(spec)) and len(_keyed(page)) == 200
