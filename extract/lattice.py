@@ -179,10 +179,15 @@ def cell_text_of(pieces: list[Piece], line_gap: float = 2.0) -> str:
 
 
 def lattices(vertical: list[Segment], horizontal: list[Segment],
-             tolerance: float = 1.5) -> list[Lattice]:
-    """Connected groups of crossing or touching ruling segments, one Lattice per table."""
+             tolerance: float = 1.5, drawn: bool = True) -> list[Lattice]:
+    """Connected groups of crossing or touching ruling segments, one Lattice per table.
+
+    `drawn`: the rules come from a document's drawing, where a rule may be drawn in pieces
+    (cell by cell): collinear pieces end to end are one rule and a lone side rule is its
+    table's (_touching). A page image's rules are found whole, and short strokes there are
+    characters' (extract/ocr.py passes False)."""
     out = []
-    for vs, hs in _touching(vertical, horizontal, tolerance):
+    for vs, hs in _touching(vertical, horizontal, tolerance, drawn):
         xs, ys = snap([v[0] for v in vs], tolerance), snap([h[0] for h in hs] + _open_edges(vs, hs, tolerance), tolerance)[::-1]
         if len(xs) < 2 or len(ys) < 2:
             continue
@@ -225,7 +230,7 @@ def _collinear(segments: list[Segment], tolerance: float) -> list[list[int]]:
 
 
 def _touching(vertical: list[Segment], horizontal: list[Segment],
-              tolerance: float) -> list[tuple[list, list]]:
+              tolerance: float, drawn: bool = True) -> list[tuple[list, list]]:
     n_v = len(vertical)
     parent = list(range(n_v + len(horizontal)))
 
@@ -238,7 +243,7 @@ def _touching(vertical: list[Segment], horizontal: list[Segment],
     # A rule drawn cell by cell (Chromium draws each cell's borders) is one rule: collinear
     # segments end to end are one group even where no vertical rule meets them (under a cell
     # spanning columns).
-    for offset, segments in ((0, vertical), (n_v, horizontal)):
+    for offset, segments in ((0, vertical), (n_v, horizontal)) if drawn else ():
         for line in _collinear(segments, tolerance):
             end, root = -float("inf"), -1
             for k in sorted(line, key=lambda k: segments[k][1]):
@@ -264,7 +269,7 @@ def _touching(vertical: list[Segment], horizontal: list[Segment],
         groups.setdefault(find(n_v + j), ([], []))[1].append(h)
     tables = [g for g in groups.values() if g[0] and g[1]]
     for vs, hs in groups.values():
-        if vs and not hs:
+        if drawn and vs and not hs:
             _side_of(vs, tables, tolerance)
     return tables
 

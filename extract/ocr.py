@@ -612,7 +612,7 @@ def _tables(gray: Any) -> tuple[list[Any], Any]:
     give_back()  # the rulings' masks and labels, before the detector's tensors
     # two cells across at least: a single row is a table's piece a page break left (its head
     # at the foot of a page), read with the rest of it on the next
-    found = [lat for lat in lattices(vertical, horizontal, tolerance=4.0)
+    found = [lat for lat in lattices(vertical, horizontal, tolerance=4.0, drawn=False)
              if len(lat.xs) >= 3 and len(lat.ys) >= 2]
     clean_img = gray.copy()
     for lat in found:
