@@ -19,6 +19,7 @@ _HEADING = re.compile(rf"^(?:{HEADING_MARK})")
 _SENTENCE = re.compile(r"[。；，,;！？]")
 _NOT_TITLE = re.compile(r"^(?:附件|附表)\s*\d*\s*[:：]?$|〔\d{4}〕|\[\d{4}\]|^\d{4}\s*年\s*\d{1,2}\s*月")
 MAX_TITLE_LINES = 3
+MAX_BEFORE_BODY = 60  # blocks: how far a printed web page's chrome may push its title down
 
 
 def document_title(blocks: list[tuple[str, object]]) -> tuple[str | None, list[int]]:
@@ -49,10 +50,21 @@ def document_title(blocks: list[tuple[str, object]]) -> tuple[str | None, list[i
                     and "报告" in "".join(texts[j] for j in picked[1:]):
                 picked = picked[1:]
             return metadata.clean_title("".join(texts[j] for j in picked)), picked
-    for i, (kind, text) in enumerate(blocks[:6]):
-        if kind != "table" and "报告" in str(text) and len(str(text)) <= 60 and not _SENTENCE.search(str(text)):
-            return metadata.clean_title(str(text)), [i]
+    # a line naming the report among the first, or else the last before the body: a web page
+    # printed whole (portal chrome first) sets its title no larger than the chrome around it
+    body = next((i for i, (kind, text) in enumerate(blocks) if kind == "h" and _HEADING.match(str(text))), 6)
+    firsts = [i for i in range(min(6, len(blocks))) if _names_report(blocks[i])]
+    before = [i for i in range(min(body, MAX_BEFORE_BODY, len(blocks)))
+              if _names_report(blocks[i]) and str(blocks[i][1]).rstrip().endswith("报告")]
+    if firsts or before:
+        i = (firsts or before[-1:])[0]
+        return metadata.clean_title(str(blocks[i][1])), [i]
     return None, []
+
+
+def _names_report(block: tuple[str, object]) -> bool:
+    kind, text = block[0], str(block[1])
+    return kind != "table" and "报告" in text and len(text) <= 60 and not _SENTENCE.search(text)
 
 
 def _names_body(text: str) -> bool:

@@ -278,3 +278,18 @@ def test_an_indented_first_line_ended_short_by_line_breaking_is_no_title():
     page = extract_page(out.getvalue(), url="http://x.gov.cn/P0.pdf")
     assert page.title == "某某县司法局2018年政府信息公开工作年度报告"
     assert page.text.splitlines() == ["".join(p[:1] + p[2:]) for p in paragraphs]
+
+
+def test_a_web_page_printed_whole_finds_its_title_after_the_chrome():
+    """A report's page printed with the portal around it: the menus come first, and the title
+    is set as a plain line, no larger than they. The last line naming the report before the
+    body is its title; a body line cut short (…年度报告有) is none."""
+    from extract.document_fields import document_title
+
+    chrome = [("p", t) for t in ("国务院省政府", "移动版", "首页", "政务公开", "办事服务", "互动交流", "当前位置：",
+                                 "政府信息公开年报")]
+    blocks = [*chrome, ("p", "平潭综合实验区2023年度政府信息公开工作年度报告"), ("p", "来源：管委会办公室时间：2024-03-08"),
+              ("p", "《福建省人民政府办公厅关于编制公布2021年政府信息公开工作年度报告有"), ("h", "一、总体情况"),
+              ("p", "2023年，平潭综合实验区坚持以公开为常态。")]
+    assert document_title(blocks) == ("平潭综合实验区2023年度政府信息公开工作年度报告", [8])
+    assert document_title([*chrome, *blocks[10:]]) == (None, [])
