@@ -52,14 +52,12 @@ def document_title(blocks: list[tuple[str, object]]) -> tuple[str | None, list[i
             return metadata.clean_title("".join(texts[j] for j in picked)), picked
     # a line naming the report among the first, or else the last before the body: a web page
     # printed whole (portal chrome first) sets its title no larger than the chrome around it
-    body = next((i for i, (kind, text) in enumerate(blocks) if kind == "h" and _HEADING.match(str(text))), 6)
-    firsts = [i for i in range(min(6, len(blocks))) if _names_report(blocks[i])]
-    before = [i for i in range(min(body, MAX_BEFORE_BODY, len(blocks)))
-              if _names_report(blocks[i]) and str(blocks[i][1]).rstrip().endswith("报告")]
-    if firsts or before:
-        i = (firsts or before[-1:])[0]
-        return metadata.clean_title(str(blocks[i][1])), [i]
-    return None, []
+    found = next((i for i in range(min(6, len(blocks))) if _names_report(blocks[i])), None)
+    if found is None:
+        body = next((i for i, (kind, text) in enumerate(blocks) if kind == "h" and _HEADING.match(str(text))), 6)
+        found = next((i for i in reversed(range(min(body, MAX_BEFORE_BODY, len(blocks))))
+                      if _names_report(blocks[i]) and str(blocks[i][1]).rstrip().endswith("报告")), None)
+    return (None, []) if found is None else (metadata.clean_title(str(blocks[found][1])), [found])
 
 
 def _names_report(block: tuple[str, object]) -> bool:
