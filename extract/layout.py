@@ -127,12 +127,17 @@ def join_tables(a: PlacedTable, b: PlacedTable) -> PlacedTable | None:
     (ga, ca, pa), (gb, cb, pb) = spread(a), spread(b)
     head = _repeated_head(ga, gb)
     gb, cb, pb = gb[head:], cb[head:], pb[head:]
+    if a.copies is not None and b.copies is not None and _cut_strip(ga, pa, gb, pb):
+        # the page's edge cut a row where no text of its own stands: its cells run on across it
+        _join_cut_cells(ga, pa, gb, pb)
+        ga, ca, pa, gb, cb, pb = ga[:-1], ca[:-1], pa[:-1], gb[1:], cb[1:], pb[1:]
     wide = _wide(ga[-1], pa[-1] if a.copies is not None else None, ga[-2] if len(ga) > 1 else None) if ga else []
     cut = _cut_head_cells(ga[-1], gb[0], pb[0], wide) if ga and gb else []
     for c in cut:  # the rest of a head cell cut at the page's foot, beside the head's next level
         ga[-1][c] = gb[0][c] = ga[-1][c] + gb[0][c]
         pb[0][c] = True
-    if ga and gb and (_row_continues(ga[-1], gb[0]) or _head_continues(ga[-1], gb[0], pb[0], wide)) \
+    if ga and gb and (_row_continues(ga[-1], gb[0]) or _head_continues(ga[-1], gb[0], pb[0], wide)
+                      or _label_follows(ga[-1], pa[-1], gb[0], pb[0])) \
             and not _recurs(gb[0], ga + gb[1:]):
         # a row broken across the page (Word's default); a cell merged down from it goes on
         # below with the text joined (（六）其 / 他处理 over the rows after)
@@ -187,6 +192,40 @@ _FIGURE = re.compile(r"[\d.,%\-—/]+")
 _ITEM_MARK = re.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}\s*[.．、])")
 
 
+def _cut_strip(ga: Grid, pa: list[list[bool]], gb: Grid, pb: list[list[bool]]) -> bool:
+    """The two pieces of a ruled table meet in a row the page's edge cut with nothing of its
+    own in it (wkhtmltopdf draws a table whole on each page and the edge cuts it): the first
+    piece's last row holds only cells merged down into it, the second's first row only cells
+    that go on down, and neither holds a figure."""
+    if len(ga) < 2 or len(gb) < 2:
+        return False
+    last, first = ga[-1], gb[0]
+    if any(_FIGURE.fullmatch(x) for x in last + first if x):
+        return False
+    return all(not x or pa[-1][c] for c, x in enumerate(last)) and \
+        all(not x or (c > 0 and first[c - 1] == x) or (pb[1][c] and gb[1][c] == x) for c, x in enumerate(first))
+
+
+def _join_cut_cells(ga: Grid, pa: list[list[bool]], gb: Grid, pb: list[list[bool]]) -> None:
+    """Each cell running across the cut (merged down into the first piece's last row and on
+    down from the second's first) as one: its text joined (（三）不 / 予公开, centred in a cell
+    the edge cut in two) in each of its slots on both pages."""
+    for c, (above, below) in enumerate(zip(ga[-1], gb[0], strict=True)):
+        if not below or (c > 0 and gb[0][c - 1] == below) or not (pa[-1][c] or not above):
+            continue
+        joined = above + below if above != below else below
+        r = len(ga) - 1
+        while r >= 0 and ga[r][c] == above:
+            ga[r][c] = joined
+            if not pa[r][c]:
+                break
+            r -= 1
+        r = 0
+        while r < len(gb) and gb[r][c] == below and (r == 0 or pb[r][c]):
+            gb[r][c] = joined
+            r += 1
+
+
 def _carry_merged_labels(last: list[str], last_conf: list, rows: Grid, conf: list,
                          copies: list[list[bool]]) -> None:
     """A label cell merged down across the page break (`（六）其他处理` over rows on both pages)
@@ -229,6 +268,18 @@ def _row_continues(last: list[str], first: list[str]) -> bool:
                       or _ITEM_MARK.match(below)):
             return False
     return True
+
+
+def _label_follows(last: list[str], last_copies: list[bool], first: list[str], first_copies: list[bool]) -> bool:
+    """The first row after a page break holds the label of the row before it, whose figures
+    the page before holds (WeasyPrint moves a label that does not fit whole to the next page
+    and sets the row's figures in what is left): that row holds figures and no text of its
+    own besides, and this one holds no figure and text only where that row has none."""
+    if not any(_FIGURE.fullmatch(x) for x in last if x):
+        return False
+    own = [c for c, x in enumerate(first) if x and not first_copies[c]]
+    return bool(own) and not any(_FIGURE.fullmatch(first[c]) or last[c] for c in own) and \
+        not any(x and not last_copies[c] and not _FIGURE.fullmatch(x) for c, x in enumerate(last))
 
 
 def _head_continues(last: list[str], first: list[str], copies: list[bool], wide: list[bool]) -> bool:

@@ -485,7 +485,7 @@ def _lattices(page: object) -> list[Lattice]:
             horizontal += [(y0, x0, x1), (y1, x0, x1)]
         if len(vertical) + len(horizontal) > MAX_RULINGS:
             return []
-    return ruled_tables(vertical, horizontal)
+    return ruled_tables(vertical, horizontal, page.bbox)  # type: ignore[attr-defined]
 
 
 def drawn(shape: object) -> bool:

@@ -86,16 +86,32 @@ def glyph_lines(glyphs: list, height: float) -> tuple[list[Line], list[Piece]]:
 
 
 def ruled_tables(vertical: list[tuple[float, float, float]],
-                 horizontal: list[tuple[float, float, float]]) -> list[Lattice]:
+                 horizontal: list[tuple[float, float, float]],
+                 page: tuple[float, float, float, float] | None = None) -> list[Lattice]:
     """The tables a page's ruling segments (y up, points) draw; none from more rulings than a
     report prints, a box the size of a glyph is none, and a frame with no rule between columns
     is none (a web page's table printed with only its outer border, a boxed paragraph): its
     text stays lines, and a table inside it is read from where its text sits (PDF and OFD
-    pages alike)."""
+    pages alike). Rules past the `page` box's top or foot (x0, y0, x1, y1) are cut (_on_page)."""
+    if page is not None:
+        vertical, horizontal = _on_page(vertical, horizontal, page)
     if not vertical or not horizontal or len(vertical) + len(horizontal) > MAX_RULINGS:
         return []
     return [lat for lat in lattices(vertical, horizontal)
             if (lat.bbox[2] - lat.bbox[0] > _BOXED or lat.bbox[3] - lat.bbox[1] > _BOXED) and len(lat.xs) > 2]
+
+
+def _on_page(vertical: list[tuple[float, float, float]], horizontal: list[tuple[float, float, float]],
+             page: tuple[float, float, float, float]) -> tuple[list, list]:
+    """The ruling segments as far as they show between the page's top and foot: a browser
+    (wkhtmltopdf) draws a table broken across pages whole on each page and lets the edge cut
+    it, its rows of the page before above the top and of the next below the foot. Kept, those
+    rows' rules closed the table where the page shows it open, and the cut cells' text fell
+    out of it. Past the sides nothing is cut: a table wider than the paper has no rest on
+    another page, and its columns there are read (their text is in the file)."""
+    low, high = page[1], page[3]
+    return ([(x, max(a, low), min(b, high)) for x, a, b in vertical if min(b, high) - max(a, low) > 1],
+            [h for h in horizontal if low <= h[0] <= high])
 
 
 def fill_tables(found: list[Lattice], chars: list[Piece]) -> None:
