@@ -12,8 +12,10 @@ with its cell borders off, three ways (cells centred; labels left and figures ri
 left), instead of the ReportLab forms: a producer the reading was not written against.
 `--libreoffice`: each report's page printed by LibreOffice Writer (simportals/
 office_print.py), its cells as the page sets them and all centred.
-`--ruled` (with either): the pages printed with their tables' borders on, as a portal's page
-prints; a producer's own way of drawing rules (Chromium: each cell's borders apart).
+`--engine wkhtmltopdf|weasyprint`: the page as Chromium gets it, printed by another HTML-to-PDF
+engine (simportals/engine_print.py), each breaking tables across pages its own way.
+`--ruled` (with any of these): the pages printed with their tables' borders on, as a portal's
+page prints; a producer's own way of drawing rules (Chromium: each cell's borders apart).
 
     .venv/bin/python benchmarks/bench_unruled.py --reports 60 --chromium --ruled
 """
@@ -57,7 +59,12 @@ def _forms(spec, figures_right: bool, ofd: bool, printer):
 
 
 def run(reports: int, figures_right: bool = False, ofd: bool = False, chromium: bool = False,
-        libreoffice: bool = False, ruled: bool = False) -> dict:
+        libreoffice: bool = False, ruled: bool = False, engine: str | None = None) -> dict:
+    if engine:
+        from simportals.engine_print import EnginePrinter
+
+        with EnginePrinter(engine, ruled=ruled) as printer:
+            return _run(reports, figures_right, ofd, printer)
     if chromium or libreoffice:
         from simportals.browser_print import BrowserPrinter
         from simportals.office_print import OfficePrinter
@@ -121,10 +128,12 @@ def main() -> None:
     parser.add_argument("--ofd", action="store_true", help="the reports as OFD, not PDF")
     parser.add_argument("--chromium", action="store_true", help="the reports' pages printed by Chromium")
     parser.add_argument("--libreoffice", action="store_true", help="the reports' pages printed by LibreOffice")
+    parser.add_argument("--engine", choices=("wkhtmltopdf", "weasyprint"),
+                        help="the reports' pages printed by this HTML-to-PDF engine")
     parser.add_argument("--ruled", action="store_true",
-                        help="with --chromium or --libreoffice: the pages printed with their tables' borders on")
+                        help="with --chromium, --libreoffice or --engine: the pages printed with their tables' borders on")
     args = parser.parse_args()
-    print(run(args.reports, args.figures_right, args.ofd, args.chromium, args.libreoffice, args.ruled))
+    print(run(args.reports, args.figures_right, args.ofd, args.chromium, args.libreoffice, args.ruled, args.engine))
 
 
 if __name__ == "__main__":

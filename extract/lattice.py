@@ -44,6 +44,7 @@ class Lattice:
     pieces: list[Piece] = field(default_factory=list)
     line_gap: float = 2.0  # pieces whose centres are this close in y share a line
     turn: int = 0  # quarter turns counter-clockwise it is printed at (extract/landscape.py)
+    clipped: list[float] = field(default_factory=list)  # where the page or a clip cut its rules
 
     def _by_line(self) -> tuple[dict[int, list], dict[int, list]]:
         """Ruling segments by the grid line they lie on (so each boundary test is local)."""
@@ -99,14 +100,10 @@ class Lattice:
         """The grid (merged cells copied into every slot) and each slot's lowest confidence."""
         if not self._fits():
             return [], []
-        n_rows, n_cols = len(self.ys) - 1, len(self.xs) - 1
         slots = self._slots()
         texts: dict[int, list[Piece]] = {}
-        ys_up = self.ys[::-1]
         for piece in self.pieces:
-            x, y = piece[0], piece[1]
-            c = min(max(bisect.bisect_right(self.xs, x) - 1, 0), n_cols - 1)
-            r = n_rows - 1 - min(max(bisect.bisect_right(ys_up, y) - 1, 0), n_rows - 1)
+            r, c = self._slot_at(piece)
             texts.setdefault(slots[r][c], []).append(piece)
         cell_text = {root: cell_text_of(pieces, self.line_gap) for root, pieces in texts.items()}
         confs = {root: min((p[3] for p in pieces if p[3] is not None), default=None)
@@ -114,6 +111,14 @@ class Lattice:
         grid = [[cell_text.get(root, "") for root in row] for row in slots]
         conf = [[confs.get(root) for root in row] for row in slots]
         return grid, conf
+
+    def _slot_at(self, piece: Piece) -> tuple[int, int]:
+        """The grid slot (row from the top, column) a piece of text is printed in."""
+        n_rows, n_cols = len(self.ys) - 1, len(self.xs) - 1
+        c = min(max(bisect.bisect_right(self.xs, piece[0]) - 1, 0), n_cols - 1)
+        at_or_below = len(self.ys) - bisect.bisect_left(self.ys, -piece[1], key=lambda y: -y)  # ys run down
+        r = n_rows - 1 - min(max(at_or_below - 1, 0), n_rows - 1)
+        return r, c
 
     def grid(self) -> Grid:
         return self.cells()[0]
@@ -146,6 +151,40 @@ class Lattice:
         end = min(p[1] for p in below) - self.line_gap
         self.vertical += [(x, end, a) for x, a, _b in self.vertical if abs(a - bottom) <= self.tolerance]
         self.ys[-1], self.bbox = end, (x0, end, x1, top)
+
+    def drop_thin_rows(self, thin: float = 6.0) -> None:
+        """Take out a grid line beside a strip thinner than a line of text (`thin`, points)
+        where, in each column it closes, the cell on one side or the other holds no text: it
+        parts no two rows. wkhtmltopdf draws the border of a cell a page break cut a few
+        points off, across the next row's text; kept, that row's label fell into a row of
+        its own, apart from its figures."""
+        k = 1
+        while 0 < k < len(self.ys) - 1 and self._fits():
+            if min(self.ys[k - 1] - self.ys[k], self.ys[k] - self.ys[k + 1]) >= thin:
+                k += 1
+                continue
+            slots = self._slots()
+            filled = {slots[r][c] for r, c in map(self._slot_at, self.pieces)}
+            rules = self._by_line()[1].get(k, ())
+            if all(slots[k - 1][c] not in filled or slots[k][c] not in filled for c in range(len(self.xs) - 1)
+                   if self._covers(rules, (self.xs[c] + self.xs[c + 1]) / 2)):
+                y = self.ys.pop(k)
+                self.horizontal = [h for h in self.horizontal if abs(h[0] - y) > self.tolerance]
+            else:
+                k += 1
+
+    def cut(self) -> tuple[tuple[bool, ...], tuple[bool, ...]]:
+        """For each column, whether the page's edge or margin cut the table at its top and at
+        its foot there: no rule across that column there, and the side rules cut there (drawn
+        on past what shows). A producer that ends a page's piece of a table where it chooses
+        draws its rules to their ends."""
+        if len(self.ys) < 2:
+            return (), ()
+        horizontal = self._by_line()[1]
+        return tuple(tuple(any(abs(y - self.ys[k]) <= self.tolerance for y in self.clipped)  # type: ignore[return-value]
+                           and not self._covers(horizontal.get(k, ()), (lo + hi) / 2)
+                           for lo, hi in zip(self.xs, self.xs[1:], strict=False))
+                     for k in (0, len(self.ys) - 1))
 
     def _covers(self, segments, mid: float) -> bool:
         return any(a - self.tolerance <= mid <= b + self.tolerance for a, b in segments)

@@ -100,6 +100,9 @@ class PlacedTable:
     # a table read from where its text sits (extract/stream.py): how many label columns lead;
     # its xs are then where its columns line up, not rules
     labels: int | None = None
+    # (top, foot), each column's: the page's edge cut the table there, its cell running on
+    # from the page before or on to the next (Lattice.cut)
+    cut: tuple[tuple[bool, ...], tuple[bool, ...]] = ((), ())
 
 
 def join_tables(a: PlacedTable, b: PlacedTable) -> PlacedTable | None:
@@ -116,21 +119,29 @@ def join_tables(a: PlacedTable, b: PlacedTable) -> PlacedTable | None:
         if not xs or x - xs[-1] > 3:
             xs.append(x)
 
-    def spread(t: PlacedTable) -> tuple[Grid, list, list]:
+    def spread(t: PlacedTable) -> tuple[Grid, list, list, tuple]:
         cols = [max(0, min(len(t.xs) - 2, sum(1 for e in t.xs if e <= (lo + hi) / 2) - 1))  # type: ignore[arg-type]
                 for lo, hi in zip(xs, xs[1:], strict=False)]
         conf = t.confidence or [[None] * len(row) for row in t.grid]
         copies = t.copies or [[False] * len(row) for row in t.grid]  # a wider cell spread is one
+        cut = tuple(tuple(bool(edge) and edge[c] for c in cols) for edge in t.cut)
         return ([[row[c] for c in cols] for row in t.grid], [[row[c] for c in cols] for row in conf],
-                [[row[c] or (i > 0 and c == cols[i - 1]) for i, c in enumerate(cols)] for row in copies])
+                [[row[c] or (i > 0 and c == cols[i - 1]) for i, c in enumerate(cols)] for row in copies], cut)
 
-    (ga, ca, pa), (gb, cb, pb) = spread(a), spread(b)
+    (ga, ca, pa, cut_a), (gb, cb, pb, cut_b) = spread(a), spread(b)
     head = _repeated_head(ga, gb)
     gb, cb, pb = gb[head:], cb[head:], pb[head:]
-    if a.copies is not None and b.copies is not None and _cut_strip(ga, pa, gb, pb):
-        # the page's edge cut a row where no text of its own stands: its cells run on across it
-        _join_cut_cells(ga, pa, gb, pb)
-        ga, ca, pa, gb, cb, pb = ga[:-1], ca[:-1], pa[:-1], gb[1:], cb[1:], pb[1:]
+    across = [foot and top for foot, top in zip(cut_a[1], cut_b[0], strict=True)] if ga and gb and not head else []
+    if any(across):
+        # the page's margins cut cells at the break in two (wkhtmltopdf draws the table whole
+        # on each page): each one cell, its text joined; where they cut every column, the
+        # row at the break is one row, and none where nothing of its own is left
+        strip = all(across) and _cut_strip(ga, pa, gb, pb)
+        _join_cut_cells(ga, pa, gb, pb, across)
+        if all(across):
+            gb, cb, pb = gb[1:], cb[1:], pb[1:]
+        if strip:
+            ga, ca, pa = ga[:-1], ca[:-1], pa[:-1]
     wide = _wide(ga[-1], pa[-1] if a.copies is not None else None, ga[-2] if len(ga) > 1 else None) if ga else []
     cut = _cut_head_cells(ga[-1], gb[0], pb[0], wide) if ga and gb else []
     for c in cut:  # the rest of a head cell cut at the page's foot, beside the head's next level
@@ -149,11 +160,12 @@ def join_tables(a: PlacedTable, b: PlacedTable) -> PlacedTable | None:
                 gb[r][c] = joined[c]
         ga[-1] = joined
         gb, cb, pb = gb[1:], cb[1:], pb[1:]
-    if ga:
+    if ga and not any(across):  # (cells cut across the break are joined already)
         _carry_merged_labels(ga[-1], ca[-1], gb, cb, pb)
     both_ocr = a.confidence is not None or b.confidence is not None
     known = a.copies is not None and b.copies is not None
-    return PlacedTable(a.top, b.bottom, ga + gb, ca + cb if both_ocr else None, xs, pa + pb if known else None)
+    return PlacedTable(a.top, b.bottom, ga + gb, ca + cb if both_ocr else None, xs, pa + pb if known else None,
+                       cut=(cut_a[0], cut_b[1]))
 
 
 def _lined_up(a: PlacedTable, b: PlacedTable) -> tuple[PlacedTable | None, PlacedTable | None]:
@@ -193,10 +205,9 @@ _ITEM_MARK = re.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|
 
 
 def _cut_strip(ga: Grid, pa: list[list[bool]], gb: Grid, pb: list[list[bool]]) -> bool:
-    """The two pieces of a ruled table meet in a row the page's edge cut with nothing of its
-    own in it (wkhtmltopdf draws a table whole on each page and the edge cuts it): the first
-    piece's last row holds only cells merged down into it, the second's first row only cells
-    that go on down, and neither holds a figure."""
+    """The row the page's margins cut in two holds nothing of its own (a strip of the row the
+    margin hides): the first piece's last row holds only cells merged down into it, the
+    second's first row only cells that go on down, and neither holds a figure."""
     if len(ga) < 2 or len(gb) < 2:
         return False
     last, first = ga[-1], gb[0]
@@ -206,14 +217,17 @@ def _cut_strip(ga: Grid, pa: list[list[bool]], gb: Grid, pb: list[list[bool]]) -
         all(not x or (c > 0 and first[c - 1] == x) or (pb[1][c] and gb[1][c] == x) for c, x in enumerate(first))
 
 
-def _join_cut_cells(ga: Grid, pa: list[list[bool]], gb: Grid, pb: list[list[bool]]) -> None:
-    """Each cell running across the cut (merged down into the first piece's last row and on
-    down from the second's first) as one: its text joined (（三）不 / 予公开, centred in a cell
-    the edge cut in two) in each of its slots on both pages."""
+def _join_cut_cells(ga: Grid, pa: list[list[bool]], gb: Grid, pb: list[list[bool]], across: list[bool]) -> None:
+    """Each cell the page's margins cut in two (`across`: its column) as one cell: its text
+    joined (自然 / 人; （三）不 / 予公开, centred in a cell merged down across the break) in each
+    of its slots on both pages."""
     for c, (above, below) in enumerate(zip(ga[-1], gb[0], strict=True)):
-        if not below or (c > 0 and gb[0][c - 1] == below) or not (pa[-1][c] or not above):
+        if across[c] and c > 0 and pb[0][c] and pa[-1][c]:  # one cell across columns on both pages
+            ga[-1][c], gb[0][c] = ga[-1][c - 1], gb[0][c - 1]
             continue
-        joined = above + below if above != below else below
+        if not across[c] or pb[0][c]:
+            continue
+        joined = above + below if above != below else below  # (the cell's text all above: copied down)
         r = len(ga) - 1
         while r >= 0 and ga[r][c] == above:
             ga[r][c] = joined
@@ -224,6 +238,7 @@ def _join_cut_cells(ga: Grid, pa: list[list[bool]], gb: Grid, pb: list[list[bool
         while r < len(gb) and gb[r][c] == below and (r == 0 or pb[r][c]):
             gb[r][c] = joined
             r += 1
+        pb[0][c] = True  # the cell goes on from the page before
 
 
 def _carry_merged_labels(last: list[str], last_conf: list, rows: Grid, conf: list,

@@ -42,6 +42,7 @@ from extract.printing import (
     page_numbers,
     place_lines,
     ruled_tables,
+    showing,
     text_tables,
     white,
 )
@@ -84,6 +85,8 @@ def read_pdf(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
         found = _lattices(page)
         ruled = ruled or bool(found)
         printed = _chars(page)
+        if any(not 0 <= p[0] <= width for p in printed):  # a table wider than the paper
+            _noter(notes, number)("text past the page's side read (it does not show on the page)")
         for lat in found:  # before vertical writing is looked for: a cut cell's text is the table's
             lat.run_on(printed)
         lines, pieces = with_turned(_text_lines(page, height), printed, glyphs, height,
@@ -201,15 +204,69 @@ def _layout_pages(body: bytes) -> Iterator[tuple[object, str, list[Glyph], float
     of the layout because they read along another direction (extract/turned.py), and the share
     of its glyphs printed invisible."""
     from pdfminer.layout import LAParams
-    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfinterp import PDFResourceManager
     from pdfminer.pdfpage import PDFPage
 
     resources = PDFResourceManager(caching=True)
     device = _page_aggregator()(resources, laparams=LAParams())
-    interpreter = PDFPageInterpreter(resources, device)
+    interpreter = _clipping_interpreter()(resources, device)
+    device.clip_of = lambda: interpreter.current_clip()
     for page in PDFPage.get_pages(io.BytesIO(body), maxpages=MAX_PDF_PAGES, caching=True):
         interpreter.process_page(page)
         yield device.get_result(), "".join(device.slanted), device.turned, device.hidden_share()
+
+
+Box = tuple[float, float, float, float]
+
+
+@lru_cache(maxsize=1)
+def _clipping_interpreter() -> type:
+    """pdfminer's page interpreter, keeping the box of the clipping path in force (pdfminer
+    draws every path whole). A browser printing a table broken across pages (wkhtmltopdf) draws
+    the whole table on each page and clips it to the page's margins: rows drawn in a margin do
+    not show, and their rules are no table's (_lattices). The box of each clip path, in page
+    space, intersected with the clips before it; a form XObject inherits its caller's."""
+    from pdfminer.pdfinterp import PDFPageInterpreter
+    from pdfminer.utils import apply_matrix_pt
+
+    class ClippingInterpreter(PDFPageInterpreter):
+        clip: Box | None = None
+        outer: Box | None = None  # the clip a form XObject is drawn in
+
+        def init_state(self, ctm: tuple) -> None:
+            super().init_state(ctm)  # type: ignore[arg-type]
+            self.clip = self.outer
+
+        def dup(self) -> ClippingInterpreter:
+            twin = super().dup()
+            twin.outer = self.clip  # type: ignore[attr-defined]
+            return twin  # type: ignore[return-value]
+
+        def get_current_state(self) -> tuple:  # type: ignore[override]
+            return (*super().get_current_state(), self.clip)
+
+        def set_current_state(self, state: tuple) -> None:  # type: ignore[override]
+            super().set_current_state(state[:3])  # type: ignore[arg-type]
+            self.clip = state[3] if len(state) > 3 else self.outer
+
+        def current_clip(self) -> Box | None:
+            return self.clip
+
+        def do_W(self) -> None:
+            points = [apply_matrix_pt(self.ctm, (float(seg[k]), float(seg[k + 1])))  # type: ignore[arg-type]
+                      for seg in self.curpath for k in range(1, len(seg) - 1, 2)]
+            if not points:
+                return
+            xs, ys = [p[0] for p in points], [p[1] for p in points]
+            box = (min(xs), min(ys), max(xs), max(ys))
+            if self.clip is not None:
+                box = (max(box[0], self.clip[0]), max(box[1], self.clip[1]),
+                       min(box[2], self.clip[2]), min(box[3], self.clip[3]))
+            self.clip = box
+
+        do_W_a = do_W
+
+    return ClippingInterpreter
 
 
 _OVERPRINT = 1.0  # points: a glyph this close to the same glyph already printed is a repeat
@@ -261,6 +318,13 @@ def _page_aggregator() -> type:
             self.turned: list[Glyph] = []
             self.invisible = self.glyphs = 0
             self.render_mode = 0
+
+        def paint_path(self, gstate: object, stroke: bool, fill: bool, evenodd: bool, path: list) -> None:
+            before = len(self.cur_item._objs)
+            super().paint_path(gstate, stroke, fill, evenodd, path)
+            clip = self.clip_of() if getattr(self, "clip_of", None) else None
+            for shape in self.cur_item._objs[before:]:
+                shape.clip = clip  # what of it shows (_lattices)
 
         def render_string(self, textstate: object, *args: object, **kwargs: object) -> None:
             self.render_mode = textstate.render  # type: ignore[attr-defined]
@@ -472,20 +536,29 @@ def _lattices(page: object) -> list[Lattice]:
 
     vertical: list[tuple[float, float, float]] = []
     horizontal: list[tuple[float, float, float]] = []
+    cut: set[float] = set()  # where a clip cut a rule
     for obj in _walk(page):
         if not isinstance(obj, LTCurve) or not drawn(obj):  # LTLine and LTRect are LTCurves
             continue
         x0, y0, x1, y1 = obj.bbox
+        v: list[tuple[float, float, float]] = []
+        h: list[tuple[float, float, float]] = []
         if x1 - x0 <= 2 and y1 - y0 > 2:
-            vertical.append(((x0 + x1) / 2, y0, y1))
+            v.append(((x0 + x1) / 2, y0, y1))
         elif y1 - y0 <= 2 and x1 - x0 > 2:
-            horizontal.append(((y0 + y1) / 2, x0, x1))
+            h.append(((y0 + y1) / 2, x0, x1))
         elif x1 - x0 > 2 and y1 - y0 > 2 and obj.__class__.__name__ == "LTRect":
-            vertical += [(x0, y0, y1), (x1, y0, y1)]
-            horizontal += [(y0, x0, x1), (y1, x0, x1)]
+            v += [(x0, y0, y1), (x1, y0, y1)]
+            h += [(y0, x0, x1), (y1, x0, x1)]
+        clip = getattr(obj, "clip", None)
+        if clip is not None:  # a page's margins clip what is drawn in them
+            v, h, edges = showing(v, h, clip)
+            cut |= edges
+        vertical += v
+        horizontal += h
         if len(vertical) + len(horizontal) > MAX_RULINGS:
             return []
-    return ruled_tables(vertical, horizontal, page.bbox)  # type: ignore[attr-defined]
+    return ruled_tables(vertical, horizontal, page.bbox, cut)  # type: ignore[attr-defined]
 
 
 def drawn(shape: object) -> bool:

@@ -87,31 +87,45 @@ def glyph_lines(glyphs: list, height: float) -> tuple[list[Line], list[Piece]]:
 
 def ruled_tables(vertical: list[tuple[float, float, float]],
                  horizontal: list[tuple[float, float, float]],
-                 page: tuple[float, float, float, float] | None = None) -> list[Lattice]:
+                 page: tuple[float, float, float, float] | None = None,
+                 cut: set[float] | None = None) -> list[Lattice]:
     """The tables a page's ruling segments (y up, points) draw; none from more rulings than a
     report prints, a box the size of a glyph is none, and a frame with no rule between columns
     is none (a web page's table printed with only its outer border, a boxed paragraph): its
     text stays lines, and a table inside it is read from where its text sits (PDF and OFD
-    pages alike). Rules past the `page` box's top or foot (x0, y0, x1, y1) are cut (_on_page)."""
+    pages alike). Rules past the `page` box's top or foot (x0, y0, x1, y1) are cut there
+    (showing); `cut`: where clips the rules were drawn in cut them already."""
+    cut = set(cut or ())
     if page is not None:
-        vertical, horizontal = _on_page(vertical, horizontal, page)
+        vertical, horizontal, edges = showing(vertical, horizontal, page)
+        cut |= edges
     if not vertical or not horizontal or len(vertical) + len(horizontal) > MAX_RULINGS:
         return []
-    return [lat for lat in lattices(vertical, horizontal)
-            if (lat.bbox[2] - lat.bbox[0] > _BOXED or lat.bbox[3] - lat.bbox[1] > _BOXED) and len(lat.xs) > 2]
+    found = [lat for lat in lattices(vertical, horizontal)
+             if (lat.bbox[2] - lat.bbox[0] > _BOXED or lat.bbox[3] - lat.bbox[1] > _BOXED) and len(lat.xs) > 2]
+    for lat in found:
+        lat.clipped = sorted(cut)
+    return found
 
 
-def _on_page(vertical: list[tuple[float, float, float]], horizontal: list[tuple[float, float, float]],
-             page: tuple[float, float, float, float]) -> tuple[list, list]:
-    """The ruling segments as far as they show between the page's top and foot: a browser
-    (wkhtmltopdf) draws a table broken across pages whole on each page and lets the edge cut
-    it, its rows of the page before above the top and of the next below the foot. Kept, those
-    rows' rules closed the table where the page shows it open, and the cut cells' text fell
-    out of it. Past the sides nothing is cut: a table wider than the paper has no rest on
-    another page, and its columns there are read (their text is in the file)."""
-    low, high = page[1], page[3]
-    return ([(x, max(a, low), min(b, high)) for x, a, b in vertical if min(b, high) - max(a, low) > 1],
-            [h for h in horizontal if low <= h[0] <= high])
+def showing(vertical: list[tuple[float, float, float]], horizontal: list[tuple[float, float, float]],
+            box: tuple[float, float, float, float]) -> tuple[list, list, set[float]]:
+    """The ruling segments as far as they show between the top and foot of the page, or of the
+    clip they are drawn in, and where the box cut a rule: a browser (wkhtmltopdf) draws a
+    table broken across pages whole on each page and lets the page's margins cut it, its rows
+    of the page before above and of the next below. Kept, those rows' rules closed the table
+    where the page shows it open, and the cut cells' text fell out of it. Past the sides
+    nothing is cut: a table wider than the paper has no rest on another page, and its columns
+    there are read (their text is in the file)."""
+    low, high = box[1], box[3]
+    shown: list[tuple[float, float, float]] = []
+    edges: set[float] = set()
+    for x, a, b in vertical:
+        foot, top = max(a, low), min(b, high)
+        if top - foot > 1:
+            shown.append((x, foot, top))
+            edges.update(y for y, drawn in ((foot, a), (top, b)) if y != drawn)
+    return shown, [h for h in horizontal if low - 1 <= h[0] <= high + 1], edges
 
 
 def fill_tables(found: list[Lattice], chars: list[Piece]) -> None:
@@ -123,6 +137,8 @@ def fill_tables(found: list[Lattice], chars: list[Piece]) -> None:
             if inside(piece[0], piece[1], lat.bbox, 0):
                 lat.pieces.append(piece)
                 break
+    for lat in found:
+        lat.drop_thin_rows()
 
 
 def place_lines(printed: PrintedPage, found: list[Lattice], lines: list[Line]) -> None:
@@ -135,7 +151,7 @@ def place_lines(printed: PrintedPage, found: list[Lattice], lines: list[Line]) -
         grid = shown.grid()
         if grid:
             printed.tables.append(PlacedTable(height - lat.bbox[3], height - lat.bbox[1], grid,
-                                              xs=shown.xs, copies=shown.copies()))
+                                              xs=shown.xs, copies=shown.copies(), cut=shown.cut()))
     free = [s for s in lines if not any(
         inside((s.x0 + s.x1) / 2, height - (s.top + s.bottom) / 2, b) for b in boxes)]
     printed.lines = free

@@ -1,0 +1,91 @@
+"""Reports printed to PDF from their web pages by wkhtmltopdf and WeasyPrint, their tables'
+borders on as a portal's page prints (simportals/engine_print.py): producers the reading was
+not written against, each breaking a table across pages its own way. The page's HTML
+rendering is the ground truth: every keyed cell, and every cell text of its tables in the
+document's text."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from extract import extract_page
+from extract.pdf import read_pdf
+from simportals.engine_print import ENGINES, EnginePrinter
+from simportals.plan import plan
+from tests.extract.test_pdf_unruled import _keyed, _lost, _twin
+
+
+def _printer(engine: str) -> EnginePrinter:
+    if shutil.which(engine) is None:
+        pytest.fail(f"Debian {engine} is not installed (apt-get install -y {engine}; .ci/run does)")
+    return EnginePrinter(engine, ruled=True)
+
+
+def _spec(seed: int, key: str):
+    return {s.key: s for s in plan(seed, 2, 1)}[key]
+
+
+@pytest.mark.parametrize("engine", sorted(ENGINES))
+@pytest.mark.parametrize(("seed", "key"), [(0, "330206-038794516-2021"), (2, "321322-096184638-2024"),
+                                           (0, "330206-093785157-2023"), (1, "321322-008794397-2020"),
+                                           (0, "330206-038794516-2014")])
+def test_a_report_printed_by_another_engine_is_read_whole(engine, seed, key):
+    spec = _spec(seed, key)
+    with _printer(engine) as printer:
+        page = extract_page(printer.pdf(spec, "ruled"), url="http://x.gov.cn/P0.pdf")
+    twin = _twin(spec)
+    assert _keyed(page) == _keyed(twin) and len(_keyed(page)) >= 8
+    assert _lost(twin, page) == []
+    assert not any(w.startswith("tables:") for w in page.warnings)
+
+
+def test_a_merged_cell_the_page_edge_cuts_in_two_is_one_cell():
+    """wkhtmltopdf draws table 三 whole on both pages and lets the page's edge cut it: the rules
+    of rows on the other page lie past this page's top or foot, and （三）不予公开, centred in
+    its merged cell, prints （三）不 at the first page's foot and 予公开 at the next one's top."""
+    spec = _spec(2, "321322-096184638-2024")
+    with _printer("wkhtmltopdf") as printer:
+        body = printer.pdf(spec, "ruled")
+    pages, _ = read_pdf(body)
+    pieces = [t for p in pages for t in p.tables if any("属于国家秘密" in c or "属于三类" in c for r in t.grid for c in r)]
+    assert len(pieces) == 2 and "（三）不" in pieces[0].grid[-1] and "予公开" in pieces[1].grid[0]  # the cut, as printed
+    page = extract_page(body, url="http://x.gov.cn/P0.pdf")
+    assert "\n（三）不予公开\t1.属于国家秘密\t" in page.text
+    assert "\n5.属于三类内部事务信息\t" in page.text and "\n予公开\n" not in page.text
+
+
+def test_a_head_row_the_page_edge_cuts_through_is_one_row():
+    """wkhtmltopdf cuts table 三's head at the page's margin through its last head row (自然 and
+    商 at the first page's foot, 人 and 业企业 at the next one's top), and draws the border of
+    the head's first cell a few points too low, across 一、本年新收…'s text: the head reads
+    自然人 / 商业企业, and 一、本年新收… stays one row with its figures."""
+    spec = _spec(0, "330206-093785157-2023")
+    with _printer("wkhtmltopdf") as printer:
+        page = extract_page(printer.pdf(spec, "ruled"), url="http://x.gov.cn/P0.pdf")
+    assert "自然人\t法人或其他组织\t总计\n商业企业\t科研机构\t" in page.text
+    assert "\n一、本年新收政府信息公开申请数量\t23\t" in page.text
+
+
+def test_a_label_moved_to_the_next_page_joins_its_figures():
+    """WeasyPrint leaves a row's figures at a page's foot and sets its label, too tall to fit,
+    at the next page's top (5.要求行政机关确认或重新出具已获取信息): one row."""
+    spec = _spec(1, "321322-008794397-2020")
+    with _printer("weasyprint") as printer:
+        page = extract_page(printer.pdf(spec, "ruled"), url="http://x.gov.cn/P0.pdf")
+    want = {k: v for k, v in _keyed(_twin(spec)).items() if k[1].endswith("noproc_confirm")}
+    assert len(want) == 7 and {k: v for k, v in _keyed(page).items() if k in want} == want
+    assert "5.要求行政机关确认或重新出具已获取信息\t0\t" in page.text
+
+
+def test_a_table_wider_than_the_paper_is_read_and_said():
+    """WeasyPrint lets table 四 (15 columns) run past the page's right edge: the columns there
+    do not show on the page, but their text is in the file; they are read, and the document
+    says its text runs past the page."""
+    spec = _spec(0, "330206-038794516-2024")
+    with _printer("weasyprint") as printer:
+        page = extract_page(printer.pdf(spec, "ruled"), url="http://x.gov.cn/P0.pdf")
+    assert {k: v for k, v in _keyed(page).items() if k[0] == "四"} == \
+        {k: v for k, v in _keyed(_twin(spec)).items() if k[0] == "四"}
+    assert any("text past the page's side read" in w for w in page.warnings)
