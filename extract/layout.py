@@ -8,6 +8,7 @@ sit in reading order. Coordinates are top-down (y grows down the page), in any u
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 import statistics
@@ -662,4 +663,21 @@ def reflow(pages: list[PrintedPage]) -> Flow:
                 scores.append(line.confidence)
             prev_bottom = line.bottom
     close()
+    blocks = [("table", _hollow_rows_out(item)) if kind == "table" else (kind, item)  # type: ignore[arg-type]
+              for kind, item in blocks]
     return Flow(blocks, removed, confidence)
+
+
+def _hollow_rows_out(table: PlacedTable) -> PlacedTable:
+    """The table without rows holding nothing of their own: every slot blank or the cell above
+    it merged down. A reader sees no row there; wkhtmltopdf leaves one where it draws a row's
+    borders again under the row it moved to the next page (a figure cell merged down into it,
+    read as a figure without a label)."""
+    if table.copies is None:
+        return table
+    keep = [r for r, row in enumerate(table.grid)
+            if r == 0 or any(x and not (table.copies[r][c] and x == table.grid[r - 1][c]) for c, x in enumerate(row))]
+    if len(keep) == len(table.grid):
+        return table
+    return dataclasses.replace(table, grid=[table.grid[r] for r in keep], copies=[table.copies[r] for r in keep],
+                               confidence=None if table.confidence is None else [table.confidence[r] for r in keep])

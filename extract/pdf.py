@@ -210,7 +210,7 @@ def _layout_pages(body: bytes) -> Iterator[tuple[object, str, list[Glyph], float
     resources = PDFResourceManager(caching=True)
     device = _page_aggregator()(resources, laparams=LAParams())
     interpreter = _clipping_interpreter()(resources, device)
-    device.clip_of = lambda: interpreter.current_clip()
+    device.clip_of = interpreter.current_clip
     for page in PDFPage.get_pages(io.BytesIO(body), maxpages=MAX_PDF_PAGES, caching=True):
         interpreter.process_page(page)
         yield device.get_result(), "".join(device.slanted), device.turned, device.hidden_share()
@@ -319,10 +319,12 @@ def _page_aggregator() -> type:
             self.invisible = self.glyphs = 0
             self.render_mode = 0
 
+        clip_of: Callable[[], Box | None] | None = None  # the interpreter's clip in force
+
         def paint_path(self, gstate: object, stroke: bool, fill: bool, evenodd: bool, path: list) -> None:
             before = len(self.cur_item._objs)
             super().paint_path(gstate, stroke, fill, evenodd, path)
-            clip = self.clip_of() if getattr(self, "clip_of", None) else None
+            clip = self.clip_of() if self.clip_of is not None else None
             for shape in self.cur_item._objs[before:]:
                 shape.clip = clip  # what of it shows (_lattices)
 
