@@ -529,7 +529,15 @@ def _shapes(page: object) -> list[tuple[float, float, float, float]]:
     outline is one (or one per stroke), a table's rules are none."""
     from pdfminer.layout import LTCurve, LTLine, LTRect
 
-    return [o.bbox for o in _walk(page) if isinstance(o, LTCurve) and not isinstance(o, LTLine | LTRect)]
+    return [o.bbox for o in _walk(page) if isinstance(o, LTCurve) and not isinstance(o, LTLine | LTRect)
+            and not _clipped_away(o)]
+
+
+def _clipped_away(shape: object) -> bool:
+    """Whether a shape lies wholly outside the clip it is drawn in (it does not show)."""
+    clip = getattr(shape, "clip", None)
+    x0, y0, x1, y1 = shape.bbox  # type: ignore[attr-defined]
+    return clip is not None and (x1 < clip[0] or x0 > clip[2] or y1 < clip[1] or y0 > clip[3])
 
 
 def _lattices(page: object) -> list[Lattice]:

@@ -6,6 +6,7 @@ document's text."""
 
 from __future__ import annotations
 
+import io
 import shutil
 
 import pytest
@@ -89,3 +90,43 @@ def test_a_table_wider_than_the_paper_is_read_and_said():
     assert {k: v for k, v in _keyed(page).items() if k[0] == "四"} == \
         {k: v for k, v in _keyed(_twin(spec)).items() if k[0] == "四"}
     assert any("text past the page's side read" in w for w in page.warnings)
+
+
+class _NoOCR:
+    """An OCR engine that fails the test when anything asks it to read."""
+
+    def __call__(self, *args, **kwargs):
+        raise AssertionError("OCR asked to read")
+
+    def __getattr__(self, name):
+        raise AssertionError(f"OCR asked for {name}")
+
+
+def test_what_a_clip_hides_is_not_read():
+    """The page's content clipped to its margins (as wkhtmltopdf clips each page): glyph-sized
+    shapes drawn in the bottom margin do not show, so they are no text drawn as outlines for
+    OCR to read (a table's cut rows left such shapes below the margin of a real page)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    out = io.BytesIO()
+    page = canvas.Canvas(out, pagesize=(595, 842))
+    margins = page.beginPath()
+    margins.rect(28, 28, 539, 786)
+    page.clipPath(margins, stroke=0, fill=0)
+    page.setFont("STSong-Light", 12)
+    for n in range(20):
+        page.drawString(40, 780 - n * 18, "本年度报告根据《中华人民共和国政府信息公开条例》编制，内容如下。")
+    for n in range(30):  # a row of glyph-sized shapes under the clip's foot
+        shape = page.beginPath()
+        shape.moveTo(40 + n * 9, 8)
+        shape.lineTo(47 + n * 9, 8)
+        shape.lineTo(43 + n * 9, 17)
+        shape.close()
+        page.drawPath(shape, stroke=0, fill=1)
+    page.showPage()
+    page.save()
+    pages, _ = read_pdf(out.getvalue(), ocr_engine=_NoOCR())
+    assert "本年度报告根据" in "".join(s.text for s in pages[0].lines)
