@@ -18,6 +18,8 @@ from extract.text import Block, sections_of
 _HEADING = re.compile(rf"^(?:{HEADING_MARK})")
 _SENTENCE = re.compile(r"[。；，,;！？]")
 _NOT_TITLE = re.compile(r"^(?:附件|附表)\s*\d*\s*[:：]?$|〔\d{4}〕|\[\d{4}\]|^\d{4}\s*年\s*\d{1,2}\s*月")
+_YEAR = re.compile(r"(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年")
+_FIELD_LABEL = re.compile(r"^[\u4e00-\u9fff]{2,4}\s*[:：]\s*(?=\S)")
 MAX_TITLE_LINES = 3
 MAX_BEFORE_BODY = 60  # blocks: how far a printed web page's chrome may push its title down
 
@@ -50,14 +52,20 @@ def document_title(blocks: list[tuple[str, object]]) -> tuple[str | None, list[i
                     and "报告" in "".join(texts[j] for j in picked[1:]):
                 picked = picked[1:]
             return metadata.clean_title("".join(texts[j] for j in picked)), picked
-    # a line naming the report among the first, or else the last before the body: a web page
-    # printed whole (portal chrome first) sets its title no larger than the chrome around it
-    found = next((i for i in range(min(6, len(blocks))) if _names_report(blocks[i])), None)
+    # a line naming the report among the first, or else the last ending in 报告 before the
+    # body: a web page printed whole (portal chrome first) sets its title no larger than the
+    # chrome around it. One naming a year before any other: a report's title names its year,
+    # a menu item (政府工作报告) or a related link's wrapped end does not.
+    early = [i for i in range(min(6, len(blocks))) if _names_report(blocks[i])]
+    body = next((i for i, (kind, text) in enumerate(blocks) if kind == "h" and _HEADING.match(str(text))), 6)
+    late = [i for i in reversed(range(min(body, MAX_BEFORE_BODY, len(blocks))))
+            if _names_report(blocks[i]) and str(blocks[i][1]).rstrip().endswith("报告")]
+    found = next((i for i in early + late if _YEAR.search(str(blocks[i][1]))), (early + late or [None])[0])
     if found is None:
-        body = next((i for i, (kind, text) in enumerate(blocks) if kind == "h" and _HEADING.match(str(text))), 6)
-        found = next((i for i in reversed(range(min(body, MAX_BEFORE_BODY, len(blocks))))
-                      if _names_report(blocks[i]) and str(blocks[i][1]).rstrip().endswith("报告")), None)
-    return (None, []) if found is None else (metadata.clean_title(str(blocks[found][1])), [found])
+        return None, []
+    # a printed web page's line may carry its field label (标题：) and its site's name after it
+    line = _FIELD_LABEL.sub("", metadata.clean_title(str(blocks[found][1])))
+    return metadata.strip_site_suffix(line), [found]
 
 
 def _names_report(block: tuple[str, object]) -> bool:

@@ -241,6 +241,22 @@ def test_a_title_whose_first_line_fills_the_page_is_whole():
     assert document_title(blocks) == (None, [])
 
 
+def test_a_printed_web_pages_title_among_its_chrome():
+    """A web page printed whole: its title is a plain line after the portal's menus, none of
+    the first six lines names the report. The title is the last line ending in 报告 before the
+    body that names a year (not a related link's wrapped end after it), without the field
+    label and the site's name a page's metadata block prints around it."""
+    from extract.document_fields import document_title
+
+    chrome = [("p", "首页"), ("p", "政务公开"), ("p", "政府工作报告"), ("p", "当前位置："), ("p", "政府信息公开年报"),
+              ("p", "平潭综合实验区2019年度政府信息公开工作年度报告"), ("p", "来源：平潭县人民政府"), ("p", "相关链接："),
+              ("p", "平潭综合实验区2019年"), ("p", "度政府信息公开工作年度报告")]
+    body = [("p", "根据《中华人民共和国政府信息公开条例》，编制本报告。"), ("h", "一、总体情况")]
+    assert document_title(chrome + body) == ("平潭综合实验区2019年度政府信息公开工作年度报告", [5])
+    labelled = [*chrome[:5], ("p", "标题：沭阳县发展和改革局2023年政府信息公开年度报告-沭阳县发改局"), *chrome[6:]]
+    assert document_title(labelled + body)[0] == "沭阳县发展和改革局2023年政府信息公开年度报告"
+
+
 def test_an_indented_first_line_ended_short_by_line_breaking_is_no_title():
     """Ragged right, first lines indented two characters: where the line breaking pushes a
     character down with the 。 no line may start with (and squeezes 》， to half a character),
