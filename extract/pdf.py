@@ -53,7 +53,14 @@ _HIDDEN = 0.5  # share of a page's glyphs printed invisible (render mode 3) over
 _OUTLINED = 60  # shapes: a page with less text and this many (glyph outlines) is read by OCR
 OCR_DPI = 200
 # a glyph with no Unicode: pdfminer's (cid:N), U+FFFD, private-use and control characters
-_UNMAPPED = re.compile(r"\(cid:\d+\)|[\ue000-\uf8ff\ufffd\x00-\x08\x0b\x0c\x0e-\x1f]")
+_UNMAPPED = re.compile(r"\(cid:\d+\)|[\ue000-\uf8ff\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# a character no Chinese text sets against an ideograph: a Latin letter with a diacritic
+# (Latin-1 and Latin Extended, not × ÷) or | ^ ~ { } _ — what a font whose map to Unicode is
+# wrong gives (Ghostscript re-distilling a browser's PDF: 本年度报告 → 本\x80度ç告)
+_ODD = "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f|^~{}_"
+_MISMAPPED = re.compile(rf"(?<=[\u4e00-\u9fff])[{_ODD}]|[{_ODD}](?=[\u4e00-\u9fff])")
+_HANZI = re.compile(r"[\u4e00-\u9fff]")
+_MISMAPPED_SHARE = 0.01  # of a page's ideographs: beyond it, its fonts' maps are wrong
 _UNREADABLE = 0.25  # share of a page's glyphs without Unicode beyond which its text is noise
 
 
@@ -110,7 +117,7 @@ def read_pdf(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
             shapes, text, [lat.bbox for lat in found])
         if boxes:
             pictures[number] = boxes, text
-        if unmapped_glyphs(lines):
+        if unmapped_glyphs(lines) or mismapped(lines):
             unmapped[number] = (found, lines, pieces)
             continue
         fill_tables(found, pieces)
@@ -132,9 +139,14 @@ def read_pdf(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
         if kept:
             warnings.append(f"pdf: {len(kept)} of {len(pages)} pages have glyphs pdfminer cannot "
                             f"map to Unicode; read with pdfium (pages {page_numbers(kept)})")
-        if unreadable:
-            warnings.append(f"ocr: {len(unreadable)} of {len(pages)} pdf pages have a text layer "
-                            f"without Unicode (pages {page_numbers(unreadable)}) and were read by OCR")
+        wrong = [n for n in unreadable if mismapped(unmapped[n][1])]
+        if wrong:
+            warnings.append(f"ocr: {len(wrong)} of {len(pages)} pdf pages have a text layer whose fonts "
+                            f"map glyphs to wrong characters (pages {page_numbers(wrong)}) and were read by OCR")
+        if len(wrong) < len(unreadable):
+            rest = [n for n in unreadable if n not in wrong]
+            warnings.append(f"ocr: {len(rest)} of {len(pages)} pdf pages have a text layer "
+                            f"without Unicode (pages {page_numbers(rest)}) and were read by OCR")
     text_tables(pages, placed + [n for n in unmapped if n not in unreadable])
     for note, numbers in notes.items():
         numbers = sorted(set(numbers) - set(unreadable) - set(scanned))
@@ -413,6 +425,16 @@ def unmapped_glyphs(lines: list[Line]) -> int:
     return sum(len(_UNMAPPED.findall(s.text)) for s in lines)
 
 
+def mismapped(lines: list[Line]) -> bool:
+    """Whether the lines' fonts map glyphs to wrong characters: Latin letters with diacritics
+    and stray symbols set against ideographs, more than a few and more than one ideograph in a
+    hundred. The text then reads as Chinese with holes and is wrong throughout (本度ç告据), and
+    nothing is missing to say so; only the page's picture holds the text."""
+    text = "\n".join(s.text for s in lines)
+    odd = len(_MISMAPPED.findall(text))
+    return odd >= 3 and odd > _MISMAPPED_SHARE * len(_HANZI.findall(text))
+
+
 def _unreadable(lines: list[Line], bad: int) -> bool:
     glyphs = sum(len(_UNMAPPED.sub("x", s.text)) for s in lines)
     return bad > _UNREADABLE * max(glyphs, 1)
@@ -429,9 +451,9 @@ def _read_with_pdfium(body: bytes, unmapped: dict[int, tuple[list[Lattice], list
     for number, (lines, chars) in pdfium_text(body, list(unmapped), tables, notes).items():
         found, mined, mined_chars = unmapped[number]
         bad, better = unmapped_glyphs(mined), unmapped_glyphs(lines)
-        if better < bad and not _unreadable(lines, better):
+        if (better < bad or mismapped(mined)) and not _unreadable(lines, better) and not mismapped(lines):
             by_pdfium.append(number)
-        elif not _unreadable(mined, bad):
+        elif not _unreadable(mined, bad) and not mismapped(mined):
             lines, chars = mined, mined_chars  # a few symbols without Unicode (a bullet font)
         else:
             unreadable.append(number)

@@ -36,6 +36,21 @@ ENGINES = {
 }
 
 
+def redistilled(pdf: bytes) -> bytes:
+    """A PDF printed again through Ghostscript's pdfwrite, as a virtual PDF printer or a
+    "reduce file size" step makes it. Ghostscript 10.0 rewrites a browser's subset CJK fonts
+    with maps to Unicode that are wrong (本年度报告 reads 本\x80度ç告): the text layer is there,
+    nothing in it is missing, and it is wrong. Needs Debian's ghostscript."""
+    if shutil.which("gs") is None:
+        raise RuntimeError("no gs on PATH (Debian: apt-get install ghostscript)")
+    with tempfile.TemporaryDirectory() as work:
+        source, out = Path(work, "in.pdf"), Path(work, "out.pdf")
+        source.write_bytes(pdf)
+        subprocess.run(["gs", "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=pdfwrite", "-o", str(out), str(source)],
+                       check=True, capture_output=True, timeout=120)
+        return out.read_bytes()
+
+
 class EnginePrinter:
     """One of ENGINES printing reports' pages to PDF, behind the interface of
     simportals.browser_print.BrowserPrinter: `styles` are the ways a benchmark prints each

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -130,3 +131,26 @@ def test_what_a_clip_hides_is_not_read():
     page.save()
     pages, _ = read_pdf(out.getvalue(), ocr_engine=_NoOCR())
     assert "本年度报告根据" in "".join(s.text for s in pages[0].lines)
+
+
+def test_a_text_layer_whose_fonts_map_to_wrong_characters_is_read_by_ocr():
+    """A browser's print put through Ghostscript again (a virtual PDF printer): the text layer
+    is whole but its fonts map glyphs to wrong characters (本\\x80度ç告 for 本年度报告), and
+    nothing in it is missing to say so. The pages are read by OCR, and said to be; OCR's
+    table cells keep the long strokes of 开, 申, 本 (only the table's own rules are erased)."""
+    from simportals.browser_print import CHROMIUM, BrowserPrinter
+    from simportals.engine_print import redistilled
+
+    if shutil.which("gs") is None or not Path(CHROMIUM).exists():
+        pytest.fail("Debian ghostscript and chromium are needed (.ci/run installs them)")
+    spec = _spec(0, "330206-038794516-2021")
+    with BrowserPrinter(ruled=True) as printer:
+        body = redistilled(printer.pdf(spec, "ruled"))
+    from pdfminer.high_level import extract_text
+
+    assert "本年度报告" not in extract_text(io.BytesIO(body), maxpages=1)  # the layer as it is: wrong
+    page = extract_page(body, url="http://x.gov.cn/P0.pdf")
+    assert any("map glyphs to wrong characters" in w for w in page.warnings)
+    twin = _twin(spec)
+    assert _keyed(page) == _keyed(twin)
+    assert "本年度报告根据《中华人民共和国政府信息公开条例》" in page.text
