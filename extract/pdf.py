@@ -134,19 +134,19 @@ def read_pdf(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
         warnings.append(f"pdf: text printed at a slant (a watermark) left out of pages "
                         f"{page_numbers(numbers)}: {text[:80]}")
     unreadable: list[int] = []
+    wrong = [n for n, (_found, lines, _pieces) in unmapped.items() if mismapped(lines)]
+    if wrong:  # a font's map wrong on one page is wrong wherever it prints: every page by OCR
+        unreadable, placed, unmapped = sorted(set(unmapped) | set(placed)), [], {}
+        warnings.append(f"ocr: {len(unreadable)} of {len(pages)} pdf pages read by OCR: the text layer's "
+                        f"fonts map glyphs to wrong characters (pages {page_numbers(wrong)})")
     if unmapped:
         kept, unreadable = _read_with_pdfium(body, unmapped, pages, notes)
         if kept:
             warnings.append(f"pdf: {len(kept)} of {len(pages)} pages have glyphs pdfminer cannot "
                             f"map to Unicode; read with pdfium (pages {page_numbers(kept)})")
-        wrong = [n for n in unreadable if mismapped(unmapped[n][1])]
-        if wrong:
-            warnings.append(f"ocr: {len(wrong)} of {len(pages)} pdf pages have a text layer whose fonts "
-                            f"map glyphs to wrong characters (pages {page_numbers(wrong)}) and were read by OCR")
-        if len(wrong) < len(unreadable):
-            rest = [n for n in unreadable if n not in wrong]
-            warnings.append(f"ocr: {len(rest)} of {len(pages)} pdf pages have a text layer "
-                            f"without Unicode (pages {page_numbers(rest)}) and were read by OCR")
+        if unreadable:
+            warnings.append(f"ocr: {len(unreadable)} of {len(pages)} pdf pages have a text layer "
+                            f"without Unicode (pages {page_numbers(unreadable)}) and were read by OCR")
     text_tables(pages, placed + [n for n in unmapped if n not in unreadable])
     for note, numbers in notes.items():
         numbers = sorted(set(numbers) - set(unreadable) - set(scanned))
@@ -451,9 +451,9 @@ def _read_with_pdfium(body: bytes, unmapped: dict[int, tuple[list[Lattice], list
     for number, (lines, chars) in pdfium_text(body, list(unmapped), tables, notes).items():
         found, mined, mined_chars = unmapped[number]
         bad, better = unmapped_glyphs(mined), unmapped_glyphs(lines)
-        if (better < bad or mismapped(mined)) and not _unreadable(lines, better) and not mismapped(lines):
+        if better < bad and not _unreadable(lines, better):
             by_pdfium.append(number)
-        elif not _unreadable(mined, bad) and not mismapped(mined):
+        elif not _unreadable(mined, bad):
             lines, chars = mined, mined_chars  # a few symbols without Unicode (a bullet font)
         else:
             unreadable.append(number)
