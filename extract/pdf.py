@@ -55,9 +55,10 @@ OCR_DPI = 200
 # a glyph with no Unicode: pdfminer's (cid:N), U+FFFD, private-use and control characters
 _UNMAPPED = re.compile(r"\(cid:\d+\)|[\ue000-\uf8ff\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # a character no Chinese text sets against an ideograph: a Latin letter with a diacritic
-# (Latin-1 and Latin Extended, not × ÷) or | ^ ~ { } _ — what a font whose map to Unicode is
-# wrong gives (Ghostscript re-distilling a browser's PDF: 本年度报告 → 本\x80度ç告)
-_ODD = "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f|^~{}_"
+# (Latin-1 and Latin Extended, not × ÷), ^ { } — what a font whose map to Unicode is wrong
+# gives (Ghostscript re-distilling a browser's PDF: 本年度报告 → 本\x80度ç告). Not | ~ _: a
+# portal's links are set apart by |, 1~12月 is a range, a file name holds _.
+_ODD = "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f^{}"
 _MISMAPPED = re.compile(rf"(?<=[\u4e00-\u9fff])[{_ODD}]|[{_ODD}](?=[\u4e00-\u9fff])")
 _HANZI = re.compile(r"[\u4e00-\u9fff]")
 _MISMAPPED_SHARE = 0.01  # of a page's ideographs: beyond it, its fonts' maps are wrong
@@ -427,7 +428,7 @@ def unmapped_glyphs(lines: list[Line]) -> int:
 
 def mismapped(lines: list[Line]) -> bool:
     """Whether the lines' fonts map glyphs to wrong characters: Latin letters with diacritics
-    and stray symbols set against ideographs, more than a few and more than one ideograph in a
+    (and ^ { }) set against ideographs, more than a few and more than one ideograph in a
     hundred. The text then reads as Chinese with holes and is wrong throughout (本度ç告据), and
     nothing is missing to say so; only the page's picture holds the text."""
     text = "\n".join(s.text for s in lines)
