@@ -61,6 +61,7 @@ _UNMAPPED = re.compile(r"\(cid:\d+\)|[\ue000-\uf8ff\ufffd\x00-\x08\x0b\x0c\x0e-\
 _ODD = "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f^{}"
 _MISMAPPED = re.compile(rf"(?<=[\u4e00-\u9fff])[{_ODD}]|[{_ODD}](?=[\u4e00-\u9fff])")
 _HANZI = re.compile(r"[\u4e00-\u9fff]")
+_DIACRITIC = re.compile(r"[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
 _MISMAPPED_SHARE = 0.01  # of a page's ideographs: beyond it, its fonts' maps are wrong
 _UNREADABLE = 0.25  # share of a page's glyphs without Unicode beyond which its text is noise
 
@@ -429,11 +430,16 @@ def unmapped_glyphs(lines: list[Line]) -> int:
 def mismapped(lines: list[Line]) -> bool:
     """Whether the lines' fonts map glyphs to wrong characters: Latin letters with diacritics
     (and ^ { }) set against ideographs, more than a few and more than one ideograph in a
-    hundred. The text then reads as Chinese with holes and is wrong throughout (本度ç告据), and
+    hundred, or more such letters than ideographs. The text then reads as Chinese with holes and is wrong throughout (本度ç告据), and
     nothing is missing to say so; only the page's picture holds the text."""
     text = "\n".join(s.text for s in lines)
-    odd = len(_MISMAPPED.findall(text))
-    return odd >= 3 and odd > _MISMAPPED_SHARE * len(_HANZI.findall(text))
+    odd, hanzi = len(_MISMAPPED.findall(text)), len(_HANZI.findall(text))
+    if odd >= 3 and odd > _MISMAPPED_SHARE * hanzi:
+        return True
+    # no Chinese left at all: a font standing in for one the file did not embed, its codes
+    # read as Latin-1 (lâ^S NÑS:N”l e?^œ for a report's first line)
+    letters = len(_DIACRITIC.findall(text))
+    return letters >= 3 and letters > hanzi
 
 
 def _unreadable(lines: list[Line], bad: int) -> bool:

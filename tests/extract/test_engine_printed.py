@@ -154,3 +154,18 @@ def test_a_text_layer_whose_fonts_map_to_wrong_characters_is_read_by_ocr():
     twin = _twin(spec)
     assert _keyed(page) == _keyed(twin)
     assert "本年度报告根据《中华人民共和国政府信息公开条例》" in page.text
+
+
+def test_a_text_layer_with_no_chinese_left_is_said():
+    """A PDF whose Chinese font is not embedded (ReportLab's STSong-Light) put through a
+    Ghostscript that has no such font: it stands in a Latin one, and the text layer (and the
+    page) reads lâ^S NÑS:N”l e?^œ, not one ideograph. Kept as text, it would be a report with
+    no words and nothing said; the document is read by OCR and said to have wrong font maps."""
+    from simportals.attachments import pdf_bytes
+    from simportals.engine_print import redistilled
+
+    if shutil.which("gs") is None:
+        pytest.fail("Debian ghostscript is needed (.ci/run installs it)")
+    spec = plan(0, 2, 1)[1]
+    page = extract_page(redistilled(pdf_bytes(spec, word=False, rules="none")), url="http://x.gov.cn/P0.pdf")
+    assert any("map glyphs to wrong characters" in w for w in page.warnings)
