@@ -618,21 +618,24 @@ def _tables(gray: Any) -> tuple[list[Any], Any]:
     height = gray.shape[0]
     for lat in found:
         rows, cols = _table_box(lat, height)
-        clean_img[rows, cols][(rules[rows, cols] > 0) & _along(lat, height, gray.shape[1])[rows, cols]] = 255
+        box = rules[rows, cols] > 0
+        clean_img[rows, cols][box & _along(lat, height, rows.start, cols.start, box.shape)] = 255
     return found, clean_img
 
 
-def _along(lat: Any, height: int, width: int) -> Any:
-    """Where a table's own rules run (a band of 6 px each side of each): a character's long
-    stroke in a cell opens to a ruling too (开, 申, 本 in 10 pt type at 200 dpi), and erased
-    with the rules, the cell read 公于, E, z."""
+def _along(lat: Any, height: int, top: int, left: int, shape: tuple[int, int]) -> Any:
+    """Where in the table's box (`shape`, from `top`, `left` of the page) its own rules run, a band of 6 px
+    each side of each: a character's long stroke in a cell opens to a ruling too (开, 申, 本 in
+    10 pt type at 200 dpi), and erased with the rules, the cell read 公于, E, z."""
     import numpy as np
 
-    near = np.zeros((height, width), dtype=bool)
+    near = np.zeros(shape, dtype=bool)  # a band running past the box is cut by the slicing
     for x, low, high in lat.vertical:
-        near[max(0, int(height - high) - 2):int(height - low) + 3, max(0, int(x) - 6):int(x) + 7] = True
-    for y, left, right in lat.horizontal:
-        near[max(0, int(height - y) - 6):int(height - y) + 7, max(0, int(left) - 2):int(right) + 3] = True
+        near[max(0, int(height - high) - 2 - top):max(0, int(height - low) + 3 - top),
+             max(0, int(x) - 6 - left):max(0, int(x) + 7 - left)] = True
+    for y, x0, x1 in lat.horizontal:
+        near[max(0, int(height - y) - 6 - top):max(0, int(height - y) + 7 - top),
+             max(0, int(x0) - 2 - left):max(0, int(x1) + 3 - left)] = True
     return near
 
 
