@@ -238,6 +238,49 @@ def children(pid: int) -> list[int]:
     return out
 
 
+def descendants(pid: int) -> list[int]:
+    """Children, their children and so on (a worker's LibreOffice converter is a grandchild)."""
+    out = []
+    for kid in children(pid):
+        out += [kid, *descendants(kid)]
+    return out
+
+
+def pss_kb(pid: int) -> int:
+    """Proportional set size: resident memory with each shared page divided among the processes
+    mapping it. Summed over processes, it is what they hold together (RSS counts a library
+    loaded by three processes three times)."""
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    return 0
+
+
+def process_kind(pid: int) -> str:
+    """What a process of the crawl is, from its command line: `worker`, `converter`
+    (LibreOffice), `tracker` (multiprocessing's resource tracker) or `other`."""
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode("utf-8", "replace")
+    except OSError:
+        return "other"
+    if "resource_tracker" in argv:
+        return "tracker"
+    if "spawn_main" in argv:
+        return "worker"
+    if "soffice" in argv or "UserInstallation" in argv:
+        return "converter"
+    return "other"
+
+
+def memory_sample(pid: int) -> dict[str, Any]:
+    """RSS and PSS (MB) of a process and of each of its descendants, by kind."""
+    procs = [(pid, "crawl")] + [(kid, process_kind(kid)) for kid in descendants(pid)]
+    rows = [(p, kind, rss_kb(p) / 1024, pss_kb(p) / 1024) for p, kind in procs]
+    return {"procs": [[p, kind, round(rss, 1), round(pss, 1)] for p, kind, rss, pss in rows if rss],
+            "rss_mb": round(sum(r[2] for r in rows), 1), "pss_mb": round(sum(r[3] for r in rows), 1)}
+
+
 @dataclass
 class Run:
     command: list[str]

@@ -53,17 +53,20 @@ def report_key(agency: str | None, year: int | None, title: str | None) -> str:
 
 class Catalogue(ReportVersions):
     """The catalogue database. `batch_items` > 1 (the crawl's CATALOGUE_BATCH_ITEMS) commits
-    items in batches: SQLite and the FTS index pay per transaction far more than per row."""
+    items in batches: SQLite and the FTS index pay per transaction far more than per row.
+    `cache_mb` is SQLite's page cache for this connection (the crawl's CATALOGUE_CACHE_MB)."""
 
-    def __init__(self, path: str | os.PathLike[str], batch_items: int = 1, batch_seconds: float = 2.0) -> None:
+    def __init__(self, path: str | os.PathLike[str], batch_items: int = 1, batch_seconds: float = 2.0,
+                 cache_mb: int = 64) -> None:
         self.path = str(path)
         self.db = sqlite_utils.Database(self.path)
         self.db.enable_wal()
         self.db.execute("pragma synchronous = normal")
         self.db.execute("pragma busy_timeout = 10000")
-        # The crawl updates indexes all over report_stats: keep their pages in memory (64 MB)
-        # rather than re-reading them through the page cache with a syscall each time.
-        self.db.execute("pragma cache_size = -65536")
+        # Writes update indexes all over report_stats: their pages stay in this cache rather
+        # than being read again through the OS's page cache, a syscall each. It fills whatever
+        # the size (a long crawl's catalogue is gigabytes), so the crawl sizes it to its budget.
+        self.db.execute(f"pragma cache_size = {-1024 * max(1, int(cache_mb))}")
         migrate(self.db)
         self._sql: dict[tuple, str] = {}
         self.batch_items, self.batch_seconds = max(1, batch_items), batch_seconds

@@ -82,7 +82,8 @@ class CataloguePipeline:
         self.warc_capture = next((e for e in self.crawler.extensions.middlewares
                                   if isinstance(e, WarcCapture)), None)
         self.replay_templates = _replay_templates(self.crawler)
-        self.catalogue = Catalogue(self.catalogue_path, self.batch_items, self.batch_seconds)
+        self.catalogue = Catalogue(self.catalogue_path, self.batch_items, self.batch_seconds,
+                                   self.crawler.settings.getint("CATALOGUE_CACHE_MB", 16))
         self.catalogue.before_commit, self.catalogue.after_commit = self._checkpoint, self._committed
         # Readers (nianbao query, Datasette) see a quiet crawl's last rows within seconds.
         self.committer = create_looping_call(self.catalogue.commit)
@@ -98,7 +99,7 @@ class CataloguePipeline:
         if self.workers > 0:
             threads = ocr_threads(self.crawler.settings.getint("EXTRACT_OCR_THREADS", 0), self.workers)
             self.pool = WorkerPool(self.workers, functools.partial(warm_up, threads),
-                                   self.crawler.settings.getfloat("EXTRACT_WORKER_MAX_RSS_MB", 300))
+                                   self.crawler.settings.getfloat("EXTRACT_WORKER_MAX_RSS_MB", 160))
 
     def _checkpoint(self) -> None:
         """Before a batch commits: the WARC bytes its rows point at are on disk (fsync)."""

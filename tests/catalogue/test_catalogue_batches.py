@@ -55,3 +55,15 @@ def test_uncommitted_batch_is_lost_whole_when_killed(tmp_path):
     cat.db.conn.close()  # no commit: as if the process died here
     assert visible(path) == {"http://x/0", "http://x/1"}
     assert Catalogue(path).db["captures"].count == 2
+
+
+def test_the_page_cache_is_the_size_asked_for(tmp_path):
+    """The crawl's CATALOGUE_CACHE_MB: SQLite's cache fills to its size on a large catalogue,
+    memory the crawl process holds for the whole run."""
+    from crawler import settings
+
+    cat = Catalogue(tmp_path / "catalogue.db", cache_mb=settings.CATALOGUE_CACHE_MB)
+    try:
+        assert cat.db.execute("pragma cache_size").fetchone()[0] == -1024 * settings.CATALOGUE_CACHE_MB
+    finally:
+        cat.close()

@@ -145,3 +145,47 @@ def test_each_workers_ocr_engine_takes_its_share_of_the_cores():
             pool.close()
 
     assert asyncio.run(main()) == 1
+
+
+def extract_served(body: bytes, url: str, headers: dict) -> int:
+    """A crawl's extraction of one served page, with no OCR cache (the crawl has none)."""
+    os.environ.pop("NIANBAO_OCR_CACHE", None)
+    from extract import extract_page
+
+    extract_page(body, url=url, headers=headers)
+    return os.getpid()
+
+
+def test_under_the_default_limit_a_worker_is_replaced_after_ocr_not_after_web_pages_or_pdfs():
+    """EXTRACT_WORKER_MAX_RSS_MB's default sits between what pages and text PDFs leave in a
+    worker and what OCR leaves (onnxruntime and OpenCV loaded, freed tensors kept by the heap):
+    the crawl's workers go back to their resting size after a scan, and no web page costs a
+    new worker."""
+    from crawler import settings
+    from simportals import build_testbed
+
+    tb = build_testbed()
+    served = []
+    for truth in tb.reports:
+        if truth.published_as in ("html", "pdf", "docx", "odt", "ofd", "xls"):
+            portal, path = (truth.attachments or truth.locations)[0]
+            _status, headers, body = tb.page(portal, path)
+            served.append((body, tb.url(portal, path), dict(headers)))
+    jpg = next(t for t in tb.reports if t.published_as == "jpg")
+    portal, path = jpg.attachments[0]
+    _status, headers, image = tb.page(portal, path)
+
+    async def main():
+        pool = WorkerPool(1, functools.partial(warm_up, 1), max_rss_mb=settings.EXTRACT_WORKER_MAX_RSS_MB)
+        try:
+            pids = {await pool.run(extract_served, *page) for page in served}
+            kept = pool.replaced
+            ocr = await pool.run(extract_served, image, tb.url(portal, path), dict(headers))
+            after = await pool.run(pid)
+            return pids, kept, ocr, after, pool.replaced
+        finally:
+            pool.close()
+
+    pids, kept, ocr, after, replaced = asyncio.run(main())
+    assert len(served) > 80 and kept == 0 and pids == {ocr}
+    assert after != ocr and replaced == 1

@@ -15,7 +15,7 @@ from extract.pdf import read_pdf
 from simportals import build_testbed
 from simportals.attachments import _page_images, pdf_bytes
 
-PEAK_MB = 300  # EXTRACT_WORKER_MAX_RSS_MB: a worker that OCRs a page is not replaced for it
+PEAK_MB = 300  # what a worker OCR'ing a page may reach (it is replaced after: EXTRACT_WORKER_MAX_RSS_MB)
 
 # The child's own peak is VmHWM: its ru_maxrss starts at the RSS of the forked copy of this
 # process (Linux keeps it across exec), and pytest has grown by the time this test runs.
