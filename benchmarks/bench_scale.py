@@ -5,8 +5,8 @@ to end; RSS sampled along the way; catalogue size; full-text search latency.
 
 The simulated portals are served at the scale giving ≈ N report pages (≈ 119 per scale unit).
 While `nianbao crawl` runs, every 2 s the bench reads from /proc the RSS and PSS of the crawl
-process and of every process under it (extraction workers, LibreOffice converters, the
-resource tracker) and the number of catalogued captures (a read-only query on the WAL
+process and of every process under it (extraction workers, the fork server they are forked
+from, LibreOffice converters, the resource tracker) and the number of catalogued captures (a read-only query on the WAL
 catalogue). The crawl process's RSS is reported at 10 %, 50 % and 100 % of N pages
 (10k/50k/100k for N = 100,000): target flat (≤ 1.2× from the 10 % point to the end). Each kind
 of process's peak RSS is printed, and the whole crawl's memory: the sum of the processes' PSS
@@ -65,7 +65,7 @@ def captures(db: Path) -> int:
 def memory_rows(samples: list[dict], growth: float | None) -> list[Row]:
     """Each kind of process's peak RSS, and the whole crawl's memory (summed PSS) over the run."""
     rows = []
-    for kind in ("crawl", "worker", "converter", "tracker"):
+    for kind in ("crawl", "worker", "forkserver", "converter", "tracker"):
         peaks = [p[2] for s in samples for p in s["procs"] if p[1] == kind]
         if not peaks:
             continue

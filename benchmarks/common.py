@@ -238,14 +238,6 @@ def children(pid: int) -> list[int]:
     return out
 
 
-def descendants(pid: int) -> list[int]:
-    """Children, their children and so on (a worker's LibreOffice converter is a grandchild)."""
-    out = []
-    for kid in children(pid):
-        out += [kid, *descendants(kid)]
-    return out
-
-
 def pss_kb(pid: int) -> int:
     """Proportional set size: resident memory with each shared page divided among the processes
     mapping it. Summed over processes, it is what they hold together (RSS counts a library
@@ -257,26 +249,39 @@ def pss_kb(pid: int) -> int:
     return 0
 
 
-def process_kind(pid: int) -> str:
-    """What a process of the crawl is, from its command line: `worker`, `converter`
+def process_kind(pid: int, parent_kind: str = "crawl") -> str:
+    """What a process of the crawl is, from its command line and its parent: `worker` (an
+    extraction worker, spawned, or forked by the fork server), `forkserver`, `converter`
     (LibreOffice), `tracker` (multiprocessing's resource tracker) or `other`."""
     try:
         argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode("utf-8", "replace")
     except OSError:
         return "other"
-    if "resource_tracker" in argv:
-        return "tracker"
-    if "spawn_main" in argv:
-        return "worker"
     if "soffice" in argv or "UserInstallation" in argv:
         return "converter"
+    if parent_kind == "forkserver":
+        return "worker"
+    if "resource_tracker" in argv:
+        return "tracker"
+    if "forkserver" in argv:
+        return "forkserver"
+    if "spawn_main" in argv:
+        return "worker"
     return "other"
+
+
+def crawl_processes(pid: int, kind: str = "crawl") -> list[tuple[int, str]]:
+    """The crawl process and every process under it (a worker's LibreOffice converter is a
+    grandchild; forked workers are the fork server's children), each with its kind."""
+    out = [(pid, kind)]
+    for kid in children(pid):
+        out += crawl_processes(kid, process_kind(kid, kind))
+    return out
 
 
 def memory_sample(pid: int) -> dict[str, Any]:
     """RSS and PSS (MB) of a process and of each of its descendants, by kind."""
-    procs = [(pid, "crawl")] + [(kid, process_kind(kid)) for kid in descendants(pid)]
-    rows = [(p, kind, rss_kb(p) / 1024, pss_kb(p) / 1024) for p, kind in procs]
+    rows = [(p, kind, rss_kb(p) / 1024, pss_kb(p) / 1024) for p, kind in crawl_processes(pid)]
     return {"procs": [[p, kind, round(rss, 1), round(pss, 1)] for p, kind, rss, pss in rows if rss],
             "rss_mb": round(sum(r[2] for r in rows), 1), "pss_mb": round(sum(r[3] for r in rows), 1)}
 

@@ -123,6 +123,12 @@ def _agrees(mine: Any, theirs: Any) -> bool:
     return mine == theirs
 
 
+# What every extraction worker imports, imported once by the fork server that forks them
+# (crawler/workers.py): the program's main module, the worker's task and the extractor's
+# HTML and PDF paths. OCR's onnxruntime and OpenCV are not: most workers never OCR.
+WORKER_PRELOAD = ("__main__", "crawler.extraction", "extract.page", "extract.pdf", "extract.attachments")
+
+
 def warm_up(ocr_threads: int | None = None) -> None:
     """Import the extractor once per worker, before the first page arrives, and give the
     worker's OCR engine its share of the cores (extract.ocr.use_threads)."""

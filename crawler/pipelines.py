@@ -26,6 +26,7 @@ from crawler.alerts import INFORMATIONAL, LOST, OTHER, TOO_DEEP, run_warnings
 from crawler.extraction import (
     DEFAULT_EXTRACTOR,
     EXTRACT_MAXSIZE,
+    WORKER_PRELOAD,
     archived_lines,
     extract_archived,
     ocr_threads,
@@ -99,7 +100,8 @@ class CataloguePipeline:
         if self.workers > 0:
             threads = ocr_threads(self.crawler.settings.getint("EXTRACT_OCR_THREADS", 0), self.workers)
             self.pool = WorkerPool(self.workers, functools.partial(warm_up, threads),
-                                   self.crawler.settings.getfloat("EXTRACT_WORKER_MAX_RSS_MB", 160))
+                                   self.crawler.settings.getfloat("EXTRACT_WORKER_MAX_RSS_MB", 160),
+                                   preload=WORKER_PRELOAD)
 
     def _checkpoint(self) -> None:
         """Before a batch commits: the WARC bytes its rows point at are on disk (fsync)."""
@@ -279,8 +281,8 @@ class CataloguePipeline:
         if self.pool is not None:
             self.pool.close()
             self.stats.set_value("nianbao/workers_replaced", self.pool.replaced)
-        self.stats.set_value("nianbao/resources",
-                             resource_usage(self.pool.peak_rss_mb if self.pool is not None else None))
+        self.stats.set_value("nianbao/resources", resource_usage(
+            *((self.pool.peak_rss_mb, self.pool.cpu_s) if self.pool is not None else ())))
         if self.catalogue is not None and self.run_id is not None:
             self.catalogue.mark_listed(self.run_id, getattr(self.crawler.spider, "listed_urls", set()))
             self.stats.set_value("nianbao/warnings", run_warnings(self.stats.get_stats()))

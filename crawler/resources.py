@@ -27,18 +27,22 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def resource_usage(workers_peak_rss_mb: float | None = None) -> dict[str, float]:
+def resource_usage(workers_peak_rss_mb: float | None = None, workers_cpu_s: float | None = None) -> dict[str, float]:
     """CPU seconds (user + system) and peak RSS in MB: `crawl_*` for this process, `workers_*`
-    for its reaped children together (CPU summed; RSS the largest child's own peak, as the
-    workers reported it: RUSAGE_CHILDREN's ru_maxrss counts the crawl process's memory too)."""
+    for the extraction workers together (CPU summed; RSS the largest worker's own peak), as the
+    workers reported them, else from the children this process reaped (RUSAGE_CHILDREN: its
+    ru_maxrss counts the crawl process's memory too, and workers forked by a fork server are
+    not this process's children)."""
     me = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     if workers_peak_rss_mb is None:
         workers_peak_rss_mb = kids.ru_maxrss / 1024
+    if workers_cpu_s is None:
+        workers_cpu_s = kids.ru_utime + kids.ru_stime
     return {
         "crawl_cpu_s": round(me.ru_utime + me.ru_stime, 3),
         "crawl_peak_rss_mb": round(peak_rss_mb(), 1),
-        "workers_cpu_s": round(kids.ru_utime + kids.ru_stime, 3),
+        "workers_cpu_s": round(workers_cpu_s, 3),
         "workers_peak_rss_mb": round(workers_peak_rss_mb, 1),
     }
 

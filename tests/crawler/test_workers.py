@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import json
 import os
 import signal
 
@@ -119,8 +120,69 @@ def test_the_workers_peak_memory_is_their_own_not_the_crawl_processes():
     peak = asyncio.run(main())
     assert 120 < peak < 300
     assert resource_usage(peak)["workers_peak_rss_mb"] == round(peak, 1)
-    assert resource_usage()["workers_peak_rss_mb"] >= 400  # what it would have said
     del big
+
+
+def spin(seconds: float) -> int:
+    import time
+
+    end = time.process_time() + seconds
+    while time.process_time() < end:
+        pass
+    return os.getpid()
+
+
+def test_the_workers_cpu_is_counted_replaced_ones_too():
+    """Workers forked by the fork server are not the crawl process's children: its
+    RUSAGE_CHILDREN never sees their CPU. Each reports its own; a replaced one's stays counted."""
+    from crawler.resources import resource_usage
+
+    async def main():
+        pool = WorkerPool(1, max_rss_mb=150)
+        try:
+            first = await pool.run(spin, 0.4)
+            await pool.run(hold, 200)  # past the limit: replaced after this
+            second = await pool.run(spin, 0.4)
+        finally:
+            pool.close()
+        return first, second, pool.cpu_s
+
+    first, second, cpu = asyncio.run(main())
+    assert first != second and cpu >= 0.8
+    assert resource_usage(None, cpu)["workers_cpu_s"] == round(cpu, 3)
+
+
+def test_a_new_worker_starts_without_importing_the_extractor_again():
+    """The fork server has imported the extractor: a worker replaced after OCR is ready at once
+    (spawned, each one re-imported it: ~0.6 s of CPU). In a fresh process, as in a crawl: there
+    is one fork server per process, preloaded by its first pool."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    child = """
+import asyncio, functools, json
+from crawler.extraction import WORKER_PRELOAD, warm_up
+from crawler.workers import WorkerPool
+from tests.crawler.test_workers import pid
+
+async def main():
+    pool = WorkerPool(1, functools.partial(warm_up, 1), max_rss_mb=1, preload=WORKER_PRELOAD)
+    try:
+        for _ in range(6):  # each worker is replaced after its one task
+            await pool.run(pid)
+    finally:
+        pool.close()
+    return pool.cpu_s, pool.replaced
+
+print(json.dumps(asyncio.run(main())))
+"""
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    out = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, env=env, cwd=root,
+                         timeout=120, check=True)
+    cpu, replaced = json.loads(out.stdout.strip().splitlines()[-1])
+    assert replaced == 6 and cpu < 6 * 0.15
 
 
 def engine_threads() -> int:
@@ -162,6 +224,7 @@ def test_under_the_default_limit_a_worker_is_replaced_after_ocr_not_after_web_pa
     the crawl's workers go back to their resting size after a scan, and no web page costs a
     new worker."""
     from crawler import settings
+    from crawler.extraction import WORKER_PRELOAD
     from simportals import build_testbed
 
     tb = build_testbed()
@@ -176,7 +239,8 @@ def test_under_the_default_limit_a_worker_is_replaced_after_ocr_not_after_web_pa
     _status, headers, image = tb.page(portal, path)
 
     async def main():
-        pool = WorkerPool(1, functools.partial(warm_up, 1), max_rss_mb=settings.EXTRACT_WORKER_MAX_RSS_MB)
+        pool = WorkerPool(1, functools.partial(warm_up, 1), max_rss_mb=settings.EXTRACT_WORKER_MAX_RSS_MB,
+                          preload=WORKER_PRELOAD)
         try:
             pids = {await pool.run(extract_served, *page) for page in served}
             kept = pool.replaced
