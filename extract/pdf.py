@@ -86,6 +86,7 @@ def read_pdf(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
     pictures: dict[int, tuple] = {}  # page → pictures among its text, its lines (extract/figures.py)
     outlined: list[int] = []  # pages whose text is drawn as shapes (no text layer, no image)
     searchable: list[int] = []  # scans with another program's OCR hidden under the picture
+    wrong: list[int] = []  # pages whose fonts map glyphs to wrong characters (mismapped)
     placed: list[int] = []  # pages read from their text layer
     for number, (page, slanted_text, glyphs, hidden) in enumerate(_layout_pages(body)):
         if slanted_text:
@@ -119,7 +120,10 @@ def read_pdf(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
             shapes, text, [lat.bbox for lat in found])
         if boxes:
             pictures[number] = boxes, text
-        if unmapped_glyphs(lines) or mismapped(lines):
+        wrong_map = mismapped(lines)
+        if wrong_map:
+            wrong.append(number)
+        if wrong_map or unmapped_glyphs(lines):
             unmapped[number] = (found, lines, pieces)
             continue
         fill_tables(found, pieces)
@@ -136,7 +140,6 @@ def read_pdf(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
         warnings.append(f"pdf: text printed at a slant (a watermark) left out of pages "
                         f"{page_numbers(numbers)}: {text[:80]}")
     unreadable: list[int] = []
-    wrong = [n for n, (_found, lines, _pieces) in unmapped.items() if mismapped(lines)]
     if wrong:  # a font's map wrong on one page is wrong wherever it prints: every page by OCR
         unreadable, placed, unmapped = sorted(set(unmapped) | set(placed)), [], {}
         warnings.append(f"ocr: {len(unreadable)} of {len(pages)} pdf pages read by OCR: the text layer's "
