@@ -25,34 +25,44 @@ KEY = "nianbao-template-lines"  # the JSON record's key, which tells it from oth
 RECORD_URI = "metadata://nianbao/template-lines/"
 
 
-MAX_TRACKED = 50_000  # distinct lines counted per portal before lines seen once are forgotten
+MAX_TRACKED = 100_000  # distinct lines counted over all portals before the rarest are forgotten
 
 
 class _Sample:
     """One portal's sample as running counts: pages seen, and on how many pages each line is.
 
     Counting as pages arrive keeps each page's cost proportional to its own lines (recomputing
-    over every sampled page made a portal of n pages cost n² line updates). Lines seen on one
-    page only are forgotten when more than MAX_TRACKED lines are counted: such a line is a
-    page's own content unless it then appears on most of the following pages, and it is counted
-    again from then on."""
+    over every sampled page made a portal of n pages cost n² line updates)."""
 
     def __init__(self, least: int) -> None:
         self.least = least
         self.pages = 0
         self.counts: dict[str, int] = {}
+        self.since: dict[str, int] = {}  # the page a line's count began on
         self.frequent: set[str] = set()  # lines on at least `least` pages: the only candidates
 
-    def add(self, lines: frozenset[str]) -> None:
+    def add(self, lines: frozenset[str]) -> int:
+        """Count a page's lines; how many lines are counted now that were not."""
         self.pages += 1
-        counts = self.counts
+        counts, before = self.counts, len(self.counts)
         for line in lines:
             k = counts.get(line, 0) + 1
             counts[line] = k
+            if k == 1:
+                self.since[line] = self.pages
             if k == self.least:
                 self.frequent.add(line)
-        if len(counts) > MAX_TRACKED:
-            self.counts = {line: k for line, k in counts.items() if k > 1}
+        return len(counts) - before
+
+    def forget_rarest(self, share: float) -> None:
+        """Forget the lines on fewer than half the share of the pages a template line needs,
+        of those since each was first counted: a page's own sentences a few pages on, and
+        sentences a few reports repeat. A line that will be template has more; at most
+        ~2 / share × a page's lines stay, and the last few pages' lines."""
+        since, last = self.since, self.pages + 1
+        self.counts = {line: k for line, k in self.counts.items() if k >= share / 2 * (last - since[line])}
+        self.since = {line: since[line] for line in self.counts}
+        self.frequent &= self.counts.keys()
 
     def shared(self, share: float, own: frozenset[str] | None = None) -> list[str]:
         """Lines on at least `share` of the pages and on at least `least` of them, sorted;
@@ -67,19 +77,38 @@ class _Sample:
 
 
 class PortalTemplates:
-    """Each portal's sample of archived HTML pages, as counts of their distinct lines."""
+    """Each portal's sample of archived HTML pages, as counts of their distinct lines.
+
+    Memory: when more than MAX_TRACKED lines are counted over the whole crawl, every portal
+    forgets its rare lines (lossy counting, `_Sample.forget_rarest`), so what a portal holds is
+    bounded by its template candidates, not by its pages, and a crawl of many portals holds a
+    few lines each. Before, each portal counted up to 50,000 lines and forgot only lines on a
+    single page: a registry of thousands of portals would have held gigabytes, and a portal whose
+    reports repeat sentences year after year (each on two or three pages) filled its table and
+    then forgot every new line the moment it came, rebuilding the table on every page. A
+    forgotten line is a page's own content unless it then appears on most of the following
+    pages; it is counted again from then on, short by the pages it was on, when a template line
+    must be on TEMPLATE_SHARE of them. A crawl that counts fewer lines forgets nothing."""
 
     def __init__(self, min_pages: int = TEMPLATE_MIN_PAGES, share: float = TEMPLATE_SHARE) -> None:
         self.min_pages = min_pages
         self.share = share
         self.samples: dict[str, _Sample] = {}
+        self.tracked = 0  # lines counted over all portals
+        self.limit = MAX_TRACKED  # …when the rarest are next forgotten
 
     def add(self, portal: str, lines: list[str] | None) -> frozenset[str] | None:
         """Add one page's lines to its portal's sample; what was added (None: no sample)."""
         if lines is None:
             return None
         page = frozenset(lines)
-        self.samples.setdefault(portal, _Sample(self.min_pages)).add(page)
+        self.tracked += self.samples.setdefault(portal, _Sample(self.min_pages)).add(page)
+        if self.tracked > self.limit:
+            for sample in self.samples.values():
+                sample.forget_rarest(self.share)
+            self.tracked = sum(len(sample.counts) for sample in self.samples.values())
+            # What stays is needed (each portal's candidates): not forgotten again before it doubles
+            self.limit = max(MAX_TRACKED, 2 * self.tracked)
         return page
 
     def siblings(self, portal: str, own: frozenset[str] | None = None) -> int:

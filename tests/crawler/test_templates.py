@@ -81,3 +81,42 @@ def test_a_huge_portal_keeps_its_template_lines_in_bounded_memory(monkeypatch):
     sample = templates.samples["xx"]
     assert len(sample.counts) <= 1000 + 3 and sample.pages == 3000
     assert templates.lines("xx") == sorted([HEADER, "（本栏目信息由XX区政务公开办统一维护）"])
+
+
+def test_a_portal_whose_pages_share_sentences_stays_bounded_and_learns_new_template_lines(monkeypatch):
+    """Reports repeat sentences year after year: each sentence on two or three pages. Those are
+    forgotten too, and a footer the portal adds half-way through is counted and becomes
+    template (forgetting only lines on one page, the table filled with such sentences and
+    every new line was forgotten the moment it came)."""
+    import crawler.templates
+
+    monkeypatch.setattr(crawler.templates, "MAX_TRACKED", 1000)
+    templates = PortalTemplates()
+    redesigned = "新版网站 技术支持：某某公司"  # on every page from page 3000 on
+    for i in range(6000):
+        templates.add("xx", [*page(i), f"去年的一句话{i // 2}。", f"前年的一句话{i // 3}。",
+                             *([redesigned] if i >= 3000 else [])])
+    sample = templates.samples["xx"]
+    assert len(sample.counts) <= 1000 + 6 and len(sample.frequent) <= 1000
+    assert templates.lines("xx") == sorted([HEADER, "（本栏目信息由XX区政务公开办统一维护）"])
+    for i in range(6000, 10000):  # the new footer, now on 7,000 of 10,000 pages, is template
+        templates.add("xx", [*page(i), f"去年的一句话{i // 2}。", redesigned])
+    assert redesigned in templates.lines("xx")
+
+
+def test_many_portals_share_one_bound(monkeypatch):
+    """A registry of thousands of portals: the bound is over the whole crawl, and each portal's
+    template lines are still found."""
+    import crawler.templates
+
+    monkeypatch.setattr(crawler.templates, "MAX_TRACKED", 1000)
+    templates = PortalTemplates()
+    portals = [f"p{n}" for n in range(400)]
+    for i in range(40):
+        for n, portal in enumerate(portals):
+            templates.add(portal, [f"{portal}区人民政府 版权所有", f"{portal}第{i}篇{n}的正文。",
+                                   f"{portal}第{i}篇的另一句。"])
+    # each portal holds its template line and its last few pages' own lines, however many pages
+    assert max(len(sample.counts) for sample in templates.samples.values()) <= 1 + 2 * 4
+    assert all(templates.lines(p) == [f"{p}区人民政府 版权所有"] for p in portals)
+
