@@ -75,14 +75,14 @@ def memory_rows(samples: list[dict], growth: float | None) -> list[Row]:
             note += f"; growth 10 %→100 %: {growth:.2f}×"
         rows.append(Row("6 scale", f"peak RSS: {kind} process", [max(peaks)], "MB", "", [], None, "report",
                         None, note))
-    whole = [s["pss_mb"] for s in samples]
+    whole = [s["whole_pss_mb"] for s in samples]
     if whole:
         over = sum(w >= 400 for w in whole) / len(whole)
         rows.append(Row("6 scale", "whole crawl (PSS summed): median", [med(whole)], "MB", "", [], None,
                         "< 400 MB", med(whole) < 400, f"{len(whole)} samples, 2 s apart"))
         rows.append(Row("6 scale", "whole crawl (PSS summed): peak", [max(whole)], "MB", "", [], None,
                         "< 400 MB", max(whole) < 400,
-                        f"{over:.1%} of samples ≥ 400 MB; RSS summed peak {max(s['rss_mb'] for s in samples):.0f} MB"))
+                        f"{over:.1%} of samples ≥ 400 MB; RSS summed peak {max(s['whole_rss_mb'] for s in samples):.0f} MB"))
     return rows
 
 

@@ -283,7 +283,7 @@ def memory_sample(pid: int) -> dict[str, Any]:
     """RSS and PSS (MB) of a process and of each of its descendants, by kind."""
     rows = [(p, kind, rss_kb(p) / 1024, pss_kb(p) / 1024) for p, kind in crawl_processes(pid)]
     return {"procs": [[p, kind, round(rss, 1), round(pss, 1)] for p, kind, rss, pss in rows if rss],
-            "rss_mb": round(sum(r[2] for r in rows), 1), "pss_mb": round(sum(r[3] for r in rows), 1)}
+            "whole_rss_mb": round(sum(r[2] for r in rows), 1), "whole_pss_mb": round(sum(r[3] for r in rows), 1)}
 
 
 @dataclass
