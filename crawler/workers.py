@@ -86,7 +86,11 @@ def _serve(conn: Connection, initializer: Callable[[], None] | None) -> None:
 
 
 class _Worker:
+    started = 0  # workers started in this process: each one's serial (a pid may be reused)
+
     def __init__(self, context: Any, initializer: Callable[[], None] | None) -> None:
+        _Worker.started += 1
+        self.serial = _Worker.started
         self.conn, child = context.Pipe(duplex=True)
         self.process = context.Process(target=_serve, args=(child, initializer), daemon=True)
         self.process.start()
@@ -124,7 +128,7 @@ class WorkerPool:
         self.initializer = initializer
         self.max_rss_mb = max_rss_mb  # 0: never retire a worker for its memory
         self.context = start_context(preload)
-        self.worker_cpu_s: dict[int, float] = {}  # worker pid → CPU seconds at its last answer
+        self.worker_cpu_s: dict[int, float] = {}  # worker serial → CPU seconds at its last answer
         self.loop: asyncio.AbstractEventLoop | None = None
         self.idle: deque[_Worker] = deque()
         self.busy: set[_Worker] = set()
@@ -187,10 +191,9 @@ class WorkerPool:
             ok, result, rss_mb, peak_mb, cpu = pickle.loads(data)
         except Exception as exc:  # an answer this process cannot rebuild (an exception's odd args)
             ok, result, rss_mb, peak_mb = False, RuntimeError(f"unreadable answer from a worker: {exc!r}"), 0.0, 0.0
-            cpu = self.worker_cpu_s.get(worker.process.pid, 0.0)
+            cpu = self.worker_cpu_s.get(worker.serial, 0.0)
         self.peak_rss_mb = max(self.peak_rss_mb, peak_mb)
-        if worker.process.pid is not None:
-            self.worker_cpu_s[worker.process.pid] = cpu
+        self.worker_cpu_s[worker.serial] = cpu
         if future is not None and not future.done():
             (future.set_result if ok else future.set_exception)(result)
         if self.closed:
