@@ -27,6 +27,12 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def cpu_s() -> float:
+    """This process's CPU seconds so far, with its reaped children's (a worker's LibreOffice)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def resource_usage(workers_peak_rss_mb: float | None = None, workers_cpu_s: float | None = None) -> dict[str, float]:
     """CPU seconds (user + system) and peak RSS in MB: `crawl_*` for this process, `workers_*`
     for the extraction workers together (CPU summed; RSS the largest worker's own peak), as the

@@ -25,7 +25,6 @@ import logging
 import multiprocessing
 import os
 import pickle
-import resource
 from collections import deque
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
@@ -51,16 +50,10 @@ def current_rss_mb() -> float:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def cpu_s() -> float:
-    """This process's CPU seconds so far, with its reaped children's (a worker's LibreOffice)."""
-    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
-
-
 def _serve(conn: Connection, initializer: Callable[[], None] | None) -> None:
     """A worker's loop: (func, args) in, (ok, result, rss MB, peak rss MB, CPU s) out, until told
     to stop."""
-    from crawler.resources import peak_rss_mb
+    from crawler.resources import cpu_s, peak_rss_mb
 
     if initializer is not None:
         initializer()

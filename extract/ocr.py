@@ -624,9 +624,9 @@ def _tables(gray: Any) -> tuple[list[Any], Any]:
 
 
 def _along(lat: Any, height: int, top: int, left: int, shape: tuple[int, int]) -> Any:
-    """Where in the table's box (`shape`, from `top`, `left` of the page) its own rules run, a band of 6 px
-    each side of each: a character's long stroke in a cell opens to a ruling too (开, 申, 本 in
-    10 pt type at 200 dpi), and erased with the rules, the cell read 公于, E, z."""
+    """Where in the table's box (`shape`, from `top`, `left` of the page) its own rules run, a
+    band of 6 px each side of each: a character's long stroke in a cell opens to a ruling too
+    (开, 申, 本 in 10 pt type at 200 dpi), and erased with the rules, the cell read 公于, E, z."""
     import numpy as np
 
     near = np.zeros(shape, dtype=bool)  # a band running past the box is cut by the slicing

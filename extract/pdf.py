@@ -58,10 +58,11 @@ _UNMAPPED = re.compile(r"\(cid:\d+\)|[\ue000-\uf8ff\ufffd\x00-\x08\x0b\x0c\x0e-\
 # (Latin-1 and Latin Extended, not × ÷), ^ { } — what a font whose map to Unicode is wrong
 # gives (Ghostscript re-distilling a browser's PDF: 本年度报告 → 本\x80度ç告). Not | ~ _: a
 # portal's links are set apart by |, 1~12月 is a range, a file name holds _.
-_ODD = "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f^{}"
+_DIACRITICS = "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"  # Latin letters with diacritics (× ÷ not)
+_ODD = _DIACRITICS + "^{}"
 _MISMAPPED = re.compile(rf"(?<=[\u4e00-\u9fff])[{_ODD}]|[{_ODD}](?=[\u4e00-\u9fff])")
 _HANZI = re.compile(r"[\u4e00-\u9fff]")
-_DIACRITIC = re.compile(r"[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
+_DIACRITIC = re.compile(f"[{_DIACRITICS}]")
 _MISMAPPED_SHARE = 0.01  # of a page's ideographs: beyond it, its fonts' maps are wrong
 _UNREADABLE = 0.25  # share of a page's glyphs without Unicode beyond which its text is noise
 
@@ -433,8 +434,9 @@ def unmapped_glyphs(lines: list[Line]) -> int:
 def mismapped(lines: list[Line]) -> bool:
     """Whether the lines' fonts map glyphs to wrong characters: Latin letters with diacritics
     (and ^ { }) set against ideographs, more than a few and more than one ideograph in a
-    hundred, or more such letters than ideographs. The text then reads as Chinese with holes and is wrong throughout (本度ç告据), and
-    nothing is missing to say so; only the page's picture holds the text."""
+    hundred, or more such letters than ideographs. The text then reads as Chinese with holes
+    and is wrong throughout (本度ç告据), and nothing is missing to say so; only the page's
+    picture holds the text."""
     text = "\n".join(s.text for s in lines)
     odd, hanzi = len(_MISMAPPED.findall(text)), len(_HANZI.findall(text))
     if odd >= 3 and odd > _MISMAPPED_SHARE * hanzi:
