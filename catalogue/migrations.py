@@ -3,8 +3,9 @@ opened for writing, the version kept in `PRAGMA user_version` (docs/design.md).
 
 A new column is one line, `Migration(N, "why", add_columns("table", "column"))`, after adding
 the column to `catalogue/schema.py`'s TABLES (its type comes from there). A new table needs no
-step: `create_schema` creates missing tables. tests/catalogue/test_migrations.py upgrades a
-catalogue made by the last release and fails when a column of TABLES has no step.
+step: `create_schema` creates missing tables and the text indexes (`index_text`).
+tests/catalogue/test_migrations.py upgrades a catalogue made by the last release and fails when
+a column of TABLES has no step.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from catalogue.schema import TABLES, create_schema
+from catalogue.schema import TABLES, create_schema, index_text
 
 Step = Callable[[sqlite_utils.Database], None]
 
@@ -56,6 +57,8 @@ MIGRATIONS: tuple[Migration, ...] = (
               add_columns("reports", "ocr", "disagreements")),
     Migration(5, "report_stats: cells read by OCR and the engine's confidence (issue 14)",
               add_columns("report_stats", "ocr", "confidence")),
+    Migration(6, "reports: the text index updated only when text changes; OCR'd reports indexed "
+                 "apart for approximate search (issue 18)", index_text),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -78,10 +78,64 @@ def create_schema(db: sqlite_utils.Database) -> None:
     """Missing tables, the FTS index, the view and indexes; columns come by migrations."""
     for name, (columns, pk) in TABLES.items():
         db[name].create(columns, pk=pk, if_not_exists=True)
-    if "reports_fts" not in db.table_names():
-        # trigram: Chinese has no spaces, so word tokenizers would index whole sentences.
-        db["reports"].enable_fts(["title", "agency", "text"], tokenize="trigram", create_triggers=True)
+    index_text(db)
     db.create_view("report_summary", SUMMARY_VIEW, replace=True)
     for table, indexes in INDEXES.items():
         for columns in indexes:
             db[table].create_index(columns, if_not_exists=True)
+
+
+FTS_COLUMNS = ("title", "agency", "text")
+_OCR_FTS = "reports_ocr_fts"
+
+
+def index_text(db: sqlite_utils.Database) -> None:
+    """The full-text indexes of reports and the triggers that keep them, made or mended.
+
+    reports_fts indexes every report (trigram: Chinese has no spaces, so word tokenizers would
+    index whole sentences). Its update trigger fires only when title, agency or text are set:
+    sqlite-utils' fires on any column, so marking 100,000 reports seen in a recrawl re-indexed
+    every text (10,000 reports: 7.8 s instead of 0.35). reports_ocr_fts indexes the reports
+    read by OCR only, so the approximate search ranks its candidates among those, not among
+    every report sharing a trigram of the term. Idempotent: nothing is written when all is
+    in place."""
+    columns = ", ".join(f"[{c}]" for c in FTS_COLUMNS)
+    if "reports_fts" not in db.table_names():
+        db["reports"].enable_fts(list(FTS_COLUMNS), tokenize="trigram")
+    if _OCR_FTS not in db.table_names():
+        db.execute(f"create virtual table [{_OCR_FTS}] using fts5({columns}, content=[reports], "
+                   f"content_rowid=[rowid], tokenize='trigram')")
+        db.execute(f"insert into [{_OCR_FTS}] (rowid, {columns}) select rowid, {columns} from reports where ocr = 1")
+    for name, sql in _triggers(columns).items():
+        present = db.execute("select sql from sqlite_master where type = 'trigger' and name = ?", [name]).fetchone()
+        if present is None or present[0] != sql:
+            db.execute(f"drop trigger if exists [{name}]")
+            db.execute(sql)
+
+
+def _triggers(columns: str) -> dict[str, str]:
+    """Trigger name → its SQL as sqlite_master keeps it (compared to mend an older one)."""
+    old = ", ".join(f"old.[{c}]" for c in FTS_COLUMNS)
+    new = ", ".join(f"new.[{c}]" for c in FTS_COLUMNS)
+    text_set = ", ".join(f"[{c}]" for c in FTS_COLUMNS)
+
+    def delete(table: str, when: str = "") -> str:
+        return (f"insert into [{table}] ([{table}], rowid, {columns}) "
+                f"select 'delete', old.rowid, {old}{when};")
+
+    def insert(table: str, when: str = "") -> str:
+        return f"insert into [{table}] (rowid, {columns}) select new.rowid, {new}{when};"
+
+    ocr_old, ocr_new = " where old.ocr = 1", " where new.ocr = 1"
+    return {
+        "reports_ai": f"CREATE TRIGGER [reports_ai] AFTER INSERT ON [reports] BEGIN\n  {insert('reports_fts')}\nEND",
+        "reports_ad": f"CREATE TRIGGER [reports_ad] AFTER DELETE ON [reports] BEGIN\n  {delete('reports_fts')}\nEND",
+        "reports_au": (f"CREATE TRIGGER [reports_au] AFTER UPDATE OF {text_set} ON [reports] BEGIN\n"
+                       f"  {delete('reports_fts')}\n  {insert('reports_fts')}\nEND"),
+        "reports_ocr_ai": (f"CREATE TRIGGER [reports_ocr_ai] AFTER INSERT ON [reports] BEGIN\n"
+                           f"  {insert(_OCR_FTS, ocr_new)}\nEND"),
+        "reports_ocr_ad": (f"CREATE TRIGGER [reports_ocr_ad] AFTER DELETE ON [reports] BEGIN\n"
+                           f"  {delete(_OCR_FTS, ocr_old)}\nEND"),
+        "reports_ocr_au": (f"CREATE TRIGGER [reports_ocr_au] AFTER UPDATE OF {text_set}, [ocr] ON [reports] BEGIN\n"
+                           f"  {delete(_OCR_FTS, ocr_old)}\n  {insert(_OCR_FTS, ocr_new)}\nEND"),
+    }

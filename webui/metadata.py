@@ -97,6 +97,7 @@ def metadata(replay_url: str | None = None) -> dict[str, Any]:
                 "captures": {"title": "抓取记录 Captures", "facets": ["portal", "kind", "page_kind", "status"]},
                 "crawl_runs": {"title": "抓取运行 Crawl runs"},
                 "reports_fts": {"hidden": True},
+                "reports_ocr_fts": {"hidden": True},  # OCR'd reports only, for approximate search
             },
             "queries": queries,
         }},
