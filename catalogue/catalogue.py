@@ -280,13 +280,17 @@ class Catalogue(ReportVersions):
         long = [t for t in terms if len(t) >= APPROXIMATE_TERM]
         if not long or limit <= 0:
             return []
+        index = self._ocr_index()
+        if index is None:
+            return []
         key = max(long, key=len)
         grams = dict.fromkeys(key[i:i + 3] for i in range(len(key) - 2))
         match = " OR ".join('"' + g.replace('"', '""') + '"' for g in grams)
-        sql = ("select r.id, r.title, r.agency, r.year, r.province, r.level, r.url, r.text from reports r "
-               "join reports_ocr_fts on reports_ocr_fts.rowid = r.rowid where reports_ocr_fts match ?"
+        sql = (f"select r.id, r.title, r.agency, r.year, r.province, r.level, r.url, r.text from reports r "
+               f"join {index} on {index}.rowid = r.rowid where {index} match ?"
+               + (" and r.ocr = 1" if index == "reports_fts" else "")
                + "".join(f" and {column} = ?" for column, _ in filters)
-               + " order by reports_ocr_fts.rank limit ?")
+               + f" order by {index}.rank limit ?")
         found = []
         for row in self.db.query(sql, [match, *[v for _, v in filters], APPROXIMATE_CANDIDATES]):
             if row["id"] in exclude:
@@ -304,6 +308,13 @@ class Catalogue(ReportVersions):
             if len(found) >= limit:
                 break
         return found
+
+    def _ocr_index(self) -> str | None:
+        """The index to find OCR'd reports in: their own, or in a catalogue opened read-only
+        before migration 6 made it, every report's (filtered by `ocr`); None before OCR was."""
+        if "reports_ocr_fts" in self.db.table_names():
+            return "reports_ocr_fts"
+        return "reports_fts" if "ocr" in self.db["reports"].columns_dict else None
 
     def query(self, sql: str, params: Any = None) -> tuple[list[str], list[tuple]]:
         cursor = self.db.execute(sql, params or [])

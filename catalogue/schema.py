@@ -101,16 +101,20 @@ def index_text(db: sqlite_utils.Database) -> None:
     in place."""
     columns = ", ".join(f"[{c}]" for c in FTS_COLUMNS)
     if "reports_fts" not in db.table_names():
-        db["reports"].enable_fts(list(FTS_COLUMNS), tokenize="trigram")
-    if _OCR_FTS not in db.table_names():
-        db.execute(f"create virtual table [{_OCR_FTS}] using fts5({columns}, content=[reports], "
-                   f"content_rowid=[rowid], tokenize='trigram')")
-        db.execute(f"insert into [{_OCR_FTS}] (rowid, {columns}) select rowid, {columns} from reports where ocr = 1")
-    for name, sql in _triggers(columns).items():
-        present = db.execute("select sql from sqlite_master where type = 'trigger' and name = ?", [name]).fetchone()
-        if present is None or present[0] != sql:
-            db.execute(f"drop trigger if exists [{name}]")
-            db.execute(sql)
+        db["reports"].enable_fts(list(FTS_COLUMNS), tokenize="trigram")  # commits; no trigger yet
+    conn = db.conn
+    with conn:  # one transaction: an index without its rows, or a table without its trigger, is never left
+        if not conn.in_transaction:
+            conn.execute("begin")
+        if _OCR_FTS not in db.table_names():
+            conn.execute(f"create virtual table [{_OCR_FTS}] using fts5({columns}, content=[reports], "
+                         f"content_rowid=[rowid], tokenize='trigram')")
+            conn.execute(f"insert into [{_OCR_FTS}] (rowid, {columns}) select rowid, {columns} from reports where ocr = 1")
+        for name, sql in _triggers(columns).items():
+            present = conn.execute("select sql from sqlite_master where type = 'trigger' and name = ?", [name]).fetchone()
+            if present is None or present[0] != sql:
+                conn.execute(f"drop trigger if exists [{name}]")
+                conn.execute(sql)
 
 
 def _triggers(columns: str) -> dict[str, str]:

@@ -98,3 +98,16 @@ def test_approximate_search_finds_the_term_anywhere_in_a_long_text(tmp_path):
     cat.commit()
     assert sorted(found(cat, PHRASE)) == [(k, "approximate") for k in sorted(texts) if k != "far"]
     cat.close()
+
+
+def test_a_catalogue_opened_read_only_before_its_upgrade_still_searches(tmp_path):
+    """`nianbao search` opens read-only and never migrates: a schema-5 catalogue has no OCR
+    index, so the approximate pass ranks every report's index, as it did then."""
+    path = tmp_path / "catalogue.db"
+    cat = Catalogue(path)
+    cat.db["reports"].insert(report("甲县", "本机关深入推进政府网站內户建设。", 1))
+    cat.close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("drop table reports_ocr_fts")
+        conn.execute("pragma user_version = 5")
+    assert found(Catalogue.read_only(path), PHRASE) == [("甲县", "approximate")]
