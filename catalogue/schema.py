@@ -110,18 +110,18 @@ def index_text(db: sqlite_utils.Database) -> None:
             conn.execute(f"create virtual table [{_OCR_FTS}] using fts5({columns}, content=[reports], "
                          f"content_rowid=[rowid], tokenize='trigram')")
             conn.execute(f"insert into [{_OCR_FTS}] (rowid, {columns}) select rowid, {columns} from reports where ocr = 1")
-        for name, sql in _triggers(columns).items():
+        for name, sql in _triggers().items():
             present = conn.execute("select sql from sqlite_master where type = 'trigger' and name = ?", [name]).fetchone()
             if present is None or present[0] != sql:
                 conn.execute(f"drop trigger if exists [{name}]")
                 conn.execute(sql)
 
 
-def _triggers(columns: str) -> dict[str, str]:
+def _triggers() -> dict[str, str]:
     """Trigger name → its SQL as sqlite_master keeps it (compared to mend an older one)."""
+    columns = ", ".join(f"[{c}]" for c in FTS_COLUMNS)
     old = ", ".join(f"old.[{c}]" for c in FTS_COLUMNS)
     new = ", ".join(f"new.[{c}]" for c in FTS_COLUMNS)
-    text_set = ", ".join(f"[{c}]" for c in FTS_COLUMNS)
 
     def delete(table: str, when: str = "") -> str:
         return (f"insert into [{table}] ([{table}], rowid, {columns}) "
@@ -134,12 +134,12 @@ def _triggers(columns: str) -> dict[str, str]:
     return {
         "reports_ai": f"CREATE TRIGGER [reports_ai] AFTER INSERT ON [reports] BEGIN\n  {insert('reports_fts')}\nEND",
         "reports_ad": f"CREATE TRIGGER [reports_ad] AFTER DELETE ON [reports] BEGIN\n  {delete('reports_fts')}\nEND",
-        "reports_au": (f"CREATE TRIGGER [reports_au] AFTER UPDATE OF {text_set} ON [reports] BEGIN\n"
+        "reports_au": (f"CREATE TRIGGER [reports_au] AFTER UPDATE OF {columns} ON [reports] BEGIN\n"
                        f"  {delete('reports_fts')}\n  {insert('reports_fts')}\nEND"),
         "reports_ocr_ai": (f"CREATE TRIGGER [reports_ocr_ai] AFTER INSERT ON [reports] BEGIN\n"
                            f"  {insert(_OCR_FTS, ocr_new)}\nEND"),
         "reports_ocr_ad": (f"CREATE TRIGGER [reports_ocr_ad] AFTER DELETE ON [reports] BEGIN\n"
                            f"  {delete(_OCR_FTS, ocr_old)}\nEND"),
-        "reports_ocr_au": (f"CREATE TRIGGER [reports_ocr_au] AFTER UPDATE OF {text_set}, [ocr] ON [reports] BEGIN\n"
+        "reports_ocr_au": (f"CREATE TRIGGER [reports_ocr_au] AFTER UPDATE OF {columns}, [ocr] ON [reports] BEGIN\n"
                            f"  {delete(_OCR_FTS, ocr_old)}\n  {insert(_OCR_FTS, ocr_new)}\nEND"),
     }
