@@ -11,6 +11,7 @@ NIANBAO_COMMAND (recorded in crawl_runs), TEMPLATE_MIN_PAGES and TEMPLATE_SHARE 
 from __future__ import annotations
 
 import asyncio
+import collections
 import functools
 import logging
 from typing import Any
@@ -42,6 +43,8 @@ from extract.loss import says_lost
 
 logger = logging.getLogger(__name__)
 
+UNSAMPLED_KEPT = 1000  # a portal's unchanged pages kept for its template sample; chrome is on every one
+
 
 class CataloguePipeline:
     def __init__(self, catalogue_path: str, warc_dir: str, workers: int, crawler: Crawler,
@@ -64,6 +67,10 @@ class CataloguePipeline:
                                          crawler.settings.getfloat("TEMPLATE_SHARE", TEMPLATE_SHARE))
         self.replay_templates: dict[str, list[str]] | None = None
         self.waiting: list[tuple[CaptureItem, frozenset[str] | None]] = []  # pages waiting for their portal's template
+        # Unchanged pages not sampled yet: read only once a changed page of their portal needs
+        # its template (an unchanged recrawl reads none), the most recent UNSAMPLED_KEPT each.
+        self.unsampled: dict[str, collections.deque] = {}
+        self.sampling: dict[str, asyncio.Lock] = collections.defaultdict(asyncio.Lock)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CataloguePipeline:
@@ -138,6 +145,7 @@ class CataloguePipeline:
         if recorded is not None:
             hints["template_lines"] = recorded
             return True
+        await self._catch_up(item.portal)
         if not waited and self.templates.siblings(item.portal) < self.templates.min_pages:
             own = await self._sample(item)
             if self.templates.siblings(item.portal, own) < self.templates.min_pages:
@@ -158,9 +166,25 @@ class CataloguePipeline:
 
     async def _sample(self, item: CaptureItem) -> frozenset[str] | None:
         """Add an archived HTML page to its portal's sample before its extraction (a page of
-        a portal barely sampled yet, or an unchanged page); what was added."""
+        a portal barely sampled yet); what was added."""
         lines = await self._in_worker(archived_lines, self.warc_dir, item.location, self.max_size)
         return self.templates.add(item.portal, lines)
+
+    async def _catch_up(self, portal: str) -> None:
+        """The portal's unchanged pages of this run join its sample before a changed page takes
+        its template lines, in the order they came. A page that cannot be read is left out of
+        the sample (the template is only what chrome is stripped by), said in the log."""
+        async with self.sampling[portal]:
+            pending = list(self.unsampled.pop(portal, ()))
+            read = await asyncio.gather(*(self._in_worker(archived_lines, self.warc_dir, location, self.max_size)
+                                          for location in pending), return_exceptions=True)
+            for location, lines in zip(pending, read, strict=True):
+                if isinstance(lines, BaseException):
+                    logger.warning("unchanged page at %s left out of its portal's template sample: %s",
+                                   location, lines)
+                    continue
+                self.templates.add(portal, lines)
+                self.stats.inc_value("extract/template_sampled_unchanged")
 
     def _hints(self, item: CaptureItem) -> dict[str, Any]:
         portal = self.crawler.spider.portals.get(item.portal)
@@ -202,7 +226,8 @@ class CataloguePipeline:
             if joins:
                 self.templates.add(item.portal, result.get("lines"))
         elif self._is_unchanged(item) and self.warc_capture is not None and "html" in item.content_type.lower():
-            await self._sample(item)  # an incremental run's changed pages still see the whole portal
+            # an incremental run's changed pages still see the whole portal (`_catch_up`)
+            self.unsampled.setdefault(item.portal, collections.deque(maxlen=UNSAMPLED_KEPT)).append(item.location)
         lost = False
         for warning in (result or {}).get("warnings", ()):  # a page read only in part: say so
             if warning.startswith(INFORMATIONAL):  # how a document was read, not what was lost
