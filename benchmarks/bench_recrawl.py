@@ -16,7 +16,6 @@ session: the figures are only comparable within one machine state.
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 import tempfile
 from pathlib import Path
@@ -25,7 +24,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from common import (  # noqa: E402
-    NIANBAO,
     Row,
     Served,
     cleanup,
@@ -34,31 +32,21 @@ from common import (  # noqa: E402
     nianbao_crawl,
     print_table,
     quote,
-    run_process,
     save,
-    scrapy_stats,
+    scale_for,
 )
-
-REPORTS_PER_SCALE = 2138 / 18
 
 
 def recrawl(registry: Path, data: Path, timeout: float) -> dict:
     """`nianbao crawl` again into DATA, as the schedule runs it."""
-    cmd = [NIANBAO, "crawl", "--portals", str(registry), "--data", str(data)]
-    wall, rc, out, _samples, usage = run_process(cmd, timeout)
-    logfile = data / "logs" / "crawl.log"
-    stats = scrapy_stats(logfile.read_text(encoding="utf-8", errors="replace")) if logfile.exists() else {}
-    if rc != 0:
-        log(f"recrawl exited {rc}: {out[-2000:]}")
+    run = nianbao_crawl(registry, data, timeout=timeout, fresh=False)
     # Workers forked from the fork server are not the crawl process's children: their CPU
     # comes from the crawl's own record (nianbao/resources), the crawl process's from wait4.
-    own = stats.get("nianbao/resources") or {}
-    workers = float(own.get("workers_cpu_s", 0.0))
-    return {"command": quote(cmd), "wall": wall, "returncode": rc,
-            "cpu_s": usage.get("cpu_s", float("nan")) + workers, "workers_cpu_s": workers,
-            "responses": int(stats.get("downloader/response_count", 0)),
-            "unchanged": int(stats.get("catalogue/reports_unchanged", 0)),
-            "new": int(stats.get("catalogue/reports_new", 0)), "changed": int(stats.get("catalogue/reports_changed", 0))}
+    workers = float((run.stats.get("nianbao/resources") or {}).get("workers_cpu_s", 0.0))
+    return {"command": quote(run.command), "wall": run.wall, "returncode": run.returncode,
+            "cpu_s": run.rusage.get("cpu_s", float("nan")) + workers, "workers_cpu_s": workers,
+            "responses": run.responses, **{k: int(run.stats.get(f"catalogue/reports_{k}", 0))
+                                           for k in ("unchanged", "new", "changed")}}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -66,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reports", type=int, default=2140, help="report pages (default 2140: simportals scale 18)")
     ap.add_argument("--rounds", type=int, default=3, help="recrawls measured (default 3)")
     args = ap.parse_args(argv)
-    scale = max(1, math.ceil(args.reports / REPORTS_PER_SCALE))
+    scale = scale_for(args.reports)
     work = Path(tempfile.mkdtemp(prefix="nianbao-bench-"))
     data = work / "data"
     timeout = args.reports / 5 + 600

@@ -19,7 +19,6 @@ median for the trigram terms.
 from __future__ import annotations
 
 import argparse
-import math
 import sqlite3
 import sys
 import tempfile
@@ -30,6 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from common import (  # noqa: E402
+    SEARCH_COMMON,
+    SEARCH_SHORT,
     Row,
     Served,
     cleanup,
@@ -41,12 +42,10 @@ from common import (  # noqa: E402
     pct,
     print_table,
     quote,
+    rarest_agencies,
     save,
+    scale_for,
 )
-
-REPORTS_PER_SCALE = 2138 / 18
-COMMON = ["政务公开", "政府信息公开", "依申请公开", "行政复议"]
-SHORT = ["年报"]
 
 
 def captures(db: Path) -> int:
@@ -91,12 +90,10 @@ def search_latency(db: Path, reps: int) -> tuple[list[Row], dict]:
 
     cat = Catalogue(str(db))
     try:
-        rare = [r[0] for r in cat.db.execute(
-            "select agency from reports where agency is not null group by agency "
-            "order by count(*), agency limit 2").fetchall()]
+        rare = rarest_agencies(cat.db, 2)
         n_reports = cat.db.execute("select count(*) from reports").fetchone()[0]
         rows, hits = [], {}
-        for kind, terms in (("common", COMMON), ("rare", rare), ("2-char (scan)", SHORT)):
+        for kind, terms in (("common", SEARCH_COMMON), ("rare", rare), ("2-char (scan)", SEARCH_SHORT)):
             for term in terms:
                 times = []
                 for _ in range(reps):
@@ -123,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     n = args.reports or (2000 if args.quick else 100_000)
     reps = args.reps or (20 if args.quick else 50)
-    scale = max(1, math.ceil(n / REPORTS_PER_SCALE))
+    scale = scale_for(n)
     work = Path(tempfile.mkdtemp(prefix="nianbao-bench-"))
     data = work / "data"
     db = data / "catalogue.db"

@@ -37,6 +37,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from common import (  # noqa: E402
     PY,
     ROOT,
+    SEARCH_COMMON,
+    SEARCH_SHORT,
     Row,
     Served,
     cleanup,
@@ -46,11 +48,10 @@ from common import (  # noqa: E402
     pct,
     print_table,
     quote,
+    rarest_agencies,
     save,
 )
 
-COMMON = ["政务公开", "政府信息公开", "依申请公开", "行政复议"]
-SHORT = ["年报"]
 OLD_UPDATE_TRIGGER = """CREATE TRIGGER [reports_au] AFTER UPDATE ON [reports] BEGIN
   INSERT INTO [reports_fts] ([reports_fts], rowid, [title], [agency], [text]) VALUES('delete', old.rowid, old.[title], old.[agency], old.[text]);
   INSERT INTO [reports_fts] (rowid, [title], [agency], [text]) VALUES (new.rowid, new.[title], new.[agency], new.[text]);
@@ -146,10 +147,8 @@ def main(argv: list[str] | None = None) -> int:
         commands = [served.command, quote(crawl.command)]
     seed = work / "seed" / "catalogue.db"
     with sqlite3.connect(seed) as db:
-        rare = [r[0] for r in db.execute("select agency from reports where agency is not null group by agency "
-                                         "order by count(*), agency limit 2")]
-        rare += [r[0] for r in db.execute("select agency from reports where agency is not null and ocr = 1 "
-                                          "group by agency order by count(*), agency limit 1") if r[0] not in rare]
+        rare = rarest_agencies(db, 2)
+        rare += [name for name in rarest_agencies(db, 1, ocr_only=True) if name not in rare]
     path = work / "catalogue.db"
     t = time.perf_counter()
     n = replicate(seed, path, args.reports, rare)
@@ -157,9 +156,9 @@ def main(argv: list[str] | None = None) -> int:
         ocr = db.execute("select count(*) from reports where ocr = 1").fetchone()[0]
     log(f"{n} reports ({ocr} read by OCR) in {time.perf_counter() - t:.0f}s; rare: {rare}")
     misread = [name[:2] + "彼" + name[3:] for name in rare]
-    terms = COMMON + rare + misread + SHORT
-    kinds = {**dict.fromkeys(COMMON, "common"), **dict.fromkeys(rare, "rare"),
-             **dict.fromkeys(misread, "rare, misread"), **dict.fromkeys(SHORT, "2-char (scan)")}
+    terms = SEARCH_COMMON + rare + misread + SEARCH_SHORT
+    kinds = {**dict.fromkeys(SEARCH_COMMON, "common"), **dict.fromkeys(rare, "rare"),
+             **dict.fromkeys(misread, "rare, misread"), **dict.fromkeys(SEARCH_SHORT, "2-char (scan)")}
     trees = {"this": ROOT, **({"baseline": args.baseline.resolve()} if args.baseline else {})}
     timed = {name: time_searches(tree, path, args.reps, terms) for name, tree in trees.items()}
     rows = []

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import json
+import math
 import os
 import platform
 import re
@@ -34,6 +35,24 @@ RESULTS_DIR = BENCH / "results"
 VENV_BIN = Path(sys.executable).parent
 NIANBAO = str(VENV_BIN / "nianbao") if (VENV_BIN / "nianbao").exists() else "nianbao"
 PY = sys.executable
+
+
+REPORTS_PER_SCALE = 2138 / 18  # report pages one simportals scale unit serves (scale 18: 2,138)
+SEARCH_COMMON = ["政务公开", "政府信息公开", "依申请公开", "行政复议"]  # in nearly every report
+SEARCH_SHORT = ["年报"]  # two characters: no trigram, a substring scan
+
+
+def scale_for(reports: int) -> int:
+    """The simportals scale serving about `reports` report pages."""
+    return max(1, math.ceil(reports / REPORTS_PER_SCALE))
+
+
+def rarest_agencies(db: Any, limit: int, ocr_only: bool = False) -> list[str]:
+    """The issuers with the fewest reports in a catalogue (a sqlite3 or sqlite-utils connection):
+    the rare names the search benchmarks look for."""
+    return [r[0] for r in db.execute(
+        "select agency from reports where agency is not null" + (" and ocr = 1" if ocr_only else "")
+        + " group by agency order by count(*), agency limit ?", [limit]).fetchall()]
 
 
 def env() -> dict[str, str]:
@@ -380,9 +399,11 @@ def scrapy_stats(log_text: str) -> dict[str, Any]:
 
 def nianbao_crawl(registry: Path, data: Path, settings: dict[str, str] | None = None, timeout: float = 3600,
                   sampler: Callable[[int, float], dict | None] | None = None, sample_every: float = 1.0,
-                  prefix: Sequence[str] = ()) -> Run:
-    """`nianbao crawl` into a fresh DATA directory, in a subprocess."""
-    shutil.rmtree(data, ignore_errors=True)
+                  prefix: Sequence[str] = (), fresh: bool = True) -> Run:
+    """`nianbao crawl` into a fresh DATA directory (or, not `fresh`, again into DATA: the
+    schedule's next run), in a subprocess."""
+    if fresh:
+        shutil.rmtree(data, ignore_errors=True)
     cmd = [*prefix, NIANBAO, "crawl", "--portals", str(registry), "--data", str(data)]
     for k, v in (settings or {}).items():
         cmd += ["-s", f"{k}={v}"]
