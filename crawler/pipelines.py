@@ -22,6 +22,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
 from archive.crashpoint import crash_point
+from archive.location import RecordLocation
 from catalogue.catalogue import Catalogue
 from crawler.alerts import INFORMATIONAL, LOST, OTHER, TOO_DEEP, run_warnings
 from crawler.extraction import (
@@ -69,7 +70,7 @@ class CataloguePipeline:
         self.waiting: list[tuple[CaptureItem, frozenset[str] | None]] = []  # pages waiting for their portal's template
         # Unchanged pages not sampled yet: read only once a changed page of their portal needs
         # its template (an unchanged recrawl reads none), the most recent UNSAMPLED_KEPT each.
-        self.unsampled: dict[str, collections.deque] = {}
+        self.unsampled: dict[str, collections.deque[RecordLocation | None]] = {}
         self.sampling: dict[str, asyncio.Lock] = collections.defaultdict(asyncio.Lock)
 
     @classmethod
@@ -167,8 +168,11 @@ class CataloguePipeline:
     async def _sample(self, item: CaptureItem) -> frozenset[str] | None:
         """Add an archived HTML page to its portal's sample before its extraction (a page of
         a portal barely sampled yet); what was added."""
-        lines = await self._in_worker(archived_lines, self.warc_dir, item.location, self.max_size)
-        return self.templates.add(item.portal, lines)
+        return self.templates.add(item.portal, await self._archived_lines(item.location))
+
+    async def _archived_lines(self, location: RecordLocation | None) -> list[str] | None:
+        """An archived HTML page's lines, read back from the WARC in a worker."""
+        return await self._in_worker(archived_lines, self.warc_dir, location, self.max_size)
 
     async def _catch_up(self, portal: str) -> None:
         """The portal's unchanged pages of this run join its sample before a changed page takes
@@ -176,8 +180,7 @@ class CataloguePipeline:
         the sample (the template is only what chrome is stripped by), said in the log."""
         async with self.sampling[portal]:
             pending = list(self.unsampled.pop(portal, ()))
-            read = await asyncio.gather(*(self._in_worker(archived_lines, self.warc_dir, location, self.max_size)
-                                          for location in pending), return_exceptions=True)
+            read = await asyncio.gather(*map(self._archived_lines, pending), return_exceptions=True)
             for location, lines in zip(pending, read, strict=True):
                 if isinstance(lines, BaseException):
                     logger.warning("unchanged page at %s left out of its portal's template sample: %s",

@@ -5,7 +5,6 @@ their portal needs them (an unchanged recrawl reads none)."""
 from __future__ import annotations
 
 import hashlib
-import json
 
 import sqlite_utils
 
@@ -13,14 +12,11 @@ from crawler.templates import KEY
 from simportals import build_testbed, serve_testbed
 from simportals.chrome import BODY_STAMPS
 from tests.conftest import run_nianbao
+from tests.e2e.test_budget import stats
 from tests.e2e.test_template_lines import template_records
 
 STAMP = BODY_STAMPS["beilun"]
 ADDED = "本年度新增政务公开专栏一个。"
-
-
-def stats(db: sqlite_utils.Database, run_id: int) -> dict:
-    return json.loads(db["crawl_runs"].get(run_id)["stats"])
 
 
 def test_a_changed_page_learns_from_its_unchanged_siblings_and_a_recrawl_reads_none(tmp_path):
