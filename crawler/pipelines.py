@@ -228,8 +228,9 @@ class CataloguePipeline:
                 result = {"ok": False, "error": str(exc)}
             if joins:
                 self.templates.add(item.portal, result.get("lines"))
-        elif self._is_unchanged(item) and self.warc_capture is not None and "html" in item.content_type.lower():
-            # an incremental run's changed pages still see the whole portal (`_catch_up`)
+        elif self._readable(item) and self.warc_capture is not None and "html" in item.content_type.lower():
+            # an incremental run's changed pages still see the whole portal (`_catch_up`), as
+            # a first crawl's do: its unchanged pages, never its listings (not sampled there)
             self.unsampled.setdefault(item.portal, collections.deque(maxlen=UNSAMPLED_KEPT)).append(item.location)
         lost = False
         for warning in (result or {}).get("warnings", ()):  # a page read only in part: say so
@@ -260,9 +261,14 @@ class CataloguePipeline:
     def _is_unchanged(item: CaptureItem) -> bool:
         return (item.status == 304 or item.record_type == "revisit") and not item.images_changed
 
+    @staticmethod
+    def _readable(item: CaptureItem) -> bool:
+        """A page or document a crawl reads (listings, a page's images and gone pages are only
+        recorded): what is extracted when it changed and sampled for its template either way."""
+        return item.kind not in ("listing", "image") and item.status not in (404, 410)
+
     def _extracted(self, item: CaptureItem) -> bool:
-        """Listings, a page's images, gone and unchanged pages are recorded, not extracted."""
-        return item.kind not in ("listing", "image") and item.status not in (404, 410) and not self._is_unchanged(item)
+        return self._readable(item) and not self._is_unchanged(item)
 
     def _catalogue(self, item: CaptureItem, result: dict[str, Any] | None) -> None:
         """One capture's rows (and its metadata record), written as one catalogue item."""
