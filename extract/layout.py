@@ -143,6 +143,10 @@ def join_tables(a: PlacedTable, b: PlacedTable) -> PlacedTable | None:
             gb, cb, pb = gb[1:], cb[1:], pb[1:]
         if strip:
             ga, ca, pa = ga[:-1], ca[:-1], pa[:-1]
+    elif ga and gb:
+        # a group's label merged down across the break, printed in part on each page
+        # ((五）不予处 at the foot, 理 beside the group's next items): one cell, its text joined
+        _join_cut_cells(ga, pa, gb, pb, _group_goes_on(ga[-1], gb[0], pb[0]))
     wide = _wide(ga[-1], pa[-1] if a.copies is not None else None, ga[-2] if len(ga) > 1 else None) if ga else []
     cut = _cut_head_cells(ga[-1], gb[0], pb[0], wide) if ga and gb else []
     for c in cut:  # the rest of a head cell cut at the page's foot, beside the head's next level
@@ -284,6 +288,44 @@ def _row_continues(last: list[str], first: list[str]) -> bool:
                       or _ITEM_MARK.match(below)):
             return False
     return True
+
+
+_ITEM_NUMBER = re.compile(r"^([（(]?)([一二三四五六七八九十]{1,3}|\d{1,2})([）)]?\s*[、.．]?)")
+_CHINESE_DIGITS = "一二三四五六七八九"
+
+
+def _item_number(text: str) -> tuple[str, int] | None:
+    """An item's number and how it is written (`2.` → ('#.', 2), `（十二）` → ('（#）', 12))."""
+    m = _ITEM_NUMBER.match(text)
+    if not m or not _ITEM_MARK.match(text):
+        return None
+    digits = m.group(2)
+    if digits.isdigit():
+        return m.group(1) + "#" + m.group(3), int(digits)
+    tens, _, ones = digits.rpartition("十")
+    if "十" in digits:
+        n = (_CHINESE_DIGITS.index(tens) + 1 if tens else 1) * 10 + (_CHINESE_DIGITS.index(ones) + 1 if ones else 0)
+    else:
+        if len(digits) > 1:
+            return None
+        n = _CHINESE_DIGITS.index(digits) + 1
+    return m.group(1) + "一" + m.group(3), n
+
+
+def _group_goes_on(last: list[str], first: list[str], first_copies: list[bool]) -> list[bool]:
+    """Columns where the first row after a page break holds the rest of a group's label cut by
+    the break: the row before holds a label there, this one text that starts no item, and the
+    items beside it go on counting (1.信访… before the break, 2.重复申请 after): the same group,
+    so one cell. A label beside items that begin again (1.) is a group of its own."""
+    goes_on = [False] * len(first)
+    for c in range(len(first) - 1):
+        above, below = last[c], first[c]
+        if not above or not below or above == below or first_copies[c] or _FIGURE.fullmatch(above) \
+                or _FIGURE.fullmatch(below) or _ITEM_MARK.match(below):
+            continue
+        before, after = _item_number(last[c + 1]), _item_number(first[c + 1])
+        goes_on[c] = bool(before and after and before[0] == after[0] and after[1] == before[1] + 1)
+    return goes_on
 
 
 def _label_follows(last: list[str], last_copies: list[bool], first: list[str], first_copies: list[bool]) -> bool:

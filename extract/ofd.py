@@ -81,7 +81,8 @@ def read_ofd(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
         if page.images and cover >= SCAN_COVER and (visible < MIN_TEXT or page.hidden > visible):
             (searchable if page.hidden > visible else scanned).append(number)
             continue
-        found = ruled_tables(page.vertical, page.horizontal, (0, 0, page.width, page.height))
+        found = ruled_tables(page.vertical, page.horizontal, (0, 0, page.width, page.height),
+                             glyphs=[g[2] for g in page.glyphs if g[0].strip()])
         for lat in found:
             lat.run_on(pieces)
         fill_tables(found, pieces)

@@ -576,12 +576,17 @@ def _clipped_away(shape: object) -> bool:
 
 def _lattices(page: object) -> list[Lattice]:
     """Ruled tables of a page from its drawn lines and rectangles (their characters: _fill)."""
-    from pdfminer.layout import LTCurve
+    from pdfminer.layout import LTChar, LTCurve
 
     vertical: list[tuple[float, float, float]] = []
     horizontal: list[tuple[float, float, float]] = []
+    glyphs: list[tuple[float, float, float, float]] = []  # what an underline is drawn with
     cut: set[float] = set()  # where a clip cut a rule
     for obj in _walk(page):
+        if isinstance(obj, LTChar):
+            if obj.get_text().strip():
+                glyphs.append(obj.bbox)
+            continue
         if not isinstance(obj, LTCurve) or not drawn(obj):  # LTLine and LTRect are LTCurves
             continue
         x0, y0, x1, y1 = obj.bbox
@@ -602,7 +607,7 @@ def _lattices(page: object) -> list[Lattice]:
         horizontal += h
         if len(vertical) + len(horizontal) > MAX_RULINGS:
             return []
-    return ruled_tables(vertical, horizontal, page.bbox, cut)  # type: ignore[attr-defined]
+    return ruled_tables(vertical, horizontal, page.bbox, cut, glyphs)  # type: ignore[attr-defined]
 
 
 def drawn(shape: object) -> bool:

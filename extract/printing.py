@@ -6,6 +6,7 @@ pdfminer gives a PDF page (lines y down)."""
 
 from __future__ import annotations
 
+import bisect
 import statistics
 
 from extract.landscape import upright
@@ -88,14 +89,20 @@ def glyph_lines(glyphs: list, height: float) -> tuple[list[Line], list[Piece]]:
 def ruled_tables(vertical: list[tuple[float, float, float]],
                  horizontal: list[tuple[float, float, float]],
                  page: tuple[float, float, float, float] | None = None,
-                 cut: set[float] | None = None) -> list[Lattice]:
+                 cut: set[float] | None = None,
+                 glyphs: list[tuple[float, float, float, float]] | None = None) -> list[Lattice]:
     """The tables a page's ruling segments (y up, points) draw; none from more rulings than a
     report prints, a box the size of a glyph is none, and a frame with no rule between columns
     is none (a web page's table printed with only its outer border, a boxed paragraph): its
     text stays lines, and a table inside it is read from where its text sits (PDF and OFD
     pages alike). Rules past the `page` box's top or foot (x0, y0, x1, y1) are cut there
-    (showing); `cut`: where clips the rules were drawn in cut them already."""
+    (showing); `cut`: where clips the rules were drawn in cut them already. `glyphs`: the
+    page's glyph boxes, so that a line drawn under or through text is not taken for a rule
+    (`decorations`)."""
     cut = set(cut or ())
+    if glyphs and horizontal:
+        drawn_with_text = decorations(horizontal, vertical, glyphs)
+        horizontal = [h for k, h in enumerate(horizontal) if k not in drawn_with_text]
     if page is not None:
         vertical, horizontal, edges = showing(vertical, horizontal, page)
         cut |= edges
@@ -105,6 +112,51 @@ def ruled_tables(vertical: list[tuple[float, float, float]],
              if (lat.bbox[2] - lat.bbox[0] > _BOXED or lat.bbox[3] - lat.bbox[1] > _BOXED) and len(lat.xs) > 2]
     for lat in found:
         lat.clipped = sorted(cut)
+    return found
+
+
+def decorations(horizontal: list[tuple[float, float, float]], vertical: list[tuple[float, float, float]],
+                glyphs: list[tuple[float, float, float, float]], tolerance: float = 1.5) -> set[int]:
+    """Indices of the horizontal segments drawn with text: an underline or a line struck
+    through, which a page printed from HTML or Word draws under every underlined word (a
+    link, a portal's styled page). Such a line starts at one glyph's left edge and ends at
+    another's right, under (or through) one line of glyphs that fill it, each no further from
+    the next than a glyph's height, and at one end at least it meets nothing: no rule crosses
+    it there and no other segment goes on from it. Taken for a rule, an underlined word in a
+    narrow cell, touching its cell's side, cut the cell's row into one row per line of text.
+    A table's rule meets a rule or goes on at both ends, even under a cell whose text fills
+    it from side to side (Chromium draws each cell's borders apart)."""
+    if not glyphs:
+        return set()
+    boxes = sorted(glyphs, key=lambda b: b[1])
+    bottoms = [b[1] for b in boxes]
+    tallest = min(max(b[3] - b[1] for b in boxes), 72.0)
+
+    def closed(k: int, end: float, left: bool) -> bool:
+        y = horizontal[k][0]
+        return any(abs(x - end) <= tolerance and y0 - tolerance <= y <= y1 + tolerance for x, y0, y1 in vertical) \
+            or any(j != k and abs(y2 - y) <= tolerance and abs((b if left else a) - end) <= tolerance
+                   for j, (y2, a, b) in enumerate(horizontal))
+
+    found: set[int] = set()
+    for k, (y, a, b) in enumerate(horizontal):
+        lo = bisect.bisect_left(bottoms, y - 0.6 * tallest)
+        hi = bisect.bisect_right(bottoms, y + 0.4 * tallest)
+        over = [g for g in boxes[lo:hi] if a <= (g[0] + g[2]) / 2 <= b
+                and g[1] - 0.35 * (g[3] - g[1]) <= y <= g[1] + 0.6 * (g[3] - g[1])]
+        if not over:
+            continue
+        size = statistics.median(g[3] - g[1] for g in over)
+        if size <= 0 or max(g[1] for g in over) - min(g[1] for g in over) > 0.3 * size:
+            continue  # not one line of text
+        over.sort()
+        edge = max(1.0, 0.15 * size)
+        if abs(over[0][0] - a) > edge or abs(over[-1][2] - b) > edge:
+            continue  # runs past its text: a rule
+        if any(nxt[0] - cur[2] > size for cur, nxt in zip(over, over[1:], strict=False)):
+            continue  # text here and there along it
+        if not (closed(k, a, True) and closed(k, b, False)):
+            found.add(k)
     return found
 
 

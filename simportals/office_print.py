@@ -27,14 +27,21 @@ STYLES = {
     "plain": "",
     "centred": " align='center'",
 }
-RULED = {"ruled": ""}  # the page's tables with their borders on, as the page prints
+# The page's tables with their borders on, as the page prints; and so with every cell's text
+# underlined, as a portal's stylesheet sets it (a line under each line of text, which in a
+# narrow cell runs from the cell's side: not a rule).
+RULED = {"ruled": "", "ruled underlined": ""}
 
 
 def printed_html(spec: Any, style: str = "plain") -> str:
     """The report's page as LibreOffice opens it: its tables without borders (or `ruled`)."""
     border = int(style in RULED)
-    body = re.sub(r"<table[^>]*>", f"<table border='{border}' cellspacing='0' cellpadding='2'>", report_html(spec))
+    padding = 0 if style.endswith("underlined") else 2  # the text against its cell's sides
+    body = re.sub(r"<table[^>]*>", f"<table border='{border}' cellspacing='0' cellpadding='{padding}'>",
+                  report_html(spec))
     body = re.sub(r"<td(?=[\s>])", "<td" + (STYLES | RULED)[style], body)
+    if style.endswith("underlined"):
+        body = re.sub(r"(<td[^>]*>)", r"\1<u>", body).replace("</td>", "</u></td>")
     return (f"<html><head><meta charset='utf-8'><title>{escape(spec.title)}</title></head>"
             f"<body>{body}</body></html>")
 

@@ -16,7 +16,7 @@ import shutil
 import pytest
 
 from extract import extract_page
-from simportals.office_print import STYLES, office_pdf
+from simportals.office_print import RULED, STYLES, office_pdf
 from simportals.plan import plan
 from tests.extract.test_pdf_unruled import _keyed, _twin
 
@@ -66,10 +66,17 @@ def test_every_sentence_of_a_libreoffice_print_is_whole(key):
     assert len(sentences) > 15 and [s for s in sentences if s not in page.text] == []
 
 
+@pytest.mark.parametrize("style", sorted(RULED))
 @pytest.mark.parametrize("key", ["330206-038794516-2021", "330206-096866389-2020"])
-def test_a_ruled_table_printed_by_libreoffice_is_read_whole(key):
-    """The page printed with its tables' borders on, as a portal page prints."""
+def test_a_ruled_table_printed_by_libreoffice_is_read_whole(key, style):
+    """The page printed with its tables' borders on, as a portal page prints; and so with
+    every cell's text underlined against its cell's side (a portal's stylesheet): the lines
+    under the text are no rules, so no cell is cut into a row per line of its text."""
     spec = SPECS[key]
-    page = extract_page(office_pdf(spec, "ruled"), url="http://x.gov.cn/P0.pdf")
-    assert _keyed(page) == _keyed(_twin(spec)) and len(_keyed(page)) >= 100
+    twin = _twin(spec)
+    page = extract_page(office_pdf(spec, style), url="http://x.gov.cn/P0.pdf")
+    assert _keyed(page) == _keyed(twin) and len(_keyed(page)) >= 100
     assert not [w for w in page.warnings if w.startswith("tables:")]
+    squeezed = re.sub(r"\s+", "", page.text)
+    texts = {re.sub(r"\s+", "", c) for grid in twin.tables for row in grid for c in row if c.strip()}
+    assert len(texts) > 40 and [t for t in texts if t not in squeezed] == []
