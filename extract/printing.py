@@ -18,6 +18,7 @@ MIN_TEXT = 20  # characters: a page with less text than this and a picture over 
 SCAN_COVER = 0.5  # share of the page a picture covers to be a scan
 _BOXED = 36.0  # points: a ruled box no larger on either side is a glyph's stroke or a check box
 _NO_INK = 0.03  # a colour component this close to paper white prints nothing on it
+_MEETS = 0.75  # points: a rule's end this close to another rule's line meets it (a stroke's width)
 
 
 def covered(images: list[tuple[float, float, float, float]], page: tuple) -> float:
@@ -133,9 +134,12 @@ def decorations(horizontal: list[tuple[float, float, float]], vertical: list[tup
     tallest = min(max(b[3] - b[1] for b in boxes), 72.0)
 
     def closed(k: int, end: float, left: bool) -> bool:
+        """A rule crosses the segment's end, or another goes on from it: within a stroke's
+        width, not the usual tolerance (an underlined word a point from its cell's sides,
+        its cell padded 1 px, is no rule)."""
         y = horizontal[k][0]
-        return any(abs(x - end) <= tolerance and y0 - tolerance <= y <= y1 + tolerance for x, y0, y1 in vertical) \
-            or any(j != k and abs(y2 - y) <= tolerance and abs((b if left else a) - end) <= tolerance
+        return any(abs(x - end) <= _MEETS and y0 - tolerance <= y <= y1 + tolerance for x, y0, y1 in vertical) \
+            or any(j != k and abs(y2 - y) <= tolerance and abs((b if left else a) - end) <= _MEETS
                    for j, (y2, a, b) in enumerate(horizontal))
 
     found: set[int] = set()

@@ -30,8 +30,11 @@ STYLES = {
     "figures_right": "td,th{border:none;padding:1px 8px;text-align:left} td:not(:first-child){text-align:right}",
     "left": "td,th{border:none;padding:1px 4px;text-align:left}",
 }
-# The page as a portal prints it, its tables' borders on (Chromium draws each cell's apart).
-RULED = {"ruled": "td,th{border:1px solid #000;padding:2px 6px;text-align:center}"}
+# The page as a portal prints it, its tables' borders on (Chromium draws each cell's apart);
+# and so with its cells' text underlined and set against their sides, as a portal's stylesheet
+# may (a line under each line of text, a point from the cell's rules: not a rule).
+RULED = {"ruled": "td,th{border:1px solid #000;padding:2px 6px;text-align:center}",
+         "ruled underlined": "td,th{border:1px solid #000;padding:0 1px;text-align:left;text-decoration:underline}"}
 FONTS = ("WenQuanYi Zen Hei", "Noto Serif CJK SC", "Noto Sans CJK SC")
 
 

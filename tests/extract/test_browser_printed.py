@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from extract import extract_page
-from simportals.browser_print import CHROMIUM, STYLES, BrowserPrinter
+from simportals.browser_print import CHROMIUM, RULED, STYLES, BrowserPrinter
 from simportals.plan import plan
 from tests.extract.test_pdf_unruled import _keyed, _twin
 
-SPECS = {s.key: s for s in plan(0, 1, 0)}
+SPECS = {s.key: s for s in plan(0, 2, 1)} | {s.key: s for s in plan(0, 1, 0)}
 
 
 @pytest.fixture(scope="module")
@@ -70,13 +70,17 @@ def test_what_a_browser_print_does_not_give_is_said(printer, key):
                 any(c.passed is False for c in page.checks), style
 
 
-@pytest.mark.parametrize("key", ["330206-038794516-2021", "330206-096866389-2020", "330206-038794516-2014"])
-def test_a_ruled_table_printed_by_a_browser_is_read_whole(printer, key):
+@pytest.mark.parametrize("style", sorted(RULED))
+@pytest.mark.parametrize("key", ["330206-038794516-2021", "330206-096866389-2020", "330206-038794516-2014",
+                                 "330206-081540669-2021"])
+def test_a_ruled_table_printed_by_a_browser_is_read_whole(printer, key, style):
     """The page printed with its tables' borders, as a portal's page prints: Chromium draws
     each cell's borders apart, so under a cell spanning columns (本年处理决定数量) a rule's
-    pieces meet no column rule; they are one rule all the same, and every cell is read."""
+    pieces meet no column rule; they are one rule all the same, and every cell is read. And
+    so with every cell's text underlined a point from its cell's sides: a head cell cut at the
+    page's foot (自然 / 人) ends at its last row's text, not at the line under 自然."""
     spec = SPECS[key]
-    page = extract_page(printer.pdf(spec, "ruled"), url="http://x.gov.cn/P0.pdf")
+    page = extract_page(printer.pdf(spec, style), url="http://x.gov.cn/P0.pdf")
     assert _keyed(page) == _keyed(_twin(spec)) and len(_keyed(page)) >= 8
     assert not [w for w in page.warnings if w.startswith("tables:")]
 
