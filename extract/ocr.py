@@ -22,7 +22,7 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
-from extract.lattice import lattices
+from extract.lattice import inside, lattices
 from extract.layout import Line, PlacedTable, PrintedPage, clean
 
 _INK = 160  # grey level below which a pixel is ink
@@ -267,7 +267,7 @@ def on_white(image: Any) -> Any:
 
 
 # What a cached page depends on besides its pixels: bump when _ocr_gray or its engine settings change.
-CACHE_VERSION = "ocr-9:seals:enlarge16to20min6:celljoin:rapidocr:det0.6:bands128+32:rec48x48:recwidth1536:autospace:level:upright2:strips:rows1:rulesonly"
+CACHE_VERSION = "ocr-10:runon:pairedrules:textheight:seals:enlarge16to20min6:celljoin:rapidocr:det0.6:bands128+32:rec48x48:recwidth1536:autospace:level:upright2:strips:rows1:rulesonly"
 
 
 class LazyEngine:
@@ -301,14 +301,20 @@ def _ocr_cached(gray: Any, scale: float, engines: LazyEngine) -> PrintedPage:
 
 
 def _rulings(gray: Any) -> tuple[list, list, Any]:
-    """Ruling segments (y up, pixels) and the mask of ruling pixels, by morphological opening."""
+    """Ruling segments (y up, pixels) and the mask of ruling pixels, by morphological opening.
+
+    A hairline rule (LibreOffice's and Word's) prints, rendered or scanned at 200 dpi, as two
+    rows of light grey (185 and 196) that no single pixel of passes the ink threshold, and
+    the rows of a table ran together. So a rule's pixels are those that with their neighbour
+    across the rule hold a pixel's worth of ink (_rule_ink): a hairline split over two rows
+    is whole again, while a faint threshold would have found rules in the grey edges of
+    characters along a line of text."""
     import cv2
     import numpy as np
 
-    ink = (gray < _INK).astype(np.uint8)
     height = gray.shape[0]
-    long_h = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (50, 1)))
-    long_v = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 30)))
+    long_v = cv2.morphologyEx(_rule_ink(gray, 1), cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 30)))
+    long_h = cv2.morphologyEx(_rule_ink(gray, 0), cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (50, 1)))
     vertical, horizontal = [], []
     for mask, out, is_v in ((long_v, vertical, True), (long_h, horizontal, False)):
         n, _labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
@@ -318,6 +324,20 @@ def _rulings(gray: Any) -> tuple[list, list, Any]:
             else:
                 out.append((height - (y + h / 2), float(x), float(x + w)))
     return vertical, horizontal, cv2.dilate(long_h | long_v, np.ones((3, 3), np.uint8))
+
+
+def _rule_ink(gray: Any, axis: int) -> Any:
+    """Pixels that, with the next one along `axis` (0: the row below; 1: the column right),
+    hold at least as much ink as one pixel at the ink threshold."""
+    import numpy as np
+
+    dark = 255 - gray.astype(np.int16)
+    pair = np.zeros(gray.shape, np.uint8)
+    if axis == 0:
+        pair[:-1] = (dark[:-1] + dark[1:]) >= 255 - _INK
+    else:
+        pair[:, :-1] = (dark[:, :-1] + dark[:, 1:]) >= 255 - _INK
+    return pair | (gray < _INK)
 
 
 _MAX_SKEW = 5.0  # degrees: a scanner's feed skews a page by a degree or two, rarely more
@@ -540,10 +560,12 @@ def text_height(gray: Any) -> float | None:
 
     ink = (gray < _INK).astype(np.uint8)
     height, width = ink.shape
-    rules = cv2.morphologyEx(ink, cv2.MORPH_OPEN,
+    rules = cv2.morphologyEx(_rule_ink(gray, 1), cv2.MORPH_OPEN,
                              cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(height // 40, 15))))
-    rules |= cv2.morphologyEx(ink, cv2.MORPH_OPEN,
+    rules |= cv2.morphologyEx(_rule_ink(gray, 0), cv2.MORPH_OPEN,
                               cv2.getStructuringElement(cv2.MORPH_RECT, (max(width // 8, 40), 1)))
+    # with the grey a rule leaves beside it (a hairline blurred over three rows): no text line
+    rules = cv2.dilate(rules, np.ones((3, 3), np.uint8))
     rows = np.concatenate(([0], ((ink & ~rules).sum(axis=1) > 0).astype(np.int8), [0]))
     edges = np.flatnonzero(np.diff(rows))
     runs = edges[1::2] - edges[0::2]
@@ -571,8 +593,14 @@ def _ocr_gray(gray: Any, scale: float, engine: Any) -> PrintedPage:
     height, width = gray.shape
     found, clean_img = _tables(gray)
     # Cells are read one text line at a time, cut by ink rows; the rest of the page (tables
-    # blanked) goes through the text detector.
-    places = _cell_lines(clean_img, found) + _text_lines(clean_img, found, engine)
+    # blanked) goes through the text detector. A table whose cells a page's foot cut takes in
+    # the text found run on below its last rule (自然 / 人) first, and reads it as its cells'.
+    outside = _text_lines(clean_img, found, engine)
+    for lat in found:
+        lat.run_on([((x0 + x1) / 2, height - (y0 + y1) / 2, "", None) for _none, (x0, y0, x1, y1) in outside])
+        outside = [(none, box) for none, box in outside
+                   if not inside((box[0] + box[2]) / 2, height - (box[1] + box[3]) / 2, lat.bbox, 0)]
+    places = _cell_lines(clean_img, found) + outside
     results = _recognise([clean_img[y0:y1, x0:x1] for _lat, (x0, y0, x1, y1) in places], engine)
     page = PrintedPage(width * scale, height * scale)
     for (lat, (x0, y0, x1, y1)), (text, score) in zip(places, results, strict=True):
