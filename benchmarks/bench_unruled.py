@@ -16,8 +16,11 @@ office_print.py), its cells as the page sets them and all centred.
 engine (simportals/engine_print.py), each breaking tables across pages its own way.
 `--ruled` (with any of these): the pages printed with their tables' borders on, as a portal's
 page prints; a producer's own way of drawing rules (Chromium: each cell's borders apart).
+`--scanned` (with any of these): each print scanned (its pages as 200 dpi JPEG images, no text
+layer; simportals.attachments.scanned) and read by OCR, as an office scans a printed page.
 
     .venv/bin/python benchmarks/bench_unruled.py --reports 60 --chromium --ruled
+    .venv/bin/python benchmarks/bench_unruled.py --reports 20 --libreoffice --ruled --scanned
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ import time
 from bench_documents import table_texts
 
 from extract import extract_page
-from simportals.attachments import ofd_bytes, pdf_bytes
+from simportals.attachments import ofd_bytes, pdf_bytes, scanned
 from simportals.plan import plan
 from simportals.render_report import report_html
 
@@ -43,11 +46,12 @@ def _squeezed(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def _forms(spec, figures_right: bool, ofd: bool, printer):
-    """(name, body, url suffix) of each way the report is printed."""
+def _forms(spec, figures_right: bool, ofd: bool, printer, scan: bool = False):
+    """(name, body, url suffix) of each way the report is printed (and scanned)."""
     if printer is not None:
         for style in printer.styles:
-            yield style, printer.pdf(spec, style), "pdf"
+            body = printer.pdf(spec, style)
+            yield style, scanned(body) if scan else body, "pdf"
         return
     for centred in (False, True):
         for rules in ("none", "rows"):
@@ -59,22 +63,22 @@ def _forms(spec, figures_right: bool, ofd: bool, printer):
 
 
 def run(reports: int, figures_right: bool = False, ofd: bool = False, chromium: bool = False,
-        libreoffice: bool = False, ruled: bool = False, engine: str | None = None) -> dict:
+        libreoffice: bool = False, ruled: bool = False, engine: str | None = None, scan: bool = False) -> dict:
     if engine:
         from simportals.engine_print import EnginePrinter
 
         with EnginePrinter(engine, ruled=ruled) as printer:
-            return _run(reports, figures_right, ofd, printer)
+            return _run(reports, figures_right, ofd, printer, scan)
     if chromium or libreoffice:
         from simportals.browser_print import BrowserPrinter
         from simportals.office_print import OfficePrinter
 
         with (BrowserPrinter(ruled=ruled) if chromium else OfficePrinter(ruled=ruled)) as printer:
-            return _run(reports, figures_right, ofd, printer)
+            return _run(reports, figures_right, ofd, printer, scan)
     return _run(reports, figures_right, ofd, None)
 
 
-def _run(reports: int, figures_right: bool, ofd: bool, printer) -> dict:
+def _run(reports: int, figures_right: bool, ofd: bool, printer, scan: bool = False) -> dict:
     specs = [s for seed in (0, 1, 2) for s in plan(seed, 2, 1)]
     random.Random(5).shuffle(specs)
     totals = {"documents": 0, "cells": 0, "cells_right": 0, "cells_misread": 0, "documents_all_right": 0,
@@ -89,7 +93,7 @@ def _run(reports: int, figures_right: bool, ofd: bool, printer) -> dict:
         texts = table_texts(reference)
         sentences = [s for line in reference.text.split("\n") if "\t" not in line
                      for s in re.findall(r"[^。；]{6,}[。；]", line)]
-        for name, body, suffix in _forms(spec, figures_right, ofd, printer):
+        for name, body, suffix in _forms(spec, figures_right, ofd, printer, scan):
             start = time.perf_counter()
             page = extract_page(body, url="http://x.gov.cn/P020240101." + suffix)
             totals["seconds"] += time.perf_counter() - start
@@ -132,8 +136,11 @@ def main() -> None:
                         help="the reports' pages printed by this HTML-to-PDF engine")
     parser.add_argument("--ruled", action="store_true",
                         help="with --chromium, --libreoffice or --engine: the pages printed with their tables' borders on")
+    parser.add_argument("--scanned", action="store_true",
+                        help="with --chromium, --libreoffice or --engine: each print scanned and read by OCR")
     args = parser.parse_args()
-    print(run(args.reports, args.figures_right, args.ofd, args.chromium, args.libreoffice, args.ruled, args.engine))
+    print(run(args.reports, args.figures_right, args.ofd, args.chromium, args.libreoffice, args.ruled, args.engine,
+              args.scanned))
 
 
 if __name__ == "__main__":

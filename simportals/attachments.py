@@ -425,15 +425,29 @@ def stacked(pages: list) -> object:
 
 def _page_images(spec: ReportSpec, dpi: int = SCAN_DPI) -> list:
     """The text PDF's pages as greyscale images, as a scanner at `dpi` would give them."""
+    return page_images(pdf_bytes(spec, rules=_READ_BY_OCR), dpi)
+
+
+def page_images(body: bytes, dpi: int = SCAN_DPI) -> list:
+    """A PDF's pages as greyscale images, as a scanner at `dpi` would give them."""
     import pypdfium2
 
     with _PDFIUM:
-        pdf = pypdfium2.PdfDocument(pdf_bytes(spec, rules=_READ_BY_OCR))
+        pdf = pypdfium2.PdfDocument(body)
         try:
             return [pdf[i].render(scale=dpi / 72, grayscale=True).to_pil()
                     for i in range(len(pdf))]
         finally:
             pdf.close()
+
+
+def scanned(body: bytes, dpi: int = SCAN_DPI) -> bytes:
+    """Any printed PDF (a browser's, LibreOffice's) as a scan of its pages: a JPEG image a
+    page and no text layer, as an office scans a print of a portal's page."""
+    images = [im.convert("L") for im in page_images(body, dpi)]
+    buf = io.BytesIO()
+    images[0].save(buf, "PDF", resolution=dpi, save_all=True, append_images=images[1:])
+    return buf.getvalue()
 
 
 @lru_cache(maxsize=4)

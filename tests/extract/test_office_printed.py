@@ -88,17 +88,10 @@ def test_a_scan_of_a_libreoffice_print_keeps_its_hairline_rules():
     rules all the same (before: the rows of table 三 ran together, and the page's smaller text
     was measured at 8 px, so the page was enlarged 2.5× and characters' strokes became
     rules), and table 三's head, cut at a page's foot, is joined to its rows."""
-    import io
-
-    import pypdfium2
+    from simportals.attachments import scanned
 
     spec = SPECS["330206-096866389-2020"]
-    printed = pypdfium2.PdfDocument(office_pdf(spec, "ruled"))
-    pages = [printed[n].render(scale=200 / 72, grayscale=True).to_pil().convert("L") for n in range(len(printed))]
-    printed.close()
-    scan = io.BytesIO()
-    pages[0].save(scan, "PDF", save_all=True, append_images=pages[1:], resolution=200)
-    page = extract_page(scan.getvalue(), url="http://x.gov.cn/P0.pdf")
+    page = extract_page(scanned(office_pdf(spec, "ruled")), url="http://x.gov.cn/P0.pdf")
     assert any(w.startswith("ocr:") for w in page.warnings)
     assert _keyed(page) == _keyed(_twin(spec)) and len(_keyed(page)) >= 190
     assert not [w for w in page.warnings if w.startswith("tables:")]
