@@ -82,7 +82,7 @@ def read_ofd(body: bytes, ocr_engine: object | None = None) -> tuple[list[Printe
             (searchable if page.hidden > visible else scanned).append(number)
             continue
         found = ruled_tables(page.vertical, page.horizontal, (0, 0, page.width, page.height),
-                             glyphs=[g[2] for g in page.glyphs if g[0].strip()])
+                             glyphs=[g[2] for g in page.glyphs if not g[1]])
         for lat in found:
             lat.run_on(pieces)
         fill_tables(found, pieces)

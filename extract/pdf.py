@@ -583,9 +583,8 @@ def _lattices(page: object) -> list[Lattice]:
     glyphs: list[tuple[float, float, float, float]] = []  # what an underline is drawn with
     cut: set[float] = set()  # where a clip cut a rule
     for obj in _walk(page):
-        if isinstance(obj, LTChar):
-            if obj.get_text().strip():
-                glyphs.append(obj.bbox)
+        if isinstance(obj, LTChar):  # a space too: an underline runs under the spaces it holds
+            glyphs.append(obj.bbox)
             continue
         if not isinstance(obj, LTCurve) or not drawn(obj):  # LTLine and LTRect are LTCurves
             continue

@@ -151,8 +151,8 @@ def decorations(horizontal: list[tuple[float, float, float]], vertical: list[tup
         if not over:
             continue
         size = statistics.median(g[3] - g[1] for g in over)
-        if size <= 0 or max(g[1] for g in over) - min(g[1] for g in over) > 0.3 * size:
-            continue  # not one line of text
+        if size <= 0 or max(g[1] for g in over) > min(g[3] for g in over) - 0.5 * size:
+            continue  # not one line of text (its glyphs stand side by side; fonts differ in descent)
         over.sort()
         edge = max(1.0, 0.15 * size)
         if abs(over[0][0] - a) > edge or abs(over[-1][2] - b) > edge:

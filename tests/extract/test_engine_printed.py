@@ -169,3 +169,18 @@ def test_a_text_layer_with_no_chinese_left_is_said():
     spec = plan(0, 2, 1)[1]
     page = extract_page(redistilled(pdf_bytes(spec, word=False, rules="none")), url="http://x.gov.cn/P0.pdf")
     assert any("map glyphs to wrong characters" in w for w in page.warnings)
+
+
+@pytest.mark.parametrize("engine", sorted(ENGINES))
+def test_underlined_cells_keep_their_rows(engine):
+    """Every cell's text underlined and set against its cell's sides (a portal's stylesheet):
+    a wrapped label's first line fills its cell, and its underline, which also runs under
+    the label's leading space and sits above the digits' lower bounds (another font's
+    descent), is no rule. Taken for one, 5.要求行政机关确认或重新出具已获 / 取信息 was two rows."""
+    spec = _spec(0, "341523-003623725-2022")
+    with _printer(engine) as printer:
+        page = extract_page(printer.pdf(spec, "ruled underlined"), url="http://x.gov.cn/P0.pdf")
+    twin = _twin(spec)
+    assert _keyed(page) == _keyed(twin) and len(_keyed(page)) >= 190
+    assert _lost(twin, page) == []
+    assert not any(w.startswith("tables:") for w in page.warnings)
