@@ -295,20 +295,20 @@ _CHINESE_DIGITS = "一二三四五六七八九"
 
 
 def _item_number(text: str) -> tuple[str, int] | None:
-    """An item's number and how it is written (`2.` → ('#.', 2), `（十二）` → ('（#）', 12))."""
+    """An item's number and how it is written (`2.` → ('#.', 2), `（十二）` → ('（一）', 12));
+    None for no item, or a numeral that is none (十十)."""
     m = _ITEM_NUMBER.match(text)
     if not m or not _ITEM_MARK.match(text):
         return None
     digits = m.group(2)
     if digits.isdigit():
         return m.group(1) + "#" + m.group(3), int(digits)
-    tens, _, ones = digits.rpartition("十")
-    if "十" in digits:
-        n = (_CHINESE_DIGITS.index(tens) + 1 if tens else 1) * 10 + (_CHINESE_DIGITS.index(ones) + 1 if ones else 0)
-    else:
-        if len(digits) > 1:
-            return None
-        n = _CHINESE_DIGITS.index(digits) + 1
+    tens, ten, ones = digits.rpartition("十")
+    if (tens and tens not in _CHINESE_DIGITS) or (ones and ones not in _CHINESE_DIGITS) or len(ones) > 1 \
+            or (not ten and len(digits) > 1):
+        return None
+    n = ((_CHINESE_DIGITS.index(tens) + 1 if tens else 1) * 10 if ten else 0) + \
+        (_CHINESE_DIGITS.index(ones) + 1 if ones else 0)
     return m.group(1) + "一" + m.group(3), n
 
 

@@ -309,3 +309,12 @@ def test_a_web_page_printed_whole_finds_its_title_after_the_chrome():
               ("p", "2023年，平潭综合实验区坚持以公开为常态。")]
     assert document_title(blocks) == ("平潭综合实验区2023年度政府信息公开工作年度报告", [8])
     assert document_title([*chrome, *blocks[10:]]) == (None, [])
+
+
+def test_item_numbers_as_written():
+    """How the items beside a group's label cut by a page break are counted (layout._group_goes_on)."""
+    from extract.layout import _item_number
+
+    assert _item_number("2.重复申请") == ("#.", 2)
+    assert _item_number("（十二）其他") == ("（一）", 12) and _item_number("二十三、安排") == ("一、", 23)
+    assert _item_number("理") is None and _item_number("十十、") is None
