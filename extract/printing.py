@@ -139,8 +139,8 @@ def decorations(horizontal: list[tuple[float, float, float]], vertical: list[tup
         its cell padded 1 px, is no rule)."""
         y = horizontal[k][0]
         return any(abs(x - end) <= _MEETS and y0 - tolerance <= y <= y1 + tolerance for x, y0, y1 in vertical) \
-            or any(j != k and abs(y2 - y) <= tolerance and abs((b if left else a) - end) <= _MEETS
-                   for j, (y2, a, b) in enumerate(horizontal))
+            or any(j != k and abs(other_y - y) <= tolerance and abs((right if left else start) - end) <= _MEETS
+                   for j, (other_y, start, right) in enumerate(horizontal))
 
     found: set[int] = set()
     for k, (y, a, b) in enumerate(horizontal):

@@ -444,7 +444,11 @@ def page_images(body: bytes, dpi: int = SCAN_DPI) -> list:
 def scanned(body: bytes, dpi: int = SCAN_DPI) -> bytes:
     """Any printed PDF (a browser's, LibreOffice's) as a scan of its pages: a JPEG image a
     page and no text layer, as an office scans a print of a portal's page."""
-    images = [im.convert("L") for im in page_images(body, dpi)]
+    return _scan_pdf([im.convert("L") for im in page_images(body, dpi)], dpi)
+
+
+def _scan_pdf(images: list, dpi: int = SCAN_DPI) -> bytes:
+    """Page images as a PDF with no text layer (Pillow stores each as a JPEG)."""
     buf = io.BytesIO()
     images[0].save(buf, "PDF", resolution=dpi, save_all=True, append_images=images[1:])
     return buf.getvalue()
@@ -458,9 +462,7 @@ def scan_pdf_bytes(spec: ReportSpec) -> bytes:
     if any(kind == "sign" for kind, _ in build(spec)):
         number, box = signature_box(spec)
         images[number] = stamped(images[number], box)
-    buf = io.BytesIO()
-    images[0].save(buf, "PDF", resolution=SCAN_DPI, save_all=True, append_images=images[1:])
-    return buf.getvalue()
+    return _scan_pdf(images)
 
 
 LOOK_ALIKES = "口日曰目囗"  # what a poor OCR makes of ideographs it cannot tell apart

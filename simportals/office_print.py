@@ -35,12 +35,12 @@ RULED = {"ruled": "", "ruled underlined": ""}
 
 def printed_html(spec: Any, style: str = "plain") -> str:
     """The report's page as LibreOffice opens it: its tables without borders (or `ruled`)."""
-    border = int(style in RULED)
-    padding = 0 if style.endswith("underlined") else 2  # the text against its cell's sides
+    border, underlined = int(style in RULED), style.endswith("underlined")
+    padding = 0 if underlined else 2  # the text against its cell's sides
     body = re.sub(r"<table[^>]*>", f"<table border='{border}' cellspacing='0' cellpadding='{padding}'>",
                   report_html(spec))
     body = re.sub(r"<td(?=[\s>])", "<td" + (STYLES | RULED)[style], body)
-    if style.endswith("underlined"):
+    if underlined:
         body = re.sub(r"(<td[^>]*>)", r"\1<u>", body).replace("</td>", "</u></td>")
     return (f"<html><head><meta charset='utf-8'><title>{escape(spec.title)}</title></head>"
             f"<body>{body}</body></html>")

@@ -34,11 +34,16 @@ def _spec(seed: int, key: str):
                                            (0, "330206-093785157-2023"), (1, "321322-008794397-2020"),
                                            (0, "321322-057448084-2023"), (0, "330206-038794516-2014")])
 def test_a_report_printed_by_another_engine_is_read_whole(engine, seed, key):
-    spec = _spec(seed, key)
+    _read_whole(engine, _spec(seed, key), "ruled", least=8)
+
+
+def _read_whole(engine: str, spec, style: str, least: int) -> None:
+    """The engine's print of the report: every keyed cell (at least `least`) and every table
+    text read, and nothing said missing."""
     with _printer(engine) as printer:
-        page = extract_page(printer.pdf(spec, "ruled"), url="http://x.gov.cn/P0.pdf")
+        page = extract_page(printer.pdf(spec, style), url="http://x.gov.cn/P0.pdf")
     twin = _twin(spec)
-    assert _keyed(page) == _keyed(twin) and len(_keyed(page)) >= 8
+    assert _keyed(page) == _keyed(twin) and len(_keyed(page)) >= least
     assert _lost(twin, page) == []
     assert not any(w.startswith("tables:") for w in page.warnings)
 
@@ -177,10 +182,4 @@ def test_underlined_cells_keep_their_rows(engine):
     a wrapped label's first line fills its cell, and its underline, which also runs under
     the label's leading space and sits above the digits' lower bounds (another font's
     descent), is no rule. Taken for one, 5.要求行政机关确认或重新出具已获 / 取信息 was two rows."""
-    spec = _spec(0, "341523-003623725-2022")
-    with _printer(engine) as printer:
-        page = extract_page(printer.pdf(spec, "ruled underlined"), url="http://x.gov.cn/P0.pdf")
-    twin = _twin(spec)
-    assert _keyed(page) == _keyed(twin) and len(_keyed(page)) >= 190
-    assert _lost(twin, page) == []
-    assert not any(w.startswith("tables:") for w in page.warnings)
+    _read_whole(engine, _spec(0, "341523-003623725-2022"), "ruled underlined", least=190)

@@ -18,7 +18,7 @@ import pytest
 from extract import extract_page
 from simportals.office_print import RULED, STYLES, office_pdf
 from simportals.plan import plan
-from tests.extract.test_pdf_unruled import _keyed, _twin
+from tests.extract.test_pdf_unruled import _keyed, _lost, _table_texts, _twin
 
 SPECS = {s.key: s for s in plan(0, 1, 0)}
 
@@ -77,9 +77,7 @@ def test_a_ruled_table_printed_by_libreoffice_is_read_whole(key, style):
     page = extract_page(office_pdf(spec, style), url="http://x.gov.cn/P0.pdf")
     assert _keyed(page) == _keyed(twin) and len(_keyed(page)) >= 100
     assert not [w for w in page.warnings if w.startswith("tables:")]
-    squeezed = re.sub(r"\s+", "", page.text)
-    texts = {re.sub(r"\s+", "", c) for grid in twin.tables for row in grid for c in row if c.strip()}
-    assert len(texts) > 40 and [t for t in texts if t not in squeezed] == []
+    assert len(_table_texts(twin)) > 40 and _lost(twin, page) == []
 
 
 def test_a_scan_of_a_libreoffice_print_keeps_its_hairline_rules():

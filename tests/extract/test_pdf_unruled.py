@@ -40,11 +40,15 @@ def _twin(spec):
     return extract_page(html.encode(), url="http://x.gov.cn/a.html")
 
 
+def _table_texts(reference) -> set[str]:
+    """Cell texts of the reference's tables (heads, labels, captions), whitespace taken out."""
+    return {re.sub(r"\s+", "", c) for grid in reference.tables for row in grid for c in row if c.strip()}
+
+
 def _lost(reference, page) -> list[str]:
     """Cell texts of the reference's tables (heads, labels, captions) not in the page's text."""
     squeezed = re.sub(r"\s+", "", page.text)
-    texts = {re.sub(r"\s+", "", c) for grid in reference.tables for row in grid for c in row if c.strip()}
-    return sorted(t for t in texts if t not in squeezed)
+    return sorted(t for t in _table_texts(reference) if t not in squeezed)
 
 
 def _sentences(page) -> list[str]:
