@@ -136,13 +136,13 @@ def figures_check(tables: list[tuple[str, Grid]], cells: list[Cell], text: str) 
         head = legacy_head(grid) if kind == "统计表" else None
         over: dict[int, str] = {}  # each column's lowest head text so far
         for row in dict.fromkeys(tuple(r) for r in grid if r is not head):
-            kinds = [parse_value(c).kind for c in row]
-            if "number" not in kinds:
+            kinds = [parse_value(c).kind for c in row]  # a figure OCR could not read counts
+            if "number" not in kinds and "unread" not in kinds:
                 over.update((i, c) for i, c in enumerate(row) if c)
                 continue
-            first = kinds.index("number")
+            first = next(i for i, k in enumerate(kinds) if k in ("number", "unread"))
             labels = {c for c in row[:first] if c} or {""}
-            runs = sum(1 for i in range(first, len(row)) if kinds[i] == "number" and not (
+            runs = sum(1 for i in range(first, len(row)) if kinds[i] in ("number", "unread") and not (
                 i > first and row[i] == row[i - 1] and over.get(i) and over.get(i) == over.get(i - 1)))
             figures[kind] = figures.get(kind, 0) + runs
             missing = runs - sum(read.get((kind, label), 0) for label in labels)

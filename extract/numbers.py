@@ -17,6 +17,7 @@ import cn2an
 
 # A cell that says "none" (issue 12): the count is zero, printed as a word.
 _NONE_WORDS = {"无", "未", "没有", "暂无", "无此项", "零"}
+UNREAD = "□"  # what OCR puts for a cell it saw ink in and could not read (extract/ocr.py)
 _NOT_APPLICABLE = {"/", "／", "-", "—", "——", "--", "－", "–", "空", "不适用", "无数据", "\\", "×", "x", "X"}
 _UNITS = ("万元", "元", "件", "条", "项", "个", "次", "人次", "份", "篇", "%")
 _ARABIC = re.compile(
@@ -33,7 +34,7 @@ class Parsed:
 
     value: int | float | None
     unit: str | None
-    kind: str  # "number", "blank", "na", "text"
+    kind: str  # "number", "blank", "na", "unread", "text"
 
 
 def normalise_text(raw: str) -> str:
@@ -90,6 +91,8 @@ def _parse(raw: str) -> Parsed:
     text = normalise_text(raw)
     if not text:
         return Parsed(None, None, "blank")
+    if not text.strip(UNREAD):
+        return Parsed(None, None, "unread")
     if text in _NOT_APPLICABLE:
         return Parsed(None, None, "na")
     if text in _NONE_WORDS:
@@ -112,4 +115,4 @@ def _parse(raw: str) -> Parsed:
 
 def looks_numeric(raw: str) -> bool:
     """True for cells that hold a value or a value placeholder, not a label."""
-    return parse_value(raw).kind in ("number", "blank", "na")
+    return parse_value(raw).kind in ("number", "blank", "na", "unread")

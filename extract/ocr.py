@@ -24,6 +24,7 @@ from typing import Any
 
 from extract.lattice import inside, lattices
 from extract.layout import Line, PlacedTable, PrintedPage, clean
+from extract.numbers import UNREAD  # the mark a transcriber puts for an illegible character
 
 _INK = 160  # grey level below which a pixel is ink
 _DET_SCALE = 0.6  # text is found on a reduced page (5x faster), read at full resolution
@@ -267,7 +268,7 @@ def on_white(image: Any) -> Any:
 
 
 # What a cached page depends on besides its pixels: bump when _ocr_gray or its engine settings change.
-CACHE_VERSION = "ocr-10:runon:pairedrules:textheight:seals:enlarge16to20min6:celljoin:rapidocr:det0.6:bands128+32:rec48x48:recwidth1536:autospace:level:upright2:strips:rows1:rulesonly"
+CACHE_VERSION = "ocr-11:unread:underlined0:runon:pairedrules:textheight:seals:enlarge16to20min6:celljoin:rapidocr:det0.6:bands128+32:rec48x48:recwidth1536:autospace:level:upright2:strips:rows1:rulesonly"
 
 
 class LazyEngine:
@@ -321,9 +322,26 @@ def _rulings(gray: Any) -> tuple[list, list, Any]:
         for x, y, w, h, _area in stats[1:n]:
             if is_v:
                 out.append((x + w / 2, height - (y + h), height - y))
-            else:
+            elif not _underlining(gray, long_v, x, y, w, h):
                 out.append((height - (y + h / 2), float(x), float(x + w)))
     return vertical, horizontal, cv2.dilate(long_h | long_v, np.ones((3, 3), np.uint8))
+
+
+def _underlining(gray: Any, long_v: Any, x: int, y: int, w: int, h: int) -> bool:
+    """Whether a long level stroke (box x, y, w, h; y down) is a line drawn under text, not a
+    rule: text stands on it along much of its length, no rule crosses it, and one end at least
+    meets no rule (a table's rules are drawn joined; a line under a cell's text ends where
+    the text does, a pixel or two short of the cell's sides, the gap the scan keeps)."""
+    above = gray[max(0, y - 10):max(0, y - 1), x:x + w] < _INK
+    if not len(above) or above.any(axis=0).mean() < 0.4:
+        return False
+    reach = max(12, 3 * h)  # a rule crossing it runs on a row's height; a glyph's stroke ends near it
+    up, down = long_v[max(0, y - reach), x + 2:x + w - 2], long_v[y + h + reach - 1:y + h + reach, x + 2:x + w - 2]
+    if len(down) and (up & down[0]).any():
+        return False
+    rows = slice(max(0, y - 2), y + h + 2)
+    meets = [long_v[rows, max(0, end - 2):end + 2].any() for end in (x, x + w - 1)]
+    return not all(meets)
 
 
 def _rule_ink(gray: Any, axis: int) -> Any:
@@ -597,14 +615,18 @@ def _ocr_gray(gray: Any, scale: float, engine: Any) -> PrintedPage:
     # the text found run on below its last rule (自然 / 人) first, and reads it as its cells'.
     outside = _text_lines(clean_img, found, engine)
     for lat in found:
-        lat.run_on([((x0 + x1) / 2, height - (y0 + y1) / 2, "", None) for _none, (x0, y0, x1, y1) in outside])
+        # (each line by its foot: its cell must take in the whole line, the crop read is the cell's)
+        lat.run_on([((x0 + x1) / 2, height - y1, "", None) for _none, (x0, y0, x1, y1) in outside])
         outside = [(none, box) for none, box in outside
                    if not inside((box[0] + box[2]) / 2, height - (box[1] + box[3]) / 2, lat.bbox, 0)]
+    _erase_underlines(clean_img, found)
     places = _cell_lines(clean_img, found) + outside
     results = _recognise([clean_img[y0:y1, x0:x1] for _lat, (x0, y0, x1, y1) in places], engine)
     page = PrintedPage(width * scale, height * scale)
     for (lat, (x0, y0, x1, y1)), (text, score) in zip(places, results, strict=True):
         text = ocr_text(text)
+        if not text and lat is not None:
+            text, score = UNREAD, 0.0  # ink in a cell read as nothing is said, not a blank
         if not text:
             continue
         if lat is not None:
@@ -669,9 +691,106 @@ def _along(lat: Any, height: int, top: int, left: int, shape: tuple[int, int]) -
 
 def _cell_lines(clean_img: Any, found: list[Any]) -> list[tuple[Any, tuple[int, int, int, int]]]:
     """(table, box y down) of each text line in each table cell."""
+    return [(lat, line) for lat in found for line in _lines_of(clean_img, lat)]
+
+
+def _lines_of(clean_img: Any, lat: Any) -> list[tuple[int, int, int, int]]:
     height = clean_img.shape[0]
-    return [(lat, line) for lat in found for x0, y0_up, x1, y1_up in lat.regions()
+    return [line for x0, y0_up, x1, y1_up in lat.regions()
             for line in _ink_lines(clean_img, (int(x0), int(height - y1_up), int(x1), int(height - y0_up)))]
+
+
+def _erase_underlines(clean_img: Any, found: list[Any]) -> None:
+    """Erase the line under each line of text of a table whose cells are underlined (a
+    portal's stylesheet sets text-decoration on them): read with it, 0 came out as nothing or
+    p, （一） as （二）, 总 as nothing. A table is underlined when most of its cells' lines of
+    several characters end in a thin stroke as wide as their ink, which no line of characters
+    does (a glyph's foot is as wide as the one glyph, 三, 立); then each of its lines, one
+    figure too, loses such a stroke."""
+    for lat in found:
+        lines = _lines_of(clean_img, lat)
+        strokes = {line: _underline(clean_img, line) for line in lines}
+        wide = [line for line in lines if line[2] - line[0] >= 2 * (line[3] - line[1])]
+        if len(wide) < 2 or 2 * sum(strokes[line] is not None for line in wide) < len(wide):
+            continue
+        for (x0, _y0, x1, _y1), rows in strokes.items():
+            if rows is not None:
+                _erase_stroke(clean_img, rows, x0, x1)
+
+
+def _erase_stroke(gray: Any, rows: slice, x0: int, x1: int) -> None:
+    """White out a level stroke, and its grey edge a row each side but not the ink a glyph
+    reaches it with; where a glyph's stroke crosses it (ink above and, a few pixels aside,
+    three rows on below: a / under a line) the glyph's stroke is drawn on through it."""
+    import cv2
+    import numpy as np
+
+    top, stop = rows.start - 1, rows.stop
+    ink = gray[stop:stop + 3, x0:x1] < _INK
+    # ink that goes on three rows below it (a stroke, not the stroke's own grey lower edge)
+    on = cv2.dilate(ink.astype(np.uint8), np.ones((1, 5), np.uint8)).all(axis=0) if len(ink) == 3 else False
+    above, below = _runs(gray[top, x0:x1] < _INK), _runs(ink[0] & on) if len(ink) == 3 else []
+    band = gray[rows, x0:x1].copy()
+    gray[rows, x0:x1] = 255
+    for a0, a1 in above:
+        near = [(b0, b1) for b0, b1 in below if b0 - 6 <= a1 and a0 <= b1 + 6]
+        if len(near) != 1:
+            if a1 - a0 <= 6:  # a stroke's end in it: kept in it (于's hook, a bracket's foot)
+                near = [(a0, a1)]
+            else:
+                continue
+        (b0, b1), k = near[0], band.shape[0]
+        for i in range(k):
+            t = (i + 1) / (k + 1)
+            c0, c1 = round(a0 + (b0 - a0) * t), round(a1 + (b1 - a1) * t)
+            gray[rows.start + i, x0 + c0:x0 + c1 + 1] = np.minimum(band[i, c0:c1 + 1], _INK - 1)
+    for edge in (rows.start - 1, rows.stop):
+        if 0 <= edge < gray.shape[0]:
+            gray[edge, x0:x1][gray[edge, x0:x1] >= _INK] = 255
+
+
+def _runs(ink: Any) -> list[tuple[int, int]]:
+    """(first, last) column of each run of ink in a row."""
+    import numpy as np
+
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], ink.astype(np.int8), [0]))))
+    return [(int(a), int(b) - 1) for a, b in zip(edges[0::2], edges[1::2], strict=True)]
+
+
+def _underline(gray: Any, line: tuple[int, int, int, int]) -> slice | None:
+    """The rows (of the page) of a thin stroke under a line's ink and as wide as it, ink
+    standing above it; None when the line has none."""
+    import numpy as np
+
+    x0, y0, x1, y1 = line
+    ink = gray[y0:y1, x0:x1] < _INK
+    rows = np.flatnonzero(ink.any(axis=1))
+    if len(rows) < 4:
+        return None
+    cols = np.flatnonzero(ink.any(axis=0))
+    span = cols[-1] - cols[0] + 1
+    full = [r for r in rows if r > (rows[0] + rows[-1]) / 2 and _longest_run(ink[r]) >= 0.9 * span]
+    if not full:
+        return None
+    bottom = top = full[-1]
+    while top - 1 in full:
+        top -= 1
+    if bottom - top + 1 > max(4, (rows[-1] - rows[0]) // 5) or not ink[:top].any():
+        return None
+    return slice(y0 + top, y0 + bottom + 1)
+
+
+def _longest_run(row: Any) -> int:
+    """The widest stretch of a row's ink, gaps of a pixel or two bridged (a scan's speckle)."""
+    import numpy as np
+
+    cols = np.flatnonzero(row)
+    if not len(cols):
+        return 0
+    breaks = np.flatnonzero(np.diff(cols) > 2)
+    starts = np.concatenate(([0], breaks + 1))
+    ends = np.concatenate((breaks, [len(cols) - 1]))
+    return int((cols[ends] - cols[starts]).max()) + 1
 
 
 def _text_lines(clean_img: Any, found: list[Any], engine: Any) -> list[tuple[None, tuple[int, int, int, int]]]:
