@@ -662,7 +662,7 @@ def _tables(gray: Any) -> tuple[list[Any], Any]:
     give_back()  # the rulings' masks and labels, before the detector's tensors
     # two cells across at least: a single row is a table's piece a page break left (its head
     # at the foot of a page), read with the rest of it on the next
-    found = [lat for lat in lattices(vertical, horizontal, tolerance=4.0, drawn=False)
+    found = [lat for lat in lattices(_joined(vertical, horizontal), horizontal, tolerance=4.0, drawn=False)
              if len(lat.xs) >= 3 and len(lat.ys) >= 2]
     clean_img = gray.copy()
     height = gray.shape[0]
@@ -671,6 +671,27 @@ def _tables(gray: Any) -> tuple[list[Any], Any]:
         box = rules[rows, cols] > 0
         clean_img[rows, cols][box & _along(lat, height, rows.start, cols.start, box.shape)] = 255
     return found, clean_img
+
+
+def _joined(vertical: list, horizontal: list, reach: float = 3.0) -> list:
+    """The upright strokes that are a table's rules: joined to a level rule at both ends, or
+    crossing one, or joined at one end and running on where no rule is (a page's edge cut
+    the table there). A character's stroke as tall as a rule is long (30 px: 10.5 pt type
+    at 200 dpi) may end on a rule, in a cell set with no padding, but it stops short of the
+    cell's other rule and crosses none."""
+    def joined(x: float, low: float, high: float) -> bool:
+        across = [y for y, x0, x1 in horizontal if x0 - reach <= x <= x1 + reach]
+        if any(low + reach < y < high - reach for y in across):
+            return True
+        at_low, at_high = (any(abs(y - end) <= reach for y in across) for end in (low, high))
+        if at_low and at_high:
+            return True
+        if at_low == at_high:
+            return False
+        free, length = (high, 1) if at_low else (low, -1), high - low
+        return not any(0 < (y - free[0]) * free[1] <= 2 * length for y in across)
+
+    return [v for v in vertical if joined(*v)]
 
 
 def _along(lat: Any, height: int, top: int, left: int, shape: tuple[int, int]) -> Any:
@@ -735,7 +756,8 @@ def _erase_stroke(gray: Any, rows: slice, x0: int, x1: int) -> None:
     for a0, a1 in above:
         near = [(b0, b1) for b0, b1 in below if b0 - 6 <= a1 and a0 <= b1 + 6]
         if len(near) != 1:
-            if a1 - a0 <= 6:  # a stroke's end in it: kept in it (于's hook, a bracket's foot)
+            if a1 - a0 <= 6:  # a stroke's end in it: kept in it, with what of it turns aside (于's hook)
+                a0, a1 = max(0, a0 - 4), a1 + 4
                 near = [(a0, a1)]
             else:
                 continue
@@ -743,6 +765,7 @@ def _erase_stroke(gray: Any, rows: slice, x0: int, x1: int) -> None:
         for i in range(k):
             t = (i + 1) / (k + 1)
             c0, c1 = round(a0 + (b0 - a0) * t), round(a1 + (b1 - a1) * t)
+            c1 = min(c1, band.shape[1] - 1)
             gray[rows.start + i, x0 + c0:x0 + c1 + 1] = np.minimum(band[i, c0:c1 + 1], _INK - 1)
     for edge in (rows.start - 1, rows.stop):
         if 0 <= edge < gray.shape[0]:

@@ -108,21 +108,38 @@ def test_ocr_of_a_scanned_page_flags_cells_with_confidence():
     assert "沭阳县人民政府编制" in page.text  # the issuer's place name set right in the text
 
 
-def test_image_attachment_small_ruled_table():
+SMALL_TABLE = [["行政复议", "结果维持", "结果纠正", "总计"], ["本年", "12", "3", "15"], ["上年", "0", "7", "7"]]
+
+
+def _small_table_jpeg(blotted: tuple[int, int] | None = None) -> bytes:
+    """SMALL_TABLE photographed; the cell at `blotted` (row, column) an ink blot, no text."""
     from PIL import Image, ImageDraw, ImageFont
 
     font = ImageFont.truetype("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 26)
     image = Image.new("L", (900, 260), 255)
     draw = ImageDraw.Draw(image)
-    rows = [["行政复议", "结果维持", "结果纠正", "总计"], ["本年", "12", "3", "15"],
-            ["上年", "0", "7", "7"]]
-    for r, row in enumerate(rows):
+    for r, row in enumerate(SMALL_TABLE):
         for c, text in enumerate(row):
             draw.rectangle([20 + c * 210, 20 + r * 70, 230 + c * 210, 90 + r * 70], outline=0, width=2)
-            draw.text((40 + c * 210, 40 + r * 70), text, font=font, fill=0)
+            if (r, c) == blotted:
+                draw.ellipse([40 + c * 210, 40 + r * 70, 80 + c * 210, 68 + r * 70], fill=0)
+            else:
+                draw.text((40 + c * 210, 40 + r * 70), text, font=font, fill=0)
     buf = io.BytesIO()
     image.save(buf, "JPEG", quality=90)
-    doc = extract_document(buf.getvalue(), "image/jpeg", "http://x.gov.cn/t.jpg")
+    return buf.getvalue()
+
+
+def test_image_attachment_small_ruled_table():
+    doc = extract_document(_small_table_jpeg(), "image/jpeg", "http://x.gov.cn/t.jpg")
     assert doc.kind == "image" and doc.ocr
-    assert doc.tables == [rows]
+    assert doc.tables == [SMALL_TABLE]
     assert all(0.5 < c <= 1 for row in doc.confidence[0] for c in row)
+
+
+def test_a_cell_whose_ink_ocr_cannot_read_is_marked_not_left_blank():
+    """A blank cell is a reading (nothing printed); a cell holding ink that reads as nothing
+    is not: it holds □, the mark for an illegible character, with confidence 0."""
+    doc = extract_document(_small_table_jpeg(blotted=(1, 2)), "image/jpeg", "http://x.gov.cn/t.jpg")
+    assert doc.tables == [[row if r != 1 else ["本年", "12", "□", "15"] for r, row in enumerate(SMALL_TABLE)]]
+    assert doc.confidence[0][1][2] == 0.0

@@ -189,3 +189,18 @@ def test_a_figure_merged_across_columns_counts_once():
            ["行政许可", "354", "354", "354"]]
     check = _figures_read([two])
     assert check.passed is True and check.detail == "all 1 figures read"
+
+
+def test_a_figure_ocr_could_not_read_is_said_not_read():
+    """A cell OCR saw ink in and read nothing holds □ (extract/ocr.py): it is no blank, so
+    the report says the figure was not read, in table 四 and in the legacy 统计表 whose row
+    holds no other figure."""
+    check = _figures_read([FOUR_HEAD + [["0"] * 4 + ["□"] + ["0"] * 10]])
+    assert check.passed is False and check.detail == "四: 1 of 15 figures not read (（无标签）)"
+    html = report_html(LEGACY)
+    table = re.search(r"<table.*?</table>", html, flags=re.S).group(0)
+    row = re.findall(r"<tr>(?:<td[^>]*>[^<]*</td>){3}</tr>", table)[3]
+    label, figure = re.findall(r">([^<]+)</td>", row)[0::2]
+    page = _legacy(html.replace(row, row.replace(f">{figure}</td>", ">□</td>")))
+    assert _read(page).passed is False and label in _read(page).detail
+    assert says_lost(_table_warnings(page)[0])
