@@ -329,19 +329,21 @@ def _rulings(gray: Any) -> tuple[list, list, Any]:
 
 def _underlining(gray: Any, long_v: Any, x: int, y: int, w: int, h: int) -> bool:
     """Whether a long level stroke (box x, y, w, h; y down) is a line drawn under text, not a
-    rule: text stands on it along much of its length, no rule crosses it, and one end at least
-    meets no rule (a table's rules are drawn joined; a line under a cell's text ends where
-    the text does, a pixel or two short of the cell's sides, the gap the scan keeps)."""
+    rule: text stands on it, no rule crosses it, and it meets no rule at one end at least (a
+    table's rules are drawn joined; a line under a cell's text ends where the text does, a
+    pixel or two short of the cell's sides, the gap the scan keeps). Free at both ends, a
+    little text on it will do (（三）不, short and spaced); at one, much."""
     above = gray[max(0, y - 10):max(0, y - 1), x:x + w] < _INK
-    if not len(above) or above.any(axis=0).mean() < 0.4:
+    standing = above.any(axis=0).mean() if len(above) else 0.0
+    if standing < 0.15:
         return False
     reach = max(12, 3 * h)  # a rule crossing it runs on a row's height; a glyph's stroke ends near it
     up, down = long_v[max(0, y - reach), x + 2:x + w - 2], long_v[y + h + reach - 1:y + h + reach, x + 2:x + w - 2]
     if len(down) and (up & down[0]).any():
         return False
     rows = slice(max(0, y - 2), y + h + 2)
-    meets = [long_v[rows, max(0, end - 2):end + 2].any() for end in (x, x + w - 1)]
-    return not all(meets)
+    meets = sum(long_v[rows, max(0, end - 2):end + 2].any() for end in (x, x + w - 1))
+    return meets == 0 or (meets == 1 and standing >= 0.4)
 
 
 def _rule_ink(gray: Any, axis: int) -> Any:

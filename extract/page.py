@@ -85,7 +85,13 @@ def parse_html(text: str, warnings: list[str] | None = None) -> HtmlElement:
     return root
 
 
+# C0 controls but tab and line breaks: no browser shows them, and lxml, which lets them into
+# a text node when it parses, refuses a text node holding one when one is set (a tail kept)
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _document(text: str) -> HtmlElement:
+    text = _CONTROLS.sub("", text)
     try:
         return lxml_html.document_fromstring(text, parser=_PARSER)
     except etree.ParserError:  # nothing lxml calls a document (`<!`, a lone comment): empty page

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from extract import extract_page
@@ -41,6 +41,10 @@ def mutated_page(draw) -> bytes:
 @settings(max_examples=int(os.environ.get("NIANBAO_HYPOTHESIS_EXAMPLES", 150)), deadline=5000,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(mutated_page(), st.sampled_from([None, "text/html; charset=gbk", "text/html; charset=utf-8"]))
+# a flipped byte made a control character of a tag's letter; lxml kept it in a text node and
+# raised when chrome.strip_navigation moved that node to a kept element
+@example(b'<html><head><meta charset="utf-8"><\x14itle>\xca\xbe</title></head><body><div class="header">'
+         b'<a href="/">\xca\xd7\xd2\xb3</a><a href="/en/">ENGLISH</a></div><div>\xb5\xb1</div>', None)
 def test_mutated_pages_never_raise(body, content_type):
     headers = [("Content-Type", content_type)] if content_type else None
     page = extract_page(body, url="http://www.example.gov.cn/xxgk/ndbg/t20240308_1.html", headers=headers)
