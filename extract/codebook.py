@@ -278,16 +278,23 @@ def t3_row_key(version: str, labels: list[str]) -> str | None:
 
 
 def _t3_row_key_uncached(version: str, labels: tuple[str, ...]) -> str | None:
-    return _t3_row_key(version, labels, _cores_match) or _t3_row_key(version, labels, _unpunctuated_match)
+    return (_t3_row_key(version, labels, _cores_match) or _t3_row_key(version, labels, _unpunctuated_match)
+            or _t3_row_key(version, labels, _misread_once, unique=True))
+
+
+def _misread_once(p: str, c: str) -> bool:
+    """A label of six characters or more printed whole but for one read as another (属干 for
+    属于, an underline taken with 于's hook): taken only when no other row's label is as near."""
+    return len(c) >= 6 and len(p) == len(c) and sum(a != b for a, b in zip(p, c, strict=True)) == 1
 
 
 _t3_row_key_of = lru_cache(maxsize=16384)(_t3_row_key_uncached)
 
 
-def _t3_row_key(version: str, labels: tuple[str, ...], matches) -> str | None:
+def _t3_row_key(version: str, labels: tuple[str, ...], matches, unique: bool = False) -> str | None:
     if not labels:
         return None
-    last, context = core(labels[-1]), None
+    last, context, found = core(labels[-1]), None, []
     for name, group, canonical in _T3_ROW_CORES[version]:
         if not matches(last, canonical):
             continue
@@ -299,8 +306,10 @@ def _t3_row_key(version: str, labels: tuple[str, ...], matches) -> str | None:
                 continue
             if not groups_here and len(canonical) < 4:
                 continue
-        return f"t3_v{version}.{name}"
-    return None
+        if not unique:
+            return f"t3_v{version}.{name}"
+        found.append(name)
+    return f"t3_v{version}.{found[0]}" if len(found) == 1 else None
 
 
 @_remembered

@@ -51,11 +51,13 @@ def test_skewed_table_page_reads_every_figure(images):
     ("2没有现成信息需要另行制作", "t3_v2021.unable_must_create"),  # the dot lost
     ("2.申请人逐期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "t3_v2021.other_no_fee"),
     ("1.申请人无正当理由逾期不补正行政机关不再处理其政府信息公开申请", "t3_v2021.other_no_correction"),
+    ("1.属干国家秘密", "t3_v2021.deny_secret"),  # 于's hook lost in an underline
+    ("7.属干行政执法案卷", "t3_v2021.deny_case_file"),
 ])
 def test_ocr_damaged_row_labels_keep_their_row(printed, key):
     from extract.codebook import t3_row_key
 
-    group = "（四）无法提供" if "制作" in printed else "（六）其他处理"
+    group = "（四）无法提供" if "制作" in printed else "（三）不予公开" if "属" in printed else "（六）其他处理"
     assert t3_row_key("2021", ["三、本年度办理结果", group, printed]) == key
 
 
@@ -63,6 +65,7 @@ def test_a_different_label_is_not_a_misread():
     from extract.codebook import t3_row_key
 
     assert t3_row_key("2021", ["三、本年度办理结果", "（六）其他处理", "2.申请人逾期未按要求提交材料"]) is None
+    assert t3_row_key("2021", ["三、本年度办理结果", "（五）不予处理", "2.重复申靖"]) is None  # too short to tell
 
 
 @pytest.fixture(scope="module")
