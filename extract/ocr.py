@@ -758,11 +758,9 @@ def _erase_stroke(gray: Any, rows: slice, x0: int, x1: int) -> None:
     for a0, a1 in above:
         near = [(b0, b1) for b0, b1 in below if b0 - 6 <= a1 and a0 <= b1 + 6]
         if len(near) != 1:
-            if a1 - a0 <= 6:  # a stroke's end in it: kept in it, with what of it turns aside (于's hook)
-                a0, a1 = max(0, a0 - 4), a1 + 4
-                near = [(a0, a1)]
-            else:
+            if a1 - a0 > 6:
                 continue
+            near = [(a0, a1)]  # a stroke's end in it: drawn on through it as it comes
         (b0, b1), k = near[0], band.shape[0]
         for i in range(k):
             t = (i + 1) / (k + 1)
