@@ -743,33 +743,42 @@ def _erase_underlines(clean_img: Any, found: list[Any]) -> None:
 
 def _erase_stroke(gray: Any, rows: slice, x0: int, x1: int) -> None:
     """White out a level stroke, and its grey edge a row each side but not the ink a glyph
-    reaches it with; where a glyph's stroke crosses it (ink above and, a few pixels aside,
-    three rows on below: a / under a line) the glyph's stroke is drawn on through it."""
-    import cv2
+    reaches it with. A glyph's stroke that comes down into it (ink on two rows above it) is
+    drawn on through it as it comes, or, where the stroke goes on below (three rows of it,
+    no wider than a stroke: not a rule under the line), on to where it goes (a / under a
+    line)."""
     import numpy as np
 
-    top, stop = rows.start - 1, rows.stop
-    ink = gray[stop:stop + 3, x0:x1] < _INK
-    # ink that goes on three rows below it (a stroke, not the stroke's own grey lower edge)
-    on = cv2.dilate(ink.astype(np.uint8), np.ones((1, 5), np.uint8)).all(axis=0) if len(ink) == 3 else False
-    above, below = _runs(gray[top, x0:x1] < _INK), _runs(ink[0] & on) if len(ink) == 3 else []
+    top, stop = rows.start, rows.stop
+    above = _runs(_goes_on(gray, range(top - 1, top - 3, -1), x0, x1))
+    below = [(b0, b1) for b0, b1 in _runs(_goes_on(gray, range(stop, stop + 3), x0, x1)) if b1 - b0 <= 8]
     band = gray[rows, x0:x1].copy()
     gray[rows, x0:x1] = 255
     for a0, a1 in above:
+        if a1 - a0 > 8:
+            continue  # a level stroke resting on it, not one coming down
         near = [(b0, b1) for b0, b1 in below if b0 - 6 <= a1 and a0 <= b1 + 6]
-        if len(near) != 1:
-            if a1 - a0 > 6:
-                continue
-            near = [(a0, a1)]  # a stroke's end in it: drawn on through it as it comes
-        (b0, b1), k = near[0], band.shape[0]
+        b0, b1 = near[0] if len(near) == 1 else (a0, a1)
+        k = band.shape[0]
         for i in range(k):
             t = (i + 1) / (k + 1)
-            c0, c1 = round(a0 + (b0 - a0) * t), round(a1 + (b1 - a1) * t)
-            c1 = min(c1, band.shape[1] - 1)
-            gray[rows.start + i, x0 + c0:x0 + c1 + 1] = np.minimum(band[i, c0:c1 + 1], _INK - 1)
-    for edge in (rows.start - 1, rows.stop):
+            c0, c1 = round(a0 + (b0 - a0) * t), min(round(a1 + (b1 - a1) * t), band.shape[1] - 1)
+            gray[top + i, x0 + c0:x0 + c1 + 1] = np.minimum(band[i, c0:c1 + 1], _INK - 1)
+    for edge in (top - 1, stop):
         if 0 <= edge < gray.shape[0]:
             gray[edge, x0:x1][gray[edge, x0:x1] >= _INK] = 255
+
+
+def _goes_on(gray: Any, rows: range, x0: int, x1: int) -> Any:
+    """The ink of the first of `rows` that goes on through the others (two pixels aside at
+    most: a slanting stroke), as a row of booleans; none where the rows leave the page."""
+    import cv2
+    import numpy as np
+
+    if min(rows) < 0 or max(rows) >= gray.shape[0]:
+        return np.zeros(x1 - x0, dtype=bool)
+    ink = (gray[list(rows), x0:x1] < _INK).astype(np.uint8)
+    return ink[0].astype(bool) & cv2.dilate(ink, np.ones((1, 5), np.uint8)).all(axis=0)
 
 
 def _runs(ink: Any) -> list[tuple[int, int]]:
@@ -800,6 +809,10 @@ def _underline(gray: Any, line: tuple[int, int, int, int]) -> slice | None:
         top -= 1
     if bottom - top + 1 > max(4, (rows[-1] - rows[0]) // 5) or not ink[:top].any():
         return None
+    # and the grey row an edge of it may leave, ink with gaps (LibreOffice's, scanned)
+    stroke = ink[:, cols[0]:cols[-1] + 1]
+    top -= top > 1 and stroke[top - 1].mean() >= 0.6 and ink[:top - 1].any()
+    bottom += bottom + 1 < len(ink) and stroke[bottom + 1].mean() >= 0.6
     return slice(y0 + top, y0 + bottom + 1)
 
 
