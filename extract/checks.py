@@ -123,7 +123,6 @@ def figures_check(tables: list[tuple[str, Grid]], cells: list[Cell], text: str) 
     once. A report whose text holds the legacy form's head (指标名称, 计量单位) but gave no
     table had its table read as lines, or its head not at all.
     """
-    from extract.numbers import parse_value
     from extract.stats import legacy_head
 
     read: dict[tuple[str, str], int] = {}
@@ -136,7 +135,7 @@ def figures_check(tables: list[tuple[str, Grid]], cells: list[Cell], text: str) 
         head = legacy_head(grid) if kind == "统计表" else None
         over: dict[int, str] = {}  # each column's lowest head text so far
         for row in dict.fromkeys(tuple(r) for r in grid if r is not head):
-            kinds = [parse_value(c).kind for c in row]  # a figure OCR could not read counts
+            kinds = [_figure_kind(c) for c in row]  # a figure OCR could not read counts
             if "number" not in kinds and "unread" not in kinds:
                 over.update((i, c) for i, c in enumerate(row) if c)
                 continue
@@ -164,6 +163,18 @@ def figures_check(tables: list[tuple[str, Grid]], cells: list[Cell], text: str) 
                     + " / ".join(r if len(r) <= 14 else r[:12] + "…" for r in rows[:4])
                     + (" …" if len(rows) > 4 else "") + ")")
     return Check("figures_read", False, "; ".join(lost))
+
+
+_MISREAD_FIGURE = re.compile(r"[\w.,%\s]{0,6}\d[\w.,%\s]{0,6}", re.ASCII)
+
+
+def _figure_kind(cell: str) -> str:
+    """parse_value's kind, and "unread" for a figure read with a stray mark or letter that
+    leaves it no number (`0.`, `2s`): its row's count of figures must not drop it in silence."""
+    from extract.numbers import parse_value
+
+    kind = parse_value(cell).kind
+    return "unread" if kind == "text" and _MISREAD_FIGURE.fullmatch(cell.strip()) else kind
 
 
 def _sum(v: dict, keys: list[tuple[str, str]]) -> float | int | None:

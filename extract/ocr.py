@@ -683,8 +683,8 @@ def _joined(vertical: list, horizontal: list, reach: float = 3.0) -> list:
     cell's other rule and crosses none."""
     def joined(x: float, low: float, high: float) -> bool:
         across = [y for y, x0, x1 in horizontal if x0 - reach <= x <= x1 + reach]
-        if any(low + reach < y < high - reach for y in across):
-            return True
+        if any(low + 3 * reach < y < high - 3 * reach for y in across):
+            return True  # (a row's height on each side: a stroke standing on a rule ends in it)
         at_low, at_high = (any(abs(y - end) <= reach for y in across) for end in (low, high))
         if at_low and at_high:
             return True
@@ -742,8 +742,8 @@ def _erase_underlines(clean_img: Any, found: list[Any]) -> None:
 
 
 def _erase_stroke(gray: Any, rows: slice, x0: int, x1: int) -> None:
-    """White out a level stroke, and its grey edge a row each side but not the ink a glyph
-    reaches it with. A glyph's stroke that comes down into it (ink on two rows above it) is
+    """White out a level stroke, and its grey edge a row each side but for the ink of a glyph
+    reaching it (ink going on away from it). A glyph's stroke that comes down into it (ink on two rows above it) is
     drawn on through it as it comes, or, where the stroke goes on below (three rows of it,
     no wider than a stroke: not a rule under the line), on to where it goes (a / under a
     line)."""
@@ -764,9 +764,10 @@ def _erase_stroke(gray: Any, rows: slice, x0: int, x1: int) -> None:
             t = (i + 1) / (k + 1)
             c0, c1 = round(a0 + (b0 - a0) * t), min(round(a1 + (b1 - a1) * t), band.shape[1] - 1)
             gray[top + i, x0 + c0:x0 + c1 + 1] = np.minimum(band[i, c0:c1 + 1], _INK - 1)
-    for edge in (top - 1, stop):
-        if 0 <= edge < gray.shape[0]:
-            gray[edge, x0:x1][gray[edge, x0:x1] >= _INK] = 255
+    for edge, beyond in ((top - 1, top - 2), (stop, stop + 1)):
+        if 0 <= min(edge, beyond) and max(edge, beyond) < gray.shape[0]:
+            kept = _goes_on(gray, range(edge, beyond + (beyond - edge), beyond - edge), x0, x1)
+            gray[edge, x0:x1][~kept] = 255
 
 
 def _goes_on(gray: Any, rows: range, x0: int, x1: int) -> Any:

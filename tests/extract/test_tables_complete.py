@@ -197,6 +197,9 @@ def test_a_figure_ocr_could_not_read_is_said_not_read():
     holds no other figure."""
     check = _figures_read([FOUR_HEAD + [["0"] * 4 + ["□"] + ["0"] * 10]])
     assert check.passed is False and check.detail == "四: 1 of 15 figures not read (（无标签）)"
+    # read with a stray mark or letter, a figure is no number and no label either
+    check = _figures_read([FOUR_HEAD + [["0."] + ["0"] * 8 + ["2s"] + ["0"] * 5]])
+    assert check.passed is False and check.detail == "四: 2 of 15 figures not read (（无标签）)"
     html = report_html(LEGACY)
     table = re.search(r"<table.*?</table>", html, flags=re.S).group(0)
     row = re.findall(r"<tr>(?:<td[^>]*>[^<]*</td>){3}</tr>", table)[3]
