@@ -85,6 +85,25 @@ def test_a_ruled_table_printed_by_a_browser_is_read_whole(printer, key, style):
     assert not [w for w in page.warnings if w.startswith("tables:")]
 
 
+@pytest.mark.parametrize("key", ["330206-081540669-2021", "330206-038794516-2014"])
+def test_a_scan_of_an_underlined_print_is_read_whole(printer, key):
+    """The underlined print scanned (200 dpi, no text layer). On the page image an underline
+    is a long level stroke as dark as a rule: taken for one it cut cells in two, and the
+    characters' upright strokes standing on it became column rules (3 of 200 cells right);
+    left under the text, 0 over its line was read as nothing, p or Q, （一） as （二）, 人 as 1.
+    Lines under text are no rules (free at an end, text standing on them, crossing none),
+    and in a table whose lines of text are underlined they are erased before reading, the
+    strokes that run into them kept. The 2014 report's 统计表 once read its underlined 0s as
+    blank cells and said nothing."""
+    from simportals.attachments import scanned
+
+    spec = SPECS[key]
+    page = extract_page(scanned(printer.pdf(spec, "ruled underlined")), url="http://x.gov.cn/P0.pdf")
+    assert any(w.startswith("ocr:") for w in page.warnings)
+    assert _keyed(page) == _keyed(_twin(spec)) and len(_keyed(page)) >= 8
+    assert not [w for w in page.warnings if w.startswith("tables:")] and "□" not in page.text
+
+
 @pytest.mark.parametrize("seed,key,paper", [(0, "321322-045674537-2023", "A4"), (2, "341523-033392196-2022", "A4"),
                                             (0, "341523-034335962-2021", "A5"), (0, "330206-096866389-2022", "A5")])
 def test_a_ruled_table_broken_across_pages_is_read_whole(printer, seed, key, paper):
