@@ -268,7 +268,7 @@ def on_white(image: Any) -> Any:
 
 
 # What a cached page depends on besides its pixels: bump when _ocr_gray or its engine settings change.
-CACHE_VERSION = "ocr-11:unread:underlined0:runon:pairedrules:textheight:seals:enlarge16to20min6:celljoin:rapidocr:det0.6:bands128+32:rec48x48:recwidth1536:autospace:level:upright2:strips:rows1:rulesonly"
+CACHE_VERSION = "ocr-12:underlines:joinedrules:unread:runon:pairedrules:textheight:seals:enlarge16to20min6:celljoin:rapidocr:det0.6:bands128+32:rec48x48:recwidth1536:autospace:level:upright2:strips:rows1:rulesonly"
 
 
 class LazyEngine:
@@ -690,8 +690,11 @@ def _joined(vertical: list, horizontal: list, reach: float = 3.0) -> list:
             return True
         if at_low == at_high:
             return False
-        free, length = (high, 1) if at_low else (low, -1), high - low
-        return not any(0 < (y - free[0]) * free[1] <= 2 * length for y in across)
+        # joined at one end: a rule when no rule lies past its other end within twice its length
+        length = high - low
+        if at_low:
+            return not any(high < y <= high + 2 * length for y in across)
+        return not any(low - 2 * length <= y < low for y in across)
 
     return [v for v in vertical if joined(*v)]
 
@@ -742,11 +745,11 @@ def _erase_underlines(clean_img: Any, found: list[Any]) -> None:
 
 
 def _erase_stroke(gray: Any, rows: slice, x0: int, x1: int) -> None:
-    """White out a level stroke, and its grey edge a row each side but for the ink of a glyph
-    reaching it (ink going on away from it). A glyph's stroke that comes down into it (ink on two rows above it) is
-    drawn on through it as it comes, or, where the stroke goes on below (three rows of it,
-    no wider than a stroke: not a rule under the line), on to where it goes (a / under a
-    line)."""
+    """White out a level stroke, and its grey edge a row each side but for the ink of a
+    glyph reaching it (ink going on away from it). A glyph's stroke that comes down into it
+    (ink on two rows above it) is drawn on through it as it comes, or, where the stroke goes
+    on below (three rows of it, no wider than a stroke: not a rule under the line), on to
+    where it goes (a / under a line)."""
     import numpy as np
 
     top, stop = rows.start, rows.stop
