@@ -18,6 +18,7 @@ import io
 import os
 import pickle
 import re
+import statistics
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -625,10 +626,12 @@ def _ocr_gray(gray: Any, scale: float, engine: Any) -> PrintedPage:
     places = _cell_lines(clean_img, found) + outside
     results = _recognise([clean_img[y0:y1, x0:x1] for _lat, (x0, y0, x1, y1) in places], engine)
     page = PrintedPage(width * scale, height * scale)
+    cell_lines = [y1 - y0 for lat, (_x0, y0, _x1, y1) in places if lat is not None]
+    line = statistics.median(cell_lines) if cell_lines else 0
     for (lat, (x0, y0, x1, y1)), (text, score) in zip(places, results, strict=True):
         text = ocr_text(text)
-        if not text and lat is not None:
-            text, score = UNREAD, 0.0  # ink in a cell read as nothing is said, not a blank
+        if not text and lat is not None and _hides_text(clean_img[y0:y1, x0:x1], line):
+            text, score = UNREAD, 0.0  # said, not left a blank cell
         if not text:
             continue
         if lat is not None:
@@ -648,6 +651,21 @@ def _ocr_gray(gray: Any, scale: float, engine: Any) -> PrintedPage:
                                            (height - lat.bbox[1]) * scale, grid, conf,
                                            [x * scale for x in lat.xs], lat.copies()))
     return page
+
+
+def _hides_text(crop: Any, line: float) -> bool:
+    """Whether a cell's line that read as nothing may be text, or hide it: strokes as tall as
+    half the page's lines of cell text (`line`, the median height; lower ink is a speck or a
+    piece of a rule), or a solid shape as tall as a line (a blot over a figure; a smaller
+    one is a piece of a picture)."""
+    import cv2
+    import numpy as np
+
+    tall = crop.shape[0]
+    thickness = 2 * float(cv2.distanceTransform((crop < _INK).astype(np.uint8), cv2.DIST_L2, 3).max())
+    if thickness <= tall / 4 + 1:
+        return thickness > 0 and tall >= line / 2
+    return tall >= 0.8 * line
 
 
 def _table_box(lat: Any, height: int) -> tuple[slice, slice]:
