@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from extract import codebook as cb
 from extract.model import Cell, Check, Grid
+from extract.numbers import parse_value
 
 if TYPE_CHECKING:
     from extract.stats import Statistics
@@ -171,8 +172,6 @@ _MISREAD_FIGURE = re.compile(r"[\w.,%\s]{0,6}\d[\w.,%\s]{0,6}", re.ASCII)
 def _figure_kind(cell: str) -> str:
     """parse_value's kind, and "unread" for a figure read with a stray mark or letter that
     leaves it no number (`0.`, `2s`): its row's count of figures must not drop it in silence."""
-    from extract.numbers import parse_value
-
     kind = parse_value(cell).kind
     return "unread" if kind == "text" and _MISREAD_FIGURE.fullmatch(cell.strip()) else kind
 

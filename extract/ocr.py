@@ -622,7 +622,6 @@ def _ocr_gray(gray: Any, scale: float, engine: Any) -> PrintedPage:
         lat.run_on([((x0 + x1) / 2, height - y1, "", None) for _none, (x0, y0, x1, y1) in outside])
         outside = [(none, box) for none, box in outside
                    if not inside((box[0] + box[2]) / 2, height - (box[1] + box[3]) / 2, lat.bbox, 0)]
-    _erase_underlines(clean_img, found)
     places = _cell_lines(clean_img, found) + outside
     results = _recognise([clean_img[y0:y1, x0:x1] for _lat, (x0, y0, x1, y1) in places], engine)
     page = PrintedPage(width * scale, height * scale)
@@ -734,8 +733,16 @@ def _along(lat: Any, height: int, top: int, left: int, shape: tuple[int, int]) -
 
 
 def _cell_lines(clean_img: Any, found: list[Any]) -> list[tuple[Any, tuple[int, int, int, int]]]:
-    """(table, box y down) of each text line in each table cell."""
-    return [(lat, line) for lat in found for line in _lines_of(clean_img, lat)]
+    """(table, box y down) of each text line in each table cell; a table whose lines are
+    underlined has its underlines erased from `clean_img` first (_erase_underlines), and its
+    lines found again without them."""
+    places = []
+    for lat in found:
+        lines = _lines_of(clean_img, lat)
+        if _erase_underlines(clean_img, lines):
+            lines = _lines_of(clean_img, lat)
+        places += [(lat, line) for line in lines]
+    return places
 
 
 def _lines_of(clean_img: Any, lat: Any) -> list[tuple[int, int, int, int]]:
@@ -744,22 +751,21 @@ def _lines_of(clean_img: Any, lat: Any) -> list[tuple[int, int, int, int]]:
             for line in _ink_lines(clean_img, (int(x0), int(height - y1_up), int(x1), int(height - y0_up)))]
 
 
-def _erase_underlines(clean_img: Any, found: list[Any]) -> None:
+def _erase_underlines(clean_img: Any, lines: list[tuple[int, int, int, int]]) -> bool:
     """Erase the line under each line of text of a table whose cells are underlined (a
     portal's stylesheet sets text-decoration on them): read with it, 0 came out as nothing or
     p, （一） as （二）, 总 as nothing. A table is underlined when most of its cells' lines of
     several characters end in a thin stroke as wide as their ink, which no line of characters
     does (a glyph's foot is as wide as the one glyph, 三, 立); then each of its lines, one
-    figure too, loses such a stroke."""
-    for lat in found:
-        lines = _lines_of(clean_img, lat)
-        strokes = {line: _underline(clean_img, line) for line in lines}
-        wide = [line for line in lines if line[2] - line[0] >= 2 * (line[3] - line[1])]
-        if len(wide) < 2 or 2 * sum(strokes[line] is not None for line in wide) < len(wide):
-            continue
-        for (x0, _y0, x1, _y1), rows in strokes.items():
-            if rows is not None:
-                _erase_stroke(clean_img, rows, x0, x1)
+    figure too, loses such a stroke. `lines` are one table's; whether any was erased."""
+    strokes = {line: _underline(clean_img, line) for line in lines}
+    wide = [line for line in lines if line[2] - line[0] >= 2 * (line[3] - line[1])]
+    if len(wide) < 2 or 2 * sum(strokes[line] is not None for line in wide) < len(wide):
+        return False
+    for (x0, _y0, x1, _y1), rows in strokes.items():
+        if rows is not None:
+            _erase_stroke(clean_img, rows, x0, x1)
+    return True
 
 
 def _erase_stroke(gray: Any, rows: slice, x0: int, x1: int) -> None:
@@ -771,11 +777,11 @@ def _erase_stroke(gray: Any, rows: slice, x0: int, x1: int) -> None:
     import numpy as np
 
     top, stop = rows.start, rows.stop
-    above = _runs(_goes_on(gray, range(top - 1, top - 3, -1), x0, x1))
+    coming = _goes_on(gray, range(top - 1, top - 3, -1), x0, x1)
     below = [(b0, b1) for b0, b1 in _runs(_goes_on(gray, range(stop, stop + 3), x0, x1)) if b1 - b0 <= 8]
     band = gray[rows, x0:x1].copy()
     gray[rows, x0:x1] = 255
-    for a0, a1 in above:
+    for a0, a1 in _runs(coming):
         if a1 - a0 > 8:
             continue  # a level stroke resting on it, not one coming down
         near = [(b0, b1) for b0, b1 in below if b0 - 6 <= a1 and a0 <= b1 + 6]
@@ -785,10 +791,10 @@ def _erase_stroke(gray: Any, rows: slice, x0: int, x1: int) -> None:
             t = (i + 1) / (k + 1)
             c0, c1 = round(a0 + (b0 - a0) * t), min(round(a1 + (b1 - a1) * t), band.shape[1] - 1)
             gray[top + i, x0 + c0:x0 + c1 + 1] = np.minimum(band[i, c0:c1 + 1], _INK - 1)
-    for edge, beyond in ((top - 1, top - 2), (stop, stop + 1)):
-        if 0 <= min(edge, beyond) and max(edge, beyond) < gray.shape[0]:
-            kept = _goes_on(gray, range(edge, beyond + (beyond - edge), beyond - edge), x0, x1)
-            gray[edge, x0:x1][~kept] = 255
+    if top >= 2:
+        gray[top - 1, x0:x1][~coming] = 255
+    if stop + 1 < gray.shape[0]:
+        gray[stop, x0:x1][~_goes_on(gray, range(stop, stop + 2), x0, x1)] = 255
 
 
 def _goes_on(gray: Any, rows: range, x0: int, x1: int) -> Any:
@@ -839,16 +845,14 @@ def _underline(gray: Any, line: tuple[int, int, int, int]) -> slice | None:
 
 
 def _longest_run(row: Any) -> int:
-    """The widest stretch of a row's ink, gaps of a pixel or two bridged (a scan's speckle)."""
-    import numpy as np
-
-    cols = np.flatnonzero(row)
-    if not len(cols):
-        return 0
-    breaks = np.flatnonzero(np.diff(cols) > 2)
-    starts = np.concatenate(([0], breaks + 1))
-    ends = np.concatenate((breaks, [len(cols) - 1]))
-    return int((cols[ends] - cols[starts]).max()) + 1
+    """The widest stretch of a row's ink, a gap of one pixel bridged (a scan's speckle)."""
+    stretches: list[list[int]] = []
+    for a, b in _runs(row):
+        if stretches and a - stretches[-1][1] <= 2:
+            stretches[-1][1] = b
+        else:
+            stretches.append([a, b])
+    return max((b - a + 1 for a, b in stretches), default=0)
 
 
 def _text_lines(clean_img: Any, found: list[Any], engine: Any) -> list[tuple[None, tuple[int, int, int, int]]]:
